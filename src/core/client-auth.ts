@@ -1,0 +1,80 @@
+import type { Client, ClientStore, TokenEndpointAuthMethod } from '../store/types.js';
+import { InvalidClient, InvalidRequest } from './errors.js';
+import { hashSecret, hashesEqual } from './tokens.js';
+
+/** What the request presented to identify the client, before it is checked. */
+export interface PresentedClient {
+  method: TokenEndpointAuthMethod;
+  clientId: string;
+  clientSecret: string | undefined;
+}
+
+/** RFC 6749 §2.3.1: client_id and client_secret are form-urlencoded before Basic encoding. */
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    throw new InvalidClient('The Basic credentials are not valid application/x-www-form-urlencoded values.', true);
+  }
+}
+
+function parseBasic(header: string): { clientId: string; clientSecret: string } | undefined {
+  const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+}
+
+/**
+ * Reads the client's credentials from the Authorization header or the body.
+ * RFC 6749 §2.3: the client MUST NOT use more than one authentication method in each request.
+ */
+export function presentedClient(authorization: string | undefined, params: Readonly<Record<string, string>>): PresentedClient {
+  if (authorization !== undefined && /^Basic(\s|$)/i.test(authorization)) {
+    const basic = parseBasic(authorization);
+    if (!basic || basic.clientId === '') throw new InvalidClient('The Authorization header is not valid Basic client credentials.', true);
+    if (params.client_secret !== undefined) {
+      throw new InvalidRequest('The client authenticated with both client_secret_basic and client_secret_post; use one method (RFC 6749 §2.3).');
+    }
+    if (params.client_id !== undefined && params.client_id !== basic.clientId) {
+      throw new InvalidRequest('client_id in the body differs from the client_id in the Authorization header.');
+    }
+    return { method: 'client_secret_basic', clientId: basic.clientId, clientSecret: basic.clientSecret };
+  }
+  if (authorization !== undefined && authorization !== '') {
+    throw new InvalidClient('Unsupported Authorization scheme; use Basic client credentials or client_secret_post.', true);
+  }
+  const clientId = params.client_id;
+  if (clientId === undefined || clientId === '') {
+    throw new InvalidClient('Client authentication is required: send client_id and client_secret with Basic or in the body.', true);
+  }
+  if (params.client_secret !== undefined) {
+    return { method: 'client_secret_post', clientId, clientSecret: params.client_secret };
+  }
+  return { method: 'none', clientId, clientSecret: undefined };
+}
+
+// Compared against when the client is unknown, so that an unknown client_id costs the same time
+// as a wrong secret and does not reveal which client_ids exist.
+const DECOY_HASH = hashSecret('tessera-decoy-secret');
+
+/** Checks presented credentials against the registered client; one place for every endpoint. */
+export async function authenticateClient(presented: PresentedClient, clients: ClientStore): Promise<Client> {
+  const usedBasic = presented.method === 'client_secret_basic';
+  const client = await clients.get(presented.clientId);
+  if (presented.clientSecret !== undefined) {
+    const matches = hashesEqual(hashSecret(presented.clientSecret), client?.secretHash ?? DECOY_HASH);
+    if (!client || client.secretHash === null || !matches) {
+      throw new InvalidClient('Client authentication failed: unknown client or wrong secret.', usedBasic);
+    }
+  } else if (!client || client.secretHash !== null) {
+    throw new InvalidClient('Client authentication failed: this client must authenticate with its secret.', usedBasic);
+  }
+  if (client.tokenEndpointAuthMethod !== presented.method) {
+    throw new InvalidClient(
+      `This client is registered for ${client.tokenEndpointAuthMethod}, not ${presented.method}.`, usedBasic);
+  }
+  return client;
+}

@@ -1,0 +1,174 @@
+import type { Client, TokenEndpointAuthMethod } from '../store/types.js';
+import { parseScope } from './scope.js';
+import { hashSecret } from './tokens.js';
+
+/** Client registration in RFC 7591 §2 metadata names, plus Tessera's `resources` and `skip_consent`. */
+export interface ClientMetadata {
+  client_id: string;
+  client_secret?: string | undefined;
+  client_name?: string | undefined;
+  redirect_uris?: string[] | undefined;
+  grant_types?: string[] | undefined;
+  response_types?: string[] | undefined;
+  scope?: string | undefined;
+  token_endpoint_auth_method?: string | undefined;
+  resources?: string[] | undefined;
+  skip_consent?: boolean | undefined;
+}
+
+/** A registration that cannot be accepted, with a message that says what to fix. */
+export class InvalidClientMetadata extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidClientMetadata';
+  }
+}
+
+/** RFC 7591 §2 grant_types values this server knows. */
+export const KNOWN_GRANT_TYPES = ['authorization_code', 'implicit', 'password', 'client_credentials', 'refresh_token'] as const;
+export const KNOWN_RESPONSE_TYPES = ['code', 'token'] as const;
+export const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+
+// RFC 6749 Appendix A.1: client_id = *VSCHAR
+const VSCHAR = /^[\x20-\x7E]+$/;
+
+function stringList(value: unknown, field: string, who: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new InvalidClientMetadata(`${who}: ${field} must be an array of strings.`);
+  }
+  return value as string[];
+}
+
+function checkRedirectUri(uri: string, who: string): void {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new InvalidClientMetadata(`${who}: redirect URI "${uri}" must be an absolute URI (RFC 6749 §3.1.2).`);
+  }
+  // RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include a fragment component.
+  if (url.hash !== '' || uri.includes('#')) {
+    throw new InvalidClientMetadata(`${who}: redirect URI "${uri}" must not contain a fragment (RFC 6749 §3.1.2).`);
+  }
+  if (url.protocol === 'javascript:' || url.protocol === 'data:') {
+    throw new InvalidClientMetadata(`${who}: redirect URI "${uri}" uses a forbidden scheme.`);
+  }
+}
+
+/**
+ * Validates RFC 7591 metadata and returns the Client to store. The client_secret itself is never
+ * kept, only its hash.
+ */
+export function clientFromMetadata(input: unknown, now: number): Client {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidClientMetadata('a client must be a JSON object of RFC 7591 metadata.');
+  }
+  const m = input as Record<string, unknown>;
+  if (typeof m.client_id !== 'string' || m.client_id === '' || !VSCHAR.test(m.client_id)) {
+    throw new InvalidClientMetadata('every client needs a client_id of printable ASCII characters.');
+  }
+  const clientId = m.client_id;
+  const who = `client "${clientId}"`;
+  const known = new Set(['client_id', 'client_secret', 'client_name', 'redirect_uris', 'grant_types', 'response_types',
+    'scope', 'token_endpoint_auth_method', 'resources', 'skip_consent']);
+  for (const key of Object.keys(m)) {
+    if (!known.has(key)) throw new InvalidClientMetadata(`${who}: unknown field "${key}" (expected RFC 7591 names such as ${[...known].join(', ')}).`);
+  }
+
+  const grantTypes = stringList(m.grant_types, 'grant_types', who) ?? ['authorization_code'];
+  for (const grant of grantTypes) {
+    if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grant)) {
+      throw new InvalidClientMetadata(`${who}: unknown grant type "${grant}" (known: ${KNOWN_GRANT_TYPES.join(', ')}).`);
+    }
+  }
+  const derivedResponseTypes = [
+    ...(grantTypes.includes('authorization_code') ? ['code'] : []),
+    ...(grantTypes.includes('implicit') ? ['token'] : []),
+  ];
+  const responseTypes = stringList(m.response_types, 'response_types', who) ?? derivedResponseTypes;
+  for (const type of responseTypes) {
+    if (!(KNOWN_RESPONSE_TYPES as readonly string[]).includes(type)) {
+      throw new InvalidClientMetadata(`${who}: unknown response type "${type}" (known: ${KNOWN_RESPONSE_TYPES.join(', ')}).`);
+    }
+  }
+  // RFC 7591 §2.1: grant_types and response_types must agree.
+  if (responseTypes.includes('code') !== grantTypes.includes('authorization_code')) {
+    throw new InvalidClientMetadata(`${who}: response type "code" goes with grant type "authorization_code" (RFC 7591 §2.1).`);
+  }
+  if (responseTypes.includes('token') !== grantTypes.includes('implicit')) {
+    throw new InvalidClientMetadata(`${who}: response type "token" goes with grant type "implicit" (RFC 7591 §2.1).`);
+  }
+
+  const redirectUris = stringList(m.redirect_uris, 'redirect_uris', who) ?? [];
+  for (const uri of redirectUris) checkRedirectUri(uri, who);
+  if (responseTypes.length > 0 && redirectUris.length === 0) {
+    throw new InvalidClientMetadata(`${who}: redirect_uris is required for the authorization_code and implicit grants.`);
+  }
+
+  const method = m.token_endpoint_auth_method ?? 'client_secret_basic';
+  if (typeof method !== 'string' || !(AUTH_METHODS as readonly string[]).includes(method)) {
+    throw new InvalidClientMetadata(`${who}: token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}.`);
+  }
+  const secret = m.client_secret;
+  if (secret !== undefined && (typeof secret !== 'string' || secret === '')) {
+    throw new InvalidClientMetadata(`${who}: client_secret must be a non-empty string.`);
+  }
+  if (method === 'none' && secret !== undefined) {
+    throw new InvalidClientMetadata(`${who}: a public client (token_endpoint_auth_method "none") must not have a client_secret.`);
+  }
+  if (method !== 'none' && secret === undefined) {
+    throw new InvalidClientMetadata(`${who}: a confidential client needs a client_secret (or token_endpoint_auth_method "none" for a public client).`);
+  }
+  // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
+  if (method === 'none' && grantTypes.includes('client_credentials')) {
+    throw new InvalidClientMetadata(`${who}: a public client cannot use the client_credentials grant (RFC 6749 §4.4).`);
+  }
+
+  if (m.scope !== undefined && typeof m.scope !== 'string') throw new InvalidClientMetadata(`${who}: scope must be a space-separated string.`);
+  let scope: string[];
+  try {
+    scope = parseScope(m.scope as string | undefined);
+  } catch {
+    throw new InvalidClientMetadata(`${who}: scope "${String(m.scope)}" has characters RFC 6749 §3.3 does not allow.`);
+  }
+  const resources = stringList(m.resources, 'resources', who) ?? [];
+  for (const resource of resources) {
+    try {
+      if (new URL(resource).hash !== '' || resource.includes('#')) throw new Error('fragment');
+    } catch {
+      throw new InvalidClientMetadata(`${who}: resource "${resource}" must be an absolute URI without a fragment (RFC 8707 §2).`);
+    }
+  }
+  if (m.client_name !== undefined && typeof m.client_name !== 'string') throw new InvalidClientMetadata(`${who}: client_name must be a string.`);
+  if (m.skip_consent !== undefined && typeof m.skip_consent !== 'boolean') throw new InvalidClientMetadata(`${who}: skip_consent must be true or false.`);
+
+  return {
+    clientId,
+    clientName: (m.client_name as string | undefined) ?? clientId,
+    secretHash: typeof secret === 'string' ? hashSecret(secret) : null,
+    redirectUris,
+    grantTypes,
+    responseTypes,
+    scope,
+    tokenEndpointAuthMethod: method as TokenEndpointAuthMethod,
+    resources,
+    skipConsent: m.skip_consent === true,
+    createdAt: now,
+  };
+}
+
+/** The client as RFC 7591 metadata, for display; the secret is never shown. */
+export function clientToMetadata(client: Client): Record<string, unknown> {
+  return {
+    client_id: client.clientId,
+    client_name: client.clientName,
+    redirect_uris: client.redirectUris,
+    grant_types: client.grantTypes,
+    response_types: client.responseTypes,
+    scope: client.scope.join(' '),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    resources: client.resources,
+    skip_consent: client.skipConsent,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * RFC errors are values: one subclass per RFC error code. The HTTP layer turns them into
+ * RFC 6749 §5.2 (token endpoint), §4.1.2.1 (authorization redirect) or RFC 6750 §3.1 responses.
+ */
+export class OAuthError extends Error {
+  readonly error: string;
+  readonly status: number;
+  readonly description: string;
+  /** Extra response headers (WWW-Authenticate, Retry-After). */
+  readonly headers: Record<string, string>;
+
+  constructor(error: string, status: number, description: string, headers: Record<string, string> = {}) {
+    super(`${error}: ${description}`);
+    this.name = 'OAuthError';
+    this.error = error;
+    this.status = status;
+    this.description = description;
+    this.headers = headers;
+  }
+
+  toJSON(): { error: string; error_description: string } {
+    return { error: this.error, error_description: this.description };
+  }
+}
+
+export class InvalidRequest extends OAuthError {
+  constructor(description: string) { super('invalid_request', 400, description); }
+}
+
+/**
+ * RFC 6749 §5.2: when the client tried to authenticate with the Authorization header the
+ * server MUST answer 401 with a WWW-Authenticate header naming that scheme.
+ */
+export class InvalidClient extends OAuthError {
+  readonly usedBasic: boolean;
+  constructor(description: string, usedBasic = false) {
+    super('invalid_client', 401, description, usedBasic ? { 'www-authenticate': 'Basic realm="tessera", charset="UTF-8"' } : {});
+    this.usedBasic = usedBasic;
+  }
+}
+
+export class InvalidGrant extends OAuthError {
+  constructor(description: string) { super('invalid_grant', 400, description); }
+}
+
+export class UnauthorizedClient extends OAuthError {
+  constructor(description: string) { super('unauthorized_client', 400, description); }
+}
+
+export class UnsupportedGrantType extends OAuthError {
+  constructor(description: string) { super('unsupported_grant_type', 400, description); }
+}
+
+export class UnsupportedResponseType extends OAuthError {
+  constructor(description: string) { super('unsupported_response_type', 400, description); }
+}
+
+export class InvalidScope extends OAuthError {
+  constructor(description: string) { super('invalid_scope', 400, description); }
+}
+
+/** RFC 8707 §2: a resource the server does not accept. */
+export class InvalidTarget extends OAuthError {
+  constructor(description: string) { super('invalid_target', 400, description); }
+}
+
+export class AccessDenied extends OAuthError {
+  constructor(description: string) { super('access_denied', 403, description); }
+}
+
+/** RFC 7009 §2.2.1 */
+export class UnsupportedTokenType extends OAuthError {
+  constructor(description: string) { super('unsupported_token_type', 400, description); }
+}
+
+/** Throttled: RFC 6585 429 with Retry-After. The error code follows RFC 6749's vocabulary. */
+export class TooManyAttempts extends OAuthError {
+  constructor(description: string, retryAfterSeconds: number) {
+    super('invalid_request', 429, description, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  }
+}
+
+export class ServerError extends OAuthError {
+  constructor(description = 'The server met an unexpected condition.') { super('server_error', 500, description); }
+}
+
+export class TemporarilyUnavailable extends OAuthError {
+  constructor(description: string) { super('temporarily_unavailable', 503, description); }
+}

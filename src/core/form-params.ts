@@ -1,0 +1,26 @@
+import { InvalidRequest } from './errors.js';
+
+/**
+ * RFC 6749 §3.1 and §3.2: parameters sent without a value are treated as omitted, and request
+ * parameters MUST NOT be included more than once. `repeatable` names the exceptions
+ * (RFC 8707 `resource`), which come back as lists.
+ */
+export function singleValuedParams(
+  form: URLSearchParams,
+  repeatable: readonly string[] = [],
+): { params: Record<string, string>; lists: Record<string, string[]> } {
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
+  const lists: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [name, value] of form) {
+    if (repeatable.includes(name)) {
+      if (value !== '') (lists[name] ??= []).push(value);
+      continue;
+    }
+    if (name in params) throw new InvalidRequest(`Parameter "${name}" is repeated; each parameter may appear only once (RFC 6749 §3.2).`);
+    params[name] = value;
+  }
+  for (const name of Object.keys(params)) {
+    if (params[name] === '') delete params[name];
+  }
+  return { params, lists };
+}

@@ -1,0 +1,77 @@
+import type { Client, TokenRecord, TokenStore } from '../store/types.js';
+import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
+import { formatScope } from './scope.js';
+import { hashSecret } from './tokens.js';
+
+/** RFC 7662 §2.2 */
+export interface IntrospectionResponse {
+  active: boolean;
+  scope?: string;
+  client_id?: string;
+  token_type?: string;
+  exp?: number;
+  iat?: number;
+  nbf?: number;
+  sub?: string;
+  aud?: string;
+  iss?: string;
+  jti?: string;
+}
+
+/**
+ * Introspection and revocation are for confidential clients: RFC 7662 §2.1 requires the
+ * endpoint to be protected, RFC 7009 §2.1 authenticates the client.
+ */
+export function requireConfidential(client: Client, endpoint: string): void {
+  if (client.secretHash === null) {
+    throw new InvalidClient(`The ${endpoint} endpoint requires a confidential client that authenticates with its secret.`);
+  }
+}
+
+export function requireTokenParam(params: Readonly<Record<string, string>>): string {
+  const token = params.token;
+  if (token === undefined) throw new InvalidRequest('The token parameter is required.');
+  return token;
+}
+
+function isLive(record: TokenRecord, now: number): boolean {
+  return record.revokedAt === null && record.rotatedAt === null && record.expiresAt > now;
+}
+
+/**
+ * The token's state from the store, which is the truth: a revoked token is inactive even
+ * though its JWT signature still verifies. A refresh token is shown only to its own client.
+ */
+export async function introspectToken(
+  token: string, caller: Client, tokens: TokenStore, now: number, issuer: string,
+): Promise<IntrospectionResponse> {
+  const record = await tokens.find(hashSecret(token));
+  if (!record || !isLive(record, now)) return { active: false };
+  if (record.kind === 'refresh_token' && record.clientId !== caller.clientId) return { active: false };
+  return {
+    active: true,
+    scope: formatScope(record.scope),
+    client_id: record.clientId,
+    token_type: record.kind === 'access_token' ? 'Bearer' : 'refresh_token',
+    exp: record.expiresAt,
+    iat: record.issuedAt,
+    sub: record.subject,
+    aud: record.audience,
+    iss: issuer,
+    jti: record.jti,
+  };
+}
+
+/**
+ * RFC 7009 §2.1: revoke a token of the calling client. Revoking a refresh token also revokes
+ * the access tokens of the same grant. §2.2: an unknown or invalid token is not an error.
+ */
+export async function revokeToken(token: string, caller: Client, tokens: TokenStore, now: number): Promise<void> {
+  const record = await tokens.find(hashSecret(token));
+  if (!record) return;
+  // RFC 7009 §2.1: the server verifies the token was issued to the requesting client and,
+  // if not, refuses the request with an error.
+  if (record.clientId !== caller.clientId) throw new UnauthorizedClient('This token was not issued to the requesting client.');
+  if (record.kind === 'refresh_token') await tokens.revokeFamily(record.familyId, now);
+  else await tokens.revoke(record.hash, now);
+}

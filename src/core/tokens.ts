@@ -1,0 +1,33 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RandomSource } from './random.js';
+
+/**
+ * Opaque tokens carry a readable prefix so that secret scanners can find leaked ones
+ * (DESIGN.md convention 3). The random part is 256 bits.
+ */
+export const TOKEN_PREFIX = {
+  refreshToken: 'tsr_rt_',
+  authorizationCode: 'tsr_ac_',
+  clientSecret: 'tsr_cs_',
+} as const;
+
+export function generateOpaqueToken(prefix: string, random: RandomSource): string {
+  return prefix + random.token(32);
+}
+
+/** SHA-256, base64url: how tokens and client secrets are kept at rest. */
+export function hashSecret(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('base64url');
+}
+
+/** Constant-time comparison of two hashes produced by `hashSecret`. */
+export function hashesEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** A JWT is three base64url segments; anything else is treated as opaque. */
+export function looksLikeJwt(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
+}

@@ -1,0 +1,82 @@
+import { SignJWT } from 'jose';
+import type { Config } from '../config.js';
+import type { Clock } from '../core/clock.js';
+import type { RandomSource } from '../core/random.js';
+import { formatScope } from '../core/scope.js';
+import { generateOpaqueToken, hashSecret, TOKEN_PREFIX } from '../core/tokens.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { Client, TokenRecord, TokenStore } from '../store/types.js';
+import type { TokenResponse } from './types.js';
+
+export interface IssueInput {
+  client: Client;
+  /** The user this token acts for, or null for a token with no user (client credentials). */
+  userId: string | null;
+  scope: string[];
+  audience: string;
+  /** Keep an existing family (refresh rotation); a new grant starts a new one. */
+  familyId?: string;
+  withRefreshToken: boolean;
+}
+
+export interface MintedTokens {
+  response: TokenResponse;
+  records: TokenRecord[];
+}
+
+/** Mints RFC 9068 JWT access tokens and opaque refresh tokens, and records their hashes. */
+export class TokenIssuer {
+  constructor(
+    private readonly config: Config,
+    private readonly keys: KeyRing,
+    private readonly store: TokenStore,
+    private readonly clock: Clock,
+    private readonly random: RandomSource,
+  ) {}
+
+  /** Mints without saving, for callers that store atomically with another change (rotation). */
+  async mint(input: IssueInput): Promise<MintedTokens> {
+    const now = this.clock.nowSeconds();
+    const familyId = input.familyId ?? this.random.token(16);
+    // RFC 9068 §2.2: for a grant with no resource owner, sub identifies the client.
+    const subject = input.userId ?? input.client.clientId;
+    const jti = this.random.token(16);
+    const expiresAt = now + this.config.accessTokenTtl;
+    const scope = formatScope(input.scope);
+    // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope).
+    const accessToken = await new SignJWT({ client_id: input.client.clientId, scope })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: this.keys.signingKid })
+      .setIssuer(this.config.issuer)
+      .setSubject(subject)
+      .setAudience(input.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(expiresAt)
+      .setJti(jti)
+      .sign(this.keys.signingKey);
+    const base = {
+      clientId: input.client.clientId, subject, userId: input.userId, scope: input.scope, audience: input.audience,
+      issuedAt: now, familyId, revokedAt: null, rotatedAt: null,
+    };
+    const records: TokenRecord[] = [{ ...base, hash: hashSecret(accessToken), kind: 'access_token', jti, expiresAt }];
+    const response: TokenResponse = {
+      access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope,
+    };
+    if (input.withRefreshToken) {
+      const refreshToken = generateOpaqueToken(TOKEN_PREFIX.refreshToken, this.random);
+      records.push({
+        ...base, hash: hashSecret(refreshToken), kind: 'refresh_token', jti: this.random.token(16),
+        expiresAt: now + this.config.refreshTokenTtl,
+      });
+      response.refresh_token = refreshToken;
+    }
+    return { response, records };
+  }
+
+  /** Mints and records the tokens of a new grant. */
+  async issue(input: IssueInput): Promise<TokenResponse> {
+    const minted = await this.mint(input);
+    if (minted.records.length === 1) await this.store.save(minted.records[0] as TokenRecord);
+    else await this.store.saveAll(minted.records);
+    return minted.response;
+  }
+}

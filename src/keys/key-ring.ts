@@ -1,0 +1,49 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { KeyStore, SigningKey } from '../store/types.js';
+
+export interface PublicJwks {
+  keys: Record<string, unknown>[];
+}
+
+/** Creates a new ES256 signing key; its kid is the RFC 7638 thumbprint. */
+export async function generateSigningKey(now: number): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const privateJwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return {
+    kid,
+    alg: 'ES256',
+    privateJwk: { ...privateJwk, kid, alg: 'ES256' },
+    publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
+    createdAt: now,
+    active: true,
+  };
+}
+
+/**
+ * The server's signing keys: the newest active key signs, every active key is published.
+ * Loaded once at start; a key is generated and stored on the first start of a new database.
+ */
+export class KeyRing {
+  private constructor(
+    readonly signingKid: string,
+    readonly signingKey: KeyObject,
+    readonly jwks: PublicJwks,
+  ) {}
+
+  static async load(keys: KeyStore, now: number): Promise<KeyRing> {
+    let active = await keys.listActive();
+    if (active.length === 0) active = await keys.insertIfNone(await generateSigningKey(now));
+    const newest = active[0];
+    if (!newest) throw new Error('No signing key could be loaded or created.');
+    const signingKey = createPrivateKey({ key: newest.privateJwk as JsonWebKey, format: 'jwk' });
+    // Only the public members are served: RFC 7517 §4 "d" must never leave the server.
+    const published = active.map(({ publicJwk }) => {
+      const { d: _d, ...rest } = publicJwk as Record<string, unknown> & { d?: unknown };
+      return rest;
+    });
+    return new KeyRing(newest.kid, signingKey, { keys: published });
+  }
+}

@@ -1,0 +1,31 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { OAuthError } from '../core/errors.js';
+
+/**
+ * The single place where errors become HTTP: OAuthError values keep their RFC shape and status;
+ * Fastify's own 4xx (body too large, bad media type, malformed JSON) become invalid_request;
+ * anything else is a bug, logged with the request id and answered as server_error, never a stack.
+ */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | OAuthError, request, reply) => {
+    if (error instanceof OAuthError) {
+      void reply.code(error.status).headers(error.headers).header('cache-control', 'no-store').send(error.toJSON());
+      return;
+    }
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const description = status === 413 ? 'The request body is too large.'
+        : status === 415 ? 'Unsupported content type; send application/x-www-form-urlencoded.'
+          : 'The request is malformed.';
+      void reply.code(status === 415 ? 400 : status).header('cache-control', 'no-store')
+        .send({ error: 'invalid_request', error_description: description });
+      return;
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    void reply.code(500).header('cache-control', 'no-store')
+      .send({ error: 'server_error', error_description: 'The server met an unexpected condition.' });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: 'not_found', error_description: `No route for ${request.method} ${request.url.split('?')[0]}.` });
+  });
+}

@@ -1,0 +1,19 @@
+import type { LoggerOptions } from 'pino';
+import type { Config } from '../config.js';
+
+/**
+ * JSON logs with the request id (Fastify's reqId). Secrets never reach a log line: credentials
+ * in headers are redacted, and request logs carry the path without its query string.
+ */
+export function loggerOptions(level: Config['logLevel']): LoggerOptions {
+  return {
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'res.headers.location',
+        '*.password', '*.client_secret', '*.code', '*.access_token', '*.refresh_token', '*.token',
+      ],
+      censor: '[redacted]',
+    },
+  };
+}

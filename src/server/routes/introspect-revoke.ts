@@ -1,0 +1,30 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateClient, presentedClient } from '../../core/client-auth.js';
+import { singleValuedParams } from '../../core/form-params.js';
+import { introspectToken, requireConfidential, requireTokenParam, revokeToken } from '../../core/token-state.js';
+import type { GrantContext } from '../../grants/types.js';
+import type { Client } from '../../store/types.js';
+import { formBody } from '../form-body.js';
+
+async function authenticatedRequest(request: FastifyRequest, ctx: GrantContext, endpoint: string): Promise<{ client: Client; token: string }> {
+  const { params } = singleValuedParams(formBody(request));
+  const client = await authenticateClient(presentedClient(request.headers.authorization, params), ctx.store.clients);
+  requireConfidential(client, endpoint);
+  return { client, token: requireTokenParam(params) };
+}
+
+/** RFC 7662 token introspection and RFC 7009 token revocation. */
+export function introspectRevokeRoutes(app: FastifyInstance, ctx: GrantContext): void {
+  app.post('/introspect', async (request, reply) => {
+    const { client, token } = await authenticatedRequest(request, ctx, 'introspection');
+    void reply.header('cache-control', 'no-store');
+    return introspectToken(token, client, ctx.store.tokens, ctx.clock.nowSeconds(), ctx.config.issuer);
+  });
+
+  app.post('/revoke', async (request, reply) => {
+    const { client, token } = await authenticatedRequest(request, ctx, 'revocation');
+    await revokeToken(token, client, ctx.store.tokens, ctx.clock.nowSeconds());
+    // RFC 7009 §2.2: 200 whether or not the token was valid.
+    void reply.header('cache-control', 'no-store').code(200).send();
+  });
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import { AUTH_METHODS } from '../../core/client-metadata.js';
+import { grants } from '../../grants/index.js';
+import type { PublicJwks } from '../../keys/key-ring.js';
+
+/** RFC 8414 §2: the metadata is derived from what is registered, so it stays true as grants are added. */
+export function authorizationServerMetadata(config: Config): Record<string, unknown> {
+  const base = config.issuer;
+  const authMethods = AUTH_METHODS.filter((method) => method !== 'none');
+  return {
+    issuer: config.issuer,
+    token_endpoint: `${base}/token`,
+    jwks_uri: `${base}/jwks`,
+    introspection_endpoint: `${base}/introspect`,
+    revocation_endpoint: `${base}/revoke`,
+    grant_types_supported: grants.map((grant) => grant.grantType),
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    introspection_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+  };
+}
+
+export function metadataRoutes(app: FastifyInstance, config: Config, jwks: PublicJwks): void {
+  const metadata = authorizationServerMetadata(config);
+  const serveMetadata = async (_request: unknown, reply: { header(name: string, value: string): unknown }) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return metadata;
+  };
+  app.get('/.well-known/oauth-authorization-server', serveMetadata);
+  // The same document, for clients that only look for OpenID Connect discovery.
+  app.get('/.well-known/openid-configuration', serveMetadata);
+  app.get('/jwks', async (_request, reply) => {
+    void reply.header('cache-control', 'public, max-age=300').type('application/jwk-set+json');
+    return jwks;
+  });
+}

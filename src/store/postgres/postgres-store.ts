@@ -1,0 +1,1 @@
+export class PostgresStore { static async connect(_url: string): Promise<never> { throw new Error('x'); } }

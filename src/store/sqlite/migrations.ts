@@ -1,0 +1,59 @@
+/** Versioned schema migrations, applied in order at start, each once, inside a transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const sqliteMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'clients, users, tokens, signing keys',
+    sql: `
+      CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        client_name TEXT NOT NULL,
+        secret_hash TEXT,
+        redirect_uris TEXT NOT NULL,
+        grant_types TEXT NOT NULL,
+        response_types TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        token_endpoint_auth_method TEXT NOT NULL,
+        resources TEXT NOT NULL,
+        skip_consent INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        jti TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        user_id TEXT,
+        scope TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        family_id TEXT NOT NULL,
+        revoked_at INTEGER,
+        rotated_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX tokens_family ON tokens (family_id);
+      CREATE INDEX tokens_expires ON tokens (expires_at);
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        private_jwk TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        active INTEGER NOT NULL
+      );
+    `,
+  },
+];

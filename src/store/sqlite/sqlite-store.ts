@@ -1,0 +1,318 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  Client, ClientStore, KeyStore, RotateResult, SigningKey, Store, TokenRecord, TokenStore, User, UserStore,
+} from '../types.js';
+import { sqliteMigrations } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+function applyMigrations(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  // IMMEDIATE takes the write lock first, so two processes starting at once apply each migration once.
+  const migrate = db.transaction(() => {
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    for (const migration of sqliteMigrations) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+        .run(migration.version, migration.name, Math.floor(Date.now() / 1000));
+    }
+  });
+  migrate.immediate();
+}
+
+function clientFromRow(row: Row): Client {
+  return {
+    clientId: row.client_id as string,
+    clientName: row.client_name as string,
+    secretHash: (row.secret_hash as string | null) ?? null,
+    redirectUris: JSON.parse(row.redirect_uris as string) as string[],
+    grantTypes: JSON.parse(row.grant_types as string) as string[],
+    responseTypes: JSON.parse(row.response_types as string) as string[],
+    scope: JSON.parse(row.scope as string) as string[],
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method as Client['tokenEndpointAuthMethod'],
+    resources: JSON.parse(row.resources as string) as string[],
+    skipConsent: row.skip_consent === 1,
+    createdAt: row.created_at as number,
+  };
+}
+
+function userFromRow(row: Row): User {
+  return {
+    id: row.id as string,
+    username: row.username as string,
+    passwordHash: row.password_hash as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+function tokenFromRow(row: Row): TokenRecord {
+  return {
+    hash: row.hash as string,
+    kind: row.kind as TokenRecord['kind'],
+    jti: row.jti as string,
+    clientId: row.client_id as string,
+    subject: row.subject as string,
+    userId: (row.user_id as string | null) ?? null,
+    scope: (row.scope as string) === '' ? [] : (row.scope as string).split(' '),
+    audience: row.audience as string,
+    issuedAt: row.issued_at as number,
+    expiresAt: row.expires_at as number,
+    familyId: row.family_id as string,
+    revokedAt: (row.revoked_at as number | null) ?? null,
+    rotatedAt: (row.rotated_at as number | null) ?? null,
+  };
+}
+
+function tokenParams(t: TokenRecord): unknown[] {
+  return [t.hash, t.kind, t.jti, t.clientId, t.subject, t.userId, t.scope.join(' '), t.audience,
+    t.issuedAt, t.expiresAt, t.familyId, t.revokedAt, t.rotatedAt];
+}
+
+function keyFromRow(row: Row): SigningKey {
+  return {
+    kid: row.kid as string,
+    alg: row.alg as SigningKey['alg'],
+    privateJwk: JSON.parse(row.private_jwk as string) as Record<string, unknown>,
+    publicJwk: JSON.parse(row.public_jwk as string) as Record<string, unknown>,
+    createdAt: row.created_at as number,
+    active: row.active === 1,
+  };
+}
+
+export class SqliteStore implements Store {
+  readonly clients: ClientStore;
+  readonly users: UserStore;
+  readonly tokens: TokenStore;
+  readonly keys: KeyStore;
+  readonly db: Database.Database;
+
+  /** `path` is a file path or ':memory:'. */
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    // WAL with synchronous=NORMAL is durable against application crashes; a power loss may
+    // lose the last transactions but never corrupts the database.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    applyMigrations(db);
+    this.db = db;
+    this.clients = new SqliteClientStore(db);
+    this.users = new SqliteUserStore(db);
+    this.tokens = new SqliteTokenStore(db);
+    this.keys = new SqliteKeyStore(db);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+class SqliteClientStore implements ClientStore {
+  private readonly getStmt;
+  private readonly listStmt;
+  private readonly upsertStmt;
+  private readonly deleteStmt;
+
+  constructor(db: Database.Database) {
+    this.getStmt = db.prepare('SELECT * FROM clients WHERE client_id = ?');
+    this.listStmt = db.prepare('SELECT * FROM clients ORDER BY client_id');
+    this.upsertStmt = db.prepare(`
+      INSERT INTO clients (client_id, client_name, secret_hash, redirect_uris, grant_types, response_types, scope,
+        token_endpoint_auth_method, resources, skip_consent, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (client_id) DO UPDATE SET client_name = excluded.client_name, secret_hash = excluded.secret_hash,
+        redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types,
+        response_types = excluded.response_types, scope = excluded.scope,
+        token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
+        skip_consent = excluded.skip_consent`);
+    this.deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
+  }
+
+  async get(clientId: string): Promise<Client | undefined> {
+    const row = this.getStmt.get(clientId) as Row | undefined;
+    return row ? clientFromRow(row) : undefined;
+  }
+
+  async list(): Promise<Client[]> {
+    return (this.listStmt.all() as Row[]).map(clientFromRow);
+  }
+
+  async upsert(c: Client): Promise<void> {
+    this.upsertStmt.run(c.clientId, c.clientName, c.secretHash, JSON.stringify(c.redirectUris),
+      JSON.stringify(c.grantTypes), JSON.stringify(c.responseTypes), JSON.stringify(c.scope),
+      c.tokenEndpointAuthMethod, JSON.stringify(c.resources), c.skipConsent ? 1 : 0, c.createdAt);
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    return this.deleteStmt.run(clientId).changes > 0;
+  }
+}
+
+class SqliteUserStore implements UserStore {
+  private readonly byName;
+  private readonly byId;
+  private readonly listStmt;
+  private readonly upsertStmt;
+  private readonly deleteStmt;
+
+  constructor(db: Database.Database) {
+    this.byName = db.prepare('SELECT * FROM users WHERE username = ?');
+    this.byId = db.prepare('SELECT * FROM users WHERE id = ?');
+    this.listStmt = db.prepare('SELECT * FROM users ORDER BY username');
+    this.upsertStmt = db.prepare(`
+      INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash
+      RETURNING *`);
+    this.deleteStmt = db.prepare('DELETE FROM users WHERE username = ?');
+  }
+
+  async getByUsername(username: string): Promise<User | undefined> {
+    const row = this.byName.get(username) as Row | undefined;
+    return row ? userFromRow(row) : undefined;
+  }
+
+  async getById(id: string): Promise<User | undefined> {
+    const row = this.byId.get(id) as Row | undefined;
+    return row ? userFromRow(row) : undefined;
+  }
+
+  async list(): Promise<User[]> {
+    return (this.listStmt.all() as Row[]).map(userFromRow);
+  }
+
+  async upsert(u: User): Promise<User> {
+    return userFromRow(this.upsertStmt.get(u.id, u.username, u.passwordHash, u.createdAt) as Row);
+  }
+
+  async delete(username: string): Promise<boolean> {
+    return this.deleteStmt.run(username).changes > 0;
+  }
+}
+
+class SqliteTokenStore implements TokenStore {
+  private readonly insertStmt;
+  private readonly findStmt;
+  private readonly revokeStmt;
+  private readonly revokeFamilyStmt;
+  private readonly retireStmt;
+  private readonly purgeStmt;
+  private readonly countStmt;
+  private readonly insertMany;
+  private readonly rotate;
+
+  constructor(db: Database.Database) {
+    this.insertStmt = db.prepare(`
+      INSERT INTO tokens (hash, kind, jti, client_id, subject, user_id, scope, audience, issued_at, expires_at,
+        family_id, revoked_at, rotated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.findStmt = db.prepare('SELECT * FROM tokens WHERE hash = ?');
+    this.revokeStmt = db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL');
+    this.revokeFamilyStmt = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
+    // The single conditional statement that makes rotation happen once: only a live, unrotated,
+    // unexpired refresh token of this client matches, and only one UPDATE can change it.
+    this.retireStmt = db.prepare(`
+      UPDATE tokens SET rotated_at = ?
+      WHERE hash = ? AND kind = 'refresh_token' AND client_id = ? AND rotated_at IS NULL AND revoked_at IS NULL
+        AND expires_at > ?
+      RETURNING *`);
+    this.purgeStmt = db.prepare('DELETE FROM tokens WHERE expires_at < ?');
+    this.countStmt = db.prepare('SELECT count(*) AS n FROM tokens');
+    this.insertMany = db.transaction((records: TokenRecord[]) => {
+      for (const record of records) this.insertStmt.run(...tokenParams(record));
+    });
+    this.rotate = db.transaction((oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): RotateResult => {
+      const retired = this.retireStmt.get(now, oldHash, clientId, now) as Row | undefined;
+      if (retired) {
+        for (const record of replacements) this.insertStmt.run(...tokenParams(record));
+        return { outcome: 'rotated', previous: tokenFromRow(retired) };
+      }
+      const existing = this.findStmt.get(oldHash) as Row | undefined;
+      if (!existing) return { outcome: 'invalid' };
+      const previous = tokenFromRow(existing);
+      if (previous.kind === 'refresh_token' && previous.clientId === clientId && previous.rotatedAt !== null) {
+        this.revokeFamilyStmt.run(now, previous.familyId);
+        return { outcome: 'reused', previous };
+      }
+      return { outcome: 'invalid' };
+    });
+  }
+
+  async save(record: TokenRecord): Promise<void> {
+    this.insertStmt.run(...tokenParams(record));
+  }
+
+  async saveAll(records: TokenRecord[]): Promise<void> {
+    this.insertMany(records);
+  }
+
+  async find(hash: string): Promise<TokenRecord | undefined> {
+    const row = this.findStmt.get(hash) as Row | undefined;
+    return row ? tokenFromRow(row) : undefined;
+  }
+
+  async revoke(hash: string, now: number): Promise<boolean> {
+    return this.revokeStmt.run(now, hash).changes > 0;
+  }
+
+  async revokeFamily(familyId: string, now: number): Promise<number> {
+    return this.revokeFamilyStmt.run(now, familyId).changes;
+  }
+
+  async rotateRefreshToken(oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): Promise<RotateResult> {
+    return this.rotate.immediate(oldHash, clientId, now, replacements);
+  }
+
+  async purgeExpired(before: number): Promise<number> {
+    return this.purgeStmt.run(before).changes;
+  }
+
+  async count(): Promise<number> {
+    return (this.countStmt.get() as { n: number }).n;
+  }
+}
+
+class SqliteKeyStore implements KeyStore {
+  private readonly listStmt;
+  private readonly insertStmt;
+  private readonly deactivateStmt;
+  private readonly insertIfNoneTx;
+
+  constructor(db: Database.Database) {
+    this.listStmt = db.prepare('SELECT * FROM signing_keys WHERE active = 1 ORDER BY created_at DESC, kid');
+    this.insertStmt = db.prepare(
+      'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, active) VALUES (?, ?, ?, ?, ?, ?)');
+    this.deactivateStmt = db.prepare('UPDATE signing_keys SET active = 0 WHERE kid = ? AND active = 1');
+    this.insertIfNoneTx = db.transaction((key: SigningKey) => {
+      const existing = this.listStmt.all() as Row[];
+      if (existing.length > 0) return existing.map(keyFromRow);
+      this.insertRow(key);
+      return [key];
+    });
+  }
+
+  private insertRow(k: SigningKey): void {
+    this.insertStmt.run(k.kid, k.alg, JSON.stringify(k.privateJwk), JSON.stringify(k.publicJwk), k.createdAt, k.active ? 1 : 0);
+  }
+
+  async listActive(): Promise<SigningKey[]> {
+    return (this.listStmt.all() as Row[]).map(keyFromRow);
+  }
+
+  async insertIfNone(key: SigningKey): Promise<SigningKey[]> {
+    return this.insertIfNoneTx.immediate(key);
+  }
+
+  async insert(key: SigningKey): Promise<void> {
+    this.insertRow(key);
+  }
+
+  async deactivate(kid: string): Promise<boolean> {
+    return this.deactivateStmt.run(kid).changes > 0;
+  }
+}

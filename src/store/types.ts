@@ -1,0 +1,128 @@
+/**
+ * Store interfaces, split by concern. Every operation that must happen once is a single
+ * intention-revealing call (consumeCode, rotateRefreshToken) that the backend makes atomic.
+ */
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface Client {
+  clientId: string;
+  clientName: string;
+  /** SHA-256 (base64url) of the client secret; null for a public client. */
+  secretHash: string | null;
+  redirectUris: string[];
+  grantTypes: string[];
+  responseTypes: string[];
+  /** What the client may request; also the default when a request names no scope. */
+  scope: string[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** RFC 8707 resource indicators the client may ask for, besides the default audience. */
+  resources: string[];
+  /** First-party clients may skip the consent page. */
+  skipConsent: boolean;
+  createdAt: number;
+}
+
+export interface ClientStore {
+  get(clientId: string): Promise<Client | undefined>;
+  list(): Promise<Client[]>;
+  /** Inserts or replaces the client by client_id. */
+  upsert(client: Client): Promise<void>;
+  /** True when a client was deleted. */
+  delete(clientId: string): Promise<boolean>;
+}
+
+export interface User {
+  /** Stable subject identifier, never reassigned. */
+  id: string;
+  username: string;
+  /** argon2id hash (PHC string). */
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface UserStore {
+  getByUsername(username: string): Promise<User | undefined>;
+  getById(id: string): Promise<User | undefined>;
+  list(): Promise<User[]>;
+  /** Inserts, or updates the password of, the user with this username; returns the stored user. */
+  upsert(user: User): Promise<User>;
+  delete(username: string): Promise<boolean>;
+}
+
+export type TokenKind = 'access_token' | 'refresh_token';
+
+/** An issued token. Only its hash is stored, never the token. */
+export interface TokenRecord {
+  /** SHA-256 (base64url) of the token string. */
+  hash: string;
+  kind: TokenKind;
+  jti: string;
+  clientId: string;
+  /** The user's id, or the client_id for a token with no user. */
+  subject: string;
+  /** Set when the token acts for a user. */
+  userId: string | null;
+  scope: string[];
+  audience: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** Tokens of one grant (one code, one refresh chain) share a family, revoked together. */
+  familyId: string;
+  revokedAt: number | null;
+  /** For refresh tokens: when it was used and replaced by a newer one. */
+  rotatedAt: number | null;
+}
+
+export type RotateResult =
+  | { outcome: 'rotated'; previous: TokenRecord }
+  /** The token was already rotated: a replay. Its whole family has been revoked. */
+  | { outcome: 'reused'; previous: TokenRecord }
+  | { outcome: 'invalid' };
+
+export interface TokenStore {
+  save(record: TokenRecord): Promise<void>;
+  /** Saves several tokens in one write (an access token and its refresh token). */
+  saveAll(records: TokenRecord[]): Promise<void>;
+  find(hash: string): Promise<TokenRecord | undefined>;
+  /** Marks one token revoked; true when it existed. */
+  revoke(hash: string, now: number): Promise<boolean>;
+  /** Revokes every token of a family; returns how many were live. */
+  revokeFamily(familyId: string, now: number): Promise<number>;
+  /**
+   * Atomically retires the refresh token `oldHash` (live, unexpired, of `clientId`) and saves
+   * `replacements` in its place. Exactly one of any number of concurrent callers gets 'rotated'.
+   * A token that was already rotated yields 'reused', and its family is revoked (RFC 9700 §4.14.2).
+   */
+  rotateRefreshToken(oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): Promise<RotateResult>;
+  /** Deletes tokens that expired before `before`; returns how many. */
+  purgeExpired(before: number): Promise<number>;
+  count(): Promise<number>;
+}
+
+export interface SigningKey {
+  kid: string;
+  alg: 'ES256';
+  /** Private JWK; never served. */
+  privateJwk: Record<string, unknown>;
+  publicJwk: Record<string, unknown>;
+  createdAt: number;
+  /** The newest active key signs; older active keys stay in the JWKS for verification. */
+  active: boolean;
+}
+
+export interface KeyStore {
+  listActive(): Promise<SigningKey[]>;
+  /** Inserts unless a key already exists; returns the keys now active (a concurrent start wins once). */
+  insertIfNone(key: SigningKey): Promise<SigningKey[]>;
+  insert(key: SigningKey): Promise<void>;
+  deactivate(kid: string): Promise<boolean>;
+}
+
+export interface Store {
+  readonly clients: ClientStore;
+  readonly users: UserStore;
+  readonly tokens: TokenStore;
+  readonly keys: KeyStore;
+  close(): Promise<void>;
+}
