@@ -135,3 +135,9 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     logLevel: logLevel as Config['logLevel'],
   };
 }
+
+/** `tessera user create` reads the password from here so it need not appear in the shell history. */
+export function userPasswordFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.TESSERA_USER_PASSWORD;
+  return value === undefined || value === '' ? undefined : value;
+}

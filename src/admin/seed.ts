@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../config.js';
+import { clientFromMetadata, InvalidClientMetadata } from '../core/client-metadata.js';
+import { hashPassword, verifyPassword } from '../core/password.js';
+import type { Client, Store } from '../store/types.js';
+
+export interface SeedUser {
+  username: string;
+  password: string;
+}
+
+export interface Seed {
+  clients: Client[];
+  users: SeedUser[];
+}
+
+/** Reads and validates a seed file before anything is written, so a bad file changes nothing. */
+export async function readSeedFile(path: string, now: number): Promise<Seed> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new ConfigError(`cannot read seed file "${path}" (${code}); check the path given to --seed.`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`seed file "${path}" is not valid JSON: ${(error as Error).message}.`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError(`seed file "${path}" must be a JSON object {"clients": [...], "users": [...]}.`);
+  }
+  const { clients = [], users = [], ...rest } = data as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) throw new ConfigError(`seed file "${path}": unknown key "${extra[0]}"; expected "clients" and "users".`);
+  if (!Array.isArray(clients) || !Array.isArray(users)) {
+    throw new ConfigError(`seed file "${path}": "clients" and "users" must be arrays.`);
+  }
+  const parsedClients = clients.map((client) => {
+    try {
+      return clientFromMetadata(client, now);
+    } catch (error) {
+      if (error instanceof InvalidClientMetadata) throw new ConfigError(`seed file "${path}": ${error.message}`);
+      throw error;
+    }
+  });
+  const parsedUsers = users.map((user, index): SeedUser => {
+    const u = user as Record<string, unknown>;
+    if (typeof u !== 'object' || u === null || typeof u.username !== 'string' || u.username === '' || typeof u.password !== 'string' || u.password === '') {
+      throw new ConfigError(`seed file "${path}": user ${index + 1} needs a non-empty "username" and "password".`);
+    }
+    return { username: u.username, password: u.password };
+  });
+  return { clients: parsedClients, users: parsedUsers };
+}
+
+/** Inserts or updates every client and user; running it again changes nothing. */
+export async function applySeed(store: Store, seed: Seed, now: number): Promise<void> {
+  for (const client of seed.clients) {
+    const existing = await store.clients.get(client.clientId);
+    await store.clients.upsert({ ...client, createdAt: existing?.createdAt ?? client.createdAt });
+  }
+  for (const user of seed.users) await upsertUser(store, user.username, user.password, now);
+}
+
+/** Creates the user or sets its password; argon2id work is skipped when the password is unchanged. */
+export async function upsertUser(store: Store, username: string, password: string, now: number): Promise<void> {
+  const existing = await store.users.getByUsername(username);
+  if (existing && (await verifyPassword(existing.passwordHash, password))) return;
+  await store.users.upsert({
+    id: existing?.id ?? randomUUID(), username, passwordHash: await hashPassword(password), createdAt: existing?.createdAt ?? now,
+  });
+}

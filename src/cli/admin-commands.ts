@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { upsertUser } from '../admin/seed.js';
+import { loadConfig, userPasswordFromEnv, type ConfigFlags } from '../config.js';
+import { clientFromMetadata, clientToMetadata, type ClientMetadata } from '../core/client-metadata.js';
+import { systemClock } from '../core/clock.js';
+import { cryptoRandom } from '../core/random.js';
+import { generateOpaqueToken, TOKEN_PREFIX } from '../core/tokens.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/types.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+async function withStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(loadConfig(flags).db);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+interface ClientCreateOptions {
+  db?: string;
+  clientId?: string;
+  name?: string;
+  secret?: string;
+  public?: boolean;
+  redirectUri?: string[];
+  grantType?: string[];
+  responseType?: string[];
+  scope?: string;
+  authMethod?: string;
+  resource?: string[];
+  skipConsent?: boolean;
+}
+
+export function registerClientCommands(program: Command): void {
+  const client = program.command('client').description('register and inspect OAuth clients');
+  client.command('create')
+    .description('register a client; without --secret a strong secret is generated and printed once')
+    .option('--db <url>', 'database: sqlite:PATH or postgres://...')
+    .option('--client-id <id>', 'client_id (default: generated)')
+    .option('--name <name>', 'client_name shown on the consent page')
+    .option('--secret <secret>', 'client_secret (default: generated)')
+    .option('--public', 'a public client: token_endpoint_auth_method none, no secret')
+    .option('--redirect-uri <uri>', 'a redirect URI (repeat for several)', collect)
+    .option('--grant-type <type>', 'a grant type (repeat for several)', collect)
+    .option('--response-type <type>', 'a response type (repeat for several)', collect)
+    .option('--scope <scopes>', 'space-separated scopes the client may request')
+    .option('--auth-method <method>', 'client_secret_basic (default), client_secret_post or none')
+    .option('--resource <uri>', 'an RFC 8707 resource the client may ask for (repeat for several)', collect)
+    .option('--skip-consent', 'a first-party client: skip the consent page')
+    .action(async (options: ClientCreateOptions) => {
+      const authMethod = options.public ? 'none' : options.authMethod;
+      const secret = authMethod === 'none' ? undefined
+        : options.secret ?? generateOpaqueToken(TOKEN_PREFIX.clientSecret, cryptoRandom);
+      const metadata: ClientMetadata = {
+        client_id: options.clientId ?? cryptoRandom.token(12),
+        client_secret: secret,
+        client_name: options.name,
+        redirect_uris: options.redirectUri,
+        grant_types: options.grantType,
+        response_types: options.responseType,
+        scope: options.scope,
+        token_endpoint_auth_method: authMethod,
+        resources: options.resource,
+        skip_consent: options.skipConsent,
+      };
+      const record = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, systemClock.nowSeconds());
+      await withStore({ db: options.db }, async (store) => {
+        if (await store.clients.get(record.clientId)) throw new AdminError(`client "${record.clientId}" already exists.`);
+        await store.clients.upsert(record);
+      });
+      // The secret is shown this once; only its hash is stored.
+      print({ ...clientToMetadata(record), ...(secret !== undefined && options.secret === undefined ? { client_secret: secret } : {}) });
+    });
+  client.command('list').description('list clients').option('--db <url>', 'database URL')
+    .action(async (options: { db?: string }) => {
+      await withStore({ db: options.db }, async (store) => print((await store.clients.list()).map(clientToMetadata)));
+    });
+  client.command('show <client_id>').description('show one client').option('--db <url>', 'database URL')
+    .action(async (clientId: string, options: { db?: string }) => {
+      await withStore({ db: options.db }, async (store) => {
+        const found = await store.clients.get(clientId);
+        if (!found) throw new AdminError(`no client "${clientId}".`);
+        print(clientToMetadata(found));
+      });
+    });
+  client.command('delete <client_id>').description('delete a client').option('--db <url>', 'database URL')
+    .action(async (clientId: string, options: { db?: string }) => {
+      await withStore({ db: options.db }, async (store) => {
+        if (!(await store.clients.delete(clientId))) throw new AdminError(`no client "${clientId}".`);
+        process.stdout.write(`deleted client ${clientId}\n`);
+      });
+    });
+}
+
+export function registerUserCommands(program: Command): void {
+  const user = program.command('user').description('manage users who sign in');
+  user.command('create <username>')
+    .description('create a user, or set the password of an existing one (password from --password or TESSERA_USER_PASSWORD)')
+    .option('--db <url>', 'database URL')
+    .option('--password <password>', 'the password (hashed with argon2id)')
+    .action(async (username: string, options: { db?: string; password?: string }) => {
+      const password = options.password ?? userPasswordFromEnv();
+      if (!password) throw new AdminError('give the password with --password or TESSERA_USER_PASSWORD.');
+      await withStore({ db: options.db }, (store) => upsertUser(store, username, password, systemClock.nowSeconds()));
+      process.stdout.write(`user ${username} saved\n`);
+    });
+  user.command('list').description('list users').option('--db <url>', 'database URL')
+    .action(async (options: { db?: string }) => {
+      await withStore({ db: options.db }, async (store) =>
+        print((await store.users.list()).map((u) => ({ id: u.id, username: u.username, created_at: u.createdAt }))));
+    });
+  user.command('delete <username>').description('delete a user').option('--db <url>', 'database URL')
+    .action(async (username: string, options: { db?: string }) => {
+      await withStore({ db: options.db }, async (store) => {
+        if (!(await store.users.delete(username))) throw new AdminError(`no user "${username}".`);
+        process.stdout.write(`deleted user ${username}\n`);
+      });
+    });
+}
+
+/** An administrative command that cannot be carried out; printed on one line. */
+export class AdminError extends Error {}

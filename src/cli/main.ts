@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig, type ConfigFlags } from '../config.js';
+import { InvalidClientMetadata } from '../core/client-metadata.js';
+import { AdminError, registerClientCommands, registerUserCommands } from './admin-commands.js';
+import { serve } from './serve.js';
+
+function serverOptions(command: Command): Command {
+  return command
+    .option('--port <port>', 'port to listen on (default 9000)')
+    .option('--host <host>', 'address to bind (default 127.0.0.1)')
+    .option('--issuer <url>', 'issuer identifier (default http://HOST:PORT)')
+    .option('--db <url>', 'database: sqlite:PATH or postgres://... (default sqlite:./data/tessera.db)')
+    .option('--seed <file>', 'JSON {"clients": [...], "users": [...]} applied at every start')
+    .option('--access-token-ttl <seconds>', 'access token lifetime (default 3600)')
+    .option('--refresh-token-ttl <seconds>', 'refresh token lifetime (default 1209600)')
+    .option('--audience <aud>', 'default access token audience (default: the issuer)')
+    .option('--workers <n>', 'processes sharing the port (default 1)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)');
+}
+
+const program = new Command('tessera')
+  .description('Tessera: an OAuth 2 authorization server, resource-server toolkit and flow playground.\nEvery server flag can also be set as TESSERA_<FLAG>, e.g. TESSERA_DB, TESSERA_PORT.')
+  .showHelpAfterError()
+  .exitOverride();
+
+serverOptions(program.command('serve').description('run the authorization server'))
+  .action(async (flags: ConfigFlags) => serve(loadConfig(flags)));
+registerClientCommands(program);
+registerUserCommands(program);
+
+/** Configuration mistakes end in one line that says what to fix, never a stack trace. */
+function fail(message: string): never {
+  process.stderr.write(`tessera: ${message}\n`);
+  process.exit(2);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof ConfigError || error instanceof InvalidClientMetadata || error instanceof AdminError) fail(error.message);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') fail('the port is already in use; choose another with --port.');
+  if (code === 'EACCES') fail('permission denied; choose a port above 1024 or check the database path.');
+  if (code === 'SQLITE_CANTOPEN' || code === 'ENOENT') fail(`cannot open the database: ${(error as Error).message}`);
+  if (code === 'ECONNREFUSED') fail('cannot connect to the database; check the --db URL and that the server runs.');
+  fail(`unexpected error: ${(error as Error).message}`);
+}

@@ -1,0 +1,51 @@
+import cluster from 'node:cluster';
+import { applySeed, readSeedFile } from '../admin/seed.js';
+import type { Config } from '../config.js';
+import { systemClock } from '../core/clock.js';
+import { KeyRing } from '../keys/key-ring.js';
+import { buildServer } from '../server/app.js';
+import { openStore } from '../store/open-store.js';
+
+/**
+ * Prepares the database once (migrations, seed, first signing key), then serves: in this process
+ * for one worker, or in N node:cluster workers sharing the port, the database and the keys.
+ */
+export async function serve(config: Config): Promise<void> {
+  if (cluster.isPrimary) {
+    const store = await openStore(config.db);
+    try {
+      if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds()), systemClock.nowSeconds());
+      await KeyRing.load(store.keys, systemClock.nowSeconds());
+    } finally {
+      if (config.workers > 1) await store.close();
+    }
+    if (config.workers > 1) {
+      for (let i = 0; i < config.workers; i++) cluster.fork();
+      cluster.on('exit', (worker, code, signal) => {
+        if (code !== 0 && signal === null) process.stderr.write(`tessera: worker ${worker.process.pid} exited with code ${code}\n`);
+      });
+      const stop = () => { for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM'); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return;
+    }
+    await listen(config, store);
+    return;
+  }
+  await listen(config, await openStore(config.db));
+}
+
+async function listen(config: Config, store: Awaited<ReturnType<typeof openStore>>): Promise<void> {
+  const app = await buildServer({ config, store });
+  const shutdown = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  await app.listen({ port: config.port, host: config.host });
+  if (cluster.isPrimary || cluster.worker?.id === 1) {
+    app.log.info({ issuer: config.issuer, workers: config.workers, db: config.db.kind }, `Tessera is serving ${config.issuer}`);
+  }
+}
