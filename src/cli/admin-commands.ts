@@ -56,8 +56,8 @@ export function registerClientCommands(program: Command): void {
     .option('--skip-consent', 'a first-party client: skip the consent page')
     .action(async (options: ClientCreateOptions) => {
       const authMethod = options.public ? 'none' : options.authMethod;
-      const secret = authMethod === 'none' ? undefined
-        : options.secret ?? generateOpaqueToken(TOKEN_PREFIX.clientSecret, cryptoRandom);
+      // A secret given for a public client is passed on, so that validation refuses it loudly.
+      const secret = options.secret ?? (authMethod === 'none' ? undefined : generateOpaqueToken(TOKEN_PREFIX.clientSecret, cryptoRandom));
       const metadata: ClientMetadata = {
         client_id: options.clientId ?? cryptoRandom.token(12),
         client_secret: secret,

@@ -102,9 +102,6 @@ export function clientFromMetadata(input: unknown, now: number): Client {
 
   const redirectUris = stringList(m.redirect_uris, 'redirect_uris', who) ?? [];
   for (const uri of redirectUris) checkRedirectUri(uri, who);
-  if (responseTypes.length > 0 && redirectUris.length === 0) {
-    throw new InvalidClientMetadata(`${who}: redirect_uris is required for the authorization_code and implicit grants.`);
-  }
 
   const method = m.token_endpoint_auth_method ?? 'client_secret_basic';
   if (typeof method !== 'string' || !(AUTH_METHODS as readonly string[]).includes(method)) {
@@ -125,6 +122,9 @@ export function clientFromMetadata(input: unknown, now: number): Client {
     throw new InvalidClientMetadata(`${who}: a public client cannot use the client_credentials grant (RFC 6749 §4.4).`);
   }
 
+  if (responseTypes.length > 0 && redirectUris.length === 0) {
+    throw new InvalidClientMetadata(`${who}: redirect_uris is required for the authorization_code and implicit grants.`);
+  }
   if (m.scope !== undefined && typeof m.scope !== 'string') throw new InvalidClientMetadata(`${who}: scope must be a space-separated string.`);
   let scope: string[];
   try {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 for the test suite, on 127.0.0.1:55432 with trust authentication.
+#   start   init (first time) and start the cluster, create database tessera_test, print its URL
+#   stop    stop the cluster and delete its directory
+#   status  exit 0 when the cluster is running
+# Environment: TESSERA_PG_DIR (default /tmp/tessera-pg), TESSERA_PG_PORT (default 55432),
+# TESSERA_PG_BIN (default /usr/lib/postgresql/15/bin), TESSERA_PG_OS_USER (default postgres, else nobody).
+set -euo pipefail
+
+bin=${TESSERA_PG_BIN:-/usr/lib/postgresql/15/bin}
+dir=${TESSERA_PG_DIR:-/tmp/tessera-pg}
+port=${TESSERA_PG_PORT:-55432}
+database=tessera_test
+url="postgres://postgres@127.0.0.1:$port/$database"
+
+if [ -n "${TESSERA_PG_OS_USER:-}" ]; then os_user=$TESSERA_PG_OS_USER
+elif id -u postgres >/dev/null 2>&1; then os_user=postgres
+else os_user=nobody; fi
+
+# initdb and postgres refuse to run as root, so as root every server command runs as $os_user.
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u "$os_user" -- "$@"; else "$@"; fi
+}
+
+for tool in initdb pg_ctl psql createdb; do
+  [ -x "$bin/$tool" ] || { echo "postgres-test-server: $bin/$tool is missing (install postgresql-15)" >&2; exit 1; }
+done
+
+# Two test runs starting at once must not both run initdb.
+exec 9>"$dir.lock"
+flock 9
+
+running() { [ -f "$dir/data/PG_VERSION" ] && as_owner "$bin/pg_ctl" status -D "$dir/data" >/dev/null 2>&1; }
+
+start() {
+  if ! running; then
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+      rm -rf "$dir"
+      mkdir -p "$dir/socket"
+      [ "$(id -u)" = 0 ] && chown -R "$os_user" "$dir"
+      chmod 700 "$dir" "$dir/socket"
+      as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync \
+        >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    fi
+    # Durability is worthless for test data; fsync off makes migrations and inserts fast.
+    as_owner "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      >/dev/null || { tail -n 20 "$dir/server.log" >&2; exit 1; }
+  fi
+  local psql=("$bin/psql" -h "$dir/socket" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq)
+  if [ "$(as_owner "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$database'")" != 1 ]; then
+    as_owner "$bin/createdb" -h "$dir/socket" -p "$port" -U postgres "$database"
+  fi
+  echo "$url"
+}
+
+stop() {
+  if running; then as_owner "$bin/pg_ctl" stop -D "$dir/data" -m fast -w >/dev/null; fi
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) running ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

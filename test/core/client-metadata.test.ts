@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { clientFromMetadata } from '../../src/core/client-metadata.js';
+import { hashSecret } from '../../src/core/tokens.js';
+
+const ok = { client_id: 'app', client_secret: 's', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['https://app.example/cb'], scope: 'read' };
+
+describe('client registration (RFC 7591 metadata)', () => {
+  it('stores only the hash of the secret and derives response types', () => {
+    const client = clientFromMetadata(ok, 1);
+    expect(client.secretHash).toBe(hashSecret('s'));
+    expect(JSON.stringify(client)).not.toContain('"s"');
+    expect(client.responseTypes).toEqual(['code']);
+    expect(client.tokenEndpointAuthMethod).toBe('client_secret_basic');
+  });
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ['an unknown grant type', { ...ok, grant_types: ['magic'] }, /unknown grant type "magic"/],
+    ['a relative redirect URI', { ...ok, redirect_uris: ['/cb'] }, /absolute URI/],
+    ['a redirect URI with a fragment', { ...ok, redirect_uris: ['https://a.example/cb#x'] }, /fragment/],
+    ['a public client with a secret', { ...ok, token_endpoint_auth_method: 'none' }, /must not have a client_secret/],
+    ['a confidential client without a secret', { ...ok, client_secret: undefined }, /needs a client_secret/],
+    ['a public client_credentials client', { client_id: 'p', token_endpoint_auth_method: 'none', grant_types: ['client_credentials'] }, /public client cannot/],
+    ['a code client without redirect URIs', { client_id: 'c', client_secret: 's' }, /redirect_uris is required/],
+    ['inconsistent response types', { ...ok, response_types: ['token'] }, /goes with/],
+    ['an unknown field', { ...ok, colour: 'red' }, /unknown field "colour"/],
+    ['an unknown auth method', { ...ok, token_endpoint_auth_method: 'private_key_jwt' }, /token_endpoint_auth_method/],
+  ];
+  for (const [name, metadata, message] of bad) {
+    it(`refuses ${name}`, () => expect(() => clientFromMetadata(metadata, 1)).toThrow(message));
+  }
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('reads flags over TESSERA_* over defaults', () => {
+    const config = loadConfig({ port: '9100' }, { TESSERA_PORT: '1', TESSERA_DB: 'sqlite:/tmp/x.db', TESSERA_ACCESS_TOKEN_TTL: '60' });
+    expect(config.port).toBe(9100);
+    expect(config.db).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });
+    expect(config.accessTokenTtl).toBe(60);
+    expect(config.issuer).toBe('http://127.0.0.1:9100');
+    expect(config.audience).toBe(config.issuer);
+  });
+  it('defaults to SQLite under ./data', () => {
+    expect(loadConfig({}, {}).db).toEqual({ kind: 'sqlite', path: './data/tessera.db' });
+  });
+  it('explains bad values', () => {
+    expect(() => loadConfig({ db: 'mysql://x' }, {})).toThrow(/--db must start with sqlite: or postgres:\/\//);
+    expect(() => loadConfig({ db: 'postgres://u:hunter2@' }, {})).toThrow(/^(?!.*hunter2)/);
+    expect(() => loadConfig({ port: 'abc' }, {})).toThrow(/--port must be a whole number/);
+    expect(() => loadConfig({ issuer: 'https://a.example/?x=1' }, {})).toThrow(/query or fragment/);
+    expect(() => loadConfig({ accessTokenTtl: '0' }, {})).toThrow(/access-token-ttl/);
+  });
+});
