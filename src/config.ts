@@ -19,6 +19,12 @@ export interface Config {
   /** Default audience of access tokens when no RFC 8707 resource is asked for. */
   audience: string;
   workers: number;
+  /** Lifetime of authorization codes, in seconds. */
+  codeTtl: number;
+  /** PKCE is always required of public clients; 'all' requires it of confidential clients too. */
+  pkceRequired: 'public' | 'all';
+  /** Lifetime of a signed-in browser session at the server, in seconds. */
+  sessionTtl: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -41,6 +47,9 @@ export interface ConfigFlags {
   refreshTokenTtl?: string | undefined;
   audience?: string | undefined;
   workers?: string | undefined;
+  codeTtl?: string | undefined;
+  pkceRequired?: string | undefined;
+  sessionTtl?: string | undefined;
   logLevel?: string | undefined;
 }
 
@@ -54,6 +63,9 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   refreshTokenTtl: 'TESSERA_REFRESH_TOKEN_TTL',
   audience: 'TESSERA_AUDIENCE',
   workers: 'TESSERA_WORKERS',
+  codeTtl: 'TESSERA_CODE_TTL',
+  pkceRequired: 'TESSERA_PKCE_REQUIRED',
+  sessionTtl: 'TESSERA_SESSION_TTL',
   logLevel: 'TESSERA_LOG_LEVEL',
 };
 
@@ -122,6 +134,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
   }
   const audience = pick('audience') ?? issuer;
+  const pkceRequired = pick('pkceRequired') ?? 'public';
+  if (pkceRequired !== 'public' && pkceRequired !== 'all') {
+    throw new ConfigError(`--pkce-required must be "public" or "all", got "${pkceRequired}".`);
+  }
   return {
     port,
     host,
@@ -132,6 +148,9 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     refreshTokenTtl: integer('refresh-token-ttl', pick('refreshTokenTtl') ?? String(14 * 86_400), 1, 86_400 * 3650),
     audience,
     workers: integer('workers', pick('workers') ?? '1', 1, 64),
+    codeTtl: integer('code-ttl', pick('codeTtl') ?? '60', 1, 600),
+    pkceRequired,
+    sessionTtl: integer('session-ttl', pick('sessionTtl') ?? String(8 * 3600), 60, 86_400 * 30),
     logLevel: logLevel as Config['logLevel'],
   };
 }

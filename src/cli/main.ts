@@ -16,6 +16,9 @@ function serverOptions(command: Command): Command {
     .option('--refresh-token-ttl <seconds>', 'refresh token lifetime (default 1209600)')
     .option('--audience <aud>', 'default access token audience (default: the issuer)')
     .option('--workers <n>', 'processes sharing the port (default 1)')
+    .option('--code-ttl <seconds>', 'authorization code lifetime (default 60, at most 600)')
+    .option('--pkce-required <who>', '"public" (default): PKCE required of public clients; "all": of every client')
+    .option('--session-ttl <seconds>', 'signed-in browser session lifetime (default 28800)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)');
 }
 

@@ -13,6 +13,8 @@ export interface IssueInput {
   /** The user this token acts for, or null for a token with no user (client credentials). */
   userId: string | null;
   scope: string[];
+  /** RFC 6749 §6: a rotated refresh token keeps the scope of the one it replaces, even when the access token is narrowed. */
+  refreshScope?: string[];
   audience: string;
   /** Keep an existing family (refresh rotation); a new grant starts a new one. */
   familyId?: string;
@@ -65,6 +67,7 @@ export class TokenIssuer {
       const refreshToken = generateOpaqueToken(TOKEN_PREFIX.refreshToken, this.random);
       records.push({
         ...base, hash: hashSecret(refreshToken), kind: 'refresh_token', jti: this.random.token(16),
+        scope: input.refreshScope ?? input.scope,
         expiresAt: now + this.config.refreshTokenTtl,
       });
       response.refresh_token = refreshToken;

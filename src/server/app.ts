@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -11,7 +12,10 @@ import { registerFormParser } from './form-body.js';
 import { loggerOptions } from './logger.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { authorizeRoutes } from './routes/authorize.js';
+import { sessionRoutes } from './routes/login.js';
 import { tokenRoute } from './routes/token.js';
+import { Sessions } from './session.js';
 
 export interface ServerOptions {
   config: Config;
@@ -39,6 +43,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
+  await app.register(fastifyCookie);
   registerFormParser(app);
   registerErrorHandler(app);
   app.addHook('onSend', async (_request, reply) => {
@@ -57,5 +62,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   metadataRoutes(app, config, keys.jwks);
   tokenRoute(app, ctx);
   introspectRevokeRoutes(app, ctx);
+  const sessions = new Sessions(store.sessions, config, clock, random);
+  authorizeRoutes(app, ctx, sessions);
+  sessionRoutes(app, ctx, sessions);
   return app;
 }

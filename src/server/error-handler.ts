@@ -1,5 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError } from '../core/errors.js';
+import { CsrfError } from './csrf.js';
+import { setPageHeaders } from './security-headers.js';
+import { errorPage } from './views/pages.js';
 
 /**
  * The single place where errors become HTTP: OAuthError values keep their RFC shape and status;
@@ -10,6 +13,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | OAuthError, request, reply) => {
     if (error instanceof OAuthError) {
       void reply.code(error.status).headers(error.headers).header('cache-control', 'no-store').send(error.toJSON());
+      return;
+    }
+    if (error instanceof CsrfError) {
+      setPageHeaders(reply);
+      void reply.code(403).send(errorPage('Request refused', error.message));
       return;
     }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;

@@ -119,10 +119,84 @@ export interface KeyStore {
   deactivate(kid: string): Promise<boolean>;
 }
 
+/** An authorization code, bound to everything the token request must match (RFC 6749 §4.1.3). */
+export interface CodeRecord {
+  /** SHA-256 (base64url) of the code. */
+  hash: string;
+  clientId: string;
+  userId: string;
+  /** The redirect_uri of the authorization request, or null when it was omitted. */
+  redirectUri: string | null;
+  scope: string[];
+  audience: string;
+  /** RFC 7636: the S256 challenge, or null when none was sent. */
+  codeChallenge: string | null;
+  /** The family the tokens issued from this code will share: a replay revokes it. */
+  familyId: string;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+export type ConsumeResult =
+  | { outcome: 'consumed'; code: CodeRecord }
+  /** Already redeemed: RFC 6749 §4.1.2 says to refuse and revoke what it issued. */
+  | { outcome: 'replayed'; code: CodeRecord }
+  | { outcome: 'invalid' };
+
+export interface CodeStore {
+  save(code: CodeRecord): Promise<void>;
+  /** Marks the code used if it is unused and unexpired; exactly one concurrent caller gets 'consumed'. */
+  consume(hash: string, now: number): Promise<ConsumeResult>;
+  purgeExpired(before: number): Promise<number>;
+}
+
+export interface ConsentStore {
+  /** The scopes the user has allowed the client, or an empty list. */
+  grantedScopes(userId: string, clientId: string): Promise<string[]>;
+  /** Adds scopes to what the user has allowed the client. */
+  grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void>;
+  revoke(userId: string, clientId: string): Promise<boolean>;
+}
+
+export interface ThrottleState {
+  failures: number;
+  windowStart: number;
+}
+
+/** Failed-attempt counters shared by every server instance (per user, per client IP). */
+export interface ThrottleStore {
+  /** Counts one failure in the window that began within `windowSeconds`, starting a new window otherwise. */
+  recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState>;
+  get(key: string): Promise<ThrottleState | undefined>;
+  reset(key: string): Promise<void>;
+}
+
+/** A browser session at the authorization server; the cookie holds the id, the store its hash. */
+export interface SessionRecord {
+  hash: string;
+  /** Null until the user signs in. */
+  userId: string | null;
+  csrfToken: string;
+  authTime: number | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SessionStore {
+  save(session: SessionRecord): Promise<void>;
+  find(hash: string, now: number): Promise<SessionRecord | undefined>;
+  delete(hash: string): Promise<void>;
+  purgeExpired(before: number): Promise<number>;
+}
+
 export interface Store {
   readonly clients: ClientStore;
   readonly users: UserStore;
   readonly tokens: TokenStore;
   readonly keys: KeyStore;
+  readonly codes: CodeStore;
+  readonly consents: ConsentStore;
+  readonly throttle: ThrottleStore;
+  readonly sessions: SessionStore;
   close(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { AUTH_METHODS } from '../../core/client-metadata.js';
+import { responseTypes } from '../../authorize/index.js';
+import { CODE_CHALLENGE_METHODS } from '../../core/pkce.js';
 import { grants } from '../../grants/index.js';
 import type { PublicJwks } from '../../keys/key-ring.js';
 
@@ -10,12 +12,18 @@ export function authorizationServerMetadata(config: Config): Record<string, unkn
   const authMethods = AUTH_METHODS.filter((method) => method !== 'none');
   return {
     issuer: config.issuer,
+    authorization_endpoint: `${base}/authorize`,
     token_endpoint: `${base}/token`,
     jwks_uri: `${base}/jwks`,
     introspection_endpoint: `${base}/introspect`,
     revocation_endpoint: `${base}/revoke`,
-    grant_types_supported: grants.map((grant) => grant.grantType),
-    response_types_supported: [],
+    // RFC 8414 §2 names the implicit grant "implicit" in grant_types_supported.
+    grant_types_supported: [...grants.map((grant) => grant.grantType), ...(responseTypes.some((r) => r.responseType === 'token') ? ['implicit'] : [])],
+    response_types_supported: responseTypes.map((handler) => handler.responseType),
+    response_modes_supported: [...new Set(responseTypes.map((handler) => handler.responseMode))],
+    code_challenge_methods_supported: [...CODE_CHALLENGE_METHODS],
+    // RFC 9207 §3
+    authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: [...AUTH_METHODS],
     introspection_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,

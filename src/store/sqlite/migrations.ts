@@ -56,4 +56,42 @@ export const sqliteMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'authorization codes, consents, throttling, browser sessions',
+    sql: `
+      CREATE TABLE codes (
+        hash TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        redirect_uri TEXT,
+        scope TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        code_challenge TEXT,
+        family_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        consumed_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE TABLE consents (
+        user_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        granted_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, client_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE throttle (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_start INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT,
+        csrf_token TEXT NOT NULL,
+        auth_time INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
-  Client, ClientStore, KeyStore, RotateResult, SigningKey, Store, TokenRecord, TokenStore, User, UserStore,
+  Client, ClientStore, CodeRecord, CodeStore, ConsentStore, ConsumeResult, KeyStore, RotateResult, SessionRecord,
+  SessionStore, SigningKey, Store, ThrottleState, ThrottleStore, TokenRecord, TokenStore, User, UserStore,
 } from '../types.js';
 import { sqliteMigrations } from './migrations.js';
 
@@ -89,6 +90,10 @@ export class SqliteStore implements Store {
   readonly users: UserStore;
   readonly tokens: TokenStore;
   readonly keys: KeyStore;
+  readonly codes: CodeStore;
+  readonly consents: ConsentStore;
+  readonly throttle: ThrottleStore;
+  readonly sessions: SessionStore;
   readonly db: Database.Database;
 
   /** `path` is a file path or ':memory:'. */
@@ -107,6 +112,10 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserStore(db);
     this.tokens = new SqliteTokenStore(db);
     this.keys = new SqliteKeyStore(db);
+    this.codes = new SqliteCodeStore(db);
+    this.consents = new SqliteConsentStore(db);
+    this.throttle = new SqliteThrottleStore(db);
+    this.sessions = new SqliteSessionStore(db);
   }
 
   async close(): Promise<void> {
@@ -314,5 +323,162 @@ class SqliteKeyStore implements KeyStore {
 
   async deactivate(kid: string): Promise<boolean> {
     return this.deactivateStmt.run(kid).changes > 0;
+  }
+}
+
+function codeFromRow(row: Row): CodeRecord {
+  return {
+    hash: row.hash as string,
+    clientId: row.client_id as string,
+    userId: row.user_id as string,
+    redirectUri: (row.redirect_uri as string | null) ?? null,
+    scope: (row.scope as string) === '' ? [] : (row.scope as string).split(' '),
+    audience: row.audience as string,
+    codeChallenge: (row.code_challenge as string | null) ?? null,
+    familyId: row.family_id as string,
+    expiresAt: row.expires_at as number,
+    consumedAt: (row.consumed_at as number | null) ?? null,
+  };
+}
+
+class SqliteCodeStore implements CodeStore {
+  private readonly insertStmt;
+  private readonly consumeStmt;
+  private readonly findStmt;
+  private readonly purgeStmt;
+
+  constructor(db: Database.Database) {
+    this.insertStmt = db.prepare(`
+      INSERT INTO codes (hash, client_id, user_id, redirect_uri, scope, audience, code_challenge, family_id, expires_at, consumed_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // Single use is this one conditional UPDATE: of any number of concurrent redemptions, one matches.
+    this.consumeStmt = db.prepare(
+      'UPDATE codes SET consumed_at = ? WHERE hash = ? AND consumed_at IS NULL AND expires_at > ? RETURNING *');
+    this.findStmt = db.prepare('SELECT * FROM codes WHERE hash = ?');
+    this.purgeStmt = db.prepare('DELETE FROM codes WHERE expires_at < ?');
+  }
+
+  async save(c: CodeRecord): Promise<void> {
+    this.insertStmt.run(c.hash, c.clientId, c.userId, c.redirectUri, c.scope.join(' '), c.audience, c.codeChallenge,
+      c.familyId, c.expiresAt, c.consumedAt);
+  }
+
+  async consume(hash: string, now: number): Promise<ConsumeResult> {
+    const consumed = this.consumeStmt.get(now, hash, now) as Row | undefined;
+    if (consumed) return { outcome: 'consumed', code: codeFromRow(consumed) };
+    const existing = this.findStmt.get(hash) as Row | undefined;
+    if (existing && existing.consumed_at !== null) return { outcome: 'replayed', code: codeFromRow(existing) };
+    return { outcome: 'invalid' };
+  }
+
+  async purgeExpired(before: number): Promise<number> {
+    return this.purgeStmt.run(before).changes;
+  }
+}
+
+class SqliteConsentStore implements ConsentStore {
+  private readonly getStmt;
+  private readonly upsertStmt;
+  private readonly deleteStmt;
+  private readonly grantTx;
+
+  constructor(db: Database.Database) {
+    this.getStmt = db.prepare('SELECT scope FROM consents WHERE user_id = ? AND client_id = ?');
+    this.upsertStmt = db.prepare(`
+      INSERT INTO consents (user_id, client_id, scope, granted_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (user_id, client_id) DO UPDATE SET scope = excluded.scope, granted_at = excluded.granted_at`);
+    this.deleteStmt = db.prepare('DELETE FROM consents WHERE user_id = ? AND client_id = ?');
+    this.grantTx = db.transaction((userId: string, clientId: string, scopes: string[], now: number) => {
+      const row = this.getStmt.get(userId, clientId) as { scope: string } | undefined;
+      const merged = new Set([...(row && row.scope !== '' ? row.scope.split(' ') : []), ...scopes]);
+      this.upsertStmt.run(userId, clientId, [...merged].join(' '), now);
+    });
+  }
+
+  async grantedScopes(userId: string, clientId: string): Promise<string[]> {
+    const row = this.getStmt.get(userId, clientId) as { scope: string } | undefined;
+    return row && row.scope !== '' ? row.scope.split(' ') : [];
+  }
+
+  async grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void> {
+    this.grantTx.immediate(userId, clientId, scopes, now);
+  }
+
+  async revoke(userId: string, clientId: string): Promise<boolean> {
+    return this.deleteStmt.run(userId, clientId).changes > 0;
+  }
+}
+
+class SqliteThrottleStore implements ThrottleStore {
+  private readonly recordStmt;
+  private readonly getStmt;
+  private readonly resetStmt;
+
+  constructor(db: Database.Database) {
+    // One statement: a failure either extends the current window or starts a new one.
+    this.recordStmt = db.prepare(`
+      INSERT INTO throttle (key, failures, window_start) VALUES (@key, 1, @now)
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN window_start <= @now - @window THEN 1 ELSE failures + 1 END,
+        window_start = CASE WHEN window_start <= @now - @window THEN @now ELSE window_start END
+      RETURNING failures, window_start`);
+    this.getStmt = db.prepare('SELECT failures, window_start FROM throttle WHERE key = ?');
+    this.resetStmt = db.prepare('DELETE FROM throttle WHERE key = ?');
+  }
+
+  async recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState> {
+    const row = this.recordStmt.get({ key, now, window: windowSeconds }) as { failures: number; window_start: number };
+    return { failures: row.failures, windowStart: row.window_start };
+  }
+
+  async get(key: string): Promise<ThrottleState | undefined> {
+    const row = this.getStmt.get(key) as { failures: number; window_start: number } | undefined;
+    return row ? { failures: row.failures, windowStart: row.window_start } : undefined;
+  }
+
+  async reset(key: string): Promise<void> {
+    this.resetStmt.run(key);
+  }
+}
+
+class SqliteSessionStore implements SessionStore {
+  private readonly upsertStmt;
+  private readonly findStmt;
+  private readonly deleteStmt;
+  private readonly purgeStmt;
+
+  constructor(db: Database.Database) {
+    this.upsertStmt = db.prepare(`
+      INSERT INTO sessions (hash, user_id, csrf_token, auth_time, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (hash) DO UPDATE SET user_id = excluded.user_id, csrf_token = excluded.csrf_token,
+        auth_time = excluded.auth_time, expires_at = excluded.expires_at`);
+    this.findStmt = db.prepare('SELECT * FROM sessions WHERE hash = ? AND expires_at > ?');
+    this.deleteStmt = db.prepare('DELETE FROM sessions WHERE hash = ?');
+    this.purgeStmt = db.prepare('DELETE FROM sessions WHERE expires_at < ?');
+  }
+
+  async save(x: SessionRecord): Promise<void> {
+    this.upsertStmt.run(x.hash, x.userId, x.csrfToken, x.authTime, x.createdAt, x.expiresAt);
+  }
+
+  async find(hash: string, now: number): Promise<SessionRecord | undefined> {
+    const row = this.findStmt.get(hash, now) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      hash: row.hash as string,
+      userId: (row.user_id as string | null) ?? null,
+      csrfToken: row.csrf_token as string,
+      authTime: (row.auth_time as number | null) ?? null,
+      createdAt: row.created_at as number,
+      expiresAt: row.expires_at as number,
+    };
+  }
+
+  async delete(hash: string): Promise<void> {
+    this.deleteStmt.run(hash);
+  }
+
+  async purgeExpired(before: number): Promise<number> {
+    return this.purgeStmt.run(before).changes;
   }
 }

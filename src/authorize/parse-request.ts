@@ -1,0 +1,92 @@
+import type { Config } from '../config.js';
+import { resolveAudience } from '../core/audience.js';
+import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../core/errors.js';
+import { singleValuedParams } from '../core/form-params.js';
+import { parseCodeChallenge } from '../core/pkce.js';
+import { resolveRedirectUri } from '../core/redirect-uri.js';
+import { parseScope, resolveScope } from '../core/scope.js';
+import type { ClientStore } from '../store/types.js';
+import { findResponseType } from './index.js';
+import type { AuthorizationRequest } from './types.js';
+
+/**
+ * An error the server must show on its own page and never redirect: RFC 6749 §4.1.2.1, the
+ * client or redirect URI cannot be trusted, so redirecting would make an open redirector.
+ */
+export class UntrustedRedirectError extends Error {
+  constructor(readonly title: string, readonly description: string) {
+    super(description);
+    this.name = 'UntrustedRedirectError';
+  }
+}
+
+/** An error to send back to the client's (verified) redirect URI. */
+export class RedirectableError extends Error {
+  constructor(
+    readonly oauthError: OAuthError,
+    readonly redirectUri: string,
+    readonly responseMode: 'query' | 'fragment',
+    readonly state: string | undefined,
+  ) {
+    super(oauthError.message);
+    this.name = 'RedirectableError';
+  }
+}
+
+/**
+ * Validates an authorization request in the order RFC 6749 §4.1.2.1 requires: client and
+ * redirect URI first (failures stay on the server), then everything else (failures redirect).
+ */
+export async function parseAuthorizationRequest(query: URLSearchParams, clients: ClientStore, config: Config): Promise<AuthorizationRequest> {
+  const clientIds = query.getAll('client_id');
+  const redirectUris = query.getAll('redirect_uri');
+  if (clientIds.length !== 1 || clientIds[0] === '') {
+    throw new UntrustedRedirectError('Missing client', 'The request must name exactly one client_id.');
+  }
+  if (redirectUris.length > 1) throw new UntrustedRedirectError('Invalid redirect URI', 'redirect_uri is repeated.');
+  const client = await clients.get(clientIds[0] as string);
+  if (!client) throw new UntrustedRedirectError('Unknown client', 'No client is registered with this client_id.');
+  const requestedRedirect = redirectUris[0] === '' ? undefined : redirectUris[0];
+  const redirectUri = resolveRedirectUri(client, requestedRedirect);
+  if (redirectUri === undefined) {
+    throw new UntrustedRedirectError('Invalid redirect URI', requestedRedirect === undefined
+      ? 'redirect_uri is required because the client has several registered.'
+      : 'The redirect_uri is not registered for this client (it must match exactly).');
+  }
+
+  const firstState = query.get('state') ?? undefined;
+  const responseTypeParam = query.get('response_type') ?? undefined;
+  const responseMode = responseTypeParam === 'token' ? 'fragment' : 'query';
+  const fail = (error: OAuthError) => new RedirectableError(error, redirectUri, responseMode, firstState === '' ? undefined : firstState);
+  try {
+    const { params, lists } = singleValuedParams(query, ['resource']);
+    const responseType = params.response_type;
+    if (responseType === undefined) throw new InvalidRequest('response_type is required.');
+    const handler = findResponseType(responseType);
+    if (!handler) throw new UnsupportedResponseType(`response_type "${responseType}" is not supported; use code${client.responseTypes.includes('token') ? ' or token' : ''}.`);
+    if (!client.responseTypes.includes(responseType)) {
+      throw new UnauthorizedClient(`This client is not registered for response_type "${responseType}".`);
+    }
+    if (params.response_mode !== undefined && params.response_mode !== handler.responseMode) {
+      throw new InvalidRequest(`response_mode must be ${handler.responseMode} for response_type ${responseType}.`);
+    }
+    const scope = resolveScope(parseScope(params.scope), client.scope);
+    let codeChallenge: string | undefined;
+    if (responseType === 'code') {
+      codeChallenge = parseCodeChallenge(params.code_challenge, params.code_challenge_method);
+      // RFC 9700 §2.1.1: public clients MUST use PKCE; a server may require it of every client.
+      const required = config.pkceRequired === 'all' || client.secretHash === null;
+      if (required && codeChallenge === undefined) {
+        throw new InvalidRequest('code_challenge (PKCE, S256) is required for this client (RFC 7636, RFC 9700 §2.1.1).');
+      }
+    }
+    const audience = resolveAudience(lists.resource ?? [], client, config.audience);
+    return {
+      client, redirectUri, redirectUriSent: requestedRedirect !== undefined, responseType,
+      responseMode: handler.responseMode, scope, state: params.state, codeChallenge, audience,
+    };
+  } catch (error) {
+    if (error instanceof OAuthError) throw fail(error);
+    throw error;
+  }
+}

@@ -1,0 +1,301 @@
+import {
+  createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify,
+  type JSONWebKeySet, type JWTVerifyGetKey, type JWTVerifyOptions,
+} from 'jose';
+import { bearerTokenFrom } from './authorization-header.js';
+import { BearerChallenges, type BearerError } from './bearer-error.js';
+import { claimsFromIntrospection, claimsFromJwt, UnusableClaims, type AccessTokenClaims } from './claims.js';
+import { assertIssuerIdentifier, discoverMetadata, type DiscoveredMetadata } from './discovery.js';
+import { UpstreamError } from './fetch-json.js';
+import { basicAuthorization, introspect, type IntrospectionCredentials } from './introspection.js';
+
+/**
+ * JWS algorithms an access token may be signed with: asymmetric only. A MAC algorithm (HS*)
+ * would let anyone holding the public key forge tokens, and `none` is no signature at all
+ * ({@link https://www.rfc-editor.org/rfc/rfc9068#section-4 RFC 9068 §4},
+ * {@link https://www.rfc-editor.org/rfc/rfc8725#section-3.1 RFC 8725 §3.1}).
+ */
+export type AsymmetricAlgorithm =
+  | 'ES256' | 'ES384' | 'ES512'
+  | 'PS256' | 'PS384' | 'PS512'
+  | 'RS256' | 'RS384' | 'RS512'
+  | 'EdDSA' | 'Ed25519';
+
+const ASYMMETRIC_ALGORITHMS: readonly AsymmetricAlgorithm[] = [
+  'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519',
+];
+
+/** Options of {@link createBearerVerifier}. */
+export interface BearerVerifierOptions {
+  /**
+   * The authorization server's issuer identifier, exactly as in its metadata and in the tokens'
+   * `iss` ({@link https://www.rfc-editor.org/rfc/rfc8414#section-2 RFC 8414 §2}).
+   */
+  issuer: string;
+  /** This resource's identifier; tokens must carry it in `aud` (RFC 9068 §4). */
+  audience: string;
+  /** The `realm` of the `WWW-Authenticate` challenges (RFC 6750 §3). Default: the audience. */
+  realm?: string;
+  /**
+   * This resource's client credentials at the authorization server. When set, tokens that are
+   * not JWTs are checked by RFC 7662 introspection (client_secret_basic); when not, they are
+   * refused.
+   */
+  introspection?: IntrospectionCredentials;
+  /** Leeway for `exp` and `nbf`, for clocks that drift apart. Default 5 seconds. */
+  clockToleranceSeconds?: number;
+  /** Accepted signing algorithms. Default: every asymmetric algorithm jose knows. */
+  algorithms?: readonly AsymmetricAlgorithm[];
+  /**
+   * The authorization server's public keys, to use instead of fetching `jwks_uri` (tests,
+   * air-gapped deployments). Keys are then never refetched.
+   */
+  jwks?: JSONWebKeySet;
+  /**
+   * After a JWKS fetch, how long a token with an unknown `kid` is refused before the keys may
+   * be fetched again (so forged kids cannot make the resource hammer the server). Default 30 s.
+   */
+  jwksCooldownMs?: number;
+  /** How long fetched keys are used before they are fetched again. Default 10 minutes. */
+  jwksMaxAgeMs?: number;
+  /** Timeout of each request to the authorization server. Default 5 seconds. */
+  httpTimeoutMs?: number;
+  /** Time source for `exp`/`nbf` checks, in seconds since the epoch. Default: the system clock. */
+  clock?: { nowSeconds(): number };
+}
+
+/**
+ * Checks the bearer token of a request. Create one per protected resource and keep it: it
+ * caches the issuer's metadata and keys.
+ */
+export interface BearerVerifier {
+  readonly issuer: string;
+  readonly audience: string;
+  /**
+   * Resolves with the token's claims, or rejects with a {@link BearerError}
+   * ({@link https://www.rfc-editor.org/rfc/rfc6750#section-3.1 RFC 6750 §3.1}):
+   * no header → 401 bare challenge; malformed header → 400 `invalid_request`; a token that is
+   * invalid, expired, forged, or not for this issuer and audience → 401 `invalid_token`; a
+   * valid token without every scope of `requiredScopes` → 403 `insufficient_scope`; the
+   * authorization server unreachable → 503 `temporarily_unavailable`.
+   *
+   * @param authorization The request's `Authorization` header, as received.
+   * @param requiredScopes Scopes the token must all have; `[]` accepts any valid token.
+   */
+  verify(authorization: string | undefined, requiredScopes: readonly string[]): Promise<AccessTokenClaims>;
+}
+
+const TOKEN_CODES = new Set([
+  'ERR_JWT_EXPIRED', 'ERR_JWT_CLAIM_VALIDATION_FAILED', 'ERR_JWT_INVALID', 'ERR_JWS_INVALID',
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'ERR_JOSE_ALG_NOT_ALLOWED', 'ERR_JOSE_NOT_SUPPORTED',
+  'ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+]);
+
+/** Why jose refused a token, in words a client developer can act on (and in the RFC 6750 charset). */
+function describeJoseError(error: errors.JOSEError): string {
+  switch (error.code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'The access token has expired.';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'The access token signature is invalid.';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'The access token is not signed with an algorithm this resource accepts (RFC 9068 §4).';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return 'The access token is not signed with a key the authorization server publishes.';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+      const { claim, reason } = error as errors.JWTClaimValidationFailed;
+      if (claim === 'typ') return 'The token is not a JWT access token: its typ header must be at+jwt (RFC 9068 §4).';
+      if (reason === 'missing') return `The access token lacks the ${claim} claim RFC 9068 §2.2 requires.`;
+      if (claim === 'iss') return 'The access token was issued by a different authorization server.';
+      if (claim === 'aud') return 'The access token is not meant for this resource (its audience does not include it).';
+      if (claim === 'nbf') return 'The access token is not valid yet (nbf).';
+      return `The access token ${claim} claim is invalid.`;
+    }
+    default:
+      return 'The access token is not a well-formed signed JWT.';
+  }
+}
+
+/** JWS compact serialization has exactly two dots (RFC 7515 §7.1); anything else is opaque. */
+function isJwt(token: string): boolean {
+  const first = token.indexOf('.');
+  if (first < 0) return false;
+  const second = token.indexOf('.', first + 1);
+  return second > 0 && token.indexOf('.', second + 1) < 0;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a non-negative number, got ${value}.`);
+  return value;
+}
+
+class CachingBearerVerifier implements BearerVerifier {
+  readonly issuer: string;
+  readonly audience: string;
+  private readonly challenges: BearerChallenges;
+  /** Shared by every call: jose reads it and never writes it. */
+  private readonly jwtOptions: Readonly<JWTVerifyOptions>;
+  private readonly clockToleranceSeconds: number;
+  private readonly httpTimeoutMs: number;
+  private readonly jwksCooldownMs: number;
+  private readonly jwksMaxAgeMs: number;
+  private readonly clock: { nowSeconds(): number } | undefined;
+  private readonly introspectionAuthorization: string | undefined;
+  /** Set once: from `jwks`, or from the discovered `jwks_uri`. */
+  private keys: JWTVerifyGetKey | undefined;
+  /** Discovery in flight or done; cleared on failure so that the next request tries again. */
+  private metadata: Promise<DiscoveredMetadata> | undefined;
+
+  constructor(options: BearerVerifierOptions) {
+    assertIssuerIdentifier(options.issuer);
+    if (typeof options.audience !== 'string' || options.audience === '') throw new TypeError('audience must be a non-empty string.');
+    this.issuer = options.issuer;
+    this.audience = options.audience;
+    this.challenges = new BearerChallenges(options.realm ?? options.audience);
+    this.clockToleranceSeconds = nonNegative(options.clockToleranceSeconds, 5, 'clockToleranceSeconds');
+    this.httpTimeoutMs = Math.round(nonNegative(options.httpTimeoutMs, 5000, 'httpTimeoutMs'));
+    this.jwksCooldownMs = nonNegative(options.jwksCooldownMs, 30_000, 'jwksCooldownMs');
+    this.jwksMaxAgeMs = nonNegative(options.jwksMaxAgeMs, 600_000, 'jwksMaxAgeMs');
+    this.clock = options.clock;
+    const algorithms = options.algorithms ?? ASYMMETRIC_ALGORITHMS;
+    // Checked at run time too: a JavaScript caller (or a cast) could still pass HS256 or none.
+    for (const alg of algorithms) {
+      if (!ASYMMETRIC_ALGORITHMS.includes(alg)) throw new TypeError(`algorithm ${String(alg)} is not an asymmetric JWS algorithm.`);
+    }
+    if (algorithms.length === 0) throw new TypeError('algorithms must name at least one algorithm.');
+    this.jwtOptions = Object.freeze({
+      algorithms: [...algorithms],
+      // RFC 9068 §4: the resource server MUST check typ is at+jwt (jose also accepts application/at+jwt).
+      typ: 'at+jwt',
+      // RFC 9068 §4: iss MUST exactly match the issuer; aud MUST contain this resource.
+      issuer: options.issuer,
+      audience: options.audience,
+      // RFC 9068 §2.2: these are REQUIRED in a JWT access token.
+      requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'],
+      clockTolerance: this.clockToleranceSeconds,
+    });
+    if (options.jwks !== undefined) this.keys = createLocalJWKSet(options.jwks);
+    this.introspectionAuthorization = options.introspection === undefined ? undefined : basicAuthorization(options.introspection);
+  }
+
+  async verify(authorization: string | undefined, requiredScopes: readonly string[]): Promise<AccessTokenClaims> {
+    const token = bearerTokenFrom(authorization, this.challenges);
+    let claims: AccessTokenClaims;
+    if (isJwt(token)) claims = await this.verifyJwt(token);
+    else if (this.introspectionAuthorization !== undefined) claims = await this.verifyByIntrospection(token, this.introspectionAuthorization);
+    else throw this.challenges.invalidToken('This resource accepts only JWT access tokens (RFC 9068); the token is not a JWT.');
+    // RFC 6750 §3.1: a valid token without the scope the request needs is 403 insufficient_scope.
+    for (const scope of requiredScopes) {
+      if (!claims.scopes.includes(scope)) throw this.challenges.insufficientScope(requiredScopes);
+    }
+    return claims;
+  }
+
+  private async verifyJwt(token: string): Promise<AccessTokenClaims> {
+    const keys = this.keys ?? await this.remoteKeys();
+    const options = this.clock === undefined
+      ? this.jwtOptions
+      : { ...this.jwtOptions, currentDate: new Date(this.clock.nowSeconds() * 1000) };
+    try {
+      const { payload } = await jwtVerify(token, keys, options);
+      return claimsFromJwt(payload);
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  private async verifyByIntrospection(token: string, authorization: string): Promise<AccessTokenClaims> {
+    try {
+      const { introspectionEndpoint } = await this.discovered();
+      if (introspectionEndpoint === undefined) {
+        throw new UpstreamError('authorization server metadata has no introspection_endpoint (RFC 8414 §2).');
+      }
+      const response = await introspect(introspectionEndpoint, authorization, token, this.httpTimeoutMs);
+      return claimsFromIntrospection(response, {
+        issuer: this.issuer,
+        audience: this.audience,
+        nowSeconds: this.clock?.nowSeconds() ?? Date.now() / 1000,
+        clockToleranceSeconds: this.clockToleranceSeconds,
+      });
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  /** Creates the JWKS getter once; jose then caches keys and refetches on an unknown kid. */
+  private async remoteKeys(): Promise<JWTVerifyGetKey> {
+    let metadata: DiscoveredMetadata;
+    try {
+      metadata = await this.discovered();
+    } catch (error) {
+      throw this.failure(error);
+    }
+    if (metadata.jwksUri === undefined) {
+      throw this.challenges.unavailable(new UpstreamError('authorization server metadata has no jwks_uri (RFC 8414 §2).'));
+    }
+    // Concurrent first requests all get here; the first one's getter is kept.
+    this.keys ??= createRemoteJWKSet(new URL(metadata.jwksUri), {
+      cooldownDuration: this.jwksCooldownMs,
+      cacheMaxAge: this.jwksMaxAgeMs,
+      timeoutDuration: this.httpTimeoutMs,
+    });
+    return this.keys;
+  }
+
+  private discovered(): Promise<DiscoveredMetadata> {
+    if (this.metadata === undefined) {
+      const pending = discoverMetadata(this.issuer, this.httpTimeoutMs);
+      this.metadata = pending;
+      pending.catch(() => {
+        if (this.metadata === pending) this.metadata = undefined;
+      });
+    }
+    return this.metadata;
+  }
+
+  /** A token problem is 401; anything else (the server down, its keys unreadable) is 503. */
+  private failure(error: unknown): BearerError {
+    if (error instanceof UnusableClaims) return this.challenges.invalidToken(error.description);
+    if (error instanceof errors.JOSEError && TOKEN_CODES.has(error.code)) {
+      return this.challenges.invalidToken(describeJoseError(error), error);
+    }
+    return this.challenges.unavailable(error);
+  }
+}
+
+/**
+ * Creates a {@link BearerVerifier} for one resource of one authorization server. JWT access tokens
+ * ({@link https://www.rfc-editor.org/rfc/rfc9068 RFC 9068}) are verified locally with the keys at
+ * the `jwks_uri` of the issuer's metadata
+ * ({@link https://www.rfc-editor.org/rfc/rfc8414#section-3 RFC 8414 §3}); other tokens are
+ * introspected ({@link https://www.rfc-editor.org/rfc/rfc7662 RFC 7662}) when `introspection`
+ * credentials are given. Nothing is fetched until the first request.
+ *
+ * @throws TypeError when an option is invalid (an issuer that is not an RFC 8414 issuer
+ *   identifier, a symmetric algorithm, a negative duration).
+ */
+export function createBearerVerifier(options: BearerVerifierOptions): BearerVerifier {
+  return new CachingBearerVerifier(options);
+}
+
+const verifiers = new WeakMap<BearerVerifierOptions, BearerVerifier>();
+
+/**
+ * Verifies a request's bearer token in one call: the verifier of `options` is created on first
+ * use and reused for later calls with the same options object, so define the options once (at
+ * module scope), not per request. See {@link BearerVerifier.verify} for the outcomes.
+ */
+export function verifyBearer(
+  authorization: string | undefined,
+  requiredScopes: readonly string[],
+  options: BearerVerifierOptions,
+): Promise<AccessTokenClaims> {
+  let verifier = verifiers.get(options);
+  if (verifier === undefined) {
+    verifier = createBearerVerifier(options);
+    verifiers.set(options, verifier);
+  }
+  return verifier.verify(authorization, requiredScopes);
+}

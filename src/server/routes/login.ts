@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { LoginThrottle } from '../../core/login-throttle.js';
+import { OAuthError } from '../../core/errors.js';
+import { authenticateUser } from '../../core/user-authentication.js';
+import type { GrantContext } from '../../grants/types.js';
+import { checkCsrf } from '../csrf.js';
+import { formBody } from '../form-body.js';
+import { setPageHeaders } from '../security-headers.js';
+import type { Sessions } from '../session.js';
+import { signedOutPage, signInPage, signOutPage } from '../views/pages.js';
+import { STYLESHEET } from '../views/stylesheet.js';
+
+/** Only our own authorization endpoint may be returned to: anything else would be an open redirect. */
+function safeReturnTo(value: string | null): string {
+  return value !== null && value.startsWith('/authorize?') && !value.includes('\\') ? value : '/';
+}
+
+export function sessionRoutes(app: FastifyInstance, ctx: GrantContext, sessions: Sessions): void {
+  app.get('/assets/tessera.css', async (_request, reply) => {
+    void reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400');
+    return STYLESHEET;
+  });
+
+  app.get('/login', async (request, reply) => {
+    const session = await sessions.loadOrStart(request, reply);
+    setPageHeaders(reply);
+    if (session.userId !== null) return reply.redirect('/', 303);
+    return reply.send(signInPage({ csrfToken: session.csrfToken, returnTo: '/' }));
+  });
+
+  app.post('/login', async (request, reply) => {
+    const form = formBody(request);
+    const session = await sessions.load(request);
+    checkCsrf(request, session, form.get('csrf_token') ?? undefined, ctx.config.issuer);
+    const returnTo = safeReturnTo(form.get('return_to'));
+    const username = form.get('username') ?? '';
+    const password = form.get('password') ?? '';
+    const retry = (status: number, error: string) => {
+      setPageHeaders(reply);
+      return reply.code(status).send(signInPage({ csrfToken: session?.csrfToken ?? '', returnTo, error, username }));
+    };
+    if (username === '' || password === '') return retry(400, 'Enter your username and password.');
+    const throttle = new LoginThrottle(ctx.store.throttle);
+    const now = ctx.clock.nowSeconds();
+    try {
+      await throttle.check(username, request.ip, now);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      void reply.headers(error.headers);
+      return retry(429, 'Too many failed attempts. Wait a few minutes, then try again.');
+    }
+    const user = await authenticateUser(ctx.store.users, username, password);
+    if (!user) {
+      await throttle.recordFailure(username, request.ip, now);
+      return retry(401, 'The username or password is incorrect.');
+    }
+    await throttle.recordSuccess(username);
+    await sessions.signIn(request, reply, user.id);
+    return reply.redirect(returnTo, 303);
+  });
+
+  app.get('/', async (request, reply) => {
+    const session = await sessions.loadOrStart(request, reply);
+    const user = session.userId ? await ctx.store.users.getById(session.userId) : undefined;
+    setPageHeaders(reply);
+    if (!user) return reply.send(signInPage({ csrfToken: session.csrfToken, returnTo: '/' }));
+    return reply.send(signOutPage({ csrfToken: session.csrfToken, username: user.username }));
+  });
+
+  app.get('/logout', async (request, reply) => reply.redirect('/', 303));
+
+  app.post('/logout', async (request, reply) => {
+    const form = formBody(request);
+    checkCsrf(request, await sessions.load(request), form.get('csrf_token') ?? undefined, ctx.config.issuer);
+    await sessions.signOut(request, reply);
+    setPageHeaders(reply);
+    return reply.send(signedOutPage());
+  });
+}

@@ -1,0 +1,73 @@
+import { html, page } from './html.js';
+
+/** Known scopes in plain words; anything else is named as it is. */
+const SCOPE_WORDS: Record<string, { title: string; detail: string }> = {
+  read: { title: 'See your resources', detail: 'Read the resources kept for you, without changing them.' },
+  write: { title: 'Create and change your resources', detail: 'Add new resources and change existing ones on your behalf.' },
+  openid: { title: 'Know who you are', detail: 'Learn your user identifier at this server.' },
+  offline_access: { title: 'Keep access while you are away', detail: 'Stay connected without asking you again.' },
+};
+
+export function describeScope(scope: string): { title: string; detail: string } {
+  return SCOPE_WORDS[scope] ?? { title: `Use “${scope}”`, detail: `Access granted under the “${scope}” permission.` };
+}
+
+export function signInPage(input: { csrfToken: string; returnTo: string; clientName?: string; error?: string; username?: string }): string {
+  return page('Sign in', html`
+<h1 id="page-title">Sign in</h1>
+${input.clientName ? html`<p class="muted"><strong>${input.clientName}</strong> wants to access your account. Sign in to continue.</p>` : html`<p class="muted">Sign in to your account.</p>`}
+${input.error ? html`<p class="alert" role="alert">${input.error}</p>` : ''}
+<form method="post" action="/login" novalidate>
+  <input type="hidden" name="csrf_token" value="${input.csrfToken}">
+  <input type="hidden" name="return_to" value="${input.returnTo}">
+  <label for="username">Username</label>
+  <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${input.username ?? ''}" autofocus>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <div class="actions"><button type="submit">Sign in</button></div>
+</form>`);
+}
+
+export function consentPage(input: { csrfToken: string; request: string; clientName: string; username: string; scopes: string[] }): string {
+  return page('Allow access', html`
+<h1 id="page-title">Allow ${input.clientName} to access your account?</h1>
+<p class="muted">Signed in as <strong>${input.username}</strong>. <strong>${input.clientName}</strong> asks to:</p>
+<ul class="scopes">
+${input.scopes.map((scope) => {
+    const words = describeScope(scope);
+    return html`<li><strong>${words.title}</strong><span class="muted">${words.detail} <code>${scope}</code></span></li>`;
+  })}
+</ul>
+<p class="muted">You can change your mind later by signing out and revoking the application's tokens.</p>
+<form method="post" action="/consent">
+  <input type="hidden" name="csrf_token" value="${input.csrfToken}">
+  <input type="hidden" name="request" value="${input.request}">
+  <div class="actions">
+    <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+    <button type="submit" name="decision" value="allow">Allow</button>
+  </div>
+</form>`);
+}
+
+export function errorPage(title: string, description: string): string {
+  return page(title, html`
+<h1 id="page-title">${title}</h1>
+<p class="alert" role="alert">${description}</p>
+<p class="muted">The application that sent you here may be misconfigured. You can close this page.</p>`);
+}
+
+export function signOutPage(input: { csrfToken: string; username: string }): string {
+  return page('Sign out', html`
+<h1 id="page-title">Sign out</h1>
+<p class="muted">Signed in as <strong>${input.username}</strong>.</p>
+<form method="post" action="/logout">
+  <input type="hidden" name="csrf_token" value="${input.csrfToken}">
+  <div class="actions"><button type="submit">Sign out</button></div>
+</form>`);
+}
+
+export function signedOutPage(): string {
+  return page('Signed out', html`
+<h1 id="page-title">You are signed out</h1>
+<p class="muted">You can close this page.</p>`);
+}
