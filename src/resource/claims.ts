@@ -61,6 +61,10 @@ function numberClaim(claims: Readonly<Record<string, unknown>>, name: string): n
   return value;
 }
 
+function unusable(description: string): never {
+  throw new UnusableClaims(description);
+}
+
 function audienceList(aud: unknown): readonly string[] | undefined {
   if (typeof aud === 'string') return [aud];
   if (Array.isArray(aud) && aud.every((item) => typeof item === 'string')) return aud as string[];
@@ -76,7 +80,7 @@ export function claimsFromJwt(payload: JWTPayload): AccessTokenClaims {
   return {
     issuer: payload.iss as string,
     subject: stringClaim(payload, 'sub'),
-    audience: audienceList(payload.aud) ?? [],
+    audience: audienceList(payload.aud) ?? unusable('The access token aud claim must be a string or a list of strings.'),
     clientId: stringClaim(payload, 'client_id'),
     scopes: splitScope(payload.scope),
     expiresAt: payload.exp as number,

@@ -21,5 +21,6 @@ export function setPageHeaders(reply: FastifyReply, redirectUri?: string): void 
     .header('x-frame-options', 'DENY')
     .header('cache-control', 'no-store')
     .header('pragma', 'no-cache')
-    .header('referrer-policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts.
+    .header('referrer-policy', 'same-origin');
 }

@@ -38,7 +38,7 @@ export async function startServer(options: { clients?: ClientMetadata[]; users?:
   for (const client of options.clients ?? []) await store.clients.upsert(clientFromMetadata(client, clock.nowSeconds()));
   for (const user of options.users ?? []) await upsertUser(store, user.username, user.password, clock.nowSeconds());
   const app = await buildServer({ config, store, clock, logger: false });
-  await app.listen({ port, host: '127.0.0.1' });
+  await app.listen({ port: config.port, host: '127.0.0.1' });
   return {
     app, store, config, clock, issuer: config.issuer,
     async close() {

@@ -79,7 +79,7 @@ describe('claims', () => {
       const { key, publicJwk } = await foreignKey();
       mock.jwks.keys = [{ ...publicJwk, kid: 'k1', alg: 'ES256' }];
       const verifier = createBearerVerifier({ issuer: mock.issuer, audience: 'https://api.example' });
-      for (const [claim, value] of [['client_id', 42], ['sub', ''], ['scope', ['read']], ['jti', null]] as const) {
+      for (const [claim, value] of [['client_id', 42], ['sub', ''], ['scope', ['read']], ['jti', null], ['aud', ['https://api.example', 42]]] as const) {
         const token = await signAccessToken(accessTokenClaims(mock.issuer, 'https://api.example', { [claim]: value }), key,
           { alg: 'ES256', typ: 'at+jwt', kid: 'k1' });
         const error = await bearerError(verifier.verify(`Bearer ${token}`, []));
