@@ -43,9 +43,10 @@ start() {
         >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
     # Durability is worthless for test data; fsync off makes migrations and inserts fast.
+    # 9>&-: the server must not inherit the lock, or the next start or stop would wait forever.
     as_owner "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      >/dev/null || { tail -n 20 "$dir/server.log" >&2; exit 1; }
+      >/dev/null 9>&- || { tail -n 20 "$dir/server.log" >&2; exit 1; }
   fi
   local psql=("$bin/psql" -h "$dir/socket" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq)
   if [ "$(as_owner "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$database'")" != 1 ]; then

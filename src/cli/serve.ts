@@ -45,7 +45,24 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
   await app.listen({ port: config.port, host: config.host });
+  startPurging(store, app.log);
   if (cluster.isPrimary || cluster.worker?.id === 1) {
     app.log.info({ issuer: config.issuer, workers: config.workers, db: config.db.kind }, `Tessera is serving ${config.issuer}`);
   }
+}
+
+/** Expired tokens, codes and sessions are deleted now and then, so the tables do not grow without bound. */
+function startPurging(store: Awaited<ReturnType<typeof openStore>>, log: { warn(obj: object, msg: string): void }): void {
+  const purge = async () => {
+    const now = systemClock.nowSeconds();
+    try {
+      // Tokens are kept a day past expiry so that a late replay is still recognised as one.
+      await store.tokens.purgeExpired(now - 86_400);
+      await store.codes.purgeExpired(now - 3_600);
+      await store.sessions.purgeExpired(now);
+    } catch (error) {
+      log.warn({ err: error }, 'purging expired rows failed');
+    }
+  };
+  setInterval(() => void purge(), 10 * 60 * 1000).unref();
 }
