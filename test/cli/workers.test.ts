@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, postForm } from '../helpers/oauth-client.js';
+import { freePort } from '../helpers/server.js';
+
+const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
+
+/**
+ * Two worker processes on one SQLite file: atomicity that holds across processes, not only
+ * inside one event loop.
+ */
+describe('tessera serve --workers 2', () => {
+  let child: ChildProcess;
+  let base: string;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-workers-'));
+    const seed = join(dir, 'seed.json');
+    writeFileSync(seed, JSON.stringify({
+      clients: [{ client_id: 'app', client_secret: 'app-secret', grant_types: ['password', 'refresh_token'], scope: 'read' }],
+      users: [{ username: 'erin', password: 'erin-password' }],
+    }));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, [CLI, 'serve', '--workers', '2', '--port', String(port), '--db', `sqlite:${join(dir, 't.db')}`, '--seed', seed, '--log-level', 'warn'], { stdio: 'ignore' });
+    for (let i = 0; i < 150; i++) {
+      try {
+        if ((await fetch(`${base}/jwks`)).ok) return;
+      } catch { /* starting */ }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('workers did not start');
+  });
+  afterAll(() => { child?.kill('SIGTERM'); });
+
+  it('rotates a refresh token exactly once under 20 parallel uses', async () => {
+    const auth = { authorization: basic('app', 'app-secret') };
+    const tokens = await postForm(`${base}/token`, 'grant_type=password&username=erin&password=erin-password', auth);
+    expect(tokens.status).toBe(200);
+    const results = await Promise.all(Array.from({ length: 20 }, () =>
+      postForm(`${base}/token`, `grant_type=refresh_token&refresh_token=${tokens.json.refresh_token}`, auth)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status >= 500)).toHaveLength(0);
+  });
+
+  it('serves one signing key from every worker', async () => {
+    const keys = new Set<string>();
+    for (let i = 0; i < 10; i++) keys.add(JSON.stringify(await (await fetch(`${base}/jwks`, { headers: { connection: 'close' } })).json()));
+    expect(keys.size).toBe(1);
+  });
+});
