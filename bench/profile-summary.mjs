@@ -6,6 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+// Piped into head: stop quietly when the reader has had enough.
+process.stdout.on('error', (error) => { if (error.code === 'EPIPE') process.exit(0); else throw error; });
+
 const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '30' } }, allowPositionals: true });
 if (positionals.length === 0) {
   process.stderr.write('usage: node bench/profile-summary.mjs PROFILE.cpuprofile [--top N]\n');

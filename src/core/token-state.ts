@@ -52,8 +52,8 @@ export async function introspectToken(
     active: true,
     scope: formatScope(record.scope),
     client_id: record.clientId,
-    // RFC 7662 §2.2: token_type names an RFC 6749 §7.1 access token type; a refresh token has none.
-    ...(record.kind === 'access_token' ? { token_type: 'Bearer' } : {}),
+    // A refresh token is labelled as one, so that no resource server mistakes it for a Bearer access token.
+    token_type: record.kind === 'access_token' ? 'Bearer' : 'refresh_token',
     exp: record.expiresAt,
     iat: record.issuedAt,
     sub: record.subject,
