@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // Starts scripts/postgres-test-server.sh when TESSERA_TEST_POSTGRES_URL is unset, for test/store/postgres.test.ts.
+    globalSetup: ['test/setup/postgres.ts'],
   },
 });

@@ -274,7 +274,7 @@ describe('refresh token rotation', () => {
     const response = await postForm(tokenUrl, `grant_type=password&username=alice&password=${encodeURIComponent(ALICE.password)}&scope=read%20write`, { authorization: basic('first', 'first-secret') });
     return response.json as { access_token: string; refresh_token: string };
   }
-  const refresh = (token: string, extra = '', client = ['first', 'first-secret'] as const) =>
+  const refresh = (token: string, extra = '', client: readonly [string, string] = ['first', 'first-secret']) =>
     postForm(tokenUrl, `grant_type=refresh_token&refresh_token=${token}${extra}`, { authorization: basic(client[0], client[1]) });
 
   it('returns a new access token and a new refresh token, and the old one is dead', async () => {

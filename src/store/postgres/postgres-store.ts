@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type {
-  Client, ClientStore, KeyStore, RotateResult, SigningKey, Store, TokenRecord, TokenStore, User, UserStore,
+  Client, ClientStore, CodeRecord, CodeStore, ConsentStore, ConsumeResult, KeyStore, RotateResult, SessionRecord,
+  SessionStore, SigningKey, Store, ThrottleState, ThrottleStore, TokenRecord, TokenStore, User, UserStore,
 } from '../types.js';
 import { postgresMigrations } from './migrations.js';
 
@@ -21,6 +22,14 @@ type TokenRow = {
 type KeyRow = {
   kid: string; alg: SigningKey['alg']; private_jwk: Record<string, unknown>; public_jwk: Record<string, unknown>;
   created_at: number; active: boolean;
+};
+type CodeRow = {
+  hash: string; client_id: string; user_id: string; redirect_uri: string | null; scope: string[]; audience: string;
+  code_challenge: string | null; family_id: string; expires_at: number; consumed_at: number | null;
+};
+type ThrottleRow = { failures: number; window_start: number };
+type SessionRow = {
+  hash: string; user_id: string | null; csrf_token: string; auth_time: number | null; created_at: number; expires_at: number;
 };
 
 /** Any constant works; it only has to be the same in every process that migrates this database. */
@@ -135,12 +144,20 @@ export class PostgresStore implements Store {
   readonly users: UserStore;
   readonly tokens: TokenStore;
   readonly keys: KeyStore;
+  readonly codes: CodeStore;
+  readonly consents: ConsentStore;
+  readonly throttle: ThrottleStore;
+  readonly sessions: SessionStore;
 
   private constructor(private readonly pool: pg.Pool) {
     this.clients = new PostgresClientStore(pool);
     this.users = new PostgresUserStore(pool);
     this.tokens = new PostgresTokenStore(pool);
     this.keys = new PostgresKeyStore(pool);
+    this.codes = new PostgresCodeStore(pool);
+    this.consents = new PostgresConsentStore(pool);
+    this.throttle = new PostgresThrottleStore(pool);
+    this.sessions = new PostgresSessionStore(pool);
   }
 
   /**
@@ -257,12 +274,18 @@ class PostgresTokenStore implements TokenStore {
   }
 
   async revokeFamily(familyId: string, now: number): Promise<number> {
-    const result = await this.pool.query('UPDATE tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL', [now, familyId]);
-    return result.rowCount ?? 0;
+    return inTransaction(this.pool, async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [familyId]);
+      const result = await db.query('UPDATE tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL', [now, familyId]);
+      return result.rowCount ?? 0;
+    });
   }
 
   async rotateRefreshToken(oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): Promise<RotateResult> {
     return inTransaction(this.pool, async (db) => {
+      // Rotations and revocations of one family take turns. Without this, a family revocation's
+      // snapshot could predate the commit of a concurrent rotation and miss its new tokens.
+      await db.query('SELECT pg_advisory_xact_lock(hashtextextended(family_id, 0)) FROM tokens WHERE hash = $1', [oldHash]);
       // Only a live, unrotated, unexpired refresh token of this client matches. A concurrent caller's
       // UPDATE waits on the row lock, then re-checks the condition against the committed row and
       // matches nothing: exactly one caller retires the token.
@@ -338,4 +361,125 @@ async function insertKey(db: Queryable, k: SigningKey): Promise<void> {
   // JSON.stringify: pg would send a JS array as a PostgreSQL array, not as JSON.
   await db.query('INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, active) VALUES ($1, $2, $3, $4, $5, $6)',
     [k.kid, k.alg, JSON.stringify(k.privateJwk), JSON.stringify(k.publicJwk), k.createdAt, k.active]);
+}
+
+function codeFromRow(row: CodeRow): CodeRecord {
+  return {
+    hash: row.hash,
+    clientId: row.client_id,
+    userId: row.user_id,
+    redirectUri: row.redirect_uri,
+    scope: row.scope,
+    audience: row.audience,
+    codeChallenge: row.code_challenge,
+    familyId: row.family_id,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+  };
+}
+
+class PostgresCodeStore implements CodeStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async save(c: CodeRecord): Promise<void> {
+    await this.pool.query(`
+      INSERT INTO codes (hash, client_id, user_id, redirect_uri, scope, audience, code_challenge, family_id, expires_at, consumed_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [c.hash, c.clientId, c.userId, c.redirectUri, c.scope, c.audience, c.codeChallenge, c.familyId, c.expiresAt, c.consumedAt]);
+  }
+
+  async consume(hash: string, now: number): Promise<ConsumeResult> {
+    // Single use is this one conditional UPDATE: a concurrent one waits on the row lock, then
+    // re-checks consumed_at against the committed row and matches nothing.
+    const consumed = await this.pool.query<CodeRow>(
+      'UPDATE codes SET consumed_at = $1 WHERE hash = $2 AND consumed_at IS NULL AND expires_at > $1 RETURNING *', [now, hash]);
+    if (consumed.rows[0]) return { outcome: 'consumed', code: codeFromRow(consumed.rows[0]) };
+    // A separate statement, so its snapshot includes the winner's commit; consumed_at is never unset.
+    const replayed = await this.pool.query<CodeRow>('SELECT * FROM codes WHERE hash = $1 AND consumed_at IS NOT NULL', [hash]);
+    return replayed.rows[0] ? { outcome: 'replayed', code: codeFromRow(replayed.rows[0]) } : { outcome: 'invalid' };
+  }
+
+  async purgeExpired(before: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM codes WHERE expires_at < $1', [before])).rowCount ?? 0;
+  }
+}
+
+class PostgresConsentStore implements ConsentStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async grantedScopes(userId: string, clientId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ scope: string[] }>(
+      'SELECT scope FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
+    return rows[0]?.scope ?? [];
+  }
+
+  async grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void> {
+    // ON CONFLICT DO UPDATE merges into the latest committed row, so concurrent grants lose nothing.
+    await this.pool.query(`
+      INSERT INTO consents (user_id, client_id, scope, granted_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (user_id, client_id) DO UPDATE SET
+        scope = consents.scope || ARRAY(SELECT s FROM unnest(excluded.scope) AS s WHERE s <> ALL (consents.scope)),
+        granted_at = excluded.granted_at`,
+    [userId, clientId, [...new Set(scopes)], now]);
+  }
+
+  async revoke(userId: string, clientId: string): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+}
+
+class PostgresThrottleStore implements ThrottleStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState> {
+    // One statement: a failure either extends the current window or starts a new one.
+    const { rows } = await this.pool.query<ThrottleRow>(`
+      INSERT INTO throttle (key, failures, window_start) VALUES ($1, 1, $2)
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN throttle.window_start <= $2 - $3::bigint THEN 1 ELSE throttle.failures + 1 END,
+        window_start = CASE WHEN throttle.window_start <= $2 - $3::bigint THEN $2 ELSE throttle.window_start END
+      RETURNING failures, window_start`, [key, now, windowSeconds]);
+    const row = rows[0];
+    if (!row) throw new Error('INSERT ... RETURNING returned no row');
+    return { failures: row.failures, windowStart: row.window_start };
+  }
+
+  async get(key: string): Promise<ThrottleState | undefined> {
+    const { rows } = await this.pool.query<ThrottleRow>('SELECT failures, window_start FROM throttle WHERE key = $1', [key]);
+    return rows[0] && { failures: rows[0].failures, windowStart: rows[0].window_start };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.pool.query('DELETE FROM throttle WHERE key = $1', [key]);
+  }
+}
+
+class PostgresSessionStore implements SessionStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async save(x: SessionRecord): Promise<void> {
+    await this.pool.query(`
+      INSERT INTO sessions (hash, user_id, csrf_token, auth_time, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (hash) DO UPDATE SET user_id = excluded.user_id, csrf_token = excluded.csrf_token,
+        auth_time = excluded.auth_time, expires_at = excluded.expires_at`,
+    [x.hash, x.userId, x.csrfToken, x.authTime, x.createdAt, x.expiresAt]);
+  }
+
+  async find(hash: string, now: number): Promise<SessionRecord | undefined> {
+    const { rows } = await this.pool.query<SessionRow>('SELECT * FROM sessions WHERE hash = $1 AND expires_at > $2', [hash, now]);
+    const row = rows[0];
+    return row && {
+      hash: row.hash, userId: row.user_id, csrfToken: row.csrf_token, authTime: row.auth_time,
+      createdAt: row.created_at, expiresAt: row.expires_at,
+    };
+  }
+
+  async delete(hash: string): Promise<void> {
+    await this.pool.query('DELETE FROM sessions WHERE hash = $1', [hash]);
+  }
+
+  async purgeExpired(before: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM sessions WHERE expires_at < $1', [before])).rowCount ?? 0;
+  }
 }

@@ -1,0 +1,97 @@
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Versioned schema migrations, applied in order at connect, each once. Tables are created
+ * unqualified, so they land in the first schema of the connection's search_path.
+ * Times are seconds since the epoch in BIGINT, read back as JS numbers (see postgres-store.ts).
+ */
+export const postgresMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'clients, users, tokens, signing keys, codes, consents, throttling, browser sessions',
+    sql: `
+      CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        client_name TEXT NOT NULL,
+        secret_hash TEXT,
+        redirect_uris TEXT[] NOT NULL,
+        grant_types TEXT[] NOT NULL,
+        response_types TEXT[] NOT NULL,
+        scope TEXT[] NOT NULL,
+        token_endpoint_auth_method TEXT NOT NULL,
+        resources TEXT[] NOT NULL,
+        skip_consent BOOLEAN NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        jti TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        user_id TEXT,
+        scope TEXT[] NOT NULL,
+        audience TEXT NOT NULL,
+        issued_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        family_id TEXT NOT NULL,
+        revoked_at BIGINT,
+        rotated_at BIGINT
+      );
+      CREATE INDEX tokens_family ON tokens (family_id);
+      CREATE INDEX tokens_expires ON tokens (expires_at);
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        private_jwk JSONB NOT NULL,
+        public_jwk JSONB NOT NULL,
+        created_at BIGINT NOT NULL,
+        active BOOLEAN NOT NULL
+      );
+      CREATE TABLE codes (
+        hash TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        redirect_uri TEXT,
+        scope TEXT[] NOT NULL,
+        audience TEXT NOT NULL,
+        code_challenge TEXT,
+        family_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        consumed_at BIGINT
+      );
+      CREATE INDEX codes_expires ON codes (expires_at);
+      CREATE TABLE consents (
+        user_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        scope TEXT[] NOT NULL,
+        granted_at BIGINT NOT NULL,
+        PRIMARY KEY (user_id, client_id)
+      );
+      CREATE TABLE throttle (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_start BIGINT NOT NULL
+      );
+      CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY,
+        user_id TEXT,
+        csrf_token TEXT NOT NULL,
+        auth_time BIGINT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX sessions_expires ON sessions (expires_at);
+    `,
+  },
+];
