@@ -118,12 +118,16 @@ export function validateIssuer(issuer: string): string {
   return issuer.replace(/\/+$/, '');
 }
 
-export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * `defaults` are a command's own defaults (`tessera demo` uses its own database), below the flag
+ * and the environment and above the built-in defaults.
+ */
+export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env, defaults: ConfigFlags = {}): Config {
   const pick = (key: keyof ConfigFlags): string | undefined => {
     const fromFlag = flags[key];
     if (fromFlag !== undefined) return fromFlag;
     const fromEnv = env[ENV_NAMES[key]];
-    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+    return fromEnv === undefined || fromEnv === '' ? defaults[key] : fromEnv;
   };
   const port = integer('port', pick('port') ?? '9000', 0, 65535);
   const host = pick('host') ?? '127.0.0.1';

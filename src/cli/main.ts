@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config.js';
 import { InvalidClientMetadata } from '../core/client-metadata.js';
 import { AdminError, registerClientCommands, registerUserCommands } from './admin-commands.js';
+import { demo, type DemoFlags } from './demo.js';
 import { serve } from './serve.js';
 
 function serverOptions(command: Command): Command {
@@ -29,6 +30,10 @@ const program = new Command('tessera')
 
 serverOptions(program.command('serve').description('run the authorization server'))
   .action(async (flags: ConfigFlags) => serve(loadConfig(flags)));
+serverOptions(program.command('demo').description('run the authorization server, a demo Resource Server and the flow playground Client\n(demo defaults: --db sqlite:./data/demo.db, --access-token-ttl 60, --log-level warn)'))
+  .option('--resource-port <port>', 'port of the demo Resource Server (default 9001)')
+  .option('--client-port <port>', 'port of the flow playground Client (default 9002)')
+  .action(async (flags: DemoFlags) => demo(flags));
 registerClientCommands(program);
 registerUserCommands(program);
 

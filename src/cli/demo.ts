@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig, type Config, type ConfigFlags } from '../config.js';
+import { demoBanner } from '../demo/demo-banner.js';
+import { startDemo } from '../demo/start-demo.js';
+
+/** The serve flags, plus the ports of the demo's other two servers. */
+export interface DemoFlags extends ConfigFlags {
+  resourcePort?: string | undefined;
+  clientPort?: string | undefined;
+}
+
+/**
+ * The demo's own defaults, below flags and TESSERA_* variables: a database of its own (the demo
+ * seed does not land in a real one), short-lived access tokens (the refresh story needs one to
+ * expire while you watch), and warnings only, so the banner stays readable.
+ */
+export const DEMO_DEFAULTS: ConfigFlags = { db: 'sqlite:./data/demo.db', accessTokenTtl: '60', logLevel: 'warn' };
+
+function port(name: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    throw new ConfigError(`--${name} must be a port number between 1 and 65535, got "${value}".`);
+  }
+  return Number(value);
+}
+
+export interface DemoSettings {
+  config: Config;
+  resourcePort: number;
+  clientPort: number;
+}
+
+export function demoSettings(flags: DemoFlags, env: NodeJS.ProcessEnv = process.env): DemoSettings {
+  const config = loadConfig(flags, env, DEMO_DEFAULTS);
+  if (config.workers > 1) throw new ConfigError('tessera demo runs its three servers in one process; --workers is for tessera serve.');
+  const resourcePort = port('resource-port', flags.resourcePort ?? '9001');
+  const clientPort = port('client-port', flags.clientPort ?? '9002');
+  if (new Set([config.port, resourcePort, clientPort]).size !== 3) {
+    throw new ConfigError(`--port (${config.port}), --resource-port (${resourcePort}) and --client-port (${clientPort}) must differ.`);
+  }
+  return { config, resourcePort, clientPort };
+}
+
+/** `tessera demo`: the three servers in this process, until Ctrl+C. */
+export async function demo(flags: DemoFlags): Promise<void> {
+  const settings = demoSettings(flags);
+  let running;
+  try {
+    running = await startDemo(settings);
+  } catch (error) {
+    const { code, port: busy } = error as NodeJS.ErrnoException & { port?: number };
+    if (code === 'EADDRINUSE') {
+      throw new ConfigError(`port ${busy ?? ''} is already in use; choose others with --port, --resource-port and --client-port.`);
+    }
+    throw error;
+  }
+  process.stdout.write(demoBanner(running.urls, settings.config));
+  const stop = async () => {
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

@@ -1,0 +1,42 @@
+import { html, type SafeHtml } from '../../../server/views/html.js';
+import type { DemoUrls } from '../../demo-urls.js';
+import { GRANT_PAGES, type GrantKey } from '../flows/grant-catalog.js';
+
+export interface LayoutInput {
+  title: string;
+  active: GrantKey | 'home';
+  urls: DemoUrls;
+  body: SafeHtml;
+  /** Script paths under /assets; scripts are files, never inline (CSP script-src 'self'). */
+  scripts?: readonly string[];
+}
+
+/** The shell of every playground page: top bar with the five grants, content, footer. */
+export function layout(input: LayoutInput): string {
+  const nav = GRANT_PAGES.map((grant) => html`<a href="${grant.path}"${grant.key === input.active ? html` aria-current="page"` : ''}>${grant.title}</a>`);
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${input.title} · Tessera Playground</title>
+<link rel="stylesheet" href="/assets/playground.css">
+<link rel="icon" href="data:,">
+${(input.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
+</head>
+<body>
+<header class="topbar">
+<a class="brand" href="/"><span class="logo" aria-hidden="true">◆</span> Tessera <span class="brand-sub">Playground</span></a>
+<nav class="grant-nav" aria-label="Grants">${nav}</nav>
+<nav class="server-links" aria-label="Servers">
+<a href="${input.urls.authorizationServer}/.well-known/oauth-authorization-server" title="Auth Server metadata (RFC 8414)">Auth Server</a>
+<a href="${input.urls.resourceServer}/" title="Resource Server">Resource Server</a>
+</nav>
+</header>
+${input.body}
+<footer class="footer"><p>Tessera demo · the Client (${input.urls.client}), the Auth Server (${input.urls.authorizationServer}) and the Resource Server (${input.urls.resourceServer}) run on this machine. Every exchange shown is real traffic between them; client secrets and passwords are masked.</p></footer>
+</body>
+</html>
+`.value;
+}

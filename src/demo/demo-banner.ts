@@ -1,0 +1,28 @@
+import type { Config } from '../config.js';
+import { DEMO_USERS, PLAYGROUND_CLIENTS } from './demo-seed.js';
+import type { DemoUrls } from './demo-urls.js';
+
+function databaseLabel(config: Config): string {
+  return config.db.kind === 'sqlite' ? `sqlite:${config.db.path}` : 'postgres (the --db URL)';
+}
+
+/** What `tessera demo` prints once the three servers listen: where to go, and the demo credentials. */
+export function demoBanner(urls: DemoUrls, config: Config): string {
+  const clients = Object.values(PLAYGROUND_CLIENTS)
+    .map((client) => `${client.clientId.padEnd(22)}${client.clientSecret ?? '(public client, no secret)'}`);
+  return [
+    '',
+    'Tessera demo is running.',
+    '',
+    `  Client (flow playground)  ${urls.client}    <- open this in a browser`,
+    `  Auth Server               ${urls.authorizationServer}`,
+    `  Resource Server           ${urls.resourceServer}`,
+    '',
+    `  Demo users                ${DEMO_USERS.map((user) => `${user.username} / ${user.password}`).join('    ')}`,
+    `  Demo clients              ${clients.join('\n                            ')}`,
+    '',
+    `  Access tokens live ${config.accessTokenTtl} s (--access-token-ttl), so the refresh story can show one expire.`,
+    `  Database: ${databaseLabel(config)}. Stop with Ctrl+C.`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,68 @@
+import { clientFromMetadata } from '../core/client-metadata.js';
+import type { Seed, SeedUser } from '../admin/seed.js';
+import type { DemoUrls } from './demo-urls.js';
+
+/** The demo's users. Their passwords are printed at start and documented: this is demo data only. */
+export const DEMO_USERS: readonly SeedUser[] = [
+  { username: 'alice', password: 'wonderland' },
+  { username: 'bob', password: 'builder' },
+];
+
+/** A client of the playground, as the Client app knows it (it holds the secret, as a real client would). */
+export interface PlaygroundClient {
+  clientId: string;
+  clientName: string;
+  /** Null for a public client (the single-page app). */
+  clientSecret: string | null;
+}
+
+/** One client per grant, so that each page shows exactly one grant's registration. */
+export const PLAYGROUND_CLIENTS = {
+  authorizationCode: { clientId: 'playground-web', clientName: 'Photo Printer', clientSecret: 'playground-web-secret' },
+  implicit: { clientId: 'playground-spa', clientName: 'Gallery SPA', clientSecret: null },
+  password: { clientId: 'playground-intranet', clientName: 'Company Intranet', clientSecret: 'playground-intranet-secret' },
+  clientCredentials: { clientId: 'playground-service', clientName: 'Nightly Backup Service', clientSecret: 'playground-service-secret' },
+  refreshToken: { clientId: 'playground-frame', clientName: 'Photo Frame', clientSecret: 'playground-frame-secret' },
+} as const satisfies Record<string, PlaygroundClient>;
+
+/** The redirect URIs of the playground's pages: exact strings, as RFC 9700 §4.1.3 wants them compared. */
+export function playgroundRedirectUris(urls: DemoUrls) {
+  return {
+    authorizationCode: `${urls.client}/authorization-code/callback`,
+    implicit: `${urls.client}/implicit/callback`,
+    refreshToken: `${urls.client}/refresh-token/callback`,
+  };
+}
+
+/**
+ * The demo's clients and users. Every client may ask for the Resource Server as its audience
+ * (RFC 8707 `resource`), so that the tokens it gets are meant for that API and nothing else.
+ */
+export function demoSeed(urls: DemoUrls, now: number): Seed {
+  const redirects = playgroundRedirectUris(urls);
+  const resources = [urls.resourceServer];
+  const c = PLAYGROUND_CLIENTS;
+  const clients = [
+    {
+      client_id: c.authorizationCode.clientId, client_name: c.authorizationCode.clientName, client_secret: c.authorizationCode.clientSecret,
+      grant_types: ['authorization_code'], redirect_uris: [redirects.authorizationCode], scope: 'read write', resources,
+    },
+    {
+      client_id: c.implicit.clientId, client_name: c.implicit.clientName, token_endpoint_auth_method: 'none',
+      grant_types: ['implicit'], redirect_uris: [redirects.implicit], scope: 'read write', resources,
+    },
+    {
+      client_id: c.password.clientId, client_name: c.password.clientName, client_secret: c.password.clientSecret,
+      grant_types: ['password'], scope: 'read write', resources,
+    },
+    {
+      client_id: c.clientCredentials.clientId, client_name: c.clientCredentials.clientName, client_secret: c.clientCredentials.clientSecret,
+      grant_types: ['client_credentials'], scope: 'read write', resources,
+    },
+    {
+      client_id: c.refreshToken.clientId, client_name: c.refreshToken.clientName, client_secret: c.refreshToken.clientSecret,
+      grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [redirects.refreshToken], scope: 'read write', resources,
+    },
+  ].map((metadata) => clientFromMetadata(metadata, now));
+  return { clients, users: [...DEMO_USERS] };
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Takes the playground screenshots of docs/DEMO.md (docs/screenshots/*.png): starts `tessera demo`
+// in this process from dist/ (run `npm run build` first) on free ports and an in-memory database,
+// drives every grant in Debian's Chromium with playwright-core, and captures the pages.
+//
+//   npm run build && node test/demo/capture-screenshots.mjs
+//
+// The demo's clock is a ManualClock, so the refresh story expires its token without waiting.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const { DEMO_DEFAULTS } = await import(join(root, 'dist/cli/demo.js'));
+const { loadConfig } = await import(join(root, 'dist/config.js'));
+const { ManualClock } = await import(join(root, 'dist/core/clock.js'));
+const { startDemo } = await import(join(root, 'dist/demo/start-demo.js'));
+const { DEMO_USERS } = await import(join(root, 'dist/demo/demo-seed.js'));
+
+const out = join(root, 'docs/screenshots');
+mkdirSync(out, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const ports = new Set();
+while (ports.size < 3) ports.add(await freePort());
+const [port, resourcePort, clientPort] = [...ports];
+const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent' }, {}, DEMO_DEFAULTS);
+const clock = new ManualClock();
+const demo = await startDemo({ config, resourcePort, clientPort, clock, logger: false });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const context = await browser.newContext({ viewport: { width: 1440, height: 1200 }, colorScheme: 'light', deviceScaleFactor: 1 });
+const page = await context.newPage();
+const client = demo.urls.client;
+const alice = DEMO_USERS[0];
+
+/** Lets the newly lit steps finish their animation before the picture. */
+const settle = () => page.waitForTimeout(2600);
+const button = (name) => page.getByRole('button', { name });
+
+async function shoot(name, { top = true, height = 1200 } = {}) {
+  await page.setViewportSize({ width: 1440, height });
+  if (top) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(out, `${name}.png`) });
+  console.log(`docs/screenshots/${name}.png`);
+}
+
+async function shootStep(name, step, height = 1100) {
+  await page.setViewportSize({ width: 1440, height });
+  await page.evaluate((id) => document.getElementById(id)?.scrollIntoView({ block: 'start' }), `step-${step}`);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(out, `${name}.png`) });
+  console.log(`docs/screenshots/${name}.png`);
+}
+
+async function signInAndAllow() {
+  await page.waitForURL((url) => url.href.startsWith(demo.urls.authorizationServer));
+  if (await page.getByLabel('Username').isVisible()) {
+    await page.getByLabel('Username').fill(alice.username);
+    await page.getByLabel('Password').fill(alice.password);
+    await button('Sign in').click();
+  }
+  await button('Allow').click();
+  await page.waitForURL((url) => url.href.startsWith(client));
+}
+
+try {
+  await page.goto(`${client}/`);
+  await shoot('home', { height: 1000 });
+
+  await page.goto(`${client}/authorization-code`);
+  await button('Start: 1. I want to access my resources').click();
+  await signInAndAllow();
+  await button('Run steps 5–6: exchange the code for a token').click();
+  await button('Run steps 7–8: call the Resource Server').click();
+  await settle();
+  await shoot('authorization-code', { height: 1250 });
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = ['step-5', 'step-6'].includes(details.id); }));
+  await shootStep('authorization-code-token-exchange', 5, 1500);
+
+  await page.goto(`${client}/implicit`);
+  await button('Start: 1. I want to access my resources').click();
+  await signInAndAllow();
+  await page.waitForURL(`${client}/implicit`);
+  await settle();
+  await shootStep('implicit-token-in-fragment', 4, 1150);
+
+  await page.goto(`${client}/password`);
+  await page.getByLabel('Username').fill(alice.username);
+  await page.getByLabel('Password').fill(alice.password);
+  await button('Run steps 1–3: sign in to the Client').click();
+  await settle();
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.id === 'step-2'; }));
+  await shootStep('password-masked', 2, 1000);
+
+  await page.goto(`${client}/client-credentials`);
+  await button('Run steps 1–2: get a token with the client\'s credentials').click();
+  await button('Run steps 3–4: call the Resource Server').click();
+  await button('Try: POST a new resource').click();
+  await settle();
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.classList.contains('is-extra'); }));
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.evaluate(() => document.querySelector('.extras')?.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(out, 'client-credentials-insufficient-scope.png') });
+  console.log('docs/screenshots/client-credentials-insufficient-scope.png');
+
+  await page.goto(`${client}/refresh-token`);
+  await button('Before the story: sign in to get the tokens').click();
+  await signInAndAllow();
+  await shoot('refresh-token-waiting', { height: 900 });
+  clock.advance(config.accessTokenTtl + 1);
+  await page.goto(`${client}/refresh-token`);
+  await button('Run steps 1–2: call the Resource Server with the expired token').click();
+  await button('Run steps 3–4: refresh the access token').click();
+  await button('Run steps 5–6: retry with the new token').click();
+  await settle();
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.id === 'step-2'; }));
+  await shootStep('refresh-token-401', 2, 950);
+} finally {
+  await browser.close();
+  await demo.close();
+}
