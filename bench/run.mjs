@@ -303,6 +303,50 @@ function machineInfo() {
   };
 }
 
+/**
+ * How busy the machine is before the run (all cores, over one second), and which other processes
+ * use over 5% of a core: a noisy neighbour skews every number.
+ */
+async function busyProcesses() {
+  const snapshot = () => {
+    const cpu = new Map();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        cpu.set(entry, Number(fields[11]) + Number(fields[12]));
+      } catch { /* gone */ }
+    }
+    return cpu;
+  };
+  const cpuTotals = () => {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    return { idle: fields[3] + fields[4], total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const before = snapshot();
+    const totalsBefore = cpuTotals();
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = snapshot();
+    const totalsAfter = cpuTotals();
+    const machineBusyPercent = Math.round(100 * (1 - (totalsAfter.idle - totalsBefore.idle) / (totalsAfter.total - totalsBefore.total)));
+    const busy = [];
+    for (const [pid, ticks] of after) {
+      const percent = ticks - (before.get(pid) ?? ticks); // ticks of 10 ms in 1 s = percent of a core
+      if (percent < 5) continue;
+      let command = '';
+      try {
+        command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().slice(0, 100);
+      } catch { /* gone */ }
+      busy.push({ pid: Number(pid), cpuPercent: percent, command });
+    }
+    return { machineBusyPercent, processes: busy.sort((a, b) => b.cpuPercent - a.cpuPercent).slice(0, 5) };
+  } catch {
+    return { machineBusyPercent: null, processes: [] };
+  }
+}
+
 function packageVersion(name) {
   try {
     return JSON.parse(readFileSync(join(benchDir, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -327,8 +371,9 @@ function checkBuild() {
 async function main() {
   checkBuild();
   workDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  const busyAtStart = await busyProcesses();
   const results = {
-    machine: machineInfo(),
+    machine: { ...machineInfo(), busyPercentAtStart: busyAtStart.machineBusyPercent, busyProcessesAtStart: busyAtStart.processes },
     command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     settings: {
       connections: options.connections, durationSeconds: options.duration, warmupSeconds: options.warmup,
@@ -458,13 +503,14 @@ async function scaling() {
     await first.server.stop();
     log(`pre-filling ${count} tokens`);
     const filled = prefillTokens(dbPath, count, AUDIENCE);
-    log(`pre-filled ${filled.rows} rows in ${filled.seconds.toFixed(1)} s`);
+    const dbMegabytes = Math.round(statSync(dbPath).size / 1024 / 1024);
+    log(`pre-filled ${filled.rows} rows (${dbMegabytes} MB) in ${filled.seconds.toFixed(1)} s`);
     const { server, issuer } = await startTessera({ workers: 1, dbPath });
     try {
       await precheck(`Tessera (${count} stored tokens)`, issuer);
       const result = await loadRun(`Tessera, ${count} stored tokens`, server, issuer, { spot: true });
       out.storedTokens.push({
-        storedTokens: filled.rows, dbMegabytes: Math.round(statSync(dbPath).size / 1024 / 1024), ...pick(result),
+        storedTokens: filled.rows, dbMegabytes, ...pick(result),
         spotCheckOk: result.spotCheck?.ok ?? null,
       });
     } finally {
@@ -480,7 +526,7 @@ async function scaling() {
 function pick(result) {
   return {
     reqPerSec: result.reqPerSec, p50: result.latencyMs.p50, p99: result.latencyMs.p99, non2xx: result.non2xx,
-    errors: result.errors, peakRssMb: result.peakRssMb,
+    errors: result.errors, peakRssMb: result.peakRssMb, cpuUsPerRequest: result.cpuUsPerRequest,
   };
 }
 

@@ -104,13 +104,15 @@ export class ManagedProcess {
     throw new Error(`${this.name} did not answer ${url} within ${timeoutMs} ms:\n${this.output}`);
   }
 
-  /** Samples VmRSS of the process tree every `intervalMs` until `stopSampling`. */
+  /** Samples VmRSS of the process tree every `intervalMs` until `stopSampling`; peaks start afresh. */
   startSampling(intervalMs = 100) {
     this.stopSampling();
+    this.peakRssKb = new Map();
+    this.peakTotalRssKb = 0;
     const sample = () => {
       let total = 0;
       for (const pid of processTree(this.pid)) {
-        const kb = Math.max(statusKb(pid, 'VmRSS'), 0);
+        const kb = statusKb(pid, 'VmRSS');
         total += kb;
         if (kb > (this.peakRssKb.get(pid) ?? 0)) this.peakRssKb.set(pid, kb);
       }
@@ -140,13 +142,11 @@ export class ManagedProcess {
     return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
   }
 
-  /** Peak RSS in MB: of the whole tree (all processes at one instant) and of the largest single process. */
+  /**
+   * Peak RSS in MB since `startSampling`, sampled every 100 ms: of the whole tree at one instant
+   * (the primary and its cluster workers) and of the largest single process.
+   */
   peakRss() {
-    // VmHWM is the kernel's own high-water mark per process; it catches a peak between samples.
-    for (const pid of processTree(this.pid)) {
-      const hwm = statusKb(pid, 'VmHWM');
-      if (hwm > (this.peakRssKb.get(pid) ?? 0)) this.peakRssKb.set(pid, hwm);
-    }
     const perProcess = [...this.peakRssKb.values()];
     return {
       totalMb: round1(this.peakTotalRssKb / 1024),

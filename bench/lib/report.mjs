@@ -67,6 +67,11 @@ export function renderReport(results) {
   out.push(`Tessera benchmark, ${m.date}`);
   out.push(`machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, ${m.platform}; `
     + `load average ${m.loadAverageAtStart.join(' ')} at start, ${(m.loadAverageAtEnd ?? []).join(' ')} at end`);
+  if (m.busyPercentAtStart !== null && m.busyPercentAtStart !== undefined) {
+    const who = m.busyProcessesAtStart?.length
+      ? `: ${m.busyProcessesAtStart.map((p) => `${p.cpuPercent}% ${p.command.slice(0, 60)}`).join('; ')}` : '';
+    out.push(`before the run the machine was ${m.busyPercentAtStart}% busy${who}`);
+  }
   out.push(`command: ${results.command}`);
   out.push(`work: POST /token, client_credentials, client_secret_basic, RFC 9068 JWT signed ES256, scope read; `
     + `autocannon ${s.connections} connections, ${s.warmupSeconds} s warm-up + ${s.durationSeconds} s; all on 127.0.0.1`);
@@ -76,10 +81,10 @@ export function renderReport(results) {
   const rows = order.filter((k) => servers[k]).map((k) => {
     const r = servers[k];
     const rss = r.processes > 1 ? `${r.peakRssMb} (${r.processes} proc, max ${r.peakRssMaxProcessMb})` : `${r.peakRssMb}`;
-    return [r.label, int(r.reqPerSec), r.latencyMs.p50, r.latencyMs.p99, r.non2xx + r.errors + r.timeouts, rss];
+    return [r.label, int(r.reqPerSec), r.latencyMs.p50, r.latencyMs.p99, r.non2xx + r.errors + r.timeouts, rss, int(r.cpuUsPerRequest)];
   });
   if (rows.length) {
-    out.push(table(['server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'peak RSS MB'], rows));
+    out.push(table(['server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'peak RSS MB', 'server CPU µs/req'], rows));
     out.push('');
   }
 
@@ -123,13 +128,13 @@ export function renderReport(results) {
 
   if (results.scaling) {
     out.push('');
-    out.push(table(['server', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'peak RSS MB'],
+    out.push(table(['server', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'peak RSS MB', 'server CPU µs/req'],
       results.scaling.connections.map((r) => [r.server === 'tessera1' ? 'Tessera (1 worker)' : 'node-oidc-provider',
-        r.connections, int(r.reqPerSec), r.p50, r.p99, r.non2xx + r.errors, r.peakRssMb])));
+        r.connections, int(r.reqPerSec), r.p50, r.p99, r.non2xx + r.errors, r.peakRssMb, int(r.cpuUsPerRequest)])));
     out.push('');
-    out.push(table(['stored tokens', 'db MB', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'peak RSS MB', 'spot check'],
+    out.push(table(['stored tokens', 'db MB', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'peak RSS MB', 'server CPU µs/req', 'spot check'],
       results.scaling.storedTokens.map((r) => [int(r.storedTokens), r.dbMegabytes, int(r.reqPerSec), r.p50, r.p99,
-        r.non2xx + r.errors, r.peakRssMb, r.spotCheckOk ? 'ok' : 'FAILED'])));
+        r.non2xx + r.errors, r.peakRssMb, int(r.cpuUsPerRequest), r.spotCheckOk ? 'ok' : 'FAILED'])));
   }
   return `${out.join('\n')}\n`;
 }

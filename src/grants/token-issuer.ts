@@ -1,9 +1,9 @@
-import { SignJWT } from 'jose';
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import { formatScope } from '../core/scope.js';
 import { generateOpaqueToken, hashSecret, TOKEN_PREFIX } from '../core/tokens.js';
+import { signEs256Jwt } from '../keys/jws-es256.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Client, TokenRecord, TokenStore } from '../store/types.js';
 import type { TokenResponse } from './types.js';
@@ -46,15 +46,10 @@ export class TokenIssuer {
     const expiresAt = now + this.config.accessTokenTtl;
     const scope = formatScope(input.scope);
     // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope).
-    const accessToken = await new SignJWT({ client_id: input.client.clientId, scope })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: this.keys.signingKid })
-      .setIssuer(this.config.issuer)
-      .setSubject(subject)
-      .setAudience(input.audience)
-      .setIssuedAt(now)
-      .setExpirationTime(expiresAt)
-      .setJti(jti)
-      .sign(this.keys.signingKey);
+    const accessToken = signEs256Jwt({ typ: 'at+jwt', kid: this.keys.signingKid }, {
+      iss: this.config.issuer, sub: subject, aud: input.audience, iat: now, exp: expiresAt, jti,
+      client_id: input.client.clientId, scope,
+    }, this.keys.signingKey);
     const base = {
       clientId: input.client.clientId, subject, userId: input.userId, scope: input.scope, audience: input.audience,
       issuedAt: now, familyId, revokedAt: null, rotatedAt: null,

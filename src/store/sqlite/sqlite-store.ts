@@ -5,6 +5,8 @@ import type {
   Client, ClientStore, CodeRecord, CodeStore, ConsentStore, ConsumeResult, KeyStore, RotateResult, SessionRecord,
   SessionStore, SigningKey, Store, ThrottleState, ThrottleStore, TokenRecord, TokenStore, User, UserStore,
 } from '../types.js';
+import { BackgroundCheckpoint } from './background-checkpoint.js';
+import { GroupCommit } from './group-commit.js';
 import { sqliteMigrations } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -95,6 +97,7 @@ export class SqliteStore implements Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly db: Database.Database;
+  private readonly checkpoint: BackgroundCheckpoint | undefined;
 
   /** `path` is a file path or ':memory:'. */
   constructor(path: string) {
@@ -107,6 +110,12 @@ export class SqliteStore implements Store {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     applyMigrations(db);
+    if (path !== ':memory:') {
+      // WAL checkpoints run in a thread of their own (docs/BENCHMARKS.md); this connection
+      // checkpoints only past 10,000 pages (40 MB of WAL), as a safety net.
+      db.pragma('wal_autocheckpoint = 10000');
+      this.checkpoint = new BackgroundCheckpoint(path);
+    }
     this.db = db;
     this.clients = new SqliteClientStore(db);
     this.users = new SqliteUserStore(db);
@@ -119,6 +128,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpoint?.stop();
     this.db.close();
   }
 }
@@ -215,13 +225,16 @@ class SqliteTokenStore implements TokenStore {
   private readonly countStmt;
   private readonly insertMany;
   private readonly rotate;
+  /** Token inserts of one event-loop turn share a transaction (docs/BENCHMARKS.md). */
+  private readonly inserts: GroupCommit<TokenRecord>;
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(`
       INSERT INTO tokens (hash, kind, jti, client_id, subject, user_id, scope, audience, issued_at, expires_at,
         family_id, revoked_at, rotated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.findStmt = db.prepare('SELECT * FROM tokens WHERE hash = ?');
-    this.revokeStmt = db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL');
+    // COALESCE keeps the first revocation time, and the change count says whether the token exists.
+    this.revokeStmt = db.prepare('UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?');
     this.revokeFamilyStmt = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
     // The single conditional statement that makes rotation happen once: only a live, unrotated,
     // unexpired refresh token of this client matches, and only one UPDATE can change it.
@@ -232,9 +245,10 @@ class SqliteTokenStore implements TokenStore {
       RETURNING *`);
     this.purgeStmt = db.prepare('DELETE FROM tokens WHERE expires_at < ?');
     this.countStmt = db.prepare('SELECT count(*) AS n FROM tokens');
-    this.insertMany = db.transaction((records: TokenRecord[]) => {
+    this.insertMany = db.transaction((records: readonly TokenRecord[]) => {
       for (const record of records) this.insertStmt.run(...tokenParams(record));
     });
+    this.inserts = new GroupCommit((records) => this.insertMany(records));
     this.rotate = db.transaction((oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): RotateResult => {
       const retired = this.retireStmt.get(now, oldHash, clientId, now) as Row | undefined;
       if (retired) {
@@ -253,11 +267,11 @@ class SqliteTokenStore implements TokenStore {
   }
 
   async save(record: TokenRecord): Promise<void> {
-    this.insertStmt.run(...tokenParams(record));
+    return this.inserts.write([record]);
   }
 
   async saveAll(records: TokenRecord[]): Promise<void> {
-    this.insertMany(records);
+    return this.inserts.write(records);
   }
 
   async find(hash: string): Promise<TokenRecord | undefined> {
