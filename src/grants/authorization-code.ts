@@ -11,7 +11,8 @@ export const authorizationCodeGrant: TokenGrant = {
     const { code, redirect_uri: redirectUri, code_verifier: codeVerifier } = request.params;
     if (code === undefined) throw new InvalidRequest('code is required.');
     const now = ctx.clock.nowSeconds();
-    const result = await ctx.store.codes.consume(hashSecret(code), now);
+    const codeHash = hashSecret(code);
+    const result = await ctx.store.codes.consume(codeHash, now);
     if (result.outcome === 'replayed') {
       // RFC 6749 §4.1.2: a code used twice MUST be refused and SHOULD revoke what it issued.
       await ctx.store.tokens.revokeFamily(result.code.familyId, now);
@@ -28,9 +29,16 @@ export const authorizationCodeGrant: TokenGrant = {
     }
     checkCodeVerifier(stored.codeChallenge, codeVerifier);
     if (!(await ctx.store.users.getById(stored.userId))) throw new InvalidGrant('The user of this authorization code no longer exists.');
-    return ctx.tokens.issue({
+    const response = await ctx.tokens.issue({
       client, userId: stored.userId, scope: stored.scope, audience: stored.audience, familyId: stored.familyId,
       withRefreshToken: client.grantTypes.includes('refresh_token'),
     });
+    // A replay between our consume and our save revoked a family that was still empty; the
+    // replayer records itself first and revokes after, so checking here closes that window.
+    if (await ctx.store.codes.wasReplayed(codeHash)) {
+      await ctx.store.tokens.revokeFamily(stored.familyId, ctx.clock.nowSeconds());
+      throw new InvalidGrant('This authorization code was used twice; the tokens issued from it are revoked.');
+    }
+    return response;
   },
 };

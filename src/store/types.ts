@@ -145,8 +145,16 @@ export type ConsumeResult =
 
 export interface CodeStore {
   save(code: CodeRecord): Promise<void>;
-  /** Marks the code used if it is unused and unexpired; exactly one concurrent caller gets 'consumed'. */
+  /**
+   * Marks the code used if it is unused and unexpired; exactly one concurrent caller gets 'consumed'.
+   * A 'replayed' answer also records the replay, for `wasReplayed`.
+   */
   consume(hash: string, now: number): Promise<ConsumeResult>;
+  /**
+   * Whether a replay of this code was recorded. The redeemer asks after saving its tokens: a replay
+   * that came between its consume and its save revoked a family that was still empty.
+   */
+  wasReplayed(hash: string): Promise<boolean>;
   purgeExpired(before: number): Promise<number>;
 }
 

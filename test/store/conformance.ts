@@ -501,6 +501,21 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         expect(await store.codes.consume(c.hash, c.expiresAt + 100)).toEqual({ outcome: 'replayed', code: { ...c, consumedAt: NOW } });
       });
 
+      it('records a replay, and only a replay, for wasReplayed', async () => {
+        const c = code();
+        await store.codes.save(c);
+        expect(await store.codes.wasReplayed(c.hash)).toBe(false);
+        await store.codes.consume(c.hash, NOW);
+        expect(await store.codes.wasReplayed(c.hash)).toBe(false);
+        await store.codes.consume(c.hash, NOW + 1);
+        expect(await store.codes.wasReplayed(c.hash)).toBe(true);
+        expect(await store.codes.wasReplayed('unknown')).toBe(false);
+        const expired = code();
+        await store.codes.save(expired);
+        await store.codes.consume(expired.hash, expired.expiresAt + 1);
+        expect(await store.codes.wasReplayed(expired.hash)).toBe(false);
+      });
+
       it('is invalid when unknown, or expired (at and after expiresAt)', async () => {
         const c = code();
         await store.codes.save(c);

@@ -94,4 +94,9 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX sessions_expires ON sessions (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'code replays are recorded',
+    sql: 'ALTER TABLE codes ADD COLUMN replayed_at BIGINT;',
+  },
 ];

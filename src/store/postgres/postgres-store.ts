@@ -394,9 +394,15 @@ class PostgresCodeStore implements CodeStore {
     const consumed = await this.pool.query<CodeRow>(
       'UPDATE codes SET consumed_at = $1 WHERE hash = $2 AND consumed_at IS NULL AND expires_at > $1 RETURNING *', [now, hash]);
     if (consumed.rows[0]) return { outcome: 'consumed', code: codeFromRow(consumed.rows[0]) };
-    // A separate statement, so its snapshot includes the winner's commit; consumed_at is never unset.
-    const replayed = await this.pool.query<CodeRow>('SELECT * FROM codes WHERE hash = $1 AND consumed_at IS NOT NULL', [hash]);
+    // A separate statement, so it sees the winner's commit; consumed_at is never unset.
+    const replayed = await this.pool.query<CodeRow>(
+      'UPDATE codes SET replayed_at = COALESCE(replayed_at, $1) WHERE hash = $2 AND consumed_at IS NOT NULL RETURNING *', [now, hash]);
     return replayed.rows[0] ? { outcome: 'replayed', code: codeFromRow(replayed.rows[0]) } : { outcome: 'invalid' };
+  }
+
+  async wasReplayed(hash: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ replayed_at: number | null }>('SELECT replayed_at FROM codes WHERE hash = $1', [hash]);
+    return rows[0] !== undefined && rows[0].replayed_at !== null;
   }
 
   async purgeExpired(before: number): Promise<number> {

@@ -94,4 +94,9 @@ export const sqliteMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'code replays are recorded',
+    sql: 'ALTER TABLE codes ADD COLUMN replayed_at INTEGER;',
+  },
 ];

@@ -359,6 +359,8 @@ class SqliteCodeStore implements CodeStore {
   private readonly insertStmt;
   private readonly consumeStmt;
   private readonly findStmt;
+  private readonly markReplayedStmt;
+  private readonly replayedStmt;
   private readonly purgeStmt;
 
   constructor(db: Database.Database) {
@@ -369,6 +371,9 @@ class SqliteCodeStore implements CodeStore {
     this.consumeStmt = db.prepare(
       'UPDATE codes SET consumed_at = ? WHERE hash = ? AND consumed_at IS NULL AND expires_at > ? RETURNING *');
     this.findStmt = db.prepare('SELECT * FROM codes WHERE hash = ?');
+    this.markReplayedStmt = db.prepare(
+      'UPDATE codes SET replayed_at = COALESCE(replayed_at, ?) WHERE hash = ? AND consumed_at IS NOT NULL RETURNING *');
+    this.replayedStmt = db.prepare('SELECT replayed_at FROM codes WHERE hash = ?');
     this.purgeStmt = db.prepare('DELETE FROM codes WHERE expires_at < ?');
   }
 
@@ -380,9 +385,14 @@ class SqliteCodeStore implements CodeStore {
   async consume(hash: string, now: number): Promise<ConsumeResult> {
     const consumed = this.consumeStmt.get(now, hash, now) as Row | undefined;
     if (consumed) return { outcome: 'consumed', code: codeFromRow(consumed) };
-    const existing = this.findStmt.get(hash) as Row | undefined;
-    if (existing && existing.consumed_at !== null) return { outcome: 'replayed', code: codeFromRow(existing) };
+    const replayed = this.markReplayedStmt.get(now, hash) as Row | undefined;
+    if (replayed) return { outcome: 'replayed', code: codeFromRow(replayed) };
     return { outcome: 'invalid' };
+  }
+
+  async wasReplayed(hash: string): Promise<boolean> {
+    const row = this.replayedStmt.get(hash) as { replayed_at: number | null } | undefined;
+    return row !== undefined && row.replayed_at !== null;
   }
 
   async purgeExpired(before: number): Promise<number> {
