@@ -25,6 +25,11 @@ export interface Config {
   pkceRequired: 'public' | 'all';
   /** Lifetime of a signed-in browser session at the server, in seconds. */
   sessionTtl: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (Fastify's trustProxy: addresses or CIDRs), so that
+   * throttling sees the real client address; empty: the socket's address.
+   */
+  trustProxy: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -50,6 +55,7 @@ export interface ConfigFlags {
   codeTtl?: string | undefined;
   pkceRequired?: string | undefined;
   sessionTtl?: string | undefined;
+  trustProxy?: string | undefined;
   logLevel?: string | undefined;
 }
 
@@ -66,6 +72,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   codeTtl: 'TESSERA_CODE_TTL',
   pkceRequired: 'TESSERA_PKCE_REQUIRED',
   sessionTtl: 'TESSERA_SESSION_TTL',
+  trustProxy: 'TESSERA_TRUST_PROXY',
   logLevel: 'TESSERA_LOG_LEVEL',
 };
 
@@ -155,6 +162,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     codeTtl: integer('code-ttl', pick('codeTtl') ?? '60', 1, 600),
     pkceRequired,
     sessionTtl: integer('session-ttl', pick('sessionTtl') ?? String(8 * 3600), 60, 86_400 * 30),
+    trustProxy: (pick('trustProxy') ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
     logLevel: logLevel as Config['logLevel'],
   };
 }

@@ -20,6 +20,7 @@ function serverOptions(command: Command): Command {
     .option('--code-ttl <seconds>', 'authorization code lifetime (default 60, at most 600)')
     .option('--pkce-required <who>', '"public" (default): PKCE required of public clients; "all": of every client')
     .option('--session-ttl <seconds>', 'signed-in browser session lifetime (default 28800)')
+    .option('--trust-proxy <addresses>', 'comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)');
 }
 

@@ -9,6 +9,9 @@ export interface PresentedClient {
   clientSecret: string | undefined;
 }
 
+// RFC 6749 Appendix A.1: client_id = *VSCHAR
+const VSCHAR = /^[\x20-\x7E]+$/;
+
 /** RFC 6749 §2.3.1: client_id and client_secret are form-urlencoded before Basic encoding. */
 function formDecode(value: string): string {
   try {
@@ -41,12 +44,14 @@ export function presentedClient(authorization: string | undefined, params: Reado
     if (params.client_id !== undefined && params.client_id !== basic.clientId) {
       throw new InvalidRequest('client_id in the body differs from the client_id in the Authorization header.');
     }
+    if (!VSCHAR.test(basic.clientId)) throw new InvalidClient('client_id must be printable ASCII (RFC 6749 Appendix A.1).', true);
     return { method: 'client_secret_basic', clientId: basic.clientId, clientSecret: basic.clientSecret };
   }
   if (authorization !== undefined && authorization !== '') {
     throw new InvalidClient('Unsupported Authorization scheme; use Basic client credentials or client_secret_post.', true);
   }
   const clientId = params.client_id;
+  if (clientId !== undefined && !VSCHAR.test(clientId)) throw new InvalidClient('client_id must be printable ASCII (RFC 6749 Appendix A.1).', true);
   if (clientId === undefined || clientId === '') {
     throw new InvalidClient('Client authentication is required: send client_id and client_secret with Basic or in the body.', true);
   }

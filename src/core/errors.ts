@@ -34,7 +34,8 @@ export class InvalidRequest extends OAuthError {
 export class InvalidClient extends OAuthError {
   readonly usedBasic: boolean;
   constructor(description: string, usedBasic = false) {
-    super('invalid_client', 401, description, usedBasic ? { 'www-authenticate': 'Basic realm="tessera", charset="UTF-8"' } : {});
+    // RFC 9110 §15.5.2: every 401 carries a challenge, not only when Basic was tried.
+    super('invalid_client', 401, description, { 'www-authenticate': 'Basic realm="tessera", charset="UTF-8"' });
     this.usedBasic = usedBasic;
   }
 }

@@ -12,6 +12,11 @@ export function singleValuedParams(
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   const lists: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const [name, value] of form) {
+    // RFC 6749 Appendix A: no parameter value may hold control characters other than
+    // whitespace; a NUL would otherwise reach the database, which refuses it.
+    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value) || /[\u0000-\u001F\u007F]/.test(name)) {
+      throw new InvalidRequest(`Parameter "${name.replace(/[^\x20-\x7E]/g, '?')}" contains control characters.`);
+    }
     if (repeatable.includes(name)) {
       if (value !== '') (lists[name] ??= []).push(value);
       continue;

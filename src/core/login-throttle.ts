@@ -1,10 +1,11 @@
 import type { ThrottleStore } from '../store/types.js';
 import { TooManyAttempts } from './errors.js';
+import { hashSecret } from './tokens.js';
 
 /**
  * Password guessing is slowed per user and per client IP, with the counters in the store so
- * that every server instance sees the same ones. RFC 6749 §4.3.2 and RFC 9700 §2.4 ask the
- * server to protect the password grant against brute force; the sign-in page uses the same.
+ * that every server instance sees the same ones. RFC 6749 §4.3.2 requires the server to protect
+ * the password grant against brute force (RFC 9700 §2.4); the sign-in page uses the same.
  */
 export const THROTTLE = {
   windowSeconds: 15 * 60,
@@ -12,29 +13,37 @@ export const THROTTLE = {
   maxFailuresPerIp: 20,
 } as const;
 
-const userKey = (username: string) => `user:${username.toLowerCase()}`;
+// Hashed, so that an arbitrarily long or odd username makes a key of fixed size and alphabet.
+const userKey = (username: string) => `user:${hashSecret(username.toLowerCase())}`;
 const ipKey = (ip: string) => `ip:${ip}`;
 
 export class LoginThrottle {
   constructor(private readonly store: ThrottleStore) {}
 
-  /** Throws 429 with Retry-After when either counter is over its limit in the current window. */
-  async check(username: string, ip: string, now: number): Promise<void> {
-    const [user, address] = await Promise.all([this.store.get(userKey(username)), this.store.get(ipKey(ip))]);
+  /**
+   * Counts the attempt before the password is checked, in one atomic statement per counter:
+   * parallel guesses cannot all slip past a read of the counters (DESIGN.md convention 2).
+   * Throws 429 with Retry-After once either counter is over its limit in its window.
+   */
+  async attempt(username: string, ip: string, now: number): Promise<void> {
+    const user = await this.store.recordFailure(userKey(username), now, THROTTLE.windowSeconds);
+    const address = await this.store.recordFailure(ipKey(ip), now, THROTTLE.windowSeconds);
     for (const [state, max] of [[user, THROTTLE.maxFailuresPerUser], [address, THROTTLE.maxFailuresPerIp]] as const) {
-      if (state && state.failures >= max && state.windowStart > now - THROTTLE.windowSeconds) {
+      if (state.failures > max) {
         throw new TooManyAttempts('Too many failed sign-in attempts; wait before trying again.',
           state.windowStart + THROTTLE.windowSeconds - now);
       }
     }
   }
 
-  async recordFailure(username: string, ip: string, now: number): Promise<void> {
-    await this.store.recordFailure(userKey(username), now, THROTTLE.windowSeconds);
-    await this.store.recordFailure(ipKey(ip), now, THROTTLE.windowSeconds);
+  /** A right password: the user's count starts over, and this attempt no longer counts against the IP. */
+  async succeeded(username: string, ip: string): Promise<void> {
+    await this.store.reset(userKey(username));
+    await this.store.forgive(ipKey(ip));
   }
 
-  async recordSuccess(username: string): Promise<void> {
-    await this.store.reset(userKey(username));
+  /** The counter behind a username, for tests and administration. */
+  static userKey(username: string): string {
+    return userKey(username);
   }
 }

@@ -7,7 +7,16 @@ import type { Client } from '../store/types.js';
  */
 export function resolveRedirectUri(client: Client, requested: string | undefined): string | undefined {
   if (requested === undefined) return client.redirectUris.length === 1 ? client.redirectUris[0] : undefined;
-  return client.redirectUris.includes(requested) ? requested : undefined;
+  if (client.redirectUris.includes(requested)) return requested;
+  // RFC 8252 §7.3 and RFC 9700 §4.1.3: native apps on a loopback IP literal get an ephemeral port,
+  // so for http://127.0.0.1 and http://[::1] the port alone may differ.
+  const loose = withoutLoopbackPort(requested);
+  return loose !== undefined && client.redirectUris.some((uri) => withoutLoopbackPort(uri) === loose) ? requested : undefined;
+}
+
+function withoutLoopbackPort(uri: string): string | undefined {
+  const match = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::\d{1,5})?([/?].*)?$/.exec(uri);
+  return match ? `http://${match[1]}${match[2] ?? ''}` : undefined;
 }
 
 /** Appends parameters to the query (response_mode=query) or the fragment (implicit). */

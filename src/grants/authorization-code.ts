@@ -14,8 +14,9 @@ export const authorizationCodeGrant: TokenGrant = {
     const codeHash = hashSecret(code);
     const result = await ctx.store.codes.consume(codeHash, now);
     if (result.outcome === 'replayed') {
-      // RFC 6749 §4.1.2: a code used twice MUST be refused and SHOULD revoke what it issued.
-      await ctx.store.tokens.revokeFamily(result.code.familyId, now);
+      // RFC 6749 §4.1.2: a code used twice MUST be refused and SHOULD revoke what it issued. Only the
+      // code's own client triggers that, so another client holding a stolen code cannot end the grant.
+      if (result.code.clientId === client.clientId) await ctx.store.tokens.revokeFamily(result.code.familyId, now);
       throw new InvalidGrant('This authorization code was already used; the tokens issued from it are revoked.');
     }
     if (result.outcome === 'invalid') throw new InvalidGrant('The authorization code is invalid or expired.');

@@ -15,13 +15,10 @@ export const passwordGrant: TokenGrant = {
     const audience = resolveAudience(request.resources, client, ctx.config.audience);
     const throttle = new LoginThrottle(ctx.store.throttle);
     const now = ctx.clock.nowSeconds();
-    await throttle.check(username, request.remoteAddress, now);
+    await throttle.attempt(username, request.remoteAddress, now);
     const user = await authenticateUser(ctx.store.users, username, password);
-    if (!user) {
-      await throttle.recordFailure(username, request.remoteAddress, now);
-      throw new InvalidGrant('The username or password is incorrect.');
-    }
-    await throttle.recordSuccess(username);
+    if (!user) throw new InvalidGrant('The username or password is incorrect.');
+    await throttle.succeeded(username, request.remoteAddress);
     return ctx.tokens.issue({ client, userId: user.id, scope, audience, withRefreshToken: client.grantTypes.includes('refresh_token') });
   },
 };

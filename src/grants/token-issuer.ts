@@ -48,7 +48,7 @@ export class TokenIssuer {
     // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope).
     const accessToken = signEs256Jwt({ typ: 'at+jwt', kid: this.keys.signingKid }, {
       iss: this.config.issuer, sub: subject, aud: input.audience, iat: now, exp: expiresAt, jti,
-      client_id: input.client.clientId, scope,
+      client_id: input.client.clientId, ...(scope !== '' ? { scope } : {}),
     }, this.keys.signingKey);
     const base = {
       clientId: input.client.clientId, subject, userId: input.userId, scope: input.scope, audience: input.audience,

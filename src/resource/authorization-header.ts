@@ -16,6 +16,8 @@ export function bearerTokenFrom(header: string | undefined, challenges: BearerCh
   if (header === undefined) throw challenges.missing();
   const match = BEARER_CREDENTIALS.exec(header);
   if (match !== null) return match[1] as string;
+  // RFC 6750 §3.1: a request using another authentication scheme gets the bare challenge, no error code.
+  if (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?: |$)/.test(header) && !BEARER_SCHEME.test(header)) throw challenges.missing();
   throw challenges.invalidRequest(malformedReason(header));
 }
 

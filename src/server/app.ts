@@ -39,6 +39,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config.logLevel),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Without it, behind a proxy every client would share the proxy's address (and its throttle).
+    ...(config.trustProxy.length > 0 ? { trustProxy: config.trustProxy } : {}),
     // Our own onResponse hook logs requests: path without query string, errors at error level.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,

@@ -176,6 +176,8 @@ export interface ThrottleStore {
   /** Counts one failure in the window that began within `windowSeconds`, starting a new window otherwise. */
   recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState>;
   get(key: string): Promise<ThrottleState | undefined>;
+  /** Takes one attempt back off the count (an attempt counted up front that turned out right). */
+  forgive(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
 

@@ -125,8 +125,14 @@ describe.each(adapters)('$name', ({ url }) => {
     expect(answer.body.error_description).toMatch(/requires a Bearer access token/);
   });
 
+  it('answers another authentication scheme with the bare challenge, no error code (RFC 6750 §3.1)', async () => {
+    const answer = await call(url(), 'Basic aW52ZW50b3J5OnNlY3JldA==');
+    expect(answer.status).toBe(401);
+    expect(answer.challenge).toBe('Bearer realm="orders"');
+    expect(answer.body.error).toBeUndefined();
+  });
+
   it.each([
-    ['another scheme', 'Basic aW52ZW50b3J5OnNlY3JldA==', /uses the Basic scheme/],
     ['the scheme alone', 'Bearer', /no access token/],
     ['two tokens', 'Bearer abc def', /exactly one access token/],
     ['characters outside b64token', 'Bearer abc"def', /characters/],

@@ -34,8 +34,12 @@ describe('Authorization header (RFC 6750 §2.1)', () => {
     expect(error.toJSON()).toEqual({ error_description: error.description });
   });
 
+  it.each(['Basic abc', 'Token abc', 'Bearerabc', 'Digest'])('answers another scheme (%j) with the bare 401 challenge (§3.1)', (header) => {
+    expect(rejection(header)).toMatchObject({ status: 401, error: null, wwwAuthenticate: 'Bearer realm="api"' });
+  });
+
   it.each([
-    '', 'Bearer', 'Bearer ', 'Basic abc', 'Token abc', 'Bearerabc', 'Bearer\tabc', 'Bearer a b', 'Bearer a,b', 'Bearer a=b',
+    '', 'Bearer', 'Bearer ', 'Bearer\tabc', 'Bearer a b', 'Bearer a,b', 'Bearer a=b',
     'Bearer ab"c', 'Bearer abc\\', 'Bearer é', 'Bearer =abc', '"Bearer abc"',
   ])('answers %j with 400 invalid_request', (header) => {
     const error = rejection(header);

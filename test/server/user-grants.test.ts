@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, discover, insecure, postForm } from '../helpers/oauth-client.js';
+import { LoginThrottle } from '../../src/core/login-throttle.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { authorizeAs, hiddenField, UserAgent } from '../helpers/user-agent.js';
 
@@ -252,16 +253,45 @@ describe('password grant', () => {
     expect(wrongPassword.json.error).toBe('invalid_grant');
   });
 
+  it('refuses NUL bytes and control characters as invalid_request, never a 5xx', async () => {
+    for (const body of ['grant_type=password&username=a%00b&password=x', 'grant_type=client_credentials&client_id=a%00&client_secret=x']) {
+      const response = await postForm(tokenUrl, body, body.includes('client_id') ? {} : { authorization: basic('first', 'first-secret') });
+      expect(response.status).toBe(400);
+      expect(response.json.error).toBe('invalid_request');
+    }
+    const basicNul = await postForm(tokenUrl, 'grant_type=client_credentials', { authorization: `Basic ${Buffer.from('a\u0000:b').toString('base64')}` });
+    expect(basicNul.status).toBe(401);
+  });
+
+
+});
+
+/** Throttling counts every attempt from 127.0.0.1, so it runs on a server of its own. */
+describe('password throttling', () => {
+  let own: RunningServer;
+  beforeAll(async () => {
+    own = await startServer({ clients: [FIRST], users: [{ username: 'carol', password: 'carol-password' }, { username: 'frank', password: 'frank-password' }] });
+  });
+  afterAll(async () => own.close());
+  const password = (client: string, secret: string, username: string, pw: string) =>
+    postForm(`${own.issuer}/token`, `grant_type=password&username=${encodeURIComponent(username)}&password=${encodeURIComponent(pw)}`, { authorization: basic(client, secret) });
+
   it('throttles repeated failures per user with 429 and Retry-After, counted in the store', async () => {
-    await upsertTestUser('carol', 'carol-password');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await password('first', 'first-secret', 'carol', 'wrong')).status);
     expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
     const blocked = await password('first', 'first-secret', 'carol', 'carol-password');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await server.store.throttle.get('user:carol'))?.failures).toBeGreaterThanOrEqual(5);
+    expect((await own.store.throttle.get(LoginThrottle.userKey('carol')))?.failures).toBeGreaterThanOrEqual(5);
   });
+
+  it('lets no more than 5 of 20 parallel guesses for one user reach the password check', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => password('first', 'first-secret', 'frank', 'guess')));
+    expect(results.filter((r) => r.status === 400).length).toBeLessThanOrEqual(5);
+    expect(results.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(15);
+  });
+
 });
 
 async function upsertTestUser(username: string, pw: string): Promise<void> {

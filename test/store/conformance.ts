@@ -588,6 +588,18 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         expect(await store.throttle.get('user:erin')).toBeUndefined();
       });
 
+      it('forgives one attempt at a time, never below zero', async () => {
+        await store.throttle.recordFailure('ip:x', NOW, 60);
+        await store.throttle.recordFailure('ip:x', NOW, 60);
+        await store.throttle.forgive('ip:x');
+        expect(await store.throttle.get('ip:x')).toEqual({ failures: 1, windowStart: NOW });
+        await store.throttle.forgive('ip:x');
+        await store.throttle.forgive('ip:x');
+        expect(await store.throttle.get('ip:x')).toEqual({ failures: 0, windowStart: NOW });
+        await store.throttle.forgive('ip:unknown');
+        expect(await store.throttle.get('ip:unknown')).toBeUndefined();
+      });
+
       it('counts failures within the window and starts a new window once it has passed', async () => {
         expect(await store.throttle.recordFailure('user:erin', NOW, 60)).toEqual({ failures: 1, windowStart: NOW });
         expect(await store.throttle.recordFailure('user:erin', NOW + 30, 60)).toEqual({ failures: 2, windowStart: NOW });

@@ -6,10 +6,12 @@ import type { GrantContext } from '../../grants/types.js';
 import type { Client } from '../../store/types.js';
 import { formBody } from '../form-body.js';
 
-async function authenticatedRequest(request: FastifyRequest, ctx: GrantContext, endpoint: string): Promise<{ client: Client; token: string }> {
+async function authenticatedRequest(request: FastifyRequest, ctx: GrantContext, endpoint: 'introspection' | 'revocation'): Promise<{ client: Client; token: string }> {
   const { params } = singleValuedParams(formBody(request));
   const client = await authenticateClient(presentedClient(request.headers.authorization, params), ctx.store.clients);
-  requireConfidential(client, endpoint);
+  // RFC 7009 §2.1 authenticates confidential clients and identifies public ones: a public client
+  // may revoke its own tokens (at sign-out). Introspection stays for confidential clients (RFC 7662 §2.1).
+  if (endpoint === 'introspection') requireConfidential(client, endpoint);
   return { client, token: requireTokenParam(params) };
 }
 

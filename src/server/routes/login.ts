@@ -11,8 +11,15 @@ import { signedOutPage, signInPage, signOutPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 
 /** Only our own authorization endpoint may be returned to: anything else would be an open redirect. */
-function safeReturnTo(value: string | null): string {
-  return value !== null && value.startsWith('/authorize?') && !value.includes('\\') ? value : '/';
+function safeReturnTo(value: string | null, issuer: string): string {
+  if (value === null || !value.startsWith('/')) return '/';
+  try {
+    const url = new URL(value, issuer);
+    // Serialized by URL, so no CR, LF or raw non-ASCII can reach the Location header.
+    return url.origin === new URL(issuer).origin && url.pathname === '/authorize' ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
 }
 
 export function sessionRoutes(app: FastifyInstance, ctx: GrantContext, sessions: Sessions): void {
@@ -32,7 +39,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: GrantContext, sessions:
     const form = formBody(request);
     const session = await sessions.load(request);
     checkCsrf(request, session, form.get('csrf_token') ?? undefined, ctx.config.issuer);
-    const returnTo = safeReturnTo(form.get('return_to'));
+    const returnTo = safeReturnTo(form.get('return_to'), ctx.config.issuer);
     const username = form.get('username') ?? '';
     const password = form.get('password') ?? '';
     const retry = (status: number, error: string) => {
@@ -43,18 +50,15 @@ export function sessionRoutes(app: FastifyInstance, ctx: GrantContext, sessions:
     const throttle = new LoginThrottle(ctx.store.throttle);
     const now = ctx.clock.nowSeconds();
     try {
-      await throttle.check(username, request.ip, now);
+      await throttle.attempt(username, request.ip, now);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       void reply.headers(error.headers);
       return retry(429, 'Too many failed attempts. Wait a few minutes, then try again.');
     }
     const user = await authenticateUser(ctx.store.users, username, password);
-    if (!user) {
-      await throttle.recordFailure(username, request.ip, now);
-      return retry(401, 'The username or password is incorrect.');
-    }
-    await throttle.recordSuccess(username);
+    if (!user) return retry(401, 'The username or password is incorrect.');
+    await throttle.succeeded(username, request.ip);
     await sessions.signIn(request, reply, user.id);
     return reply.redirect(returnTo, 303);
   });

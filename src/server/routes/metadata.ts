@@ -37,6 +37,10 @@ export function metadataRoutes(app: FastifyInstance, config: Config, jwks: Publi
     return metadata;
   };
   app.get('/.well-known/oauth-authorization-server', serveMetadata);
+  // RFC 8414 §3.1: for an issuer with a path, the well-known suffix goes between host and path;
+  // the proxy in front must route that URL here too (docs/DEPLOYMENT.md).
+  const issuerPath = new URL(config.issuer).pathname.replace(/\/+$/, '');
+  if (issuerPath !== '') app.get(`/.well-known/oauth-authorization-server${issuerPath}`, serveMetadata);
   // The same document, for clients that only look for OpenID Connect discovery.
   app.get('/.well-known/openid-configuration', serveMetadata);
   app.get('/jwks', async (_request, reply) => {

@@ -456,6 +456,10 @@ class PostgresThrottleStore implements ThrottleStore {
     return rows[0] && { failures: rows[0].failures, windowStart: rows[0].window_start };
   }
 
+  async forgive(key: string): Promise<void> {
+    await this.pool.query('UPDATE throttle SET failures = GREATEST(failures - 1, 0) WHERE key = $1', [key]);
+  }
+
   async reset(key: string): Promise<void> {
     await this.pool.query('DELETE FROM throttle WHERE key = $1', [key]);
   }

@@ -437,6 +437,7 @@ class SqliteThrottleStore implements ThrottleStore {
   private readonly recordStmt;
   private readonly getStmt;
   private readonly resetStmt;
+  private readonly forgiveStmt;
 
   constructor(db: Database.Database) {
     // One statement: a failure either extends the current window or starts a new one.
@@ -448,6 +449,11 @@ class SqliteThrottleStore implements ThrottleStore {
       RETURNING failures, window_start`);
     this.getStmt = db.prepare('SELECT failures, window_start FROM throttle WHERE key = ?');
     this.resetStmt = db.prepare('DELETE FROM throttle WHERE key = ?');
+    this.forgiveStmt = db.prepare('UPDATE throttle SET failures = max(failures - 1, 0) WHERE key = ?');
+  }
+
+  async forgive(key: string): Promise<void> {
+    this.forgiveStmt.run(key);
   }
 
   async recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState> {
