@@ -40,9 +40,10 @@ export class RedirectableError extends Error {
 export async function parseAuthorizationRequest(query: URLSearchParams, clients: ClientStore, config: Config): Promise<AuthorizationRequest> {
   const clientIds = query.getAll('client_id');
   const redirectUris = query.getAll('redirect_uri');
-  if (clientIds.length !== 1 || clientIds[0] === '') {
+  if (clientIds.length !== 1 || !/^[\x20-\x7E]+$/.test(clientIds[0] as string)) {
     throw new UntrustedRedirectError('Missing client', 'The request must name exactly one client_id.');
   }
+  if (redirectUris.some((uri) => /[\u0000-\u001F\u007F]/.test(uri))) throw new UntrustedRedirectError('Invalid redirect URI', 'redirect_uri contains control characters.');
   if (redirectUris.length > 1) throw new UntrustedRedirectError('Invalid redirect URI', 'redirect_uri is repeated.');
   const client = await clients.get(clientIds[0] as string);
   if (!client) throw new UntrustedRedirectError('Unknown client', 'No client is registered with this client_id.');
