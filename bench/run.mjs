@@ -172,6 +172,10 @@ async function spotCheck(issuer) {
 // --- servers ------------------------------------------------------------------------------------
 
 let workDir;
+// Also on Ctrl-C or a crash: the temporary databases go with the run.
+process.on('exit', () => {
+  if (workDir && !flags.keep) rmSync(workDir, { recursive: true, force: true });
+});
 
 function tesseraSeed() {
   const seedPath = join(workDir, 'seed.json');
