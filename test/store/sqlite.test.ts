@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeConformance } from './conformance.js';
 
@@ -12,3 +12,16 @@ const dir = mkdtempSync(join(tmpdir(), 'tessera-store-'));
 let files = 0;
 storeConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SQLite purge of expired tokens', () => {
+  it('deletes every expired token, in batches, and keeps the live ones', async () => {
+    const store = new SqliteStore(':memory:');
+    const base = { kind: 'access_token' as const, jti: 'j', clientId: 'c', subject: 's', userId: null, scope: [], audience: 'a',
+      issuedAt: 1, familyId: 'f', revokedAt: null, rotatedAt: null };
+    await store.tokens.saveAll(Array.from({ length: 4500 }, (_, i) => ({ ...base, hash: `expired-${i}`, expiresAt: 10 })));
+    await store.tokens.save({ ...base, hash: 'live', expiresAt: 1000 });
+    expect(await store.tokens.purgeExpired(100)).toBe(4500);
+    expect(await store.tokens.count()).toBe(1);
+    await store.close();
+  });
+});

@@ -243,7 +243,8 @@ class SqliteTokenStore implements TokenStore {
       WHERE hash = ? AND kind = 'refresh_token' AND client_id = ? AND rotated_at IS NULL AND revoked_at IS NULL
         AND expires_at > ?
       RETURNING *`);
-    this.purgeStmt = db.prepare('DELETE FROM tokens WHERE expires_at < ?');
+    // In batches: one DELETE of millions of expired rows would hold the event loop for seconds.
+    this.purgeStmt = db.prepare('DELETE FROM tokens WHERE hash IN (SELECT hash FROM tokens WHERE expires_at < ? LIMIT 2000)');
     this.countStmt = db.prepare('SELECT count(*) AS n FROM tokens');
     this.insertMany = db.transaction((records: readonly TokenRecord[]) => {
       for (const record of records) this.insertStmt.run(...tokenParams(record));
@@ -292,7 +293,14 @@ class SqliteTokenStore implements TokenStore {
   }
 
   async purgeExpired(before: number): Promise<number> {
-    return this.purgeStmt.run(before).changes;
+    let total = 0;
+    for (;;) {
+      const deleted = this.purgeStmt.run(before).changes;
+      total += deleted;
+      if (deleted < 2000) return total;
+      // Let requests in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async count(): Promise<number> {
