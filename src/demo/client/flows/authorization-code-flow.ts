@@ -8,7 +8,6 @@ import {
   authorizationNavigation, authorizationRequest, callbackProblem, USER_AT_AUTH_SERVER_NOTES, type PendingAuthorization,
 } from '../oauth/code-flow-steps.js';
 import { recordedCall } from '../oauth/recorded-call.js';
-import { listResources } from '../oauth/resource-server-calls.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -16,7 +15,8 @@ import { actionForm, flowPage, scopeFields } from '../views/flow-page.js';
 import { FlowRun } from './flow-run.js';
 import { formOf, scopesFrom } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
-import { clientLane, expiryNote, resourceServerNotes, tokenResponseNotes } from './step-notes.js';
+import { resourceCallRoutes } from './resource-call-routes.js';
+import { clientLane, expiryNote, tokenResponseNotes } from './step-notes.js';
 
 interface CodeFlowState {
   run: FlowRun;
@@ -153,19 +153,5 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. I want to access my resources', {
     return reply.redirect(`${PATH}#run`, 303);
   });
 
-  app.post(`${PATH}/resources`, async (request, reply) => {
-    const session = ctx.sessions.forForm(request, reply);
-    const flow = session.get(SLOT);
-    if (flow.accessToken === undefined) return reply.redirect(PATH, 303);
-    flow.run.beginAction();
-    const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
-    if (outcome.exchange) flow.run.lightExchange(7, 8, outcome.exchange, outcome.ok ? 'done' : 'failed', resourceServerNotes('user'));
-    if (!outcome.ok) flow.run.fail(outcome.problem);
-    return reply.redirect(`${PATH}#run`, 303);
-  });
-
-  app.post(`${PATH}/reset`, async (request, reply) => {
-    ctx.sessions.forForm(request, reply).reset(SLOT);
-    return reply.redirect(PATH, 303);
-  });
+  resourceCallRoutes(app, ctx, { path: PATH, slot: SLOT, steps: [7, 8], owner: 'user' });
 }

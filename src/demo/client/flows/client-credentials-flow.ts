@@ -3,7 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { html } from '../../../server/views/html.js';
 import { PLAYGROUND_CLIENTS } from '../../demo-seed.js';
 import { recordedCall } from '../oauth/recorded-call.js';
-import { addResource, listResources } from '../oauth/resource-server-calls.js';
+import { addResource } from '../oauth/resource-server-calls.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -11,7 +11,8 @@ import { actionForm, flowPage, scopeFields } from '../views/flow-page.js';
 import { FlowRun } from './flow-run.js';
 import { formOf, scopesFrom } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
-import { clientLane, expiryNote, resourceServerNotes, tokenResponseNotes } from './step-notes.js';
+import { resourceCallRoutes } from './resource-call-routes.js';
+import { clientLane, expiryNote, tokenResponseNotes } from './step-notes.js';
 
 interface ClientCredentialsState {
   run: FlowRun;
@@ -73,17 +74,6 @@ ${actionForm(`${PATH}/add`, csrf, 'Try: POST a new resource', { primary: false, 
     return reply.redirect(`${PATH}#run`, 303);
   });
 
-  app.post(`${PATH}/resources`, async (request, reply) => {
-    const session = ctx.sessions.forForm(request, reply);
-    const flow = session.get(SLOT);
-    if (flow.accessToken === undefined) return reply.redirect(PATH, 303);
-    flow.run.beginAction();
-    const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
-    if (outcome.exchange) flow.run.lightExchange(3, 4, outcome.exchange, outcome.ok ? 'done' : 'failed', resourceServerNotes('client'));
-    if (!outcome.ok) flow.run.fail(outcome.problem);
-    return reply.redirect(`${PATH}#run`, 303);
-  });
-
   app.post(`${PATH}/add`, async (request, reply) => {
     const session = ctx.sessions.forForm(request, reply);
     const flow = session.get(SLOT);
@@ -104,8 +94,5 @@ ${actionForm(`${PATH}/add`, csrf, 'Try: POST a new resource', { primary: false, 
     return reply.redirect(PATH, 303);
   });
 
-  app.post(`${PATH}/reset`, async (request, reply) => {
-    ctx.sessions.forForm(request, reply).reset(SLOT);
-    return reply.redirect(PATH, 303);
-  });
+  resourceCallRoutes(app, ctx, { path: PATH, slot: SLOT, steps: [3, 4], owner: 'client' });
 }

@@ -5,7 +5,6 @@ import { PLAYGROUND_CLIENTS } from '../../demo-seed.js';
 import type { ExchangeRequest } from '../exchange/exchange.js';
 import { incomingRequest } from '../exchange/incoming-request.js';
 import { recordedCall } from '../oauth/recorded-call.js';
-import { listResources } from '../oauth/resource-server-calls.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -13,7 +12,8 @@ import { actionForm, flowPage, scopeFields } from '../views/flow-page.js';
 import { FlowRun } from './flow-run.js';
 import { formOf, scopesFrom } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
-import { clientLane, expiryNote, resourceServerNotes, tokenResponseNotes } from './step-notes.js';
+import { resourceCallRoutes } from './resource-call-routes.js';
+import { clientLane, expiryNote, tokenResponseNotes } from './step-notes.js';
 
 interface PasswordFlowState {
   run: FlowRun;
@@ -83,19 +83,5 @@ ${actionForm(`${PATH}/resources`, csrf, run.has(5) ? 'Call the Resource Server a
     return reply.redirect(`${PATH}#run`, 303);
   });
 
-  app.post(`${PATH}/resources`, async (request, reply) => {
-    const session = ctx.sessions.forForm(request, reply);
-    const flow = session.get(SLOT);
-    if (flow.accessToken === undefined) return reply.redirect(PATH, 303);
-    flow.run.beginAction();
-    const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
-    if (outcome.exchange) flow.run.lightExchange(4, 5, outcome.exchange, outcome.ok ? 'done' : 'failed', resourceServerNotes('user'));
-    if (!outcome.ok) flow.run.fail(outcome.problem);
-    return reply.redirect(`${PATH}#run`, 303);
-  });
-
-  app.post(`${PATH}/reset`, async (request, reply) => {
-    ctx.sessions.forForm(request, reply).reset(SLOT);
-    return reply.redirect(PATH, 303);
-  });
+  resourceCallRoutes(app, ctx, { path: PATH, slot: SLOT, steps: [4, 5], owner: 'user' });
 }
