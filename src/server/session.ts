@@ -5,6 +5,8 @@ import type { RandomSource } from '../core/random.js';
 import { hashSecret } from '../core/tokens.js';
 import type { SessionRecord, SessionStore } from '../store/types.js';
 
+const ANONYMOUS_SESSION_TTL = 30 * 60;
+
 /**
  * The browser session at the authorization server. The cookie holds a random id; the store
  * keeps its hash, the user once signed in, and the CSRF token of the session's forms.
@@ -53,11 +55,13 @@ export class Sessions {
     const id = this.random.token(32);
     const session: SessionRecord = {
       hash: hashSecret(id), userId, csrfToken: this.random.token(32), authTime: userId === null ? null : now,
-      createdAt: now, expiresAt: now + this.config.sessionTtl,
+      // An anonymous session only carries the sign-in form's CSRF token: short-lived, so that
+      // unauthenticated page views cannot keep many rows alive.
+      createdAt: now, expiresAt: now + (userId === null ? Math.min(ANONYMOUS_SESSION_TTL, this.config.sessionTtl) : this.config.sessionTtl),
     };
     await this.store.save(session);
     void reply.setCookie(this.cookieName, id, {
-      path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure, maxAge: this.config.sessionTtl,
+      path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure, maxAge: session.expiresAt - now,
     });
     return session;
   }
