@@ -1,4 +1,4 @@
-import { generateOpaqueToken, hashSecret, TOKEN_PREFIX } from '../core/tokens.js';
+import { generateOpaqueToken, hashSecret, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
 import type { ResponseTypeHandler } from './types.js';
 
 /** response_type=code (RFC 6749 §4.1.2): a short-lived, single-use code bound to the whole request. */
@@ -15,7 +15,7 @@ export const codeResponseType: ResponseTypeHandler = {
       scope: grant.scope,
       audience: request.audience,
       codeChallenge: request.codeChallenge ?? null,
-      familyId: ctx.random.token(16),
+      familyId: newFamilyId(ctx.clock.nowSeconds(), ctx.random),
       // RFC 6749 §4.1.2: a maximum lifetime of 10 minutes is recommended; ours is shorter.
       expiresAt: ctx.clock.nowSeconds() + ctx.config.codeTtl,
       consumedAt: null,

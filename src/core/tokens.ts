@@ -15,6 +15,14 @@ export function generateOpaqueToken(prefix: string, random: RandomSource): strin
   return prefix + random.token(32);
 }
 
+/**
+ * A new grant family id. Time-ordered (a fixed-width time prefix, then randomness) so that the
+ * family index of the tokens table grows at its end instead of at random pages.
+ */
+export function newFamilyId(now: number, random: RandomSource): string {
+  return now.toString(36).padStart(7, '0') + random.token(12);
+}
+
 /** SHA-256, base64url: how tokens and client secrets are kept at rest. */
 export function hashSecret(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('base64url');

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import { formatScope } from '../core/scope.js';
-import { generateOpaqueToken, hashSecret, TOKEN_PREFIX } from '../core/tokens.js';
+import { generateOpaqueToken, hashSecret, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
 import { signEs256Jwt } from '../keys/jws-es256.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Client, TokenRecord, TokenStore } from '../store/types.js';
@@ -39,7 +39,7 @@ export class TokenIssuer {
   /** Mints without saving, for callers that store atomically with another change (rotation). */
   async mint(input: IssueInput): Promise<MintedTokens> {
     const now = this.clock.nowSeconds();
-    const familyId = input.familyId ?? this.random.token(16);
+    const familyId = input.familyId ?? newFamilyId(now, this.random);
     // RFC 9068 §2.2: for a grant with no resource owner, sub identifies the client.
     const subject = input.userId ?? input.client.clientId;
     const jti = this.random.token(16);
