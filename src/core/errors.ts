@@ -69,10 +69,6 @@ export class AccessDenied extends OAuthError {
   constructor(description: string) { super('access_denied', 403, description); }
 }
 
-/** RFC 7009 §2.2.1 */
-export class UnsupportedTokenType extends OAuthError {
-  constructor(description: string) { super('unsupported_token_type', 400, description); }
-}
 
 /** Throttled: RFC 6585 429 with Retry-After. The error code follows RFC 6749's vocabulary. */
 export class TooManyAttempts extends OAuthError {
@@ -85,6 +81,3 @@ export class ServerError extends OAuthError {
   constructor(description = 'The server met an unexpected condition.') { super('server_error', 500, description); }
 }
 
-export class TemporarilyUnavailable extends OAuthError {
-  constructor(description: string) { super('temporarily_unavailable', 503, description); }
-}

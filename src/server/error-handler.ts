@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { OAuthError } from '../core/errors.js';
+import { OAuthError, ServerError } from '../core/errors.js';
 import { CsrfError } from './csrf.js';
 import { setPageHeaders } from './security-headers.js';
 import { errorPage } from './views/pages.js';
@@ -30,8 +30,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return;
     }
     request.log.error({ err: error }, 'unhandled error');
-    void reply.code(500).header('cache-control', 'no-store')
-      .send({ error: 'server_error', error_description: 'The server met an unexpected condition.' });
+    const serverError = new ServerError();
+    void reply.code(serverError.status).header('cache-control', 'no-store').send(serverError.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: 'not_found', error_description: `No route for ${request.method} ${request.url.split('?')[0]}.` });
