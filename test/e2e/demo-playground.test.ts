@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, PLAYGROUND_CLIENTS } from '../../src/demo/demo-seed.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { startTestDemo, type TestDemo } from '../demo/demo-harness.js';
+import { startTestDemo, type TestDemo } from '../helpers/demo.js';
 
 let demo: TestDemo;
 let browser: Browser;

@@ -2,7 +2,7 @@ import { DEMO_DEFAULTS } from '../../src/cli/demo.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { startDemo, type RunningDemo } from '../../src/demo/start-demo.js';
-import { freePort } from '../helpers/server.js';
+import { freePort } from './server.js';
 
 export interface TestDemo extends RunningDemo {
   clock: ManualClock;

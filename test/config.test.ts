@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../src/config.js';
 
 describe('configuration', () => {
   it('reads flags over TESSERA_* over defaults', () => {
@@ -23,8 +23,8 @@ describe('configuration', () => {
 });
 
 describe('redirect URIs of native apps on loopback (RFC 8252 §7.3)', async () => {
-  const { resolveRedirectUri } = await import('../../src/core/redirect-uri.js');
-  const { clientFromMetadata } = await import('../../src/core/client-metadata.js');
+  const { resolveRedirectUri } = await import('../src/core/redirect-uri.js');
+  const { clientFromMetadata } = await import('../src/core/client-metadata.js');
   const client = clientFromMetadata({ client_id: 'cli', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb', 'https://app.example/cb'] }, 0);
   it('accepts any port on a registered loopback IP URI, and nothing else loosely', () => {
     expect(resolveRedirectUri(client, 'http://127.0.0.1:51234/cb')).toBe('http://127.0.0.1:51234/cb');

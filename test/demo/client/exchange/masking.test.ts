@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { messageBody } from '../../src/demo/client/exchange/http-message.js';
-import { MASK, maskedAuthorization, maskedParams } from '../../src/demo/client/exchange/masking.js';
-import { decodeJwt } from '../../src/demo/client/exchange/decode-jwt.js';
+import { messageBody } from '../../../../src/demo/client/exchange/http-message.js';
+import { MASK, maskedAuthorization, maskedParams } from '../../../../src/demo/client/exchange/masking.js';
+import { decodeJwt } from '../../../../src/demo/client/exchange/decode-jwt.js';
 
 describe('what the playground shows of an exchange', () => {
   it('masks client secrets and passwords, keeps everything else', () => {

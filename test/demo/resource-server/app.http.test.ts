@@ -1,8 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, PLAYGROUND_CLIENTS } from '../../src/demo/demo-seed.js';
-import { discover, insecure } from '../helpers/oauth-client.js';
-import { startTestDemo, type TestDemo } from './demo-harness.js';
+import { DEMO_USERS, PLAYGROUND_CLIENTS } from '../../../src/demo/demo-seed.js';
+import { discover, insecure } from '../../helpers/oauth-client.js';
+import { startTestDemo, type TestDemo } from '../../helpers/demo.js';
 
 let demo: TestDemo;
 let as: oauth.AuthorizationServer;

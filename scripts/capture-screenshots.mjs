@@ -3,7 +3,7 @@
 // in this process from dist/ (run `npm run build` first) on free ports and an in-memory database,
 // drives every grant in Debian's Chromium with playwright-core, and captures the pages.
 //
-//   npm run build && node test/demo/capture-screenshots.mjs
+//   npm run build && node scripts/capture-screenshots.mjs
 //
 // The demo's clock is a ManualClock, so the refresh story expires its token without waiting.
 import { mkdirSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { DEMO_DEFAULTS } = await import(join(root, 'dist/cli/demo.js'));
 const { loadConfig } = await import(join(root, 'dist/config.js'));
 const { ManualClock } = await import(join(root, 'dist/core/clock.js'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GRANT_PAGES } from '../../src/demo/client/flows/grant-catalog.js';
-import { sequenceDiagramSvg } from '../../src/demo/client/views/sequence-diagram-svg.js';
+import { GRANT_PAGES } from '../../../../src/demo/client/flows/grant-catalog.js';
+import { sequenceDiagramSvg } from '../../../../src/demo/client/views/sequence-diagram-svg.js';
 
 describe('the five sequence diagrams', () => {
   it('follow the tutorial: numbered 1..n, between the lanes each grant uses', () => {
