@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { cryptoRandom, type RandomSource } from '../../core/random.js';
 import { registerFormParser } from '../../server/form-body.js';
-import { html } from '../../server/views/html.js';
+import { html } from '../../html/html.js';
 import type { DemoUrls } from '../demo-urls.js';
 import { demoLoggerOptions, logRequestsWithoutQuery } from '../request-logging.js';
 import { implicitSpa } from './browser/implicit-spa.js';

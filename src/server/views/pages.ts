@@ -1,4 +1,5 @@
-import { html, page } from './html.js';
+import { html } from '../../html/html.js';
+import { page } from './page.js';
 
 /** Known scopes in plain words; anything else is named as it is. */
 const SCOPE_WORDS: Record<string, { title: string; detail: string }> = {

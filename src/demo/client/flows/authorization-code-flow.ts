@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import * as oauth from 'oauth4webapi';
-import { html, type SafeHtml } from '../../../server/views/html.js';
+import { html, type SafeHtml } from '../../../html/html.js';
 import { PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { incomingRequest, redirectResponse } from '../exchange/incoming-request.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import * as oauth from 'oauth4webapi';
-import { html } from '../../../server/views/html.js';
+import { html } from '../../../html/html.js';
 import { PLAYGROUND_CLIENTS } from '../../demo-seed.js';
 import { recordedCall } from '../oauth/recorded-call.js';
 import { addResource } from '../oauth/resource-server-calls.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { html, SafeHtml } from '../../../server/views/html.js';
+import { html, SafeHtml } from '../../../html/html.js';
 import { PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
 import type { ImplicitSpaConfig } from '../browser/implicit-spa-config.js';
 import { RESOURCES_PATH } from '../oauth/resource-server-calls.js';

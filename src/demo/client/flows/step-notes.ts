@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../../server/views/html.js';
+import { html, type SafeHtml } from '../../../html/html.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import type { ExchangeNotes } from './flow-run.js';
 

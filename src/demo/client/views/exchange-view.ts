@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../../server/views/html.js';
+import { html, type SafeHtml } from '../../../html/html.js';
 import type { DecodedJwt, Exchange, ExchangeRequest, ExchangeResponse, MessageBody, NameValue } from '../exchange/exchange.js';
 import type { StepRecord } from '../flows/flow-run.js';
 import type { DiagramStep } from '../flows/sequence-diagrams.js';

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../../server/views/html.js';
+import { html, type SafeHtml } from '../../../html/html.js';
 import { DEMO_USERS } from '../../demo-seed.js';
 import type { DemoUrls } from '../../demo-urls.js';
 import type { Participant } from '../exchange/exchange.js';

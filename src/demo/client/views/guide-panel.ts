@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../../server/views/html.js';
+import { html, type SafeHtml } from '../../../html/html.js';
 import { rfcHref, rfcLabel, type GrantGuide, type GuidePoint } from '../flows/grant-guides.js';
 
 function points(items: readonly GuidePoint[]): SafeHtml {

@@ -1,4 +1,4 @@
-import { html } from '../../../server/views/html.js';
+import { html } from '../../../html/html.js';
 import { DEMO_USERS } from '../../demo-seed.js';
 import type { DemoUrls } from '../../demo-urls.js';
 import { GRANT_PAGES } from '../flows/grant-catalog.js';

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../../server/views/html.js';
+import { html, type SafeHtml } from '../../../html/html.js';
 import type { DemoUrls } from '../../demo-urls.js';
 import { GRANT_PAGES, type GrantKey } from '../flows/grant-catalog.js';
 

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../../server/views/html.js';
+import { html, type SafeHtml } from '../../../html/html.js';
 import type { Participant } from '../exchange/exchange.js';
 import type { StepState } from '../flows/flow-run.js';
 import type { DiagramStep, SequenceDiagram } from '../flows/sequence-diagrams.js';

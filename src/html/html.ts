@@ -1,3 +1,6 @@
+// HTML for the server's pages (src/server/views) and the demo's (src/demo/client): a tagged template
+// that escapes what it interpolates. No I/O, no Fastify: anything that renders HTML may import it.
+
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -18,24 +21,4 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
     out += rendered + (strings[i + 1] ?? '');
   });
   return new SafeHtml(out);
-}
-
-export function page(title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${title} · Tessera</title>
-<link rel="stylesheet" href="/assets/tessera.css">
-</head>
-<body>
-<main class="card" aria-labelledby="page-title">
-<p class="brand" aria-hidden="true"><span class="logo">◆</span> Tessera</p>
-${body}
-</main>
-</body>
-</html>
-`.value;
 }
