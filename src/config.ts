@@ -1,3 +1,5 @@
+import { DEFAULT_SETTINGS, InvalidSettings, LOG_LEVELS, validateIssuer, type LogLevel, type ServerSettings } from './server/settings.js';
+
 /**
  * The one typed Config. Only this module reads process.env (DESIGN.md convention 5):
  * a value comes from the command-line flag, else TESSERA_<FLAG>, else the default.
@@ -7,30 +9,18 @@ export type DatabaseConfig =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; url: string };
 
+/**
+ * The CLI's configuration: where to listen, which database, how many workers, which seed file;
+ * and, apart, the settings of the server itself (src/server/settings.ts), which is all that
+ * buildServer receives.
+ */
 export interface Config {
   port: number;
   host: string;
-  /** The issuer identifier (RFC 8414 §2): https, or http for local development, no query or fragment. */
-  issuer: string;
   db: DatabaseConfig;
   seedFile: string | undefined;
-  accessTokenTtl: number;
-  refreshTokenTtl: number;
-  /** Default audience of access tokens when no RFC 8707 resource is asked for. */
-  audience: string;
   workers: number;
-  /** Lifetime of authorization codes, in seconds. */
-  codeTtl: number;
-  /** PKCE is always required of public clients; 'all' requires it of confidential clients too. */
-  pkceRequired: 'public' | 'all';
-  /** Lifetime of a signed-in browser session at the server, in seconds. */
-  sessionTtl: number;
-  /**
-   * Proxies whose X-Forwarded-For is believed (Fastify's trustProxy: addresses or CIDRs), so that
-   * throttling sees the real client address; empty: the socket's address.
-   */
-  trustProxy: string[];
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  settings: ServerSettings;
 }
 
 /** A configuration mistake: the CLI prints the message on one line and exits non-zero. */
@@ -77,7 +67,6 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
 };
 
 export const DEFAULT_DB = 'sqlite:./data/tessera.db';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function integer(name: string, value: string, min: number, max: number): number {
   if (!/^\d+$/.test(value)) throw new ConfigError(`--${name} must be a whole number, got "${value}".`);
@@ -108,23 +97,6 @@ function redactUrl(value: string): string {
   return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-export function validateIssuer(issuer: string): string {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw new ConfigError(`--issuer must be an absolute URL, got "${issuer}".`);
-  }
-  // RFC 8414 §2: the issuer is a URL using https with no query or fragment components.
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`--issuer must use https (or http for local development), got "${issuer}".`);
-  }
-  if (url.search !== '' || url.hash !== '' || issuer.includes('?') || issuer.includes('#')) {
-    throw new ConfigError(`--issuer must not have a query or fragment, got "${issuer}".`);
-  }
-  return issuer.replace(/\/+$/, '');
-}
-
 /**
  * `defaults` are a command's own defaults (`tessera demo` uses its own database), below the flag
  * and the environment and above the built-in defaults.
@@ -139,7 +111,12 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const port = integer('port', pick('port') ?? '9000', 0, 65535);
   const host = pick('host') ?? '127.0.0.1';
   const publicHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  const issuer = validateIssuer(pick('issuer') ?? `http://${publicHost}:${port}`);
+  let issuer: string;
+  try {
+    issuer = validateIssuer(pick('issuer') ?? `http://${publicHost}:${port}`);
+  } catch (error) {
+    throw error instanceof InvalidSettings ? new ConfigError(error.message) : error;
+  }
   const logLevel = pick('logLevel') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
@@ -152,18 +129,20 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   return {
     port,
     host,
-    issuer,
     db: parseDatabaseUrl(pick('db') ?? DEFAULT_DB),
     seedFile: pick('seed'),
-    accessTokenTtl: integer('access-token-ttl', pick('accessTokenTtl') ?? '3600', 1, 86_400 * 365),
-    refreshTokenTtl: integer('refresh-token-ttl', pick('refreshTokenTtl') ?? String(14 * 86_400), 1, 86_400 * 3650),
-    audience,
     workers: integer('workers', pick('workers') ?? '1', 1, 64),
-    codeTtl: integer('code-ttl', pick('codeTtl') ?? '60', 1, 600),
-    pkceRequired,
-    sessionTtl: integer('session-ttl', pick('sessionTtl') ?? String(8 * 3600), 60, 86_400 * 30),
-    trustProxy: (pick('trustProxy') ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
-    logLevel: logLevel as Config['logLevel'],
+    settings: {
+      issuer,
+      accessTokenTtl: integer('access-token-ttl', pick('accessTokenTtl') ?? String(DEFAULT_SETTINGS.accessTokenTtl), 1, 86_400 * 365),
+      refreshTokenTtl: integer('refresh-token-ttl', pick('refreshTokenTtl') ?? String(DEFAULT_SETTINGS.refreshTokenTtl), 1, 86_400 * 3650),
+      audience,
+      codeTtl: integer('code-ttl', pick('codeTtl') ?? String(DEFAULT_SETTINGS.codeTtl), 1, 600),
+      pkceRequired,
+      sessionTtl: integer('session-ttl', pick('sessionTtl') ?? String(DEFAULT_SETTINGS.sessionTtl), 60, 86_400 * 30),
+      trustProxy: (pick('trustProxy') ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
+      logLevel: logLevel as LogLevel,
+    },
   };
 }
 

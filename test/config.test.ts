@@ -6,9 +6,9 @@ describe('configuration', () => {
     const config = loadConfig({ port: '9100' }, { TESSERA_PORT: '1', TESSERA_DB: 'sqlite:/tmp/x.db', TESSERA_ACCESS_TOKEN_TTL: '60' });
     expect(config.port).toBe(9100);
     expect(config.db).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });
-    expect(config.accessTokenTtl).toBe(60);
-    expect(config.issuer).toBe('http://127.0.0.1:9100');
-    expect(config.audience).toBe(config.issuer);
+    expect(config.settings.accessTokenTtl).toBe(60);
+    expect(config.settings.issuer).toBe('http://127.0.0.1:9100');
+    expect(config.settings.audience).toBe(config.settings.issuer);
   });
   it('defaults to SQLite under ./data', () => {
     expect(loadConfig({}, {}).db).toEqual({ kind: 'sqlite', path: './data/tessera.db' });

@@ -1,25 +1,44 @@
+import { InvalidRequest } from '../core/errors.js';
+import { parseCodeChallenge } from '../core/pkce.js';
 import { generateOpaqueToken, hashSecret, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
-import type { ResponseTypeHandler } from './types.js';
+import type { GrantContext } from '../grants/types.js';
+import { defineResponseType } from './types.js';
+
+interface CodeParams {
+  /** RFC 7636 S256 challenge, or undefined when none was sent (and none is required). */
+  codeChallenge: string | undefined;
+}
 
 /** response_type=code (RFC 6749 §4.1.2): a short-lived, single-use code bound to the whole request. */
-export const codeResponseType: ResponseTypeHandler = {
+export const codeResponseType = defineResponseType<CodeParams>({
   responseType: 'code',
   responseMode: 'query',
-  async respond(request, grant, ctx) {
+  grantType: 'authorization_code',
+  parse(params, client, settings) {
+    const codeChallenge = parseCodeChallenge(params.code_challenge, params.code_challenge_method);
+    // RFC 9700 §2.1.1: public clients MUST use PKCE; a server may require it of every client.
+    const required = settings.pkceRequired === 'all' || client.secretHash === null;
+    if (required && codeChallenge === undefined) {
+      throw new InvalidRequest('code_challenge (PKCE, S256) is required for this client (RFC 7636, RFC 9700 §2.1.1).');
+    }
+    return { codeChallenge };
+  },
+  async respond(request, params, grant, ctx: Pick<GrantContext, 'codes' | 'clock' | 'random' | 'settings'>) {
     const code = generateOpaqueToken(TOKEN_PREFIX.authorizationCode, ctx.random);
-    await ctx.store.codes.save({
+    const now = ctx.clock.nowSeconds();
+    await ctx.codes.save({
       hash: hashSecret(code),
       clientId: request.client.clientId,
       userId: grant.userId,
       redirectUri: request.redirectUriSent ? request.redirectUri : null,
       scope: grant.scope,
       audience: request.audience,
-      codeChallenge: request.codeChallenge ?? null,
-      familyId: newFamilyId(ctx.clock.nowSeconds(), ctx.random),
+      codeChallenge: params.codeChallenge ?? null,
+      familyId: newFamilyId(now, ctx.random),
       // RFC 6749 §4.1.2: a maximum lifetime of 10 minutes is recommended; ours is shorter.
-      expiresAt: ctx.clock.nowSeconds() + ctx.config.codeTtl,
+      expiresAt: now + ctx.settings.codeTtl,
       consumedAt: null,
     });
     return { code };
   },
-};
+});

@@ -1,13 +1,18 @@
-import type { Config } from '../config.js';
 import { resolveAudience } from '../core/audience.js';
 import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../core/errors.js';
 import { singleValuedParams } from '../core/form-params.js';
-import { parseCodeChallenge } from '../core/pkce.js';
 import { resolveRedirectUri } from '../core/redirect-uri.js';
 import { parseScope, resolveScope } from '../core/scope.js';
+import { findResponseType, type ProtocolRegistry } from '../registry.js';
+import type { ServerSettings } from '../server/settings.js';
 import type { ClientStore } from '../store/types.js';
-import { findResponseType } from './index.js';
-import type { AuthorizationRequest } from './types.js';
+import type { AuthorizationRequest, ResponseMode } from './types.js';
+
+export interface AuthorizationRequestContext {
+  readonly clients: ClientStore;
+  readonly registry: ProtocolRegistry;
+  readonly settings: ServerSettings;
+}
 
 /**
  * An error the server must show on its own page and never redirect: RFC 6749 §4.1.2.1, the
@@ -25,7 +30,7 @@ export class RedirectableError extends Error {
   constructor(
     readonly oauthError: OAuthError,
     readonly redirectUri: string,
-    readonly responseMode: 'query' | 'fragment',
+    readonly responseMode: ResponseMode,
     readonly state: string | undefined,
   ) {
     super(oauthError.message);
@@ -37,7 +42,7 @@ export class RedirectableError extends Error {
  * Validates an authorization request in the order RFC 6749 §4.1.2.1 requires: client and
  * redirect URI first (failures stay on the server), then everything else (failures redirect).
  */
-export async function parseAuthorizationRequest(query: URLSearchParams, clients: ClientStore, config: Config): Promise<AuthorizationRequest> {
+export async function parseAuthorizationRequest(query: URLSearchParams, ctx: AuthorizationRequestContext): Promise<AuthorizationRequest> {
   const clientIds = query.getAll('client_id');
   const redirectUris = query.getAll('redirect_uri');
   if (clientIds.length !== 1 || !/^[\x20-\x7E]+$/.test(clientIds[0] as string)) {
@@ -45,7 +50,7 @@ export async function parseAuthorizationRequest(query: URLSearchParams, clients:
   }
   if (redirectUris.some((uri) => /[\u0000-\u001F\u007F]/.test(uri))) throw new UntrustedRedirectError('Invalid redirect URI', 'redirect_uri contains control characters.');
   if (redirectUris.length > 1) throw new UntrustedRedirectError('Invalid redirect URI', 'redirect_uri is repeated.');
-  const client = await clients.get(clientIds[0] as string);
+  const client = await ctx.clients.get(clientIds[0] as string);
   if (!client) throw new UntrustedRedirectError('Unknown client', 'No client is registered with this client_id.');
   const requestedRedirect = redirectUris[0] === '' ? undefined : redirectUris[0];
   const redirectUri = resolveRedirectUri(client, requestedRedirect);
@@ -56,35 +61,30 @@ export async function parseAuthorizationRequest(query: URLSearchParams, clients:
   }
 
   const firstState = query.get('state') ?? undefined;
-  const responseTypeParam = query.get('response_type') ?? undefined;
-  const responseMode = responseTypeParam === 'token' ? 'fragment' : 'query';
+  // Errors go back the way the response type answers (RFC 6749 §4.2.2.1: in the fragment for
+  // implicit); an unknown or missing one answers in the query.
+  const responseMode = findResponseType(ctx.registry, query.get('response_type') ?? '')?.responseMode ?? 'query';
   const fail = (error: OAuthError) => new RedirectableError(error, redirectUri, responseMode, firstState === '' ? undefined : firstState);
   try {
     const { params, lists } = singleValuedParams(query, ['resource']);
     const responseType = params.response_type;
     if (responseType === undefined) throw new InvalidRequest('response_type is required.');
-    const handler = findResponseType(responseType);
-    if (!handler) throw new UnsupportedResponseType(`response_type "${responseType}" is not supported; use code${client.responseTypes.includes('token') ? ' or token' : ''}.`);
-    if (!client.responseTypes.includes(responseType)) {
+    const handler = findResponseType(ctx.registry, responseType);
+    if (!handler || !client.responseTypes.includes(responseType)) {
+      // RFC 6749 §4.1.2.1: unsupported_response_type for a type this server does not offer;
+      // unauthorized_client for one this client is not registered for.
+      if (!handler) throw new UnsupportedResponseType(`response_type "${responseType}" is not supported by this server.`);
       throw new UnauthorizedClient(`This client is not registered for response_type "${responseType}".`);
     }
     if (params.response_mode !== undefined && params.response_mode !== handler.responseMode) {
       throw new InvalidRequest(`response_mode must be ${handler.responseMode} for response_type ${responseType}.`);
     }
     const scope = resolveScope(parseScope(params.scope), client.scope);
-    let codeChallenge: string | undefined;
-    if (responseType === 'code') {
-      codeChallenge = parseCodeChallenge(params.code_challenge, params.code_challenge_method);
-      // RFC 9700 §2.1.1: public clients MUST use PKCE; a server may require it of every client.
-      const required = config.pkceRequired === 'all' || client.secretHash === null;
-      if (required && codeChallenge === undefined) {
-        throw new InvalidRequest('code_challenge (PKCE, S256) is required for this client (RFC 7636, RFC 9700 §2.1.1).');
-      }
-    }
-    const audience = resolveAudience(lists.resource ?? [], client, config.audience);
+    const respond = handler.prepare(params, client, ctx.settings);
+    const audience = resolveAudience(lists.resource ?? [], client, ctx.settings.audience);
     return {
       client, redirectUri, redirectUriSent: requestedRedirect !== undefined, responseType,
-      responseMode: handler.responseMode, scope, state: params.state, codeChallenge, audience,
+      responseMode: handler.responseMode, scope, state: params.state, audience, respond,
     };
   } catch (error) {
     if (error instanceof OAuthError) throw fail(error);

@@ -1,14 +1,19 @@
-import type { ResponseTypeHandler } from './types.js';
+import type { GrantContext } from '../grants/types.js';
+import { defineResponseType } from './types.js';
 
 /**
  * response_type=token, the implicit grant (RFC 6749 §4.2): the access token goes in the
  * fragment. §4.2.2: the server MUST NOT issue a refresh token.
  */
-export const tokenResponseType: ResponseTypeHandler = {
+export const tokenResponseType = defineResponseType<Record<string, never>>({
   responseType: 'token',
   responseMode: 'fragment',
-  async respond(request, grant, ctx) {
-    const response = await ctx.tokens.issue({
+  grantType: 'implicit',
+  parse() {
+    return {};
+  },
+  async respond(request, _params, grant, ctx: Pick<GrantContext, 'tokenIssuer'>) {
+    const response = await ctx.tokenIssuer.issue({
       client: request.client, userId: grant.userId, scope: grant.scope, audience: request.audience, withRefreshToken: false,
     });
     return {
@@ -18,4 +23,4 @@ export const tokenResponseType: ResponseTypeHandler = {
       scope: response.scope,
     };
   },
-};
+});

@@ -1,5 +1,11 @@
 import type { GrantContext } from '../grants/types.js';
+import type { ServerSettings } from '../server/settings.js';
 import type { Client } from '../store/types.js';
+
+export type ResponseMode = 'query' | 'fragment';
+
+/** What the response type's handler prepared from its own parameters, run once the user agreed. */
+export type PreparedResponse = (request: AuthorizationRequest, grant: ConsentedGrant, ctx: GrantContext) => Promise<Record<string, string>>;
 
 /** A validated authorization request (RFC 6749 §4.1.1, §4.2.1). */
 export interface AuthorizationRequest {
@@ -9,12 +15,12 @@ export interface AuthorizationRequest {
   /** Whether redirect_uri was in the request: then the token request must repeat it (RFC 6749 §4.1.3). */
   redirectUriSent: boolean;
   responseType: string;
-  responseMode: 'query' | 'fragment';
+  responseMode: ResponseMode;
   scope: string[];
   state: string | undefined;
-  /** RFC 7636 S256 challenge (code flow only). */
-  codeChallenge: string | undefined;
   audience: string;
+  /** The response type's own part, with its parameters (PKCE for code) already checked. */
+  respond: PreparedResponse;
 }
 
 /** What the user agreed to. */
@@ -23,9 +29,33 @@ export interface ConsentedGrant {
   scope: string[];
 }
 
-/** A response type: the authorization endpoint calls it once the user has signed in and consented. */
+/** A response type as its module defines it, with its own typed parameters. */
+export interface ResponseTypeDefinition<P> {
+  readonly responseType: string;
+  readonly responseMode: ResponseMode;
+  /** The RFC 7591 grant_types value a client registers to use this response type (RFC 7591 §2.1). */
+  readonly grantType: string;
+  /** Checks the parameters only this response type has; throws an OAuthError, which is redirected. */
+  parse(params: Readonly<Record<string, string>>, client: Client, settings: ServerSettings): P;
+  respond(request: AuthorizationRequest, params: P, grant: ConsentedGrant, ctx: GrantContext): Promise<Record<string, string>>;
+}
+
+/** A registered response type: the authorization endpoint calls it once the user has signed in and consented. */
 export interface ResponseTypeHandler {
   readonly responseType: string;
-  readonly responseMode: 'query' | 'fragment';
-  respond(request: AuthorizationRequest, grant: ConsentedGrant, ctx: GrantContext): Promise<Record<string, string>>;
+  readonly responseMode: ResponseMode;
+  readonly grantType: string;
+  prepare(params: Readonly<Record<string, string>>, client: Client, settings: ServerSettings): PreparedResponse;
+}
+
+export function defineResponseType<P>(definition: ResponseTypeDefinition<P>): ResponseTypeHandler {
+  return {
+    responseType: definition.responseType,
+    responseMode: definition.responseMode,
+    grantType: definition.grantType,
+    prepare(params, client, settings) {
+      const parsed = definition.parse(params, client, settings);
+      return (request, grant, ctx) => definition.respond(request, parsed, grant, ctx);
+    },
+  };
 }

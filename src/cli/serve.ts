@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { systemClock } from '../core/clock.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
+import { startExpiryPurge } from '../server/expiry-purge.js';
 import { openStore } from '../store/open-store.js';
 
 /**
@@ -36,8 +37,10 @@ export async function serve(config: Config): Promise<void> {
 }
 
 async function listen(config: Config, store: Awaited<ReturnType<typeof openStore>>): Promise<void> {
-  const app = await buildServer({ config, store });
+  const app = await buildServer({ settings: config.settings, store });
+  const purge = startExpiryPurge(store, { clock: systemClock, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
   const shutdown = async () => {
+    purge.stop();
     await app.close();
     await store.close();
     process.exit(0);
@@ -45,24 +48,7 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
   await app.listen({ port: config.port, host: config.host });
-  startPurging(store, app.log);
   if (cluster.isPrimary || cluster.worker?.id === 1) {
-    app.log.info({ issuer: config.issuer, workers: config.workers, db: config.db.kind }, `Tessera is serving ${config.issuer}`);
+    app.log.info({ issuer: config.settings.issuer, workers: config.workers, db: config.db.kind }, `Tessera is serving ${config.settings.issuer}`);
   }
-}
-
-/** Expired tokens, codes and sessions are deleted now and then, so the tables do not grow without bound. */
-function startPurging(store: Awaited<ReturnType<typeof openStore>>, log: { warn(obj: object, msg: string): void }): void {
-  const purge = async () => {
-    const now = systemClock.nowSeconds();
-    try {
-      // Tokens are kept a day past expiry so that a late replay is still recognised as one.
-      await store.tokens.purgeExpired(now - 86_400);
-      await store.codes.purgeExpired(now - 3_600);
-      await store.sessions.purgeExpired(now);
-    } catch (error) {
-      log.warn({ err: error }, 'purging expired rows failed');
-    }
-  };
-  setInterval(() => void purge(), 10 * 60 * 1000).unref();
 }

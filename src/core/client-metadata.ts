@@ -1,3 +1,4 @@
+import { confidentialOnlyGrantTypes, defaultRegistry, registrableGrantTypes, type ProtocolRegistry } from '../registry.js';
 import type { Client, TokenEndpointAuthMethod } from '../store/types.js';
 import { parseScope } from './scope.js';
 import { hashSecret } from './tokens.js';
@@ -24,9 +25,6 @@ export class InvalidClientMetadata extends Error {
   }
 }
 
-/** RFC 7591 §2 grant_types values this server knows. */
-export const KNOWN_GRANT_TYPES = ['authorization_code', 'implicit', 'password', 'client_credentials', 'refresh_token'] as const;
-export const KNOWN_RESPONSE_TYPES = ['code', 'token'] as const;
 export const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
 
 // RFC 6749 Appendix A.1: client_id = *VSCHAR
@@ -58,9 +56,9 @@ function checkRedirectUri(uri: string, who: string): void {
 
 /**
  * Validates RFC 7591 metadata and returns the Client to store. The client_secret itself is never
- * kept, only its hash.
+ * kept, only its hash. The grant and response types it accepts are the registry's.
  */
-export function clientFromMetadata(input: unknown, now: number): Client {
+export function clientFromMetadata(input: unknown, now: number, registry: ProtocolRegistry = defaultRegistry): Client {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidClientMetadata('a client must be a JSON object of RFC 7591 metadata.');
   }
@@ -76,28 +74,26 @@ export function clientFromMetadata(input: unknown, now: number): Client {
     if (!known.has(key)) throw new InvalidClientMetadata(`${who}: unknown field "${key}" (expected RFC 7591 names such as ${[...known].join(', ')}).`);
   }
 
+  const knownGrantTypes = registrableGrantTypes(registry);
   const grantTypes = stringList(m.grant_types, 'grant_types', who) ?? ['authorization_code'];
   for (const grant of grantTypes) {
-    if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grant)) {
-      throw new InvalidClientMetadata(`${who}: unknown grant type "${grant}" (known: ${KNOWN_GRANT_TYPES.join(', ')}).`);
+    if (!knownGrantTypes.includes(grant)) {
+      throw new InvalidClientMetadata(`${who}: unknown grant type "${grant}" (known: ${knownGrantTypes.join(', ')}).`);
     }
   }
-  const derivedResponseTypes = [
-    ...(grantTypes.includes('authorization_code') ? ['code'] : []),
-    ...(grantTypes.includes('implicit') ? ['token'] : []),
-  ];
+  const derivedResponseTypes = registry.responseTypes.filter((handler) => grantTypes.includes(handler.grantType)).map((handler) => handler.responseType);
   const responseTypes = stringList(m.response_types, 'response_types', who) ?? derivedResponseTypes;
   for (const type of responseTypes) {
-    if (!(KNOWN_RESPONSE_TYPES as readonly string[]).includes(type)) {
-      throw new InvalidClientMetadata(`${who}: unknown response type "${type}" (known: ${KNOWN_RESPONSE_TYPES.join(', ')}).`);
+    if (!registry.responseTypes.some((handler) => handler.responseType === type)) {
+      const known = registry.responseTypes.map((handler) => handler.responseType).join(', ');
+      throw new InvalidClientMetadata(`${who}: unknown response type "${type}" (known: ${known}).`);
     }
   }
   // RFC 7591 §2.1: grant_types and response_types must agree.
-  if (responseTypes.includes('code') !== grantTypes.includes('authorization_code')) {
-    throw new InvalidClientMetadata(`${who}: response type "code" goes with grant type "authorization_code" (RFC 7591 §2.1).`);
-  }
-  if (responseTypes.includes('token') !== grantTypes.includes('implicit')) {
-    throw new InvalidClientMetadata(`${who}: response type "token" goes with grant type "implicit" (RFC 7591 §2.1).`);
+  for (const handler of registry.responseTypes) {
+    if (responseTypes.includes(handler.responseType) !== grantTypes.includes(handler.grantType)) {
+      throw new InvalidClientMetadata(`${who}: response type "${handler.responseType}" goes with grant type "${handler.grantType}" (RFC 7591 §2.1).`);
+    }
   }
 
   const redirectUris = stringList(m.redirect_uris, 'redirect_uris', who) ?? [];
@@ -117,13 +113,15 @@ export function clientFromMetadata(input: unknown, now: number): Client {
   if (method !== 'none' && secret === undefined) {
     throw new InvalidClientMetadata(`${who}: a confidential client needs a client_secret (or token_endpoint_auth_method "none" for a public client).`);
   }
-  // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
-  if (method === 'none' && grantTypes.includes('client_credentials')) {
-    throw new InvalidClientMetadata(`${who}: a public client cannot use the client_credentials grant (RFC 6749 §4.4).`);
+  // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients (and
+  // any other grant whose module says so).
+  const confidentialOnly = grantTypes.find((grant) => confidentialOnlyGrantTypes(registry).includes(grant));
+  if (method === 'none' && confidentialOnly !== undefined) {
+    throw new InvalidClientMetadata(`${who}: a public client cannot use the ${confidentialOnly} grant (RFC 6749 §4.4).`);
   }
 
   if (responseTypes.length > 0 && redirectUris.length === 0) {
-    throw new InvalidClientMetadata(`${who}: redirect_uris is required for the authorization_code and implicit grants.`);
+    throw new InvalidClientMetadata(`${who}: redirect_uris is required for the grants that use the authorization endpoint.`);
   }
   if (m.scope !== undefined && typeof m.scope !== 'string') throw new InvalidClientMetadata(`${who}: scope must be a space-separated string.`);
   let scope: string[];

@@ -1,5 +1,4 @@
 import type { ThrottleStore } from '../store/types.js';
-import { TooManyAttempts } from './errors.js';
 import { hashSecret } from './tokens.js';
 
 /**
@@ -17,23 +16,23 @@ export const THROTTLE = {
 const userKey = (username: string) => `user:${hashSecret(username.toLowerCase())}`;
 const ipKey = (ip: string) => `ip:${ip}`;
 
+export type ThrottleVerdict = { throttled: false } | { throttled: true; retryAfterSeconds: number };
+
 export class LoginThrottle {
   constructor(private readonly store: ThrottleStore) {}
 
   /**
    * Counts the attempt before the password is checked, in one atomic statement per counter:
    * parallel guesses cannot all slip past a read of the counters (DESIGN.md convention 2).
-   * Throws 429 with Retry-After once either counter is over its limit in its window.
+   * Throttled once either counter is over its limit in its window, until the window ends.
    */
-  async attempt(username: string, ip: string, now: number): Promise<void> {
+  async attempt(username: string, ip: string, now: number): Promise<ThrottleVerdict> {
     const user = await this.store.recordFailure(userKey(username), now, THROTTLE.windowSeconds);
     const address = await this.store.recordFailure(ipKey(ip), now, THROTTLE.windowSeconds);
     for (const [state, max] of [[user, THROTTLE.maxFailuresPerUser], [address, THROTTLE.maxFailuresPerIp]] as const) {
-      if (state.failures > max) {
-        throw new TooManyAttempts('Too many failed sign-in attempts; wait before trying again.',
-          state.windowStart + THROTTLE.windowSeconds - now);
-      }
+      if (state.failures > max) return { throttled: true, retryAfterSeconds: state.windowStart + THROTTLE.windowSeconds - now };
     }
+    return { throttled: false };
   }
 
   /** A right password: the user's count starts over, and this attempt no longer counts against the IP. */

@@ -21,7 +21,7 @@ export function demoBanner(urls: DemoUrls, config: Config): string {
     `  Demo users                ${DEMO_USERS.map((user) => `${user.username} / ${user.password}`).join('    ')}`,
     `  Demo clients              ${clients.join('\n                            ')}`,
     '',
-    `  Access tokens live ${config.accessTokenTtl} s (--access-token-ttl), so the refresh story can show one expire.`,
+    `  Access tokens live ${config.settings.accessTokenTtl} s (--access-token-ttl), so the refresh story can show one expire.`,
     `  Database: ${databaseLabel(config)}. Stop with Ctrl+C.`,
     '',
   ].join('\n');

@@ -11,7 +11,7 @@ export interface DemoUrls {
 export function demoUrls(config: Config, resourcePort: number, clientPort: number): DemoUrls {
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
-    authorizationServer: config.issuer,
+    authorizationServer: config.settings.issuer,
     resourceServer: `http://${host}:${resourcePort}`,
     client: `http://${host}:${clientPort}`,
   };

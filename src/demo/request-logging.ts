@@ -1,12 +1,12 @@
 import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from '../config.js';
+import type { LogLevel } from '../server/settings.js';
 import { loggerOptions } from '../server/logger.js';
 
 /**
  * Logger options of the demo's two servers, as the authorization server does it: JSON with
  * secrets redacted, and no built-in request lines, whose URLs would carry codes and tokens.
  */
-export function demoLoggerOptions(level: Config['logLevel'] | false): Pick<FastifyServerOptions, 'logger' | 'logController'> {
+export function demoLoggerOptions(level: LogLevel | false): Pick<FastifyServerOptions, 'logger' | 'logController'> {
   return {
     logger: level === false ? false : loggerOptions(level),
     logController: new LogController({ disableRequestLogging: true }),

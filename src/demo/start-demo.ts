@@ -3,6 +3,7 @@ import { applySeed, readSeedFile } from '../admin/seed.js';
 import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { cryptoRandom } from '../core/random.js';
+import { startExpiryPurge } from '../server/expiry-purge.js';
 import { buildServer } from '../server/app.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
@@ -40,7 +41,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const urls = demoUrls(config, options.resourcePort, options.clientPort);
-  const logLevel = options.logger === false ? false : config.logLevel;
+  const logLevel = options.logger === false ? false : config.settings.logLevel;
   const store = await openStore(config.db);
   const apps: FastifyInstance[] = [];
   let resources: DemoResourceStore | undefined;
@@ -50,11 +51,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, now), now);
     resources = await openDemoResourceStore(config.db);
     await seedDemoResources(resources, store.users, cryptoRandom, now);
-    apps.push(await buildServer({ config, store, clock, logger: logLevel !== false }));
+    apps.push(await buildServer({ settings: config.settings, store, clock, logger: logLevel !== false }));
     apps.push(await buildResourceServer({
-      issuer: config.issuer, audience: urls.resourceServer, allowedOrigin: new URL(urls.client).origin, resources, clock, logLevel,
+      issuer: config.settings.issuer, audience: urls.resourceServer, allowedOrigin: new URL(urls.client).origin, resources, clock, logLevel,
     }));
-    apps.push(await buildPlaygroundClient({ urls, accessTokenTtl: config.accessTokenTtl, clock, logLevel }));
+    apps.push(await buildPlaygroundClient({ urls, accessTokenTtl: config.settings.accessTokenTtl, clock, logLevel }));
     const [authorizationServer, resourceServer, client] = apps as [FastifyInstance, FastifyInstance, FastifyInstance];
     await authorizationServer.listen({ port: config.port, host: config.host });
     await resourceServer.listen({ port: options.resourcePort, host: config.host });
@@ -66,9 +67,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     throw error;
   }
   const openResources = resources;
+  const purge = startExpiryPurge(store, { clock });
   return {
     urls, store, resources: openResources,
     async close() {
+      purge.stop();
       await Promise.allSettled(apps.map((app) => app.close()));
       await openResources.close();
       await store.close();

@@ -2,44 +2,67 @@ import { InvalidGrant, InvalidRequest } from '../core/errors.js';
 import { checkCodeVerifier } from '../core/pkce.js';
 import { resolveRedirectUri } from '../core/redirect-uri.js';
 import { hashSecret } from '../core/tokens.js';
-import type { TokenGrant } from './types.js';
+import type { Client, CodeRecord } from '../store/types.js';
+import { defineGrant, type GrantContext } from './types.js';
 
-/** RFC 6749 §4.1.3: exchange a code for tokens. */
-export const authorizationCodeGrant: TokenGrant = {
+interface CodeTokenRequest {
+  code: string;
+  redirectUri: string | undefined;
+  codeVerifier: string | undefined;
+}
+
+const EXPIRED = 'The authorization code is invalid or expired.';
+
+/**
+ * RFC 6749 §4.1.3: everything the request must match, checked before the code is touched, so a
+ * wrong attempt (another client, a wrong redirect_uri or verifier) never burns a code its
+ * rightful client can still redeem.
+ */
+function checkBinding(stored: CodeRecord, request: CodeTokenRequest, client: Client): void {
+  // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
+  if (stored.clientId !== client.clientId) throw new InvalidGrant('The authorization code was issued to another client.');
+  // RFC 6749 §4.1.3: redirect_uri must be present and identical if it was in the authorization request.
+  if (stored.redirectUri !== null ? request.redirectUri !== stored.redirectUri
+    : request.redirectUri !== undefined && resolveRedirectUri(client, request.redirectUri) === undefined) {
+    throw new InvalidGrant('redirect_uri does not match the one of the authorization request.');
+  }
+  // RFC 7636 §4.6
+  checkCodeVerifier(stored.codeChallenge, request.codeVerifier);
+}
+
+/** RFC 6749 §4.1.3: exchange a code for tokens, shaped like refresh rotation: find, check, redeem atomically. */
+export const authorizationCodeGrant = defineGrant<CodeTokenRequest>({
   grantType: 'authorization_code',
-  async handle(request, client, ctx) {
-    const { code, redirect_uri: redirectUri, code_verifier: codeVerifier } = request.params;
-    if (code === undefined) throw new InvalidRequest('code is required.');
+  clientAuthentication: 'any',
+  parse({ params }) {
+    if (params.code === undefined) throw new InvalidRequest('code is required.');
+    return { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier };
+  },
+  async handle(request, client, ctx: Pick<GrantContext, 'codes' | 'tokens' | 'users' | 'tokenIssuer' | 'clock'>) {
+    const hash = hashSecret(request.code);
     const now = ctx.clock.nowSeconds();
-    const codeHash = hashSecret(code);
-    const result = await ctx.store.codes.consume(codeHash, now);
-    if (result.outcome === 'replayed') {
-      // RFC 6749 §4.1.2: a code used twice MUST be refused and SHOULD revoke what it issued. Only the
-      // code's own client triggers that, so another client holding a stolen code cannot end the grant.
-      if (result.code.clientId === client.clientId) await ctx.store.tokens.revokeFamily(result.code.familyId, now);
+    const stored = await ctx.codes.find(hash);
+    if (!stored) throw new InvalidGrant(EXPIRED);
+    checkBinding(stored, request, client);
+    if (stored.consumedAt !== null) {
+      // OAuth 2.1 §4.1.3 / RFC 6749 §4.1.2: a code used twice MUST be refused and SHOULD revoke
+      // the tokens issued from it. Redemption committed code and tokens together, so they are there.
+      await ctx.tokens.revokeFamily(stored.familyId, now);
       throw new InvalidGrant('This authorization code was already used; the tokens issued from it are revoked.');
     }
-    if (result.outcome === 'invalid') throw new InvalidGrant('The authorization code is invalid or expired.');
-    const stored = result.code;
-    // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
-    if (stored.clientId !== client.clientId) throw new InvalidGrant('The authorization code was issued to another client.');
-    // RFC 6749 §4.1.3: redirect_uri must be present and identical if it was in the authorization request.
-    if (stored.redirectUri !== null ? redirectUri !== stored.redirectUri
-      : redirectUri !== undefined && resolveRedirectUri(client, redirectUri) === undefined) {
-      throw new InvalidGrant('redirect_uri does not match the one of the authorization request.');
-    }
-    checkCodeVerifier(stored.codeChallenge, codeVerifier);
-    if (!(await ctx.store.users.getById(stored.userId))) throw new InvalidGrant('The user of this authorization code no longer exists.');
-    const response = await ctx.tokens.issue({
+    if (stored.expiresAt <= now) throw new InvalidGrant(EXPIRED);
+    if (!(await ctx.users.getById(stored.userId))) throw new InvalidGrant('The user of this authorization code no longer exists.');
+    const minted = await ctx.tokenIssuer.mint({
       client, userId: stored.userId, scope: stored.scope, audience: stored.audience, familyId: stored.familyId,
       withRefreshToken: client.grantTypes.includes('refresh_token'),
     });
-    // A replay between our consume and our save revoked a family that was still empty; the
-    // replayer records itself first and revokes after, so checking here closes that window.
-    if (await ctx.store.codes.wasReplayed(codeHash)) {
-      await ctx.store.tokens.revokeFamily(stored.familyId, ctx.clock.nowSeconds());
-      throw new InvalidGrant('This authorization code was used twice; the tokens issued from it are revoked.');
+    // One atomic step marks the code used and stores its tokens: a concurrent redemption either
+    // comes first (and we are the replay) or sees the tokens it must revoke.
+    const result = await ctx.codes.redeem(hash, now, minted.records);
+    if (result.outcome === 'replayed') {
+      throw new InvalidGrant('This authorization code was already used; the tokens issued from it are revoked.');
     }
-    return response;
+    if (result.outcome === 'invalid') throw new InvalidGrant(EXPIRED);
+    return minted.response;
   },
-};
+});

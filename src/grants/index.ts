@@ -4,11 +4,8 @@ import { passwordGrant } from './password.js';
 import { refreshTokenGrant } from './refresh-token.js';
 import type { TokenGrant } from './types.js';
 
-/** The grant registry: adding a grant is a module and a line here. */
-export const grants: readonly TokenGrant[] = [authorizationCodeGrant, clientCredentialsGrant, passwordGrant, refreshTokenGrant];
+/** The built-in grants: adding a grant is a module and a line here. */
+export const defaultGrants: readonly TokenGrant[] = [authorizationCodeGrant, clientCredentialsGrant, passwordGrant, refreshTokenGrant];
 
-export function findGrant(grantType: string): TokenGrant | undefined {
-  return grants.find((grant) => grant.grantType === grantType);
-}
-
-export type { GrantContext, TokenGrant, TokenRequest, TokenResponse } from './types.js';
+export { defineGrant } from './types.js';
+export type { ClientAuthenticationPolicy, GrantContext, GrantDefinition, TokenEndpointRequest, TokenGrant, TokenResponse } from './types.js';

@@ -1,24 +1,35 @@
-import { InvalidGrant, InvalidRequest } from '../core/errors.js';
-import { LoginThrottle } from '../core/login-throttle.js';
-import { parseScope, resolveScope } from '../core/scope.js';
-import { authenticateUser } from '../core/user-authentication.js';
 import { resolveAudience } from '../core/audience.js';
-import type { TokenGrant } from './types.js';
+import { InvalidGrant, InvalidRequest, TooManyAttempts } from '../core/errors.js';
+import { parseScope, resolveScope } from '../core/scope.js';
+import { defineGrant, type GrantContext } from './types.js';
+
+interface PasswordRequest {
+  username: string;
+  password: string;
+  scope: string[];
+  resources: readonly string[];
+  remoteAddress: string;
+}
 
 /** RFC 6749 §4.3, resource owner password credentials: only for clients registered for it. */
-export const passwordGrant: TokenGrant = {
+export const passwordGrant = defineGrant<PasswordRequest>({
   grantType: 'password',
-  async handle(request, client, ctx) {
-    const { username, password } = request.params;
+  clientAuthentication: 'any',
+  parse({ params, resources, remoteAddress }) {
+    const { username, password } = params;
     if (username === undefined || password === undefined) throw new InvalidRequest('username and password are required.');
-    const scope = resolveScope(parseScope(request.params.scope), client.scope);
-    const audience = resolveAudience(request.resources, client, ctx.config.audience);
-    const throttle = new LoginThrottle(ctx.store.throttle);
-    const now = ctx.clock.nowSeconds();
-    await throttle.attempt(username, request.remoteAddress, now);
-    const user = await authenticateUser(ctx.store.users, username, password);
-    if (!user) throw new InvalidGrant('The username or password is incorrect.');
-    await throttle.succeeded(username, request.remoteAddress);
-    return ctx.tokens.issue({ client, userId: user.id, scope, audience, withRefreshToken: client.grantTypes.includes('refresh_token') });
+    return { username, password, scope: parseScope(params.scope), resources, remoteAddress };
   },
-};
+  async handle(request, client, ctx: Pick<GrantContext, 'signIn' | 'tokenIssuer' | 'settings'>) {
+    const scope = resolveScope(request.scope, client.scope);
+    const audience = resolveAudience(request.resources, client, ctx.settings.audience);
+    const result = await ctx.signIn.signIn(request.username, request.password, request.remoteAddress);
+    if (result.outcome === 'throttled') {
+      throw new TooManyAttempts('Too many failed sign-in attempts; wait before trying again.', result.retryAfterSeconds);
+    }
+    if (result.outcome === 'rejected') throw new InvalidGrant('The username or password is incorrect.');
+    return ctx.tokenIssuer.issue({
+      client, userId: result.user.id, scope, audience, withRefreshToken: client.grantTypes.includes('refresh_token'),
+    });
+  },
+});

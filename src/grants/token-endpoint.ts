@@ -1,7 +1,8 @@
 import { authenticateClient, presentedClient } from '../core/client-auth.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../core/errors.js';
 import { singleValuedParams } from '../core/form-params.js';
-import { findGrant } from './index.js';
+import { findGrant, type ProtocolRegistry } from '../registry.js';
+import type { ClientStore } from '../store/types.js';
 import type { GrantContext, TokenResponse } from './types.js';
 
 export interface TokenEndpointInput {
@@ -10,21 +11,29 @@ export interface TokenEndpointInput {
   remoteAddress: string;
 }
 
+export interface TokenEndpointContext {
+  readonly clients: ClientStore;
+  readonly registry: ProtocolRegistry;
+  readonly grants: GrantContext;
+}
+
 /**
  * RFC 6749 §3.2: parse, authenticate the client (§3.2.1), dispatch by grant_type to the grant
  * registry. Nothing here knows any single grant's rules.
  */
-export async function handleTokenRequest(input: TokenEndpointInput, ctx: GrantContext): Promise<TokenResponse> {
+export async function handleTokenRequest(input: TokenEndpointInput, ctx: TokenEndpointContext): Promise<TokenResponse> {
   const { params, lists } = singleValuedParams(input.form, ['resource']);
   const presented = presentedClient(input.authorization, params);
   const grantType = params.grant_type;
   if (grantType === undefined) throw new InvalidRequest('grant_type is required.');
-  const client = await authenticateClient(presented, ctx.store.clients);
-  const grant = findGrant(grantType);
+  const client = await authenticateClient(presented, ctx.clients);
+  const grant = findGrant(ctx.registry, grantType);
   if (!grant) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported by this server.`);
   if (!client.grantTypes.includes(grantType)) {
     throw new UnauthorizedClient(`This client is not registered for the ${grantType} grant.`);
   }
-  return grant.handle(
-    { grantType, params, resources: lists.resource ?? [], remoteAddress: input.remoteAddress }, client, ctx);
+  if (grant.clientAuthentication === 'confidential' && client.secretHash === null) {
+    throw new UnauthorizedClient(`A public client cannot use the ${grantType} grant.`);
+  }
+  return grant.exchange({ grantType, params, resources: lists.resource ?? [], remoteAddress: input.remoteAddress }, client, ctx.grants);
 }

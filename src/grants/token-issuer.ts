@@ -1,10 +1,10 @@
-import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import { formatScope } from '../core/scope.js';
 import { generateOpaqueToken, hashSecret, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
 import { signEs256Jwt } from '../keys/jws-es256.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import type { ServerSettings } from '../server/settings.js';
 import type { Client, TokenRecord, TokenStore } from '../store/types.js';
 import type { TokenResponse } from './types.js';
 
@@ -29,7 +29,7 @@ export interface MintedTokens {
 /** Mints RFC 9068 JWT access tokens and opaque refresh tokens, and records their hashes. */
 export class TokenIssuer {
   constructor(
-    private readonly config: Config,
+    private readonly settings: Pick<ServerSettings, 'issuer' | 'accessTokenTtl' | 'refreshTokenTtl'>,
     private readonly keys: KeyRing,
     private readonly store: TokenStore,
     private readonly clock: Clock,
@@ -43,11 +43,11 @@ export class TokenIssuer {
     // RFC 9068 §2.2: for a grant with no resource owner, sub identifies the client.
     const subject = input.userId ?? input.client.clientId;
     const jti = this.random.token(16);
-    const expiresAt = now + this.config.accessTokenTtl;
+    const expiresAt = now + this.settings.accessTokenTtl;
     const scope = formatScope(input.scope);
     // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope).
     const accessToken = signEs256Jwt({ typ: 'at+jwt', kid: this.keys.signingKid }, {
-      iss: this.config.issuer, sub: subject, aud: input.audience, iat: now, exp: expiresAt, jti,
+      iss: this.settings.issuer, sub: subject, aud: input.audience, iat: now, exp: expiresAt, jti,
       client_id: input.client.clientId, ...(scope !== '' ? { scope } : {}),
     }, this.keys.signingKey);
     const base = {
@@ -56,14 +56,14 @@ export class TokenIssuer {
     };
     const records: TokenRecord[] = [{ ...base, hash: hashSecret(accessToken), kind: 'access_token', jti, expiresAt }];
     const response: TokenResponse = {
-      access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope,
+      access_token: accessToken, token_type: 'Bearer', expires_in: this.settings.accessTokenTtl, scope,
     };
     if (input.withRefreshToken) {
       const refreshToken = generateOpaqueToken(TOKEN_PREFIX.refreshToken, this.random);
       records.push({
         ...base, hash: hashSecret(refreshToken), kind: 'refresh_token', jti: this.random.token(16),
         scope: input.refreshScope ?? input.scope,
-        expiresAt: now + this.config.refreshTokenTtl,
+        expiresAt: now + this.settings.refreshTokenTtl,
       });
       response.refresh_token = refreshToken;
     }

@@ -1,11 +1,15 @@
-import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
-import type { Client, Store } from '../store/types.js';
+import type { PasswordSignIn } from '../interaction/password-sign-in.js';
+import type { ServerSettings } from '../server/settings.js';
+import type { Client, CodeStore, TokenStore, UserStore } from '../store/types.js';
 import type { TokenIssuer } from './token-issuer.js';
 
-/** A token request after parsing: each parameter once (RFC 6749 §3.2), `resource` possibly repeated (RFC 8707). */
-export interface TokenRequest {
+/**
+ * A token request as the endpoint received it, after RFC 6749 §3.2 parsing: each parameter once,
+ * `resource` possibly repeated (RFC 8707). Each grant turns it into its own typed request.
+ */
+export interface TokenEndpointRequest {
   readonly grantType: string;
   readonly params: Readonly<Record<string, string>>;
   readonly resources: readonly string[];
@@ -22,16 +26,50 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
+/**
+ * Everything the server offers grant and response-type handlers. A handler declares the part it
+ * uses in its own signature (`ctx: Pick<GrantContext, 'codes' | 'tokenIssuer'>`), so the compiler
+ * keeps it to that.
+ */
 export interface GrantContext {
-  readonly config: Config;
-  readonly store: Store;
+  readonly settings: ServerSettings;
   readonly clock: Clock;
   readonly random: RandomSource;
-  readonly tokens: TokenIssuer;
+  readonly tokenIssuer: TokenIssuer;
+  readonly users: UserStore;
+  readonly codes: CodeStore;
+  readonly tokens: TokenStore;
+  readonly signIn: PasswordSignIn;
 }
 
-/** A grant type: the token endpoint finds it by grant_type after authenticating the client. */
+/**
+ * Which clients may use a grant, checked by the token endpoint after it authenticated the client:
+ * 'confidential' refuses public clients (RFC 6749 §4.4 for client_credentials).
+ */
+export type ClientAuthenticationPolicy = 'any' | 'confidential';
+
+/** A grant type as its module defines it: its own typed request, parsed from the endpoint's. */
+export interface GrantDefinition<R> {
+  /** The grant_type value (RFC 6749 §4, or an extension URI). */
+  readonly grantType: string;
+  readonly clientAuthentication: ClientAuthenticationPolicy;
+  /** Reads and checks the grant's own parameters; throws an OAuthError (invalid_request, ...). */
+  parse(request: TokenEndpointRequest): R;
+  handle(request: R, client: Client, ctx: GrantContext): Promise<TokenResponse>;
+}
+
+/** A registered grant: the token endpoint finds it by grant_type after authenticating the client. */
 export interface TokenGrant {
   readonly grantType: string;
-  handle(request: TokenRequest, client: Client, ctx: GrantContext): Promise<TokenResponse>;
+  readonly clientAuthentication: ClientAuthenticationPolicy;
+  exchange(request: TokenEndpointRequest, client: Client, ctx: GrantContext): Promise<TokenResponse>;
+}
+
+/** Registers a grant: its parsed request type stays private to it. */
+export function defineGrant<R>(definition: GrantDefinition<R>): TokenGrant {
+  return {
+    grantType: definition.grantType,
+    clientAuthentication: definition.clientAuthentication,
+    exchange: (request, client, ctx) => definition.handle(definition.parse(request), client, ctx),
+  };
 }

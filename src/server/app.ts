@@ -1,49 +1,66 @@
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import { defaultResponseTypes } from '../authorize/index.js';
+import type { ResponseTypeHandler } from '../authorize/types.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
+import { defaultGrants } from '../grants/index.js';
 import { TokenIssuer } from '../grants/token-issuer.js';
-import type { GrantContext } from '../grants/types.js';
+import type { GrantContext, TokenGrant } from '../grants/types.js';
+import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
+import { PasswordSignIn } from '../interaction/password-sign-in.js';
 import { KeyRing } from '../keys/key-ring.js';
+import type { ProtocolRegistry } from '../registry.js';
 import type { Store } from '../store/types.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerFormParser } from './form-body.js';
 import { loggerOptions } from './logger.js';
-import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
-import { metadataRoutes } from './routes/metadata.js';
 import { authorizeRoutes } from './routes/authorize.js';
+import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
 import { sessionRoutes } from './routes/login.js';
+import { metadataRoutes } from './routes/metadata.js';
 import { tokenRoute } from './routes/token.js';
 import { Sessions } from './session.js';
+import type { ServerSettings } from './settings.js';
 
 export interface ServerOptions {
-  config: Config;
+  settings: ServerSettings;
   store: Store;
+  /** The grants of the token endpoint; default: the built-in ones (`[...defaultGrants, myGrant]` adds one). */
+  grants?: readonly TokenGrant[];
+  /** The response types of the authorization endpoint; default: code and token. */
+  responseTypes?: readonly ResponseTypeHandler[];
   clock?: Clock;
   random?: RandomSource;
-  /** false silences logs (tests); default: JSON logs at config.logLevel on stdout. */
+  /** false silences logs (tests); default: JSON logs at settings.logLevel on stdout. */
   logger?: boolean;
+  /** Fastify's serverFactory: serve on a node:http server the caller made (and may already listen on). */
+  serverFactory?: FastifyServerFactory;
 }
 
 /** Request bodies of an OAuth server are small; anything larger is refused with 413. */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** The whole authorization server, with no globals: start as many as a test needs. */
+/**
+ * The whole authorization server, with no globals: start as many as a test needs. Each route
+ * gets the narrow dependencies it uses; this is the one place that wires them.
+ */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const { config, store } = options;
+  const { settings, store } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
+  const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
   const keys = await KeyRing.load(store.keys, clock.nowSeconds());
 
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    logger: options.logger === false ? false : loggerOptions(settings.logLevel),
     bodyLimit: BODY_LIMIT_BYTES,
     // Without it, behind a proxy every client would share the proxy's address (and its throttle).
-    ...(config.trustProxy.length > 0 ? { trustProxy: config.trustProxy } : {}),
+    ...(settings.trustProxy.length > 0 ? { trustProxy: [...settings.trustProxy] } : {}),
     // Our own onResponse hook logs requests: path without query string, errors at error level.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
   await app.register(fastifyCookie);
   registerFormParser(app);
@@ -57,15 +74,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     else request.log.debug(line, 'request');
   });
 
-  const ctx: GrantContext = {
-    config, store, clock, random,
-    tokens: new TokenIssuer(config, keys, store.tokens, clock, random),
+  const signIn = new PasswordSignIn(store.users, store.throttle, clock);
+  const grantContext: GrantContext = {
+    settings, clock, random, signIn,
+    tokenIssuer: new TokenIssuer(settings, keys, store.tokens, clock, random),
+    users: store.users, codes: store.codes, tokens: store.tokens,
   };
-  metadataRoutes(app, config, keys.jwks);
-  tokenRoute(app, ctx);
-  introspectRevokeRoutes(app, ctx);
-  const sessions = new Sessions(store.sessions, config, clock, random);
-  authorizeRoutes(app, ctx, sessions);
-  sessionRoutes(app, ctx, sessions);
+  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents });
+  const sessions = new Sessions(store.sessions, settings, clock, random);
+
+  metadataRoutes(app, settings.issuer, registry, keys.jwks);
+  tokenRoute(app, { clients: store.clients, registry, grants: grantContext });
+  introspectRevokeRoutes(app, { issuer: settings.issuer, clients: store.clients, tokens: store.tokens, clock });
+  authorizeRoutes(app, { requests: { clients: store.clients, registry, settings }, interaction, sessions });
+  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction });
   return app;
 }

@@ -1,11 +1,11 @@
 import type { LoggerOptions } from 'pino';
-import type { Config } from '../config.js';
+import type { LogLevel } from './settings.js';
 
 /**
  * JSON logs with the request id (Fastify's reqId). Secrets never reach a log line: credentials
  * in headers are redacted, and request logs carry the path without its query string.
  */
-export function loggerOptions(level: Config['logLevel']): LoggerOptions {
+export function loggerOptions(level: LogLevel): LoggerOptions {
   return {
     level,
     redact: {

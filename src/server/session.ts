@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import { hashSecret } from '../core/tokens.js';
 import type { SessionRecord, SessionStore } from '../store/types.js';
+import type { ServerSettings } from './settings.js';
 
 const ANONYMOUS_SESSION_TTL = 30 * 60;
 
@@ -17,11 +17,11 @@ export class Sessions {
 
   constructor(
     private readonly store: SessionStore,
-    private readonly config: Config,
+    private readonly settings: Pick<ServerSettings, 'issuer' | 'sessionTtl'>,
     private readonly clock: Clock,
     private readonly random: RandomSource,
   ) {
-    this.secure = config.issuer.startsWith('https:');
+    this.secure = settings.issuer.startsWith('https:');
     // The __Host- prefix pins the cookie to this host, path / and Secure; only possible over https.
     this.cookieName = this.secure ? '__Host-tessera_session' : 'tessera_session';
   }
@@ -57,7 +57,7 @@ export class Sessions {
       hash: hashSecret(id), userId, csrfToken: this.random.token(32), authTime: userId === null ? null : now,
       // An anonymous session only carries the sign-in form's CSRF token: short-lived, so that
       // unauthenticated page views cannot keep many rows alive.
-      createdAt: now, expiresAt: now + (userId === null ? Math.min(ANONYMOUS_SESSION_TTL, this.config.sessionTtl) : this.config.sessionTtl),
+      createdAt: now, expiresAt: now + (userId === null ? Math.min(ANONYMOUS_SESSION_TTL, this.settings.sessionTtl) : this.settings.sessionTtl),
     };
     await this.store.save(session);
     void reply.setCookie(this.cookieName, id, {

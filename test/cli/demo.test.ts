@@ -5,15 +5,15 @@ describe('tessera demo settings', () => {
   it('has its own defaults: demo database, 60 s access tokens, ports 9000-9002', () => {
     const { config, resourcePort, clientPort } = demoSettings({}, {});
     expect(config.db).toEqual({ kind: 'sqlite', path: './data/demo.db' });
-    expect(config.accessTokenTtl).toBe(60);
-    expect(config.logLevel).toBe('warn');
+    expect(config.settings.accessTokenTtl).toBe(60);
+    expect(config.settings.logLevel).toBe('warn');
     expect([config.port, resourcePort, clientPort]).toEqual([9000, 9001, 9002]);
   });
 
   it('lets the environment and then the flags win over its defaults', () => {
     const env = { TESSERA_DB: 'sqlite:/tmp/other.db', TESSERA_ACCESS_TOKEN_TTL: '300' };
     expect(demoSettings({}, env).config.db).toEqual({ kind: 'sqlite', path: '/tmp/other.db' });
-    expect(demoSettings({}, env).config.accessTokenTtl).toBe(300);
+    expect(demoSettings({}, env).config.settings.accessTokenTtl).toBe(300);
     expect(demoSettings({ accessTokenTtl: '3600', resourcePort: '7001', clientPort: '7002' }, env)).toMatchObject({
       config: { accessTokenTtl: 3600 }, resourcePort: 7001, clientPort: 7002,
     });

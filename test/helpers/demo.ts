@@ -20,5 +20,5 @@ export async function startTestDemo(): Promise<TestDemo> {
   const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent' }, {}, DEMO_DEFAULTS);
   const clock = new ManualClock();
   const demo = await startDemo({ config, resourcePort, clientPort, clock, logger: false });
-  return Object.assign(demo, { clock, accessTokenTtl: config.accessTokenTtl });
+  return Object.assign(demo, { clock, accessTokenTtl: config.settings.accessTokenTtl });
 }

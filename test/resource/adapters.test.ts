@@ -58,7 +58,7 @@ async function startNodeResource(): Promise<string> {
 beforeAll(async () => {
   tessera = await startServer({ clients: [SERVICE, RESOURCE_SERVER] });
   verifier = createBearerVerifier({
-    issuer: tessera.issuer, audience: tessera.config.audience, realm: REALM, introspection: introspectionCredentials,
+    issuer: tessera.issuer, audience: tessera.config.settings.audience, realm: REALM, introspection: introspectionCredentials,
   });
   fastifyUrl = await startFastifyResource();
   nodeUrl = await startNodeResource();
@@ -107,7 +107,7 @@ describe.each(adapters)('$name', ({ url }) => {
     expect(answer.status).toBe(200);
     expect(answer.challenge).toBeNull();
     expect(answer.body.token).toMatchObject({
-      issuer: tessera.issuer, subject: SERVICE.client_id, clientId: SERVICE.client_id, audience: [tessera.config.audience],
+      issuer: tessera.issuer, subject: SERVICE.client_id, clientId: SERVICE.client_id, audience: [tessera.config.settings.audience],
       scopes: ['read'], verifiedBy: 'jwt',
     });
   });
@@ -157,14 +157,14 @@ describe.each(adapters)('$name', ({ url }) => {
 
   it('refuses an expired token', async () => {
     // Mint at a time far enough back that the token (one hour) expired a minute ago.
-    tessera.clock.advance(-(tessera.config.accessTokenTtl + 60));
-    const token = await fetchToken(tessera.issuer, { scope: 'read' }).finally(() => tessera.clock.advance(tessera.config.accessTokenTtl + 60));
+    tessera.clock.advance(-(tessera.config.settings.accessTokenTtl + 60));
+    const token = await fetchToken(tessera.issuer, { scope: 'read' }).finally(() => tessera.clock.advance(tessera.config.settings.accessTokenTtl + 60));
     expectInvalidToken(await call(url(), `Bearer ${token}`), /expired/);
   });
 
   it('refuses an unsecured token (alg none)', async () => {
     const { kid } = await serverSigningKey(tessera.store);
-    const token = unsecuredToken(accessTokenClaims(tessera.issuer, tessera.config.audience), kid);
+    const token = unsecuredToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), kid);
     expectInvalidToken(await call(url(), `Bearer ${token}`), /algorithm/);
   });
 
@@ -172,7 +172,7 @@ describe.each(adapters)('$name', ({ url }) => {
     const { kid, publicJwk } = await serverSigningKey(tessera.store);
     const published = JSON.stringify({ kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y });
     for (const secret of [published, JSON.stringify(publicJwk)]) {
-      const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.audience), new TextEncoder().encode(secret),
+      const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), new TextEncoder().encode(secret),
         { alg: 'HS256', typ: 'at+jwt', kid });
       expectInvalidToken(await call(url(), `Bearer ${token}`), /algorithm/);
     }
@@ -181,20 +181,20 @@ describe.each(adapters)('$name', ({ url }) => {
   it('refuses a token signed by a foreign key that claims the server kid', async () => {
     const { kid } = await serverSigningKey(tessera.store);
     const foreign = await foreignKey();
-    const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.audience), foreign.key, { alg: 'ES256', typ: 'at+jwt', kid });
+    const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), foreign.key, { alg: 'ES256', typ: 'at+jwt', kid });
     expectInvalidToken(await call(url(), `Bearer ${token}`), /signature is invalid/);
   });
 
   it('refuses a token signed by a foreign key with a kid the server does not publish', async () => {
     const foreign = await foreignKey();
-    const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.audience), foreign.key,
+    const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), foreign.key,
       { alg: 'ES256', typ: 'at+jwt', kid: 'attacker-key' });
     expectInvalidToken(await call(url(), `Bearer ${token}`), /not signed with a key the authorization server publishes/);
   });
 
   it('refuses a token from another issuer, even signed with the right key', async () => {
     const { kid, key } = await serverSigningKey(tessera.store);
-    const token = await signAccessToken(accessTokenClaims('https://evil.example', tessera.config.audience), key, { alg: 'ES256', typ: 'at+jwt', kid });
+    const token = await signAccessToken(accessTokenClaims('https://evil.example', tessera.config.settings.audience), key, { alg: 'ES256', typ: 'at+jwt', kid });
     expectInvalidToken(await call(url(), `Bearer ${token}`), /different authorization server/);
   });
 
@@ -209,13 +209,13 @@ describe.each(adapters)('$name', ({ url }) => {
   ])('refuses a correctly signed token whose typ is %s (RFC 9068 §4)', async (typ, description) => {
     const { kid, key } = await serverSigningKey(tessera.store);
     const header = typ === undefined ? { alg: 'ES256', kid } : { alg: 'ES256', typ, kid };
-    const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.audience), key, header);
+    const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), key, header);
     expectInvalidToken(await call(url(), `Bearer ${token}`), description);
   });
 
   it.each(['client_id', 'jti', 'sub', 'iat', 'exp'])('refuses a correctly signed token without %s (RFC 9068 §2.2)', async (claim) => {
     const { kid, key } = await serverSigningKey(tessera.store);
-    const claims = accessTokenClaims(tessera.issuer, tessera.config.audience);
+    const claims = accessTokenClaims(tessera.issuer, tessera.config.settings.audience);
     delete claims[claim];
     const token = await signAccessToken(claims, key, { alg: 'ES256', typ: 'at+jwt', kid });
     expectInvalidToken(await call(url(), `Bearer ${token}`), new RegExp(`lacks the ${claim} claim`));
@@ -227,7 +227,7 @@ describe.each(adapters)('$name', ({ url }) => {
 
   it('accepts an opaque token the server vouches for by introspection', async () => {
     const token = `tsr_at_${Math.random().toString(36).slice(2)}${Date.now()}`;
-    await recordOpaqueToken(tessera.store, token, tessera.config.audience);
+    await recordOpaqueToken(tessera.store, token, tessera.config.settings.audience);
     const answer = await call(url(), `Bearer ${token}`);
     expect(answer.status).toBe(200);
     expect(answer.body.token).toMatchObject({ subject: SERVICE.client_id, scopes: ['read'], verifiedBy: 'introspection', issuer: tessera.issuer });
@@ -236,7 +236,7 @@ describe.each(adapters)('$name', ({ url }) => {
   it('refuses an opaque token the server shows as a refresh token', async () => {
     const token = `tsr_rt_${Math.random().toString(36).slice(2)}${Date.now()}`;
     // Refresh tokens are shown only to their own client, so record it as the resource server's.
-    await recordOpaqueToken(tessera.store, token, tessera.config.audience, { kind: 'refresh_token', clientId: RESOURCE_SERVER.client_id });
+    await recordOpaqueToken(tessera.store, token, tessera.config.settings.audience, { kind: 'refresh_token', clientId: RESOURCE_SERVER.client_id });
     expectInvalidToken(await call(url(), `Bearer ${token}`), /not a Bearer access token/);
   });
 });
@@ -258,7 +258,7 @@ describe('Fastify plugin specifics', () => {
 
   it('creates its own verifier from options, and refuses a scope list that cannot match at start', async () => {
     const app = Fastify({ logger: false });
-    await app.register(fastifyBearerAuth, { issuer: tessera.issuer, audience: tessera.config.audience });
+    await app.register(fastifyBearerAuth, { issuer: tessera.issuer, audience: tessera.config.settings.audience });
     expect(() => app.requireToken(['read write'])).toThrow(TypeError);
     app.get('/x', { preHandler: app.requireToken(['read']) }, async (request) => ({ sub: request.accessToken?.subject }));
     const token = await fetchToken(tessera.issuer, { scope: 'read' });

@@ -152,7 +152,7 @@ export async function startMockIssuer(options: { issuerPath?: string } = {}): Pr
 export async function startTesseraAt(port: number, store: Store): Promise<{ issuer: string; audience: string; close(): Promise<void> }> {
   const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent' }, {});
   await store.clients.upsert(clientFromMetadata(SERVICE, Math.floor(Date.now() / 1000)));
-  const app = await buildServer({ config, store, logger: false });
+  const app = await buildServer({ settings: config.settings, store, logger: false });
   await app.listen({ port, host: '127.0.0.1' });
-  return { issuer: config.issuer, audience: config.audience, close: () => app.close() };
+  return { issuer: config.settings.issuer, audience: config.settings.audience, close: () => app.close() };
 }

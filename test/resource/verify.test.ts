@@ -35,17 +35,17 @@ function kidOf(token: string): string {
 
 describe('claims', () => {
   it('maps an RFC 9068 access token to AccessTokenClaims, scope string to list', async () => {
-    const verifier = createBearerVerifier({ issuer: tessera.issuer, audience: tessera.config.audience });
+    const verifier = createBearerVerifier({ issuer: tessera.issuer, audience: tessera.config.settings.audience });
     const token = await fetchToken(tessera.issuer, { scope: 'read write' });
     const claims = await verifier.verify(`Bearer ${token}`, ['write', 'read']);
     const raw = claims.raw;
     expect(claims).toEqual({
       issuer: tessera.issuer,
       subject: SERVICE.client_id,
-      audience: [tessera.config.audience],
+      audience: [tessera.config.settings.audience],
       clientId: SERVICE.client_id,
       scopes: ['read', 'write'],
-      expiresAt: tessera.clock.nowSeconds() + tessera.config.accessTokenTtl,
+      expiresAt: tessera.clock.nowSeconds() + tessera.config.settings.accessTokenTtl,
       issuedAt: tessera.clock.nowSeconds(),
       tokenId: raw.jti,
       verifiedBy: 'jwt',
@@ -294,7 +294,7 @@ describe('key rotation', () => {
 describe('introspection (RFC 7662)', () => {
   it('answers 503, not 401, when the resource server credentials are wrong', async () => {
     const verifier = createBearerVerifier({
-      issuer: tessera.issuer, audience: tessera.config.audience,
+      issuer: tessera.issuer, audience: tessera.config.settings.audience,
       introspection: { clientId: RESOURCE_SERVER.client_id, clientSecret: 'wrong' },
     });
     const error = await bearerError(verifier.verify('Bearer tsr_at_whatever', []));
@@ -303,14 +303,14 @@ describe('introspection (RFC 7662)', () => {
   });
 
   it('refuses opaque tokens when no introspection credentials are configured', async () => {
-    const verifier = createBearerVerifier({ issuer: tessera.issuer, audience: tessera.config.audience });
+    const verifier = createBearerVerifier({ issuer: tessera.issuer, audience: tessera.config.settings.audience });
     expect(await bearerError(verifier.verify('Bearer tsr_at_whatever', []))).toMatchObject({
       status: 401, error: 'invalid_token', description: expect.stringMatching(/only JWT access tokens/),
     });
   });
 
   it('sends a token with an odd number of dots to introspection, not to the JWT path', async () => {
-    const verifier = createBearerVerifier({ issuer: tessera.issuer, audience: tessera.config.audience, introspection: introspectionCredentials });
+    const verifier = createBearerVerifier({ issuer: tessera.issuer, audience: tessera.config.settings.audience, introspection: introspectionCredentials });
     expect(await bearerError(verifier.verify('Bearer a.b.c.d', []))).toMatchObject({ status: 401, description: expect.stringMatching(/not active/) });
     expect(await bearerError(verifier.verify('Bearer a.b.c', []))).toMatchObject({ status: 401, description: expect.stringMatching(/well-formed/) });
   });
@@ -331,7 +331,7 @@ describe('options', () => {
   });
 
   it('accepts only the algorithms it is told to', async () => {
-    const verifier = createBearerVerifier({ issuer: tessera.issuer, audience: tessera.config.audience, algorithms: ['EdDSA'] });
+    const verifier = createBearerVerifier({ issuer: tessera.issuer, audience: tessera.config.settings.audience, algorithms: ['EdDSA'] });
     const token = await fetchToken(tessera.issuer);
     expect(await bearerError(verifier.verify(`Bearer ${token}`, []))).toMatchObject({ status: 401, description: expect.stringMatching(/algorithm/) });
   });

@@ -162,11 +162,11 @@ describe('introspection and revocation', () => {
 
   it('says inactive for an expired token and for garbage', async () => {
     const { access_token } = await clientCredentials(SERVICE);
-    server.clock.advance(server.config.accessTokenTtl + 1);
+    server.clock.advance(server.config.settings.accessTokenTtl + 1);
     try {
       expect(await introspect(access_token)).toEqual({ active: false });
     } finally {
-      server.clock.advance(-(server.config.accessTokenTtl + 1));
+      server.clock.advance(-(server.config.settings.accessTokenTtl + 1));
     }
     expect(await introspect('not-a-token')).toEqual({ active: false });
   });

@@ -139,11 +139,11 @@ describe('authorization code with PKCE', () => {
 
   it('refuses an expired code', async () => {
     const { callback, verifier, state } = await codeFlow(WEB);
-    server.clock.advance(server.config.codeTtl + 1);
+    server.clock.advance(server.config.settings.codeTtl + 1);
     try {
       await expect(redeem(WEB, callback, verifier, state)).rejects.toMatchObject({ error: 'invalid_grant' });
     } finally {
-      server.clock.advance(-(server.config.codeTtl + 1));
+      server.clock.advance(-(server.config.settings.codeTtl + 1));
     }
   });
 
@@ -218,7 +218,7 @@ describe('implicit grant', () => {
     const callback = await authorizeAs(new UserAgent(server.issuer), authorizeUrl({ client_id: 'legacy', redirect_uri: LEGACY.redirect_uris[0] as string, response_type: 'token', scope: 'read', state: 'imp' }), ALICE);
     expect(callback.search).toBe('');
     const fragment = Object.fromEntries(new URLSearchParams(callback.hash.slice(1)));
-    expect(fragment).toMatchObject({ token_type: 'Bearer', scope: 'read', state: 'imp', iss: server.issuer, expires_in: String(server.config.accessTokenTtl) });
+    expect(fragment).toMatchObject({ token_type: 'Bearer', scope: 'read', state: 'imp', iss: server.issuer, expires_in: String(server.config.settings.accessTokenTtl) });
     expect(fragment).not.toHaveProperty('refresh_token');
     expect(await introspect(fragment.access_token as string)).toBe(true);
   });
@@ -348,11 +348,11 @@ describe('refresh token rotation', () => {
   it('is bound to its client and expires', async () => {
     const first = await freshTokens();
     expect((await refresh(first.refresh_token, '', ['web', 'web-secret'])).json.error).toBe('invalid_grant');
-    server.clock.advance(server.config.refreshTokenTtl + 1);
+    server.clock.advance(server.config.settings.refreshTokenTtl + 1);
     try {
       expect((await refresh(first.refresh_token)).json.error).toBe('invalid_grant');
     } finally {
-      server.clock.advance(-(server.config.refreshTokenTtl + 1));
+      server.clock.advance(-(server.config.settings.refreshTokenTtl + 1));
     }
   });
 

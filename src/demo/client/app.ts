@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from '../../config.js';
+import type { LogLevel } from '../../server/settings.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { cryptoRandom, type RandomSource } from '../../core/random.js';
 import { registerFormParser } from '../../server/form-body.js';
@@ -29,7 +29,7 @@ export interface PlaygroundOptions {
   clock?: Clock;
   random?: RandomSource;
   /** false silences logs (tests); otherwise JSON logs at this level. */
-  logLevel: Config['logLevel'] | false;
+  logLevel: LogLevel | false;
 }
 
 /** A browser script from a typed function: `(function ...)();`, served as a file (CSP script-src 'self'). */

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { Config } from '../../config.js';
+import type { LogLevel } from '../../server/settings.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { cryptoRandom, type RandomSource } from '../../core/random.js';
 import { createBearerVerifier, fastifyBearerAuth, type AccessTokenClaims } from '../../resource/index.js';
@@ -19,7 +19,7 @@ export interface ResourceServerOptions {
   clock?: Clock;
   random?: RandomSource;
   /** false silences logs (tests); otherwise JSON logs at this level. */
-  logLevel: Config['logLevel'] | false;
+  logLevel: LogLevel | false;
 }
 
 /** Titles are short text; the limit keeps one caller from filling the database. */

@@ -2,13 +2,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateClient, presentedClient } from '../../core/client-auth.js';
 import { singleValuedParams } from '../../core/form-params.js';
 import { introspectToken, requireConfidential, requireTokenParam, revokeToken } from '../../core/token-state.js';
-import type { GrantContext } from '../../grants/types.js';
-import type { Client } from '../../store/types.js';
+import type { Clock } from '../../core/clock.js';
+import type { Client, ClientStore, TokenStore } from '../../store/types.js';
 import { formBody } from '../form-body.js';
 
-async function authenticatedRequest(request: FastifyRequest, ctx: GrantContext, endpoint: 'introspection' | 'revocation'): Promise<{ client: Client; token: string }> {
+export interface TokenStateRouteDependencies {
+  readonly issuer: string;
+  readonly clients: ClientStore;
+  readonly tokens: TokenStore;
+  readonly clock: Clock;
+}
+
+async function authenticatedRequest(request: FastifyRequest, ctx: TokenStateRouteDependencies, endpoint: 'introspection' | 'revocation'): Promise<{ client: Client; token: string }> {
   const { params } = singleValuedParams(formBody(request));
-  const client = await authenticateClient(presentedClient(request.headers.authorization, params), ctx.store.clients);
+  const client = await authenticateClient(presentedClient(request.headers.authorization, params), ctx.clients);
   // RFC 7009 §2.1 authenticates confidential clients and identifies public ones: a public client
   // may revoke its own tokens (at sign-out). Introspection stays for confidential clients (RFC 7662 §2.1).
   if (endpoint === 'introspection') requireConfidential(client, endpoint);
@@ -16,16 +23,16 @@ async function authenticatedRequest(request: FastifyRequest, ctx: GrantContext, 
 }
 
 /** RFC 7662 token introspection and RFC 7009 token revocation. */
-export function introspectRevokeRoutes(app: FastifyInstance, ctx: GrantContext): void {
+export function introspectRevokeRoutes(app: FastifyInstance, ctx: TokenStateRouteDependencies): void {
   app.post('/introspect', async (request, reply) => {
     const { client, token } = await authenticatedRequest(request, ctx, 'introspection');
     void reply.header('cache-control', 'no-store');
-    return introspectToken(token, client, ctx.store.tokens, ctx.clock.nowSeconds(), ctx.config.issuer);
+    return introspectToken(token, client, ctx.tokens, ctx.clock.nowSeconds(), ctx.issuer);
   });
 
   app.post('/revoke', async (request, reply) => {
     const { client, token } = await authenticatedRequest(request, ctx, 'revocation');
-    await revokeToken(token, client, ctx.store.tokens, ctx.clock.nowSeconds());
+    await revokeToken(token, client, ctx.tokens, ctx.clock.nowSeconds());
     // RFC 7009 §2.2: 200 whether or not the token was valid.
     void reply.header('cache-control', 'no-store').code(200).send();
   });

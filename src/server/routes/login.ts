@@ -1,14 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { LoginThrottle } from '../../core/login-throttle.js';
-import { OAuthError } from '../../core/errors.js';
-import { authenticateUser } from '../../core/user-authentication.js';
-import type { GrantContext } from '../../grants/types.js';
+import type { AuthorizationInteraction } from '../../interaction/authorization-decision.js';
+import type { PasswordSignIn } from '../../interaction/password-sign-in.js';
 import { checkCsrf } from '../csrf.js';
 import { formBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
 import type { Sessions } from '../session.js';
 import { signedOutPage, signInPage, signOutPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';
+
+export interface SessionRouteDependencies {
+  readonly issuer: string;
+  readonly sessions: Sessions;
+  readonly signIn: PasswordSignIn;
+  readonly interaction: AuthorizationInteraction;
+}
 
 /** Only our own authorization endpoint may be returned to: anything else would be an open redirect. */
 function safeReturnTo(value: string | null, issuer: string): string {
@@ -22,7 +27,8 @@ function safeReturnTo(value: string | null, issuer: string): string {
   }
 }
 
-export function sessionRoutes(app: FastifyInstance, ctx: GrantContext, sessions: Sessions): void {
+export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependencies): void {
+  const { sessions, issuer } = deps;
   app.get('/assets/tessera.css', async (_request, reply) => {
     void reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400');
     return STYLESHEET;
@@ -38,8 +44,8 @@ export function sessionRoutes(app: FastifyInstance, ctx: GrantContext, sessions:
   app.post('/login', async (request, reply) => {
     const form = formBody(request);
     const session = await sessions.load(request);
-    checkCsrf(request, session, form.get('csrf_token') ?? undefined, ctx.config.issuer);
-    const returnTo = safeReturnTo(form.get('return_to'), ctx.config.issuer);
+    checkCsrf(request, session, form.get('csrf_token') ?? undefined, issuer);
+    const returnTo = safeReturnTo(form.get('return_to'), issuer);
     const username = form.get('username') ?? '';
     const password = form.get('password') ?? '';
     const retry = (status: number, error: string) => {
@@ -47,25 +53,22 @@ export function sessionRoutes(app: FastifyInstance, ctx: GrantContext, sessions:
       return reply.code(status).send(signInPage({ csrfToken: session?.csrfToken ?? '', returnTo, error, username }));
     };
     if (username === '' || password === '') return retry(400, 'Enter your username and password.');
-    const throttle = new LoginThrottle(ctx.store.throttle);
-    const now = ctx.clock.nowSeconds();
-    try {
-      await throttle.attempt(username, request.ip, now);
-    } catch (error) {
-      if (!(error instanceof OAuthError)) throw error;
-      void reply.headers(error.headers);
-      return retry(429, 'Too many failed attempts. Wait a few minutes, then try again.');
+    const result = await deps.signIn.signIn(username, password, request.ip);
+    switch (result.outcome) {
+      case 'throttled':
+        void reply.header('retry-after', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));
+        return retry(429, 'Too many failed attempts. Wait a few minutes, then try again.');
+      case 'rejected':
+        return retry(401, 'The username or password is incorrect.');
+      case 'signed-in':
+        await sessions.signIn(request, reply, result.user.id);
+        return reply.redirect(returnTo, 303);
     }
-    const user = await authenticateUser(ctx.store.users, username, password);
-    if (!user) return retry(401, 'The username or password is incorrect.');
-    await throttle.succeeded(username, request.ip);
-    await sessions.signIn(request, reply, user.id);
-    return reply.redirect(returnTo, 303);
   });
 
   app.get('/', async (request, reply) => {
     const session = await sessions.loadOrStart(request, reply);
-    const user = session.userId ? await ctx.store.users.getById(session.userId) : undefined;
+    const user = await deps.interaction.signedInUser(session.userId);
     setPageHeaders(reply);
     if (!user) return reply.send(signInPage({ csrfToken: session.csrfToken, returnTo: '/' }));
     return reply.send(signOutPage({ csrfToken: session.csrfToken, username: user.username }));
@@ -75,7 +78,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: GrantContext, sessions:
 
   app.post('/logout', async (request, reply) => {
     const form = formBody(request);
-    checkCsrf(request, await sessions.load(request), form.get('csrf_token') ?? undefined, ctx.config.issuer);
+    checkCsrf(request, await sessions.load(request), form.get('csrf_token') ?? undefined, issuer);
     await sessions.signOut(request, reply);
     setPageHeaders(reply);
     return reply.send(signedOutPage());

@@ -1,26 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config.js';
 import { AUTH_METHODS } from '../../core/client-metadata.js';
-import { responseTypes } from '../../authorize/index.js';
 import { CODE_CHALLENGE_METHODS } from '../../core/pkce.js';
-import { grants } from '../../grants/index.js';
 import type { PublicJwks } from '../../keys/key-ring.js';
+import { registrableGrantTypes, type ProtocolRegistry } from '../../registry.js';
 
 /** RFC 8414 §2: the metadata is derived from what is registered, so it stays true as grants are added. */
-export function authorizationServerMetadata(config: Config): Record<string, unknown> {
-  const base = config.issuer;
+export function authorizationServerMetadata(issuer: string, registry: ProtocolRegistry): Record<string, unknown> {
+  const base = issuer;
   const authMethods = AUTH_METHODS.filter((method) => method !== 'none');
   return {
-    issuer: config.issuer,
+    issuer,
     authorization_endpoint: `${base}/authorize`,
     token_endpoint: `${base}/token`,
     jwks_uri: `${base}/jwks`,
     introspection_endpoint: `${base}/introspect`,
     revocation_endpoint: `${base}/revoke`,
-    // RFC 8414 §2 names the implicit grant "implicit" in grant_types_supported.
-    grant_types_supported: [...grants.map((grant) => grant.grantType), ...(responseTypes.some((r) => r.responseType === 'token') ? ['implicit'] : [])],
-    response_types_supported: responseTypes.map((handler) => handler.responseType),
-    response_modes_supported: [...new Set(responseTypes.map((handler) => handler.responseMode))],
+    // RFC 8414 §2: the grant_types values of RFC 7591, so "implicit" for the token response type.
+    grant_types_supported: registrableGrantTypes(registry),
+    response_types_supported: registry.responseTypes.map((handler) => handler.responseType),
+    response_modes_supported: [...new Set(registry.responseTypes.map((handler) => handler.responseMode))],
     code_challenge_methods_supported: [...CODE_CHALLENGE_METHODS],
     // RFC 9207 §3
     authorization_response_iss_parameter_supported: true,
@@ -30,8 +28,8 @@ export function authorizationServerMetadata(config: Config): Record<string, unkn
   };
 }
 
-export function metadataRoutes(app: FastifyInstance, config: Config, jwks: PublicJwks): void {
-  const metadata = authorizationServerMetadata(config);
+export function metadataRoutes(app: FastifyInstance, issuer: string, registry: ProtocolRegistry, jwks: PublicJwks): void {
+  const metadata = authorizationServerMetadata(issuer, registry);
   const serveMetadata = async (_request: unknown, reply: { header(name: string, value: string): unknown }) => {
     reply.header('cache-control', 'public, max-age=300');
     return metadata;
@@ -39,7 +37,7 @@ export function metadataRoutes(app: FastifyInstance, config: Config, jwks: Publi
   app.get('/.well-known/oauth-authorization-server', serveMetadata);
   // RFC 8414 §3.1: for an issuer with a path, the well-known suffix goes between host and path;
   // the proxy in front must route that URL here too (docs/DEPLOYMENT.md).
-  const issuerPath = new URL(config.issuer).pathname.replace(/\/+$/, '');
+  const issuerPath = new URL(issuer).pathname.replace(/\/+$/, '');
   if (issuerPath !== '') app.get(`/.well-known/oauth-authorization-server${issuerPath}`, serveMetadata);
   // The same document, for clients that only look for OpenID Connect discovery.
   app.get('/.well-known/openid-configuration', serveMetadata);

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { handleTokenRequest } from '../../grants/token-endpoint.js';
-import type { GrantContext } from '../../grants/types.js';
+import { handleTokenRequest, type TokenEndpointContext } from '../../grants/token-endpoint.js';
 import { formBody } from '../form-body.js';
 
 // fast-json-stringify for the hottest response of the server.
@@ -18,7 +17,7 @@ const tokenResponseSchema = {
   },
 };
 
-export function tokenRoute(app: FastifyInstance, ctx: GrantContext): void {
+export function tokenRoute(app: FastifyInstance, ctx: TokenEndpointContext): void {
   app.post('/token', { schema: { response: tokenResponseSchema } }, async (request, reply) => {
     const response = await handleTokenRequest(
       { authorization: request.headers.authorization, form: formBody(request), remoteAddress: request.ip }, ctx);

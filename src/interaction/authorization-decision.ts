@@ -1,0 +1,57 @@
+import { authorizationResponse, errorResponse } from '../authorize/respond.js';
+import type { AuthorizationRequest } from '../authorize/types.js';
+import { AccessDenied } from '../core/errors.js';
+import type { GrantContext } from '../grants/types.js';
+import type { ConsentStore, User } from '../store/types.js';
+
+/** What the authorization endpoint does next with a valid request. */
+export type NextStep =
+  /** Nobody is signed in, or the signed-in user no longer exists (`staleSession`: end that session). */
+  | { step: 'sign-in'; staleSession: boolean }
+  /** Ask the user to allow these scopes. */
+  | { step: 'consent'; user: User; scopes: string[] }
+  /** Done: send the browser here (an authorization response or error). */
+  | { step: 'redirect'; location: string };
+
+export type InteractionContext = GrantContext & { readonly consents: ConsentStore };
+
+/**
+ * The authorization endpoint's decisions between sign-in, consent and the response, in one place
+ * away from HTTP: routes parse the request, ask here, and render what comes back.
+ */
+export class AuthorizationInteraction {
+  constructor(private readonly ctx: InteractionContext) {}
+
+  /** The user behind a session's user id, if that user still exists. */
+  async signedInUser(userId: string | null): Promise<User | undefined> {
+    return userId === null ? undefined : this.ctx.users.getById(userId);
+  }
+
+  async nextStep(request: AuthorizationRequest, sessionUserId: string | null): Promise<NextStep> {
+    if (sessionUserId === null) return { step: 'sign-in', staleSession: false };
+    const user = await this.ctx.users.getById(sessionUserId);
+    if (!user) return { step: 'sign-in', staleSession: true };
+    if (await this.needsConsent(request, user.id)) return { step: 'consent', user, scopes: request.scope };
+    return { step: 'redirect', location: await authorizationResponse(request, { userId: user.id, scope: request.scope }, this.ctx) };
+  }
+
+  /** The user's answer on the consent page; an allowed request is remembered for next time. */
+  async answerConsent(request: AuthorizationRequest, userId: string, allowed: boolean): Promise<NextStep> {
+    if (!allowed) {
+      // RFC 6749 §4.1.2.1: the resource owner denied the request.
+      return { step: 'redirect', location: errorResponse(new AccessDenied('The user denied the request.'), request, this.ctx.settings.issuer) };
+    }
+    await this.ctx.consents.grant(userId, request.client.clientId, request.scope, this.ctx.clock.nowSeconds());
+    return { step: 'redirect', location: await authorizationResponse(request, { userId, scope: request.scope }, this.ctx) };
+  }
+
+  /**
+   * Consent is remembered per user, client and scopes: the page is skipped when every requested
+   * scope was allowed before, or when the client is first-party (skip_consent).
+   */
+  private async needsConsent(request: AuthorizationRequest, userId: string): Promise<boolean> {
+    if (request.client.skipConsent) return false;
+    const granted = await this.ctx.consents.grantedScopes(userId, request.client.clientId);
+    return !request.scope.every((scope) => granted.includes(scope));
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * What the authorization server itself needs to know, apart from where it listens and which
+ * database it uses (those belong to the CLI's Config, src/config.ts). A library user builds
+ * these with {@link serverSettings} and hands them to buildServer.
+ */
+export interface ServerSettings {
+  /** The issuer identifier (RFC 8414 §2): https, or http for local development, no query or fragment. */
+  readonly issuer: string;
+  /** Lifetime of access tokens, in seconds. */
+  readonly accessTokenTtl: number;
+  /** Lifetime of refresh tokens, in seconds. */
+  readonly refreshTokenTtl: number;
+  /** Default audience of access tokens when no RFC 8707 resource is asked for. */
+  readonly audience: string;
+  /** Lifetime of authorization codes, in seconds. */
+  readonly codeTtl: number;
+  /** PKCE is always required of public clients; 'all' requires it of confidential clients too. */
+  readonly pkceRequired: 'public' | 'all';
+  /** Lifetime of a signed-in browser session at the server, in seconds. */
+  readonly sessionTtl: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (Fastify's trustProxy: addresses or CIDRs), so that
+   * throttling sees the real client address; empty: the socket's address.
+   */
+  readonly trustProxy: readonly string[];
+  readonly logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A setting that cannot be used; the CLI prints the message on one line and exits non-zero. */
+export class InvalidSettings extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSettings';
+  }
+}
+
+export const DEFAULT_SETTINGS = {
+  accessTokenTtl: 3600,
+  refreshTokenTtl: 14 * 86_400,
+  codeTtl: 60,
+  pkceRequired: 'public',
+  sessionTtl: 8 * 3600,
+  trustProxy: [],
+  logLevel: 'info',
+} as const satisfies Omit<ServerSettings, 'issuer' | 'audience'>;
+
+/** RFC 8414 §2: the issuer is a URL using https (http for development) with no query or fragment. */
+export function validateIssuer(issuer: string): string {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new InvalidSettings(`--issuer must be an absolute URL, got "${issuer}".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidSettings(`--issuer must use https (or http for local development), got "${issuer}".`);
+  }
+  if (url.search !== '' || url.hash !== '' || issuer.includes('?') || issuer.includes('#')) {
+    throw new InvalidSettings(`--issuer must not have a query or fragment, got "${issuer}".`);
+  }
+  return issuer.replace(/\/+$/, '');
+}
+
+/** Settings with the defaults filled in; the audience defaults to the issuer. */
+export function serverSettings(given: Partial<ServerSettings> & { issuer: string }): ServerSettings {
+  const issuer = validateIssuer(given.issuer);
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_SETTINGS, audience: issuer, ...defined, issuer };
+}
