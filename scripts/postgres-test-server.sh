@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 for the test suite, on 127.0.0.1:55432 with trust authentication.
-#   start   init (first time) and start the cluster, create database tessera_test, print its URL
-#   stop    stop the cluster and delete its directory
-#   status  exit 0 when the cluster is running
+#   start         init (first time) and start the cluster, create database tessera_test, print its URL
+#   stop          stop the cluster and delete its directory
+#   status        exit 0 when the cluster is running
+#   acquire ID    start as above for a test run holding the lease ID, print the URL
+#   release ID    drop the lease ID; when no live lease is left and test runs started the cluster
+#                 (not a manual `start`), stop it as above
+# Leases let concurrent test runs share one cluster: the last run to end stops it, none stops it
+# under another. A lease ID starts with the pid of the run's process; leases whose process is gone
+# (a run killed before its teardown) do not count.
 # Environment: TESSERA_PG_DIR (default /tmp/tessera-pg), TESSERA_PG_PORT (default 55432),
 # TESSERA_PG_BIN (default /usr/lib/postgresql/15/bin), TESSERA_PG_OS_USER (default postgres, else nobody).
 set -euo pipefail
@@ -60,9 +66,39 @@ stop() {
   rm -rf "$dir"
 }
 
+lease_id() {
+  [[ "${1:-}" =~ ^[0-9]+(-[A-Za-z0-9_.-]+)?$ ]] || { echo "postgres-test-server: a lease ID is PID or PID-NAME, got '${1:-}'" >&2; exit 2; }
+}
+
+acquire() {
+  lease_id "$1"
+  local started_here=0
+  running || started_here=1
+  local printed; printed=$(start)
+  # Started by a test run: the last lease's release stops it. Started by hand: never.
+  [ "$started_here" = 1 ] && touch "$dir/started-by-tests"
+  mkdir -p "$dir/leases"
+  touch "$dir/leases/$1"
+  echo "$printed"
+}
+
+release() {
+  lease_id "$1"
+  rm -f "$dir/leases/$1"
+  local lease pid live=0
+  for lease in "$dir"/leases/*; do
+    [ -e "$lease" ] || continue
+    pid=${lease##*/}; pid=${pid%%-*}
+    if [ -d "/proc/$pid" ]; then live=1; else rm -f "$lease"; fi
+  done
+  if [ "$live" = 0 ] && [ -f "$dir/started-by-tests" ]; then stop; fi
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) running ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  acquire) acquire "${2:-}" ;;
+  release) release "${2:-}" ;;
+  *) echo "usage: $0 start|stop|status|acquire ID|release ID" >&2; exit 2 ;;
 esac
