@@ -1,6 +1,6 @@
 /**
  * Store interfaces, split by concern. Every operation that must happen once is a single
- * intention-revealing call (consumeCode, rotateRefreshToken) that the backend makes atomic.
+ * intention-revealing call (codes.redeem, tokens.rotateRefreshToken) that the backend makes atomic.
  */
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -143,14 +143,41 @@ export type ConsumeResult =
   | { outcome: 'replayed'; code: CodeRecord }
   | { outcome: 'invalid' };
 
+export type RedeemResult =
+  | { outcome: 'redeemed'; code: CodeRecord }
+  /**
+   * Already redeemed: RFC 6749 §4.1.2 says to refuse and revoke what it issued. The tokens of the
+   * code's family have been revoked (`revoked` of them were live), and `records` were not saved.
+   */
+  | { outcome: 'replayed'; code: CodeRecord; revoked: number }
+  | { outcome: 'invalid' };
+
 export interface CodeStore {
   save(code: CodeRecord): Promise<void>;
   /**
+   * Reads the code, consumed or expired alike, and changes nothing: the grant checks client,
+   * redirect_uri and PKCE on it first, so a wrong attempt does not burn a code its client can still redeem.
+   */
+  find(hash: string): Promise<CodeRecord | undefined>;
+  /**
+   * One atomic operation, like tokens.rotateRefreshToken. If the code is unconsumed and unexpired
+   * (expiresAt > now), marks it consumed and saves `records` (the tokens issued from it): 'redeemed'.
+   * Of any number of concurrent callers exactly one gets 'redeemed'. If it was already consumed
+   * (even if it has expired since), revokes every token of its family, as tokens.revokeFamily does,
+   * and saves nothing: 'replayed'. A replay's revocation always comes after the redemption it replays
+   * has committed, so once the replays are answered no token of the family is live. Unknown or
+   * expired: 'invalid', and nothing changes. When a record cannot be saved, it throws and the code
+   * stays redeemable. The caller validates the code (client, redirect_uri, PKCE) before calling.
+   */
+  redeem(hash: string, now: number, records: TokenRecord[]): Promise<RedeemResult>;
+  /**
+   * Superseded by find, then redeem; kept until the grant no longer calls it.
    * Marks the code used if it is unused and unexpired; exactly one concurrent caller gets 'consumed'.
    * A 'replayed' answer also records the replay, for `wasReplayed`.
    */
   consume(hash: string, now: number): Promise<ConsumeResult>;
   /**
+   * Superseded by redeem, which closes the window this guarded.
    * Whether a replay of this code was recorded. The redeemer asks after saving its tokens: a replay
    * that came between its consume and its save revoked a family that was still empty.
    */

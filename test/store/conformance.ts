@@ -483,6 +483,169 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       });
     });
 
+    describe('codes.find and codes.redeem', () => {
+      /** What a redemption of `c` issues: an access token and a refresh token of its family. */
+      const issuedFrom = (c: CodeRecord): TokenRecord[] => [
+        token({ kind: 'access_token', familyId: c.familyId, clientId: c.clientId, userId: c.userId, subject: c.userId }),
+        token({ kind: 'refresh_token', familyId: c.familyId, clientId: c.clientId, userId: c.userId, subject: c.userId }),
+      ];
+      /** The tokens of `records` that are stored and not revoked. */
+      const live = async (records: TokenRecord[]): Promise<TokenRecord[]> => {
+        const stored = await Promise.all(records.map((r) => store.tokens.find(r.hash)));
+        return stored.filter((t): t is TokenRecord => t !== undefined && t.revokedAt === null);
+      };
+
+      it('find returns every field of a code, and undefined for an unknown one', async () => {
+        const c = code();
+        const nulls = code({ redirectUri: null, codeChallenge: null, scope: [] });
+        await store.codes.save(c);
+        await store.codes.save(nulls);
+        expect(await store.codes.find(c.hash)).toEqual(c);
+        expect(await store.codes.find(nulls.hash)).toEqual(nulls);
+        expect(await store.codes.find('unknown')).toBeUndefined();
+      });
+
+      it('find changes nothing, and still returns the code once it is consumed or expired', async () => {
+        const c = code();
+        await store.codes.save(c);
+        expect(await store.codes.find(c.hash)).toEqual(c);
+        expect(await store.codes.find(c.hash)).toEqual(c);
+        expect((await store.codes.redeem(c.hash, NOW, [])).outcome).toBe('redeemed');
+        expect(await store.codes.find(c.hash)).toEqual({ ...c, consumedAt: NOW });
+        const expired = code({ expiresAt: NOW - 1 });
+        await store.codes.save(expired);
+        expect(await store.codes.find(expired.hash)).toEqual(expired);
+      });
+
+      it('redeem of a live code marks it consumed and saves the tokens issued from it', async () => {
+        const c = code();
+        const nulls = code({ redirectUri: null, codeChallenge: null, scope: [] });
+        await store.codes.save(c);
+        await store.codes.save(nulls);
+        const issued = issuedFrom(c);
+        expect(await store.codes.redeem(c.hash, NOW, issued)).toEqual({ outcome: 'redeemed', code: { ...c, consumedAt: NOW } });
+        for (const t of issued) expect(await store.tokens.find(t.hash)).toEqual(t);
+        expect(await store.codes.redeem(nulls.hash, NOW + 1, [])).toEqual({ outcome: 'redeemed', code: { ...nulls, consumedAt: NOW + 1 } });
+        expect(await store.tokens.count()).toBe(2);
+      });
+
+      it('a second redeem is replayed: it saves nothing and revokes every token of the family, and only of it', async () => {
+        const c = code();
+        await store.codes.save(c);
+        const issued = issuedFrom(c);
+        await store.codes.redeem(c.hash, NOW, issued);
+        // A token of the family issued later (a rotation), one revoked already, and another family's.
+        const later = token({ familyId: c.familyId });
+        const revokedBefore = token({ familyId: c.familyId, revokedAt: NOW + 1 });
+        const stranger = token({ familyId: unique('family') });
+        await store.tokens.saveAll([later, revokedBefore, stranger]);
+
+        const replayRecords = issuedFrom(c);
+        expect(await store.codes.redeem(c.hash, NOW + 10, replayRecords))
+          .toEqual({ outcome: 'replayed', code: { ...c, consumedAt: NOW }, revoked: 3 });
+        for (const t of [...issued, later]) expect((await store.tokens.find(t.hash))?.revokedAt).toBe(NOW + 10);
+        expect((await store.tokens.find(revokedBefore.hash))?.revokedAt).toBe(NOW + 1);
+        expect(await store.tokens.find(stranger.hash)).toEqual(stranger);
+        for (const t of replayRecords) expect(await store.tokens.find(t.hash)).toBeUndefined();
+        // The code stays consumed at its first redemption; every later attempt is a replay.
+        expect(await store.codes.find(c.hash)).toEqual({ ...c, consumedAt: NOW });
+        expect(await store.codes.redeem(c.hash, NOW + 11, [])).toEqual({ outcome: 'replayed', code: { ...c, consumedAt: NOW }, revoked: 0 });
+      });
+
+      it('a replay after the code expired is still replayed', async () => {
+        const c = code();
+        await store.codes.save(c);
+        const issued = issuedFrom(c);
+        await store.codes.redeem(c.hash, NOW, issued);
+        const replay = await store.codes.redeem(c.hash, c.expiresAt + 100, []);
+        expect(replay).toEqual({ outcome: 'replayed', code: { ...c, consumedAt: NOW }, revoked: 2 });
+        expect(await live(issued)).toEqual([]);
+      });
+
+      it('is invalid for an unknown code and for an expired one (at and after expiresAt), and changes nothing', async () => {
+        const c = code();
+        await store.codes.save(c);
+        const records = issuedFrom(c);
+        expect(await store.codes.redeem('unknown', NOW, records)).toEqual({ outcome: 'invalid' });
+        expect(await store.codes.redeem(c.hash, c.expiresAt, records)).toEqual({ outcome: 'invalid' });
+        expect(await store.codes.redeem(c.hash, c.expiresAt + 1, records)).toEqual({ outcome: 'invalid' });
+        // An expired code stays unconsumed: a late attempt is not a replay, and saves nothing.
+        expect(await store.codes.find(c.hash)).toEqual(c);
+        expect(await store.codes.redeem(c.hash, c.expiresAt + 2, records)).toEqual({ outcome: 'invalid' });
+        expect(await store.tokens.count()).toBe(0);
+      });
+
+      it('find, then a failed validation that does not call redeem, leaves the code redeemable', async () => {
+        const c = code();
+        await store.codes.save(c);
+        // The grant reads the code, then refuses the request (another client, a wrong redirect_uri
+        // or code_verifier) without calling redeem.
+        expect(await store.codes.find(c.hash)).toEqual(c);
+        // The rightful client then redeems it.
+        const issued = issuedFrom(c);
+        expect((await store.codes.redeem(c.hash, NOW + 1, issued)).outcome).toBe('redeemed');
+        expect(await live(issued)).toEqual(issued);
+      });
+
+      it('is atomic: when a token cannot be saved, the code is not consumed and stays redeemable', async () => {
+        const c = code();
+        const taken = token();
+        await store.codes.save(c);
+        await store.tokens.save(taken);
+        const [fresh] = issuedFrom(c);
+        await expect(store.codes.redeem(c.hash, NOW, [fresh!, token({ hash: taken.hash })])).rejects.toThrow();
+        expect(await store.codes.find(c.hash)).toEqual(c);
+        expect(await store.tokens.find(fresh!.hash)).toBeUndefined();
+        expect(await store.tokens.count()).toBe(1);
+        const issued = issuedFrom(c);
+        expect((await store.codes.redeem(c.hash, NOW + 1, issued)).outcome).toBe('redeemed');
+        expect(await live(issued)).toEqual(issued);
+      });
+
+      it('of 20 concurrent redemptions one redeems; every other is a replay that revokes after the redemption committed', async () => {
+        const c = code();
+        await store.codes.save(c);
+        const attempts = Array.from({ length: 20 }, () => issuedFrom(c));
+        // How many tokens were stored at the moment each replay was answered.
+        const storedWhenReplayAnswered: Promise<number>[] = [];
+        const results = await Promise.all(attempts.map((records) => store.codes.redeem(c.hash, NOW, records).then((r) => {
+          if (r.outcome === 'replayed') storedWhenReplayAnswered.push(store.tokens.count());
+          return r;
+        })));
+
+        const winners = results.flatMap((r, i) => (r.outcome === 'redeemed' ? [attempts[i]!] : []));
+        expect(winners).toHaveLength(1);
+        const replays = results.flatMap((r) => (r.outcome === 'replayed' ? [r] : []));
+        expect(replays).toHaveLength(19);
+        // Every replay saw the redemption committed: the code consumed, and the winner's tokens saved,
+        // already when it was answered, and the replays revoked them between them, each live token once.
+        for (const r of replays) expect(r.code).toEqual({ ...c, consumedAt: NOW });
+        expect(await Promise.all(storedWhenReplayAnswered)).toEqual(replays.map(() => winners[0]!.length));
+        expect(replays.reduce((sum, r) => sum + r.revoked, 0)).toBe(winners[0]!.length);
+        // Only the winner's tokens were saved, and once all 20 are answered none of them is live.
+        expect(await store.tokens.count()).toBe(winners[0]!.length);
+        for (const t of winners[0]!) expect((await store.tokens.find(t.hash))?.revokedAt).toBe(NOW);
+        expect(await live(attempts.flat())).toEqual([]);
+      });
+
+      it('a replay racing a rotation of the refresh token it issued leaves no live token in the family', async () => {
+        for (let round = 0; round < 10; round++) {
+          const c = code();
+          await store.codes.save(c);
+          const issued = issuedFrom(c);
+          expect((await store.codes.redeem(c.hash, NOW, issued)).outcome).toBe('redeemed');
+          const rotated = replacementsFor(issued[1]!);
+          const [rotation, replay] = await Promise.all([
+            store.tokens.rotateRefreshToken(issued[1]!.hash, c.clientId, NOW + 10, rotated),
+            store.codes.redeem(c.hash, NOW + 10, issuedFrom(c)),
+          ]);
+          expect(replay.outcome).toBe('replayed');
+          expect(['rotated', 'invalid']).toContain(rotation.outcome);
+          expect(await live([...issued, ...rotated]), `round ${round}`).toEqual([]);
+        }
+      });
+    });
+
     describe('codes', () => {
       it('consume returns the code once, marked consumed', async () => {
         const c = code();
@@ -544,9 +707,10 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         const [old, edge, live] = [code({ expiresAt: NOW - 1 }), code({ expiresAt: NOW }), code({ expiresAt: NOW + 1 })];
         for (const c of [old, edge, live]) await store.codes.save(c);
         expect(await store.codes.purgeExpired(NOW)).toBe(1);
-        expect(await store.codes.consume(old.hash, NOW - 5)).toEqual({ outcome: 'invalid' });
-        expect((await store.codes.consume(edge.hash, NOW - 5)).outcome).toBe('consumed');
-        expect((await store.codes.consume(live.hash, NOW)).outcome).toBe('consumed');
+        expect(await store.codes.find(old.hash)).toBeUndefined();
+        expect(await store.codes.find(edge.hash)).toEqual(edge);
+        expect(await store.codes.find(live.hash)).toEqual(live);
+        expect(await store.codes.purgeExpired(NOW)).toBe(0);
       });
     });
 

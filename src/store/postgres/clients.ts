@@ -1,0 +1,34 @@
+import type pg from 'pg';
+import type { Client, ClientStore } from '../types.js';
+import { placeholders, rows } from './dialect.js';
+
+const { columns, toParams, fromRow } = rows.clients;
+
+export class PostgresClientStore implements ClientStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async get(clientId: string): Promise<Client | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM clients WHERE client_id = $1', [clientId]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  async list(): Promise<Client[]> {
+    const { rows } = await this.pool.query('SELECT * FROM clients ORDER BY client_id');
+    return rows.map(fromRow);
+  }
+
+  async upsert(client: Client): Promise<void> {
+    // created_at is the first registration's.
+    await this.pool.query(`
+      INSERT INTO clients (${columns.join(', ')}) VALUES (${placeholders(columns)})
+      ON CONFLICT (client_id) DO UPDATE SET client_name = excluded.client_name, secret_hash = excluded.secret_hash,
+        redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types,
+        response_types = excluded.response_types, scope = excluded.scope,
+        token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
+        skip_consent = excluded.skip_consent`, toParams(client));
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM clients WHERE client_id = $1', [clientId])).rowCount ?? 0) > 0;
+  }
+}

@@ -1,0 +1,43 @@
+import type pg from 'pg';
+import type { KeyStore, SigningKey } from '../types.js';
+import { inTransaction, placeholders, rows, type Queryable } from './dialect.js';
+
+const { columns, toParams, fromRow } = rows.keys;
+
+async function listActiveKeys(db: Queryable): Promise<SigningKey[]> {
+  const { rows } = await db.query('SELECT * FROM signing_keys WHERE active ORDER BY created_at DESC, kid');
+  return rows.map(fromRow);
+}
+
+async function insertKey(db: Queryable, key: SigningKey): Promise<void> {
+  await db.query(`INSERT INTO signing_keys (${columns.join(', ')}) VALUES (${placeholders(columns)})`, toParams(key));
+}
+
+export class PostgresKeyStore implements KeyStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async listActive(): Promise<SigningKey[]> {
+    return listActiveKeys(this.pool);
+  }
+
+  async insertIfNone(key: SigningKey): Promise<SigningKey[]> {
+    return inTransaction(this.pool, async (db) => {
+      // Two servers starting on an empty database would both see no key under READ COMMITTED;
+      // this lock mode conflicts with itself (so the second waits) but still lets readers through.
+      await db.query('LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE');
+      const existing = await listActiveKeys(db);
+      if (existing.length > 0) return existing;
+      await insertKey(db, key);
+      return [key];
+    });
+  }
+
+  async insert(key: SigningKey): Promise<void> {
+    await insertKey(this.pool, key);
+  }
+
+  async deactivate(kid: string): Promise<boolean> {
+    const result = await this.pool.query('UPDATE signing_keys SET active = false WHERE kid = $1 AND active', [kid]);
+    return (result.rowCount ?? 0) > 0;
+  }
+}

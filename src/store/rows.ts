@@ -1,0 +1,173 @@
+/**
+ * Row codecs shared by every backend: which columns a table has, in which order a record's
+ * values are bound, and how a row read back becomes a record. Each backend keeps its own SQL and
+ * says, through a `ValueEncoding`, how it stores what SQL has no common type for (lists,
+ * booleans, JSON); everything else (strings, integers, NULL) is stored as it is.
+ */
+import type { Client, CodeRecord, SessionRecord, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
+
+/** A row as the driver returns it, by column name. */
+export type Row = Record<string, unknown>;
+
+/** How one backend stores the values SQL has no common type for. */
+export interface ValueEncoding {
+  /** A list of strings (redirect URIs, grant types, ...). */
+  list(value: readonly string[]): unknown;
+  readList(stored: unknown): string[];
+  /** A list of scope tokens, which never contain a space (RFC 6749 §3.3). */
+  words(value: readonly string[]): unknown;
+  readWords(stored: unknown): string[];
+  boolean(value: boolean): unknown;
+  readBoolean(stored: unknown): boolean;
+  /** A JSON object (a JWK). */
+  json(value: Record<string, unknown>): unknown;
+  readJson(stored: unknown): Record<string, unknown>;
+}
+
+/** One table's columns, and the conversions between its rows and its records. */
+export interface RowCodec<T> {
+  readonly table: string;
+  /** Every column the record is stored in, in the order of `toParams`. */
+  readonly columns: readonly string[];
+  /** The record's values in the order of `columns`, ready to bind. */
+  toParams(record: T): unknown[];
+  fromRow(row: Row): T;
+}
+
+export interface RowCodecs {
+  clients: RowCodec<Client>;
+  users: RowCodec<User>;
+  tokens: RowCodec<TokenRecord>;
+  keys: RowCodec<SigningKey>;
+  codes: RowCodec<CodeRecord>;
+  sessions: RowCodec<SessionRecord>;
+}
+
+export const CLIENT_COLUMNS = [
+  'client_id', 'client_name', 'secret_hash', 'redirect_uris', 'grant_types', 'response_types', 'scope',
+  'token_endpoint_auth_method', 'resources', 'skip_consent', 'created_at',
+] as const;
+export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at'] as const;
+export const TOKEN_COLUMNS = [
+  'hash', 'kind', 'jti', 'client_id', 'subject', 'user_id', 'scope', 'audience', 'issued_at', 'expires_at',
+  'family_id', 'revoked_at', 'rotated_at',
+] as const;
+export const KEY_COLUMNS = ['kid', 'alg', 'private_jwk', 'public_jwk', 'created_at', 'active'] as const;
+/** The codes table also has replayed_at, which only CodeStore.consume and wasReplayed use. */
+export const CODE_COLUMNS = [
+  'hash', 'client_id', 'user_id', 'redirect_uri', 'scope', 'audience', 'code_challenge', 'family_id', 'expires_at',
+  'consumed_at',
+] as const;
+export const SESSION_COLUMNS = ['hash', 'user_id', 'csrf_token', 'auth_time', 'created_at', 'expires_at'] as const;
+
+const text = (value: unknown): string => value as string;
+const textOrNull = (value: unknown): string | null => (value as string | null | undefined) ?? null;
+const time = (value: unknown): number => value as number;
+const timeOrNull = (value: unknown): number | null => (value as number | null | undefined) ?? null;
+
+/** The codecs of every table, for one backend's encoding. */
+export function rowCodecs(v: ValueEncoding): RowCodecs {
+  return {
+    clients: {
+      table: 'clients',
+      columns: CLIENT_COLUMNS,
+      toParams: (c) => [c.clientId, c.clientName, c.secretHash, v.list(c.redirectUris), v.list(c.grantTypes),
+        v.list(c.responseTypes), v.list(c.scope), c.tokenEndpointAuthMethod, v.list(c.resources), v.boolean(c.skipConsent),
+        c.createdAt],
+      fromRow: (row) => ({
+        clientId: text(row.client_id),
+        clientName: text(row.client_name),
+        secretHash: textOrNull(row.secret_hash),
+        redirectUris: v.readList(row.redirect_uris),
+        grantTypes: v.readList(row.grant_types),
+        responseTypes: v.readList(row.response_types),
+        scope: v.readList(row.scope),
+        tokenEndpointAuthMethod: row.token_endpoint_auth_method as Client['tokenEndpointAuthMethod'],
+        resources: v.readList(row.resources),
+        skipConsent: v.readBoolean(row.skip_consent),
+        createdAt: time(row.created_at),
+      }),
+    },
+    users: {
+      table: 'users',
+      columns: USER_COLUMNS,
+      toParams: (u) => [u.id, u.username, u.passwordHash, u.createdAt],
+      fromRow: (row) => ({
+        id: text(row.id),
+        username: text(row.username),
+        passwordHash: text(row.password_hash),
+        createdAt: time(row.created_at),
+      }),
+    },
+    tokens: {
+      table: 'tokens',
+      columns: TOKEN_COLUMNS,
+      toParams: (t) => [t.hash, t.kind, t.jti, t.clientId, t.subject, t.userId, v.words(t.scope), t.audience,
+        t.issuedAt, t.expiresAt, t.familyId, t.revokedAt, t.rotatedAt],
+      fromRow: (row) => ({
+        hash: text(row.hash),
+        kind: row.kind as TokenRecord['kind'],
+        jti: text(row.jti),
+        clientId: text(row.client_id),
+        subject: text(row.subject),
+        userId: textOrNull(row.user_id),
+        scope: v.readWords(row.scope),
+        audience: text(row.audience),
+        issuedAt: time(row.issued_at),
+        expiresAt: time(row.expires_at),
+        familyId: text(row.family_id),
+        revokedAt: timeOrNull(row.revoked_at),
+        rotatedAt: timeOrNull(row.rotated_at),
+      }),
+    },
+    keys: {
+      table: 'signing_keys',
+      columns: KEY_COLUMNS,
+      toParams: (k) => [k.kid, k.alg, v.json(k.privateJwk), v.json(k.publicJwk), k.createdAt, v.boolean(k.active)],
+      fromRow: (row) => ({
+        kid: text(row.kid),
+        alg: row.alg as SigningKey['alg'],
+        privateJwk: v.readJson(row.private_jwk),
+        publicJwk: v.readJson(row.public_jwk),
+        createdAt: time(row.created_at),
+        active: v.readBoolean(row.active),
+      }),
+    },
+    codes: {
+      table: 'codes',
+      columns: CODE_COLUMNS,
+      toParams: (c) => [c.hash, c.clientId, c.userId, c.redirectUri, v.words(c.scope), c.audience, c.codeChallenge,
+        c.familyId, c.expiresAt, c.consumedAt],
+      fromRow: (row) => ({
+        hash: text(row.hash),
+        clientId: text(row.client_id),
+        userId: text(row.user_id),
+        redirectUri: textOrNull(row.redirect_uri),
+        scope: v.readWords(row.scope),
+        audience: text(row.audience),
+        codeChallenge: textOrNull(row.code_challenge),
+        familyId: text(row.family_id),
+        expiresAt: time(row.expires_at),
+        consumedAt: timeOrNull(row.consumed_at),
+      }),
+    },
+    sessions: {
+      table: 'sessions',
+      columns: SESSION_COLUMNS,
+      toParams: (s) => [s.hash, s.userId, s.csrfToken, s.authTime, s.createdAt, s.expiresAt],
+      fromRow: (row) => ({
+        hash: text(row.hash),
+        userId: textOrNull(row.user_id),
+        csrfToken: text(row.csrf_token),
+        authTime: timeOrNull(row.auth_time),
+        createdAt: time(row.created_at),
+        expiresAt: time(row.expires_at),
+      }),
+    },
+  };
+}
+
+/** The throttle table's two counters (its key is the lookup, never read back). */
+export function throttleFromRow(row: Row): ThrottleState {
+  return { failures: row.failures as number, windowStart: time(row.window_start) };
+}

@@ -1,0 +1,44 @@
+import type Database from 'better-sqlite3';
+import type { Row } from '../rows.js';
+import type { Client, ClientStore } from '../types.js';
+import { placeholders, rows } from './dialect.js';
+
+const { columns, toParams, fromRow } = rows.clients;
+
+export class SqliteClientStore implements ClientStore {
+  private readonly getStmt;
+  private readonly listStmt;
+  private readonly upsertStmt;
+  private readonly deleteStmt;
+
+  constructor(db: Database.Database) {
+    this.getStmt = db.prepare('SELECT * FROM clients WHERE client_id = ?');
+    this.listStmt = db.prepare('SELECT * FROM clients ORDER BY client_id');
+    // created_at is the first registration's.
+    this.upsertStmt = db.prepare(`
+      INSERT INTO clients (${columns.join(', ')}) VALUES (${placeholders(columns)})
+      ON CONFLICT (client_id) DO UPDATE SET client_name = excluded.client_name, secret_hash = excluded.secret_hash,
+        redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types,
+        response_types = excluded.response_types, scope = excluded.scope,
+        token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
+        skip_consent = excluded.skip_consent`);
+    this.deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
+  }
+
+  async get(clientId: string): Promise<Client | undefined> {
+    const row = this.getStmt.get(clientId) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  async list(): Promise<Client[]> {
+    return (this.listStmt.all() as Row[]).map(fromRow);
+  }
+
+  async upsert(client: Client): Promise<void> {
+    this.upsertStmt.run(...toParams(client));
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    return this.deleteStmt.run(clientId).changes > 0;
+  }
+}

@@ -1,0 +1,42 @@
+import type Database from 'better-sqlite3';
+import type { Row } from '../rows.js';
+import type { KeyStore, SigningKey } from '../types.js';
+import { placeholders, rows } from './dialect.js';
+
+const { columns, toParams, fromRow } = rows.keys;
+
+export class SqliteKeyStore implements KeyStore {
+  private readonly listStmt;
+  private readonly insertStmt;
+  private readonly deactivateStmt;
+  private readonly insertIfNoneTx;
+
+  constructor(db: Database.Database) {
+    this.listStmt = db.prepare('SELECT * FROM signing_keys WHERE active = 1 ORDER BY created_at DESC, kid');
+    this.insertStmt = db.prepare(`INSERT INTO signing_keys (${columns.join(', ')}) VALUES (${placeholders(columns)})`);
+    this.deactivateStmt = db.prepare('UPDATE signing_keys SET active = 0 WHERE kid = ? AND active = 1');
+    this.insertIfNoneTx = db.transaction((key: SigningKey) => {
+      const existing = this.listStmt.all() as Row[];
+      if (existing.length > 0) return existing.map(fromRow);
+      this.insertStmt.run(...toParams(key));
+      return [key];
+    });
+  }
+
+  async listActive(): Promise<SigningKey[]> {
+    return (this.listStmt.all() as Row[]).map(fromRow);
+  }
+
+  async insertIfNone(key: SigningKey): Promise<SigningKey[]> {
+    // IMMEDIATE: two processes starting on an empty database insert one key between them.
+    return this.insertIfNoneTx.immediate(key);
+  }
+
+  async insert(key: SigningKey): Promise<void> {
+    this.insertStmt.run(...toParams(key));
+  }
+
+  async deactivate(kid: string): Promise<boolean> {
+    return this.deactivateStmt.run(kid).changes > 0;
+  }
+}
