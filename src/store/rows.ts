@@ -53,7 +53,7 @@ export const TOKEN_COLUMNS = [
   'family_id', 'revoked_at', 'rotated_at',
 ] as const;
 export const KEY_COLUMNS = ['kid', 'alg', 'private_jwk', 'public_jwk', 'created_at', 'active'] as const;
-/** The codes table also has replayed_at, which only CodeStore.consume and wasReplayed use. */
+/** The codes table also has replayed_at: when the code was first replayed, written by redeem for operators, not part of CodeRecord. */
 export const CODE_COLUMNS = [
   'hash', 'client_id', 'user_id', 'redirect_uri', 'scope', 'audience', 'code_challenge', 'family_id', 'expires_at',
   'consumed_at',

@@ -137,12 +137,6 @@ export interface CodeRecord {
   consumedAt: number | null;
 }
 
-export type ConsumeResult =
-  | { outcome: 'consumed'; code: CodeRecord }
-  /** Already redeemed: RFC 6749 §4.1.2 says to refuse and revoke what it issued. */
-  | { outcome: 'replayed'; code: CodeRecord }
-  | { outcome: 'invalid' };
-
 export type RedeemResult =
   | { outcome: 'redeemed'; code: CodeRecord }
   /**
@@ -170,18 +164,6 @@ export interface CodeStore {
    * stays redeemable. The caller validates the code (client, redirect_uri, PKCE) before calling.
    */
   redeem(hash: string, now: number, records: TokenRecord[]): Promise<RedeemResult>;
-  /**
-   * Superseded by find, then redeem; kept until the grant no longer calls it.
-   * Marks the code used if it is unused and unexpired; exactly one concurrent caller gets 'consumed'.
-   * A 'replayed' answer also records the replay, for `wasReplayed`.
-   */
-  consume(hash: string, now: number): Promise<ConsumeResult>;
-  /**
-   * Superseded by redeem, which closes the window this guarded.
-   * Whether a replay of this code was recorded. The redeemer asks after saving its tokens: a replay
-   * that came between its consume and its save revoked a family that was still empty.
-   */
-  wasReplayed(hash: string): Promise<boolean>;
   purgeExpired(before: number): Promise<number>;
 }
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { rows } from '../../src/store/postgres/dialect.js';
 import { postgresMigrations } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { storeConformance } from './conformance.js';
+import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 
 const baseUrl = process.env.TESSERA_TEST_POSTGRES_URL || inject('tesseraTestPostgresUrl');
 if (!baseUrl) {
@@ -57,5 +58,24 @@ describe('PostgresStore.connect', () => {
     const url = new URL(baseUrl);
     url.searchParams.set('options', '-c search_path=tessera_no_such_schema');
     await expect(PostgresStore.connect(url.toString())).rejects.toThrow();
+  });
+});
+
+describe('PostgreSQL schema', () => {
+  it("has the product's tables only (the demo creates its own), with the columns of the shared row codecs", async () => {
+    const url = await freshSchemaUrl();
+    const store = await PostgresStore.connect(url);
+    await store.close();
+    const schema = new URL(url).searchParams.get('options')?.split('=')[1];
+    const { rows: tables } = await admin.query<{ table_name: string }>(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
+    expect(tables.map((t) => t.table_name)).toEqual(PRODUCT_TABLES);
+    for (const codec of Object.values(rows)) {
+      const { rows: columns } = await admin.query<{ column_name: string }>(
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+        [schema, codec.table]);
+      expect(columns.map((c) => c.column_name), codec.table)
+        .toEqual([...codec.columns, ...(codec.table === 'codes' ? ['replayed_at'] : [])]);
+    }
   });
 });

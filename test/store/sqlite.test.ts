@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/store/sqlite/dialect.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { storeConformance } from './conformance.js';
+import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 
 storeConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 
@@ -22,6 +23,20 @@ describe('SQLite purge of expired tokens', () => {
     await store.tokens.save({ ...base, hash: 'live', expiresAt: 1000 });
     expect(await store.tokens.purgeExpired(100)).toBe(4500);
     expect(await store.tokens.count()).toBe(1);
+    await store.close();
+  });
+});
+
+describe('SQLite schema', () => {
+  it("has the product's tables only (the demo creates its own), with the columns of the shared row codecs", async () => {
+    const store = new SqliteStore(':memory:');
+    const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[])
+      .map((t) => t.name);
+    expect(tables).toEqual(PRODUCT_TABLES);
+    for (const codec of Object.values(rows)) {
+      const columns = (store.db.prepare(`PRAGMA table_info(${codec.table})`).all() as { name: string }[]).map((c) => c.name);
+      expect(columns, codec.table).toEqual([...codec.columns, ...(codec.table === 'codes' ? ['replayed_at'] : [])]);
+    }
     await store.close();
   });
 });

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CodeRecord, CodeStore, ConsumeResult, RedeemResult, TokenRecord } from '../types.js';
+import type { CodeRecord, CodeStore, RedeemResult, TokenRecord } from '../types.js';
 import { inTransaction, placeholders, rows } from './dialect.js';
 import { insertTokens, revokeFamilyLocked } from './tokens.js';
 
@@ -32,30 +32,14 @@ export class PostgresCodeStore implements CodeStore {
         await insertTokens(db, records);
         return { outcome: 'redeemed', code: fromRow(consumed.rows[0]) };
       }
-      // RFC 6749 §4.1.2: a code used twice is refused, and what it issued is revoked.
+      // RFC 6749 §4.1.2: a code used twice is refused, and what it issued is revoked. replayed_at
+      // keeps the first replay's time, for operators.
       const replayed = await db.query(
         'UPDATE codes SET replayed_at = COALESCE(replayed_at, $1) WHERE hash = $2 AND consumed_at IS NOT NULL RETURNING *', [now, hash]);
       if (!replayed.rows[0]) return { outcome: 'invalid' };
       const code = fromRow(replayed.rows[0]);
       return { outcome: 'replayed', code, revoked: await revokeFamilyLocked(db, code.familyId, now) };
     });
-  }
-
-  async consume(hash: string, now: number): Promise<ConsumeResult> {
-    // Single use is this one conditional UPDATE: a concurrent one waits on the row lock, then
-    // re-checks consumed_at against the committed row and matches nothing.
-    const consumed = await this.pool.query(
-      'UPDATE codes SET consumed_at = $1 WHERE hash = $2 AND consumed_at IS NULL AND expires_at > $1 RETURNING *', [now, hash]);
-    if (consumed.rows[0]) return { outcome: 'consumed', code: fromRow(consumed.rows[0]) };
-    // A separate statement, so it sees the winner's commit; consumed_at is never unset.
-    const replayed = await this.pool.query(
-      'UPDATE codes SET replayed_at = COALESCE(replayed_at, $1) WHERE hash = $2 AND consumed_at IS NOT NULL RETURNING *', [now, hash]);
-    return replayed.rows[0] ? { outcome: 'replayed', code: fromRow(replayed.rows[0]) } : { outcome: 'invalid' };
-  }
-
-  async wasReplayed(hash: string): Promise<boolean> {
-    const { rows } = await this.pool.query<{ replayed_at: number | null }>('SELECT replayed_at FROM codes WHERE hash = $1', [hash]);
-    return rows[0] !== undefined && rows[0].replayed_at !== null;
   }
 
   async purgeExpired(before: number): Promise<number> {

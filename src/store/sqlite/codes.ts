@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Row } from '../rows.js';
-import type { CodeRecord, CodeStore, ConsumeResult, RedeemResult, TokenRecord } from '../types.js';
+import type { CodeRecord, CodeStore, RedeemResult, TokenRecord } from '../types.js';
 import { placeholders, rows } from './dialect.js';
 import { SqliteTokenWrites } from './tokens.js';
 
@@ -11,7 +11,6 @@ export class SqliteCodeStore implements CodeStore {
   private readonly consumeStmt;
   private readonly findStmt;
   private readonly markReplayedStmt;
-  private readonly replayedStmt;
   private readonly purgeStmt;
   private readonly tokens: SqliteTokenWrites;
   private readonly redeemTx;
@@ -24,7 +23,6 @@ export class SqliteCodeStore implements CodeStore {
     this.findStmt = db.prepare('SELECT * FROM codes WHERE hash = ?');
     this.markReplayedStmt = db.prepare(
       'UPDATE codes SET replayed_at = COALESCE(replayed_at, ?) WHERE hash = ? AND consumed_at IS NOT NULL RETURNING *');
-    this.replayedStmt = db.prepare('SELECT replayed_at FROM codes WHERE hash = ?');
     this.purgeStmt = db.prepare('DELETE FROM codes WHERE expires_at < ?');
     this.tokens = new SqliteTokenWrites(db);
     this.redeemTx = db.transaction((hash: string, now: number, records: readonly TokenRecord[]): RedeemResult => {
@@ -34,7 +32,8 @@ export class SqliteCodeStore implements CodeStore {
         this.tokens.insert(records);
         return { outcome: 'redeemed', code: fromRow(consumed) };
       }
-      // RFC 6749 §4.1.2: a code used twice is refused, and what it issued is revoked.
+      // RFC 6749 §4.1.2: a code used twice is refused, and what it issued is revoked. replayed_at
+      // keeps the first replay's time, for operators.
       const replayed = this.markReplayedStmt.get(now, hash) as Row | undefined;
       if (!replayed) return { outcome: 'invalid' };
       const code = fromRow(replayed);
@@ -55,19 +54,6 @@ export class SqliteCodeStore implements CodeStore {
     // IMMEDIATE takes the write lock before the first read, so a redemption in another process
     // (--workers) commits wholly before or after this one: a replay always sees its tokens.
     return this.redeemTx.immediate(hash, now, records);
-  }
-
-  async consume(hash: string, now: number): Promise<ConsumeResult> {
-    const consumed = this.consumeStmt.get(now, hash, now) as Row | undefined;
-    if (consumed) return { outcome: 'consumed', code: fromRow(consumed) };
-    const replayed = this.markReplayedStmt.get(now, hash) as Row | undefined;
-    if (replayed) return { outcome: 'replayed', code: fromRow(replayed) };
-    return { outcome: 'invalid' };
-  }
-
-  async wasReplayed(hash: string): Promise<boolean> {
-    const row = this.replayedStmt.get(hash) as { replayed_at: number | null } | undefined;
-    return row !== undefined && row.replayed_at !== null;
   }
 
   async purgeExpired(before: number): Promise<number> {
