@@ -1,36 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rows } from '../../src/store/postgres/dialect.js';
 import { postgresMigrations } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
+import { usePostgresSchemas } from './postgres-schemas.js';
 
-const baseUrl = process.env.TESSERA_TEST_POSTGRES_URL || inject('tesseraTestPostgresUrl');
-if (!baseUrl) {
-  throw new Error(
-    'TESSERA_TEST_POSTGRES_URL is not set, so the PostgreSQL store cannot be tested. Run '
-    + '`scripts/postgres-test-server.sh start` and export the URL it prints as TESSERA_TEST_POSTGRES_URL, '
-    + 'or add test/setup/postgres.ts to globalSetup in vitest.config.ts.');
-}
-
-// Every store gets its own schema, so test files and repeated runs share the database safely.
-const admin = new pg.Pool({ connectionString: baseUrl, max: 2 });
-const schemas: string[] = [];
-
-async function freshSchemaUrl(): Promise<string> {
-  const schema = `tessera_test_${randomBytes(8).toString('hex')}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  schemas.push(schema);
-  const url = new URL(baseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
-}
-
-afterAll(async () => {
-  for (const schema of schemas) await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-  await admin.end();
-});
+const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
 
 storeConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 
@@ -39,7 +14,7 @@ describe('PostgresStore.connect', () => {
     const url = await freshSchemaUrl();
     const stores = await Promise.all(Array.from({ length: 5 }, () => PostgresStore.connect(url)));
     await Promise.all(stores.map((s) => s.close()));
-    const schema = new URL(url).searchParams.get('options')?.split('=')[1];
+    const schema = schemaOf(url);
     const { rows } = await admin.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
     expect(rows.map((r) => r.version)).toEqual(postgresMigrations.map((m) => m.version));
   });
@@ -66,7 +41,7 @@ describe('PostgreSQL schema', () => {
     const url = await freshSchemaUrl();
     const store = await PostgresStore.connect(url);
     await store.close();
-    const schema = new URL(url).searchParams.get('options')?.split('=')[1];
+    const schema = schemaOf(url);
     const { rows: tables } = await admin.query<{ table_name: string }>(
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
     expect(tables.map((t) => t.table_name)).toEqual(PRODUCT_TABLES);
