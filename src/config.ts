@@ -142,6 +142,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       sessionTtl: integer('session-ttl', pick('sessionTtl') ?? String(DEFAULT_SETTINGS.sessionTtl), 60, 86_400 * 30),
       trustProxy: (pick('trustProxy') ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
       logLevel: logLevel as LogLevel,
+      timeouts: DEFAULT_SETTINGS.timeouts,
     },
   };
 }

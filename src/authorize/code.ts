@@ -19,7 +19,7 @@ export const codeResponseType = defineResponseType<CodeParams>({
     // RFC 9700 §2.1.1: public clients MUST use PKCE; a server may require it of every client.
     const required = settings.pkceRequired === 'all' || client.secretHash === null;
     if (required && codeChallenge === undefined) {
-      throw new InvalidRequest('code_challenge (PKCE, S256) is required for this client (RFC 7636, RFC 9700 §2.1.1).');
+      throw new InvalidRequest('code_challenge (PKCE, S256) is required for this client (RFC 7636, RFC 9700 section 2.1.1).');
     }
     return { codeChallenge };
   },

@@ -14,6 +14,9 @@ export interface AuthorizationRequestContext {
   readonly settings: ServerSettings;
 }
 
+// RFC 6749 Appendix A: VSCHAR = %x20-7E
+const VSCHAR = /^[\x20-\x7E]+$/;
+
 /**
  * An error the server must show on its own page and never redirect: RFC 6749 §4.1.2.1, the
  * client or redirect URI cannot be trusted, so redirecting would make an open redirector.
@@ -45,7 +48,7 @@ export class RedirectableError extends Error {
 export async function parseAuthorizationRequest(query: URLSearchParams, ctx: AuthorizationRequestContext): Promise<AuthorizationRequest> {
   const clientIds = query.getAll('client_id');
   const redirectUris = query.getAll('redirect_uri');
-  if (clientIds.length !== 1 || !/^[\x20-\x7E]+$/.test(clientIds[0] as string)) {
+  if (clientIds.length !== 1 || !VSCHAR.test(clientIds[0] as string)) {
     throw new UntrustedRedirectError('Missing client', 'The request must name exactly one client_id.');
   }
   if (redirectUris.some((uri) => /[\u0000-\u001F\u007F]/.test(uri))) throw new UntrustedRedirectError('Invalid redirect URI', 'redirect_uri contains control characters.');
@@ -60,12 +63,16 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
       : 'The redirect_uri is not registered for this client (it must match exactly).');
   }
 
-  const firstState = query.get('state') ?? undefined;
+  // RFC 6749 Appendix A.5: state = 1*VSCHAR. Anything else is refused, and not sent back.
+  const rawState = query.get('state') ?? undefined;
+  const stateIsValid = rawState === undefined || rawState === '' || VSCHAR.test(rawState);
+  const firstState = stateIsValid ? rawState : undefined;
   // Errors go back the way the response type answers (RFC 6749 §4.2.2.1: in the fragment for
   // implicit); an unknown or missing one answers in the query.
   const responseMode = findResponseType(ctx.registry, query.get('response_type') ?? '')?.responseMode ?? 'query';
   const fail = (error: OAuthError) => new RedirectableError(error, redirectUri, responseMode, firstState === '' ? undefined : firstState);
   try {
+    if (!stateIsValid) throw new InvalidRequest('state must be printable ASCII (RFC 6749 appendix A.5).');
     const { params, lists } = singleValuedParams(query, ['resource']);
     const responseType = params.response_type;
     if (responseType === undefined) throw new InvalidRequest('response_type is required.');
@@ -73,11 +80,11 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
     if (!handler || !client.responseTypes.includes(responseType)) {
       // RFC 6749 §4.1.2.1: unsupported_response_type for a type this server does not offer;
       // unauthorized_client for one this client is not registered for.
-      if (!handler) throw new UnsupportedResponseType(`response_type "${responseType}" is not supported by this server.`);
-      throw new UnauthorizedClient(`This client is not registered for response_type "${responseType}".`);
+      if (!handler) throw new UnsupportedResponseType('This response_type is not supported by this server; see response_types_supported in its metadata.');
+      throw new UnauthorizedClient('This client is not registered for this response_type.');
     }
     if (params.response_mode !== undefined && params.response_mode !== handler.responseMode) {
-      throw new InvalidRequest(`response_mode must be ${handler.responseMode} for response_type ${responseType}.`);
+      throw new InvalidRequest(handler.responseMode === 'query' ? 'response_mode must be query for this response_type.' : 'response_mode must be fragment for this response_type.');
     }
     const scope = resolveScope(parseScope(params.scope), client.scope);
     const respond = handler.prepare(params, client, ctx.settings);

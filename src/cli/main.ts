@@ -13,7 +13,7 @@ function serverOptions(command: Command): Command {
     .option('--issuer <url>', 'issuer identifier (default http://HOST:PORT)')
     .option('--db <url>', 'database: sqlite:PATH or postgres://... (default sqlite:./data/tessera.db)')
     .option('--seed <file>', 'JSON {"clients": [...], "users": [...]} applied at every start')
-    .option('--access-token-ttl <seconds>', 'access token lifetime (default 3600)')
+    .option('--access-token-ttl <seconds>', 'access token lifetime (default 300)')
     .option('--refresh-token-ttl <seconds>', 'refresh token lifetime (default 1209600)')
     .option('--audience <aud>', 'default access token audience (default: the issuer)')
     .option('--workers <n>', 'processes sharing the port (default 1)')

@@ -15,12 +15,12 @@ export function resolveAudience(resources: readonly string[], client: Client, de
   try {
     url = new URL(resource);
   } catch {
-    throw new InvalidTarget(`resource "${resource}" must be an absolute URI (RFC 8707 §2).`);
+    throw new InvalidTarget('resource must be an absolute URI (RFC 8707 section 2).');
   }
   // RFC 8707 §2: the resource indicator MUST NOT include a fragment component.
-  if (url.hash !== '' || resource.includes('#')) throw new InvalidTarget('resource must not include a fragment (RFC 8707 §2).');
+  if (url.hash !== '' || resource.includes('#')) throw new InvalidTarget('resource must not include a fragment (RFC 8707 section 2).');
   if (resource !== defaultAudience && !client.resources.includes(resource)) {
-    throw new InvalidTarget(`The client may not ask for resource "${resource}".`);
+    throw new InvalidTarget('The client may not ask for this resource.');
   }
   return resource;
 }

@@ -39,7 +39,7 @@ export function presentedClient(authorization: string | undefined, params: Reado
     const basic = parseBasic(authorization);
     if (!basic || basic.clientId === '') throw new InvalidClient('The Authorization header is not valid Basic client credentials.', true);
     if (params.client_secret !== undefined) {
-      throw new InvalidRequest('The client authenticated with both client_secret_basic and client_secret_post; use one method (RFC 6749 §2.3).');
+      throw new InvalidRequest('The client authenticated with both client_secret_basic and client_secret_post; use one method (RFC 6749 section 2.3).');
     }
     if (params.client_id !== undefined && params.client_id !== basic.clientId) {
       throw new InvalidRequest('client_id in the body differs from the client_id in the Authorization header.');

@@ -39,6 +39,11 @@ function stringList(value: unknown, field: string, who: string): string[] | unde
 }
 
 function checkRedirectUri(uri: string, who: string): void {
+  // Compared byte for byte with what authorization requests send (RFC 9700 §4.1.3), so it must
+  // be the one ASCII spelling a browser sends.
+  if (!/^[\x21-\x7E]+$/.test(uri)) {
+    throw new InvalidClientMetadata(`${who}: redirect URIs must be ASCII without spaces: write an international domain name in punycode (xn--...) and percent-encode other characters.`);
+  }
   let url: URL;
   try {
     url = new URL(uri);

@@ -10,11 +10,15 @@ export class OAuthError extends Error {
   readonly headers: Record<string, string>;
 
   constructor(error: string, status: number, description: string, headers: Record<string, string> = {}) {
-    super(`${error}: ${description}`);
+    // RFC 6749 §5.2 and §4.1.2.1: error_description MUST NOT include characters outside
+    // %x20-21 / %x23-5B / %x5D-7E. Descriptions are fixed text that never echoes input; this
+    // keeps a slip from reaching a client or a redirect.
+    const safe = description.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '?');
+    super(`${error}: ${safe}`);
     this.name = 'OAuthError';
     this.error = error;
     this.status = status;
-    this.description = description;
+    this.description = safe;
     this.headers = headers;
   }
 

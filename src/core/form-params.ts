@@ -15,13 +15,13 @@ export function singleValuedParams(
     // RFC 6749 Appendix A: no parameter value may hold control characters other than
     // whitespace; a NUL would otherwise reach the database, which refuses it.
     if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value) || /[\u0000-\u001F\u007F]/.test(name)) {
-      throw new InvalidRequest(`Parameter "${name.replace(/[^\x20-\x7E]/g, '?')}" contains control characters.`);
+      throw new InvalidRequest('A parameter contains control characters.');
     }
     if (repeatable.includes(name)) {
       if (value !== '') (lists[name] ??= []).push(value);
       continue;
     }
-    if (name in params) throw new InvalidRequest(`Parameter "${name}" is repeated; each parameter may appear only once (RFC 6749 §3.2).`);
+    if (name in params) throw new InvalidRequest('A parameter is repeated; each parameter may appear only once (RFC 6749 section 3.2).');
     params[name] = value;
   }
   for (const name of Object.keys(params)) {

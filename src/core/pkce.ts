@@ -15,9 +15,9 @@ export function parseCodeChallenge(challenge: string | undefined, method: string
   }
   // RFC 7636 §4.3: the method defaults to "plain", which this server refuses.
   if (method !== 'S256') {
-    throw new InvalidRequest('code_challenge_method must be S256; plain is not supported (RFC 7636 §4.2, RFC 9700 §2.1.1).');
+    throw new InvalidRequest('code_challenge_method must be S256; plain is not supported (RFC 7636 section 4.2, RFC 9700 section 2.1.1).');
   }
-  if (!PKCE_VALUE.test(challenge)) throw new InvalidRequest('code_challenge must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.2).');
+  if (!PKCE_VALUE.test(challenge)) throw new InvalidRequest('code_challenge must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 section 4.2).');
   return challenge;
 }
 
@@ -36,6 +36,6 @@ export function checkCodeVerifier(challenge: string | null, verifier: string | u
     return;
   }
   if (verifier === undefined) throw new InvalidGrant('code_verifier is required: the authorization request used PKCE.');
-  if (!PKCE_VALUE.test(verifier)) throw new InvalidGrant('code_verifier must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1).');
+  if (!PKCE_VALUE.test(verifier)) throw new InvalidGrant('code_verifier must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 section 4.1).');
   if (s256(verifier) !== challenge) throw new InvalidGrant('code_verifier does not match the code_challenge.');
 }

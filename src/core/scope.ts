@@ -8,7 +8,7 @@ export function parseScope(value: string | undefined): string[] {
   if (value === undefined) return [];
   const tokens = value.split(' ').filter((token) => token !== '');
   for (const token of tokens) {
-    if (!SCOPE_TOKEN.test(token)) throw new InvalidScope(`"${token}" is not a valid scope token (RFC 6749 §3.3).`);
+    if (!SCOPE_TOKEN.test(token)) throw new InvalidScope('The scope has characters RFC 6749 section 3.3 does not allow.');
   }
   return [...new Set(tokens)];
 }
@@ -25,7 +25,7 @@ export function resolveScope(requested: readonly string[], allowed: readonly str
   if (requested.length === 0) return [...allowed];
   const refused = requested.filter((scope) => !allowed.includes(scope));
   if (refused.length > 0) {
-    throw new InvalidScope(`The client may not request: ${refused.join(' ')}.`);
+    throw new InvalidScope('The client is not allowed some of the requested scope.');
   }
   return [...requested];
 }

@@ -24,7 +24,7 @@ export interface IntrospectionResponse {
  */
 export function requireConfidential(client: Client, endpoint: string): void {
   if (client.secretHash === null) {
-    throw new InvalidClient(`The ${endpoint} endpoint requires a confidential client that authenticates with its secret.`);
+    throw new InvalidClient('This endpoint requires a confidential client that authenticates with its secret.');
   }
 }
 

@@ -28,7 +28,7 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     }
     // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted.
     const widened = request.scope.filter((scope) => !record.scope.includes(scope));
-    if (widened.length > 0) throw new InvalidScope(`The refresh token was not granted: ${widened.join(' ')}.`);
+    if (widened.length > 0) throw new InvalidScope('The requested scope is wider than the scope granted to the refresh token.');
     if (record.userId !== null && !(await ctx.users.getById(record.userId))) {
       throw new InvalidGrant('The user of this refresh token no longer exists.');
     }

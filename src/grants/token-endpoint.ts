@@ -28,12 +28,12 @@ export async function handleTokenRequest(input: TokenEndpointInput, ctx: TokenEn
   if (grantType === undefined) throw new InvalidRequest('grant_type is required.');
   const client = await authenticateClient(presented, ctx.clients);
   const grant = findGrant(ctx.registry, grantType);
-  if (!grant) throw new UnsupportedGrantType(`grant_type "${grantType}" is not supported by this server.`);
+  if (!grant) throw new UnsupportedGrantType('This grant_type is not supported by this server; see grant_types_supported in its metadata.');
   if (!client.grantTypes.includes(grantType)) {
-    throw new UnauthorizedClient(`This client is not registered for the ${grantType} grant.`);
+    throw new UnauthorizedClient('This client is not registered for this grant_type.');
   }
   if (grant.clientAuthentication === 'confidential' && client.secretHash === null) {
-    throw new UnauthorizedClient(`A public client cannot use the ${grantType} grant.`);
+    throw new UnauthorizedClient('A public client cannot use this grant_type.');
   }
   return grant.exchange({ grantType, params, resources: lists.resource ?? [], remoteAddress: input.remoteAddress }, client, ctx.grants);
 }

@@ -47,9 +47,12 @@ export class AuthorizationInteraction {
 
   /**
    * Consent is remembered per user, client and scopes: the page is skipped when every requested
-   * scope was allowed before, or when the client is first-party (skip_consent).
+   * scope was allowed before, or when the client is first-party (skip_consent). A public client
+   * always gets the page: anyone can claim its client_id and a loopback redirect, so only the
+   * user can tell it is the real one (RFC 8252 §8.6, RFC 6749 §10.2).
    */
   private async needsConsent(request: AuthorizationRequest, userId: string): Promise<boolean> {
+    if (request.client.secretHash === null) return true;
     if (request.client.skipConsent) return false;
     const granted = await this.ctx.consents.grantedScopes(userId, request.client.clientId);
     return !request.scope.every((scope) => granted.includes(scope));

@@ -21,7 +21,8 @@ import { sessionRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { tokenRoute } from './routes/token.js';
 import { Sessions } from './session.js';
-import type { ServerSettings } from './settings.js';
+import type { ConnectionTimeouts, ServerSettings } from './settings.js';
+import type { Server } from 'node:http';
 
 export interface ServerOptions {
   settings: ServerSettings;
@@ -36,6 +37,18 @@ export interface ServerOptions {
   logger?: boolean;
   /** Fastify's serverFactory: serve on a node:http server the caller made (and may already listen on). */
   serverFactory?: FastifyServerFactory;
+}
+
+/**
+ * Fastify's defaults leave requestTimeout and connectionTimeout at 0: a client sending one byte
+ * at a time would keep its connection for hours. Set on the server itself, so a server given
+ * through serverFactory gets them too.
+ */
+function applyConnectionTimeouts(server: Server, timeouts: ConnectionTimeouts): void {
+  server.headersTimeout = Math.min(timeouts.headersMs, timeouts.requestMs);
+  server.requestTimeout = timeouts.requestMs;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  server.setTimeout(timeouts.idleMs);
 }
 
 /** Request bodies of an OAuth server are small; anything larger is refused with 413. */
@@ -61,12 +74,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    // How often node checks requests against headersTimeout and requestTimeout (default 30 s).
+    http: { connectionsCheckingInterval: Math.min(5_000, settings.timeouts.requestMs) },
   });
+  applyConnectionTimeouts(app.server, settings.timeouts);
   await app.register(fastifyCookie);
   registerFormParser(app);
   registerErrorHandler(app);
+  const hsts = new URL(settings.issuer).protocol === 'https:';
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('x-content-type-options', 'nosniff');
+    // RFC 6797: an https issuer tells browsers never to reach it over plain http.
+    if (hsts) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
@@ -86,7 +105,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   metadataRoutes(app, settings.issuer, registry, keys.jwks);
   tokenRoute(app, { clients: store.clients, registry, grants: grantContext });
   introspectRevokeRoutes(app, { issuer: settings.issuer, clients: store.clients, tokens: store.tokens, clock });
-  authorizeRoutes(app, { requests: { clients: store.clients, registry, settings }, interaction, sessions });
-  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction });
+  const requests = { clients: store.clients, registry, settings };
+  authorizeRoutes(app, { requests, interaction, sessions });
+  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });
   return app;
 }

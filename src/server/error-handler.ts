@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError, ServerError } from '../core/errors.js';
 import { CsrfError } from './csrf.js';
+import { InvalidFormError } from './form-body.js';
 import { setPageHeaders } from './security-headers.js';
 import { errorPage } from './views/pages.js';
 
@@ -20,6 +21,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       void reply.code(403).send(errorPage('Request refused', error.message));
       return;
     }
+    if (error instanceof InvalidFormError) {
+      setPageHeaders(reply);
+      void reply.code(400).send(errorPage('Request refused', error.message));
+      return;
+    }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
       const description = status === 413 ? 'The request body is too large.'
@@ -33,7 +39,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const serverError = new ServerError();
     void reply.code(serverError.status).header('cache-control', 'no-store').send(serverError.toJSON());
   });
-  app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: 'not_found', error_description: `No route for ${request.method} ${request.url.split('?')[0]}.` });
+  app.setNotFoundHandler((_request, reply) => {
+    // Fixed text: the path is the caller's input and is never echoed.
+    void reply.code(404).send({ error: 'not_found', error_description: 'No such endpoint on this server.' });
   });
 }

@@ -24,6 +24,19 @@ export interface ServerSettings {
    */
   readonly trustProxy: readonly string[];
   readonly logLevel: LogLevel;
+  /** Bounds on slow clients, so none can hold a connection for long (slowloris). */
+  readonly timeouts: ConnectionTimeouts;
+}
+
+export interface ConnectionTimeouts {
+  /** The request line and headers must arrive within this (node's headersTimeout). */
+  readonly headersMs: number;
+  /** The whole request, body included, must arrive within this (node's requestTimeout). */
+  readonly requestMs: number;
+  /** A connection with no traffic at all is closed after this (node's server.timeout). */
+  readonly idleMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -38,13 +51,16 @@ export class InvalidSettings extends Error {
 }
 
 export const DEFAULT_SETTINGS = {
-  accessTokenTtl: 3600,
+  // Five minutes: a JWT access token verified locally by an API cannot be recalled, so its
+  // lifetime is how long a revoked grant keeps working there (RFC 9700 §4.10; docs/SECURITY.md).
+  accessTokenTtl: 300,
   refreshTokenTtl: 14 * 86_400,
   codeTtl: 60,
   pkceRequired: 'public',
   sessionTtl: 8 * 3600,
   trustProxy: [],
   logLevel: 'info',
+  timeouts: { headersMs: 10_000, requestMs: 30_000, idleMs: 30_000, keepAliveMs: 5_000 },
 } as const satisfies Omit<ServerSettings, 'issuer' | 'audience'>;
 
 /** RFC 8414 §2: the issuer is a URL using https (http for development) with no query or fragment. */

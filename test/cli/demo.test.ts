@@ -15,7 +15,7 @@ describe('tessera demo settings', () => {
     expect(demoSettings({}, env).config.db).toEqual({ kind: 'sqlite', path: '/tmp/other.db' });
     expect(demoSettings({}, env).config.settings.accessTokenTtl).toBe(300);
     expect(demoSettings({ accessTokenTtl: '3600', resourcePort: '7001', clientPort: '7002' }, env)).toMatchObject({
-      config: { accessTokenTtl: 3600 }, resourcePort: 7001, clientPort: 7002,
+      config: { settings: { accessTokenTtl: 3600 } }, resourcePort: 7001, clientPort: 7002,
     });
   });
 

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerFactory, type FastifyRequest } from 'fastify';
 import type { LogLevel } from '../../server/settings.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { cryptoRandom, type RandomSource } from '../../core/random.js';
@@ -20,6 +20,8 @@ export interface ResourceServerOptions {
   random?: RandomSource;
   /** false silences logs (tests); otherwise JSON logs at this level. */
   logLevel: LogLevel | false;
+  /** Fastify's serverFactory: serve on a node:http server the caller made and listens on (then app.ready()). */
+  serverFactory?: FastifyServerFactory;
 }
 
 /** Titles are short text; the limit keeps one caller from filling the database. */
@@ -53,7 +55,7 @@ function titleFrom(body: unknown): { title: string } | { problem: string } {
 export async function buildResourceServer(options: ResourceServerOptions): Promise<FastifyInstance> {
   const random = options.random ?? cryptoRandom;
   const clock = options.clock ?? systemClock;
-  const app = Fastify({ ...demoLoggerOptions(options.logLevel), bodyLimit: 4096 });
+  const app = Fastify({ ...demoLoggerOptions(options.logLevel), bodyLimit: 4096, ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}) });
   logRequestsWithoutQuery(app);
   const verifier = createBearerVerifier({
     issuer: options.issuer,
@@ -76,8 +78,9 @@ export async function buildResourceServer(options: ResourceServerOptions): Promi
       ? { error: 'server_error', error_description: 'The server met an unexpected condition.' }
       : { error: 'invalid_request', error_description: 'The request is malformed; send a JSON body {"title": "..."}.' });
   });
-  app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: 'not_found', error_description: `No route for ${request.method} ${request.url.split('?')[0]}.` });
+  app.setNotFoundHandler((_request, reply) => {
+    // Fixed text: the path is the caller's input and is never echoed.
+    void reply.code(404).send({ error: 'not_found', error_description: 'No such endpoint; see GET / for the routes.' });
   });
 
   app.get('/', async () => ({

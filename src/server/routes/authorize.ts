@@ -6,7 +6,7 @@ import { errorResponse } from '../../authorize/respond.js';
 import type { AuthorizationRequest } from '../../authorize/types.js';
 import type { AuthorizationInteraction, NextStep } from '../../interaction/authorization-decision.js';
 import { checkCsrf } from '../csrf.js';
-import { formBody } from '../form-body.js';
+import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
 import type { Sessions } from '../session.js';
 import type { SessionRecord } from '../../store/types.js';
@@ -56,7 +56,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
       case 'consent':
         return reply.send(consentPage({
           csrfToken: session.csrfToken, request: query, clientName: authorization.client.clientName, username: next.user.username,
-          scopes: next.scopes,
+          scopes: next.scopes, redirectUri: authorization.redirectUri,
         }));
       case 'sign-in': {
         let current = session;
@@ -80,7 +80,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
   });
 
   app.post('/consent', async (request, reply) => {
-    const form = formBody(request);
+    const form = pageFormBody(request);
     const session = await sessions.load(request);
     checkCsrf(request, session, form.get('csrf_token') ?? undefined, deps.requests.settings.issuer);
     const query = form.get('request') ?? '';

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { parseAuthorizationRequest, type AuthorizationRequestContext } from '../../authorize/parse-request.js';
 import type { AuthorizationInteraction } from '../../interaction/authorization-decision.js';
 import type { PasswordSignIn } from '../../interaction/password-sign-in.js';
 import { checkCsrf } from '../csrf.js';
-import { formBody } from '../form-body.js';
+import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
 import type { Sessions } from '../session.js';
 import { signedOutPage, signInPage, signOutPage } from '../views/pages.js';
@@ -13,6 +14,7 @@ export interface SessionRouteDependencies {
   readonly sessions: Sessions;
   readonly signIn: PasswordSignIn;
   readonly interaction: AuthorizationInteraction;
+  readonly requests: AuthorizationRequestContext;
 }
 
 /** Only our own authorization endpoint may be returned to: anything else would be an open redirect. */
@@ -29,6 +31,20 @@ function safeReturnTo(value: string | null, issuer: string): string {
 
 export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependencies): void {
   const { sessions, issuer } = deps;
+
+  /**
+   * The client's redirect URI when the sign-in continues an authorization: the page that asks
+   * again must allow it in CSP form-action, which also governs the redirects after its submit.
+   */
+  async function continuedRedirectUri(returnTo: string): Promise<string | undefined> {
+    if (!returnTo.startsWith('/authorize?')) return undefined;
+    try {
+      return (await parseAuthorizationRequest(new URLSearchParams(returnTo.slice('/authorize?'.length)), deps.requests)).redirectUri;
+    } catch {
+      return undefined;
+    }
+  }
+
   app.get('/assets/tessera.css', async (_request, reply) => {
     void reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400');
     return STYLESHEET;
@@ -42,14 +58,14 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
   });
 
   app.post('/login', async (request, reply) => {
-    const form = formBody(request);
+    const form = pageFormBody(request);
     const session = await sessions.load(request);
     checkCsrf(request, session, form.get('csrf_token') ?? undefined, issuer);
     const returnTo = safeReturnTo(form.get('return_to'), issuer);
     const username = form.get('username') ?? '';
     const password = form.get('password') ?? '';
-    const retry = (status: number, error: string) => {
-      setPageHeaders(reply);
+    const retry = async (status: number, error: string) => {
+      setPageHeaders(reply, await continuedRedirectUri(returnTo));
       return reply.code(status).send(signInPage({ csrfToken: session?.csrfToken ?? '', returnTo, error, username }));
     };
     if (username === '' || password === '') return retry(400, 'Enter your username and password.');
@@ -77,7 +93,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
   app.get('/logout', async (request, reply) => reply.redirect('/', 303));
 
   app.post('/logout', async (request, reply) => {
-    const form = formBody(request);
+    const form = pageFormBody(request);
     checkCsrf(request, await sessions.load(request), form.get('csrf_token') ?? undefined, issuer);
     await sessions.signOut(request, reply);
     setPageHeaders(reply);

@@ -24,7 +24,8 @@ export function authorizationServerMetadata(issuer: string, registry: ProtocolRe
     authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: [...AUTH_METHODS],
     introspection_endpoint_auth_methods_supported: authMethods,
-    revocation_endpoint_auth_methods_supported: authMethods,
+    // RFC 7009 §2.1: a public client identifies itself with client_id alone to revoke its tokens.
+    revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
   };
 }
 

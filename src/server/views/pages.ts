@@ -29,7 +29,17 @@ ${input.error ? html`<p class="alert" role="alert">${input.error}</p>` : ''}
 </form>`);
 }
 
-export function consentPage(input: { csrfToken: string; request: string; clientName: string; username: string; scopes: string[] }): string {
+/** The host a redirect URI sends the browser to, as the user should read it. */
+function destination(redirectUri: string): string {
+  try {
+    const url = new URL(redirectUri);
+    return url.host === '' ? `${url.protocol}${url.pathname}` : url.host;
+  } catch {
+    return redirectUri;
+  }
+}
+
+export function consentPage(input: { csrfToken: string; request: string; clientName: string; username: string; scopes: string[]; redirectUri: string }): string {
   return page('Allow access', html`
 <h1 id="page-title">Allow ${input.clientName} to access your account?</h1>
 <p class="muted">Signed in as <strong>${input.username}</strong>. <strong>${input.clientName}</strong> asks to:</p>
@@ -39,7 +49,7 @@ ${input.scopes.map((scope) => {
     return html`<li><strong>${words.title}</strong><span class="muted">${words.detail} <code>${scope}</code></span></li>`;
   })}
 </ul>
-<p class="muted">You can change your mind later by signing out and revoking the application's tokens.</p>
+<p class="muted">Whatever you answer, you will be sent back to <strong class="destination">${destination(input.redirectUri)}</strong>.</p>
 <form method="post" action="/consent">
   <input type="hidden" name="csrf_token" value="${input.csrfToken}">
   <input type="hidden" name="request" value="${input.request}">
