@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory
 import { defaultResponseTypes } from '../authorize/index.js';
 import type { ResponseTypeHandler } from '../authorize/types.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { ServerSecrets } from '../core/server-secrets.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { defaultGrants } from '../grants/index.js';
 import { TokenIssuer } from '../grants/token-issuer.js';
@@ -35,6 +36,11 @@ export interface ServerOptions {
   random?: RandomSource;
   /** false silences logs (tests); default: JSON logs at settings.logLevel on stdout. */
   logger?: boolean;
+  /**
+   * The server secrets every derived key comes from (docs/SECURITY.md); default: a random one for
+   * this process only, which is right for tests and wrong for several workers or instances.
+   */
+  secrets?: ServerSecrets;
   /** Fastify's serverFactory: serve on a node:http server the caller made (and may already listen on). */
   serverFactory?: FastifyServerFactory;
 }
@@ -62,6 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { settings, store } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
+  const secrets = options.secrets ?? ServerSecrets.ephemeral();
   const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
   const keys = await KeyRing.load(store.keys, clock.nowSeconds());
 
