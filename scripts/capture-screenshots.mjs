@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // Takes the playground screenshots of docs/DEMO.md (docs/screenshots/*.png): starts `tessera demo`
-// in this process from dist/ (run `npm run build` first) on free ports and an in-memory database,
+// in this process from dist/ (run `npm run build` first) on ports the kernel picks and an in-memory database,
 // drives every grant in Debian's Chromium with playwright-core, and captures the pages.
 //
 //   npm run build && node scripts/capture-screenshots.mjs
 //
 // The demo's clock is a ManualClock, so the refresh story expires its token without waiting.
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -22,23 +21,10 @@ const { DEMO_USERS } = await import(join(root, 'dist/demo/demo-seed.js'));
 const out = join(root, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const ports = new Set();
-while (ports.size < 3) ports.add(await freePort());
-const [port, resourcePort, clientPort] = [...ports];
-const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent' }, {}, DEMO_DEFAULTS);
+// Port 0: startDemo binds the three servers first and builds the URLs from the ports bound.
+const config = loadConfig({ port: '0', db: 'sqlite::memory:', logLevel: 'silent' }, {}, DEMO_DEFAULTS);
 const clock = new ManualClock();
-const demo = await startDemo({ config, resourcePort, clientPort, clock, logger: false });
+const demo = await startDemo({ config, resourcePort: 0, clientPort: 0, clock, logger: false });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],

@@ -15,9 +15,10 @@ export interface DemoFlags extends ConfigFlags {
  */
 export const DEMO_DEFAULTS: ConfigFlags = { db: 'sqlite:./data/demo.db', accessTokenTtl: '60', logLevel: 'warn' };
 
+/** 0: any free port, the banner tells which (tests). */
 function port(name: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
-    throw new ConfigError(`--${name} must be a port number between 1 and 65535, got "${value}".`);
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(`--${name} must be a port number between 0 and 65535, got "${value}".`);
   }
   return Number(value);
 }
@@ -33,7 +34,8 @@ export function demoSettings(flags: DemoFlags, env: NodeJS.ProcessEnv = process.
   if (config.workers > 1) throw new ConfigError('tessera demo runs its three servers in one process; --workers is for tessera serve.');
   const resourcePort = port('resource-port', flags.resourcePort ?? '9001');
   const clientPort = port('client-port', flags.clientPort ?? '9002');
-  if (new Set([config.port, resourcePort, clientPort]).size !== 3) {
+  const fixed = [config.port, resourcePort, clientPort].filter((p) => p !== 0);
+  if (new Set(fixed).size !== fixed.length) {
     throw new ConfigError(`--port (${config.port}), --resource-port (${resourcePort}) and --client-port (${clientPort}) must differ.`);
   }
   return { config, resourcePort, clientPort };

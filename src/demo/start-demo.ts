@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
 import { applySeed, readSeedFile } from '../admin/seed.js';
 import type { Config } from '../config.js';
+import type { ServerSettings } from '../server/settings.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { cryptoRandom } from '../core/random.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
@@ -10,6 +12,7 @@ import type { Store } from '../store/types.js';
 import { buildPlaygroundClient } from './client/app.js';
 import { demoSeed } from './demo-seed.js';
 import { demoUrls, type DemoUrls } from './demo-urls.js';
+import { boundPort, closeHttp, listenHttp, serveOn } from './http-listener.js';
 import { buildResourceServer } from './resource-server/app.js';
 import { seedDemoResources } from './resource-server/demo-resources.js';
 import { openDemoResourceStore } from './resource-server/open-resource-store.js';
@@ -18,6 +21,7 @@ import type { DemoResourceStore } from './resource-server/resource-store.js';
 export interface DemoOptions {
   /** The authorization server's configuration (its port, database, seed file, token lifetimes). */
   config: Config;
+  /** 0 here, or in config.port, picks a free port (tests); the URLs then carry the ports bound. */
   resourcePort: number;
   clientPort: number;
   /** One clock for the three servers, so that tests can expire a token without sleeping. */
@@ -38,43 +42,68 @@ export interface RunningDemo {
  * Client playground, on one database with the demo seed applied (then `--seed`, which wins).
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
-  const { config } = options;
   const clock = options.clock ?? systemClock;
-  const urls = demoUrls(config, options.resourcePort, options.clientPort);
+  // Bound first, so that port 0 works: the URLs the three servers give each other need the ports.
+  const servers: Server[] = [];
+  for (const port of [options.config.port, options.resourcePort, options.clientPort]) {
+    try {
+      servers.push(await listenHttp(port, options.config.host));
+    } catch (error) {
+      await Promise.all(servers.map(closeHttp));
+      throw error;
+    }
+  }
+  const [authorizationServerHttp, resourceServerHttp, clientHttp] = servers as [Server, Server, Server];
+  const config = { ...options.config, settings: onBoundPort(options.config.settings, boundPort(authorizationServerHttp)) };
+  const urls = demoUrls(config, boundPort(resourceServerHttp), boundPort(clientHttp));
   const logLevel = options.logger === false ? false : config.settings.logLevel;
-  const store = await openStore(config.db);
+  let store: Store | undefined;
   const apps: FastifyInstance[] = [];
   let resources: DemoResourceStore | undefined;
   try {
+    store = await openStore(config.db);
     const now = clock.nowSeconds();
     await applySeed(store, demoSeed(urls, now), now);
     if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, now), now);
     resources = await openDemoResourceStore(config.db);
     await seedDemoResources(resources, store.users, cryptoRandom, now);
-    apps.push(await buildServer({ settings: config.settings, store, clock, logger: logLevel !== false }));
+    apps.push(await buildServer({ settings: config.settings, store, clock, logger: logLevel !== false, serverFactory: serveOn(authorizationServerHttp) }));
     apps.push(await buildResourceServer({
       issuer: config.settings.issuer, audience: urls.resourceServer, allowedOrigin: new URL(urls.client).origin, resources, clock, logLevel,
+      serverFactory: serveOn(resourceServerHttp),
     }));
-    apps.push(await buildPlaygroundClient({ urls, accessTokenTtl: config.settings.accessTokenTtl, clock, logLevel }));
-    const [authorizationServer, resourceServer, client] = apps as [FastifyInstance, FastifyInstance, FastifyInstance];
-    await authorizationServer.listen({ port: config.port, host: config.host });
-    await resourceServer.listen({ port: options.resourcePort, host: config.host });
-    await client.listen({ port: options.clientPort, host: config.host });
+    apps.push(await buildPlaygroundClient({ urls, accessTokenTtl: config.settings.accessTokenTtl, clock, logLevel, serverFactory: serveOn(clientHttp) }));
+    await Promise.all(apps.map((app) => app.ready()));
   } catch (error) {
     await Promise.allSettled(apps.map((app) => app.close()));
+    await Promise.all(servers.map(closeHttp));
     await resources?.close();
-    await store.close();
+    await store?.close();
     throw error;
   }
+  const openedStore = store;
   const openResources = resources;
-  const purge = startExpiryPurge(store, { clock });
+  const purge = startExpiryPurge(openedStore, { clock });
   return {
-    urls, store, resources: openResources,
+    urls, store: openedStore, resources: openResources,
     async close() {
       purge.stop();
       await Promise.allSettled(apps.map((app) => app.close()));
+      // Served through serverFactory without app.listen(), so Fastify leaves them to us.
+      await Promise.all(servers.map(closeHttp));
       await openResources.close();
-      await store.close();
+      await openedStore.close();
     },
   };
+}
+
+/**
+ * An issuer on port 0 (`--port 0`) means the port bound: the demo's servers and its seeded
+ * redirect URIs need the real one. The audience follows when it is the issuer (its default).
+ */
+function onBoundPort(settings: ServerSettings, port: number): ServerSettings {
+  const portZero = /^(https?:\/\/[^/?#]*):0(?=$|\/)/;
+  if (!portZero.test(settings.issuer)) return settings;
+  const issuer = settings.issuer.replace(portZero, `$1:${port}`);
+  return { ...settings, issuer, audience: settings.audience === settings.issuer ? issuer : settings.audience };
 }

@@ -1,12 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, requireBuiltCli, serveCli, type ServingCli } from '../helpers/cli.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
-import { freePort } from '../helpers/server.js';
 
-const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
 const db = `sqlite:${join(dir, 'tessera.db')}`;
 
@@ -15,9 +14,7 @@ function tessera(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first).');
-});
+beforeAll(requireBuiltCli);
 
 describe('tessera CLI', () => {
   it('prints help', () => {
@@ -68,8 +65,7 @@ describe('tessera CLI', () => {
 });
 
 describe('tessera serve --seed', () => {
-  let port: number;
-  let child: ReturnType<typeof spawn> | undefined;
+  let server: ServingCli | undefined;
   const seed = join(dir, 'seed.json');
 
   beforeAll(() => {
@@ -78,31 +74,18 @@ describe('tessera serve --seed', () => {
       users: [{ username: 'alice', password: 'alice-pw' }],
     }));
   });
-  afterAll(() => { child?.kill('SIGTERM'); });
-
-  async function start(): Promise<void> {
-    port = await freePort();
-    child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--db', db, '--seed', seed, '--log-level', 'warn'], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`)).ok) return;
-      } catch { /* not up yet */ }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('tessera serve did not start');
-  }
+  afterAll(() => server?.stop());
 
   it('starts, applies the seed idempotently and keeps its signing key across restarts', async () => {
-    await start();
-    const first = await postForm(`http://127.0.0.1:${port}/token`, 'grant_type=client_credentials', { authorization: basic('svc', 'svc-secret') });
+    server = await serveCli(['--db', db, '--seed', seed]);
+    const first = await postForm(`${server.origin}/token`, 'grant_type=client_credentials', { authorization: basic('svc', 'svc-secret') });
     expect(first.status).toBe(200);
-    const jwks1 = await (await fetch(`http://127.0.0.1:${port}/jwks`)).json();
-    child?.kill('SIGTERM');
-    await new Promise((resolve) => child?.once('exit', resolve));
-    await start();
-    const second = await postForm(`http://127.0.0.1:${port}/token`, 'grant_type=client_credentials', { authorization: basic('svc', 'svc-secret') });
+    const jwks1 = await (await fetch(`${server.origin}/jwks`)).json();
+    await server.stop();
+    server = await serveCli(['--db', db, '--seed', seed]);
+    const second = await postForm(`${server.origin}/token`, 'grant_type=client_credentials', { authorization: basic('svc', 'svc-secret') });
     expect(second.status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/jwks`)).json()).toEqual(jwks1);
+    expect(await (await fetch(`${server.origin}/jwks`)).json()).toEqual(jwks1);
     const users = JSON.parse(tessera('user', 'list', '--db', db).stdout);
     expect(users.filter((u: { username: string }) => u.username === 'alice')).toHaveLength(1);
   });

@@ -3,18 +3,14 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/server.js';
-
-const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
+import { CLI, requireBuiltCli } from '../helpers/cli.js';
 
 describe('tessera demo (the built CLI)', () => {
   it('starts the three servers and prints their URLs and the demo credentials', async () => {
-    if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first).');
-    const ports = new Set<number>();
-    while (ports.size < 3) ports.add(await freePort());
-    const [port, resourcePort, clientPort] = [...ports].map(String) as [string, string, string];
+    requireBuiltCli();
     const cwd = mkdtempSync(join(tmpdir(), 'tessera-demo-'));
-    const child = spawn(process.execPath, [CLI, 'demo', '--port', port, '--resource-port', resourcePort, '--client-port', clientPort],
+    // Port 0 for the three: the demo binds them first and its banner says where they are.
+    const child = spawn(process.execPath, [CLI, 'demo', '--port', '0', '--resource-port', '0', '--client-port', '0'],
       { cwd, env: { ...process.env, TESSERA_DB: '', TESSERA_LOG_LEVEL: '' } });
     try {
       let output = '';
@@ -30,15 +26,19 @@ describe('tessera demo (the built CLI)', () => {
         child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
         child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
       });
-      expect(output).toContain(`http://127.0.0.1:${clientPort}`);
-      expect(output).toContain(`http://127.0.0.1:${port}`);
-      expect(output).toContain(`http://127.0.0.1:${resourcePort}`);
+      const url = (label: string) => new RegExp(`^  ${label} +(http://127\\.0\\.0\\.1:(\\d+))\\b`, 'm').exec(output);
+      const [client, authorizationServer, resourceServer] = [url('Client \\(flow playground\\)'), url('Auth Server'), url('Resource Server')];
+      for (const match of [client, authorizationServer, resourceServer]) expect(Number(match?.[2]), output).toBeGreaterThan(0);
+      const [clientUrl, authorizationServerUrl, resourceServerUrl] = [client?.[1], authorizationServer?.[1], resourceServer?.[1]];
+      expect(new Set([clientUrl, authorizationServerUrl, resourceServerUrl]).size).toBe(3);
+      // The Auth Server's issuer is the address it bound, not port 0.
+      expect((await (await fetch(`${authorizationServerUrl}/.well-known/oauth-authorization-server`)).json()).issuer).toBe(authorizationServerUrl);
       expect(output).toContain('alice / wonderland');
       expect(output).toContain('sqlite:./data/demo.db');
-      const playground = await fetch(`http://127.0.0.1:${clientPort}/`);
+      const playground = await fetch(`${clientUrl}/`);
       expect(playground.status).toBe(200);
       expect(await playground.text()).toContain('Watch OAuth 2 happen.');
-      expect((await fetch(`http://127.0.0.1:${resourcePort}/api/resources`)).status).toBe(401);
+      expect((await fetch(`${resourceServerUrl}/api/resources`)).status).toBe(401);
       expect(existsSync(join(cwd, 'data/demo.db'))).toBe(true);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));

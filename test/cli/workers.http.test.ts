@@ -1,19 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveCli, type ServingCli } from '../helpers/cli.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
-import { freePort } from '../helpers/server.js';
-
-const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
 
 /**
  * Two worker processes on one SQLite file: atomicity that holds across processes, not only
  * inside one event loop.
  */
 describe('tessera serve --workers 2', () => {
-  let child: ChildProcess;
+  let tessera: ServingCli | undefined;
   let base: string;
 
   beforeAll(async () => {
@@ -23,18 +20,11 @@ describe('tessera serve --workers 2', () => {
       clients: [{ client_id: 'app', client_secret: 'app-secret', grant_types: ['password', 'refresh_token'], scope: 'read' }],
       users: [{ username: 'erin', password: 'erin-password' }],
     }));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [CLI, 'serve', '--workers', '2', '--port', String(port), '--db', `sqlite:${join(dir, 't.db')}`, '--seed', seed, '--log-level', 'warn'], { stdio: 'ignore' });
-    for (let i = 0; i < 150; i++) {
-      try {
-        if ((await fetch(`${base}/jwks`)).ok) return;
-      } catch { /* starting */ }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('workers did not start');
+    // Port 0: the two workers share the one port the kernel gave the first (node:cluster).
+    tessera = await serveCli(['--workers', '2', '--db', `sqlite:${join(dir, 't.db')}`, '--seed', seed], { workers: 2 });
+    base = tessera.origin;
   });
-  afterAll(() => { child?.kill('SIGTERM'); });
+  afterAll(() => tessera?.stop());
 
   it('rotates a refresh token exactly once under 20 parallel uses', async () => {
     const auth = { authorization: basic('app', 'app-secret') };

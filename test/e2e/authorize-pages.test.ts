@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
 import { discover, insecure } from '../helpers/oauth-client.js';
-import { freePort, startServer, type RunningServer } from '../helpers/server.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
 
 let server: RunningServer;
 let as: oauth.AuthorizationServer;
@@ -16,12 +17,11 @@ const ALICE = { username: 'alice', password: 'alice-password-e2e' };
 
 beforeAll(async () => {
   // The client's redirect target: a page on 127.0.0.1, as a real client app would serve.
-  const callbackPort = await freePort();
-  callback = `http://127.0.0.1:${callbackPort}/callback`;
   callbackServer = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Client callback</title><h1>Back at the client</h1>');
   });
-  await new Promise<void>((resolve) => callbackServer.listen(callbackPort, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+  callback = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
   server = await startServer({
     clients: [
       { client_id: 'web', client_name: 'Photo Printer', client_secret: 'web-secret', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [callback], scope: 'read write' },

@@ -2,7 +2,6 @@ import { DEMO_DEFAULTS } from '../../src/cli/demo.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { startDemo, type RunningDemo } from '../../src/demo/start-demo.js';
-import { freePort } from './server.js';
 
 export interface TestDemo extends RunningDemo {
   clock: ManualClock;
@@ -10,15 +9,13 @@ export interface TestDemo extends RunningDemo {
 }
 
 /**
- * `tessera demo` in this process, on free ports and an in-memory database, with the demo's own
- * defaults (60 s access tokens) and one clock the test can move for the three servers.
+ * `tessera demo` in this process, on ports the kernel chose (port 0: startDemo binds first and
+ * builds the URLs from the ports bound) and an in-memory database, with the demo's own defaults
+ * (60 s access tokens) and one clock the test can move for the three servers.
  */
 export async function startTestDemo(): Promise<TestDemo> {
-  const ports = new Set<number>();
-  while (ports.size < 3) ports.add(await freePort());
-  const [port, resourcePort, clientPort] = [...ports] as [number, number, number];
-  const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent' }, {}, DEMO_DEFAULTS);
+  const config = loadConfig({ port: '0', db: 'sqlite::memory:', logLevel: 'silent' }, {}, DEMO_DEFAULTS);
   const clock = new ManualClock();
-  const demo = await startDemo({ config, resourcePort, clientPort, clock, logger: false });
+  const demo = await startDemo({ config, resourcePort: 0, clientPort: 0, clock, logger: false });
   return Object.assign(demo, { clock, accessTokenTtl: config.settings.accessTokenTtl });
 }

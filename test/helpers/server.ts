@@ -1,24 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import { createServer } from 'node:net';
+import type { Server } from 'node:http';
 import { loadConfig, type Config, type ConfigFlags } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { clientFromMetadata, type ClientMetadata } from '../../src/core/client-metadata.js';
 import { upsertUser } from '../../src/admin/seed.js';
+import { boundPort, closeHttp, listenHttp, serveOn } from '../../src/demo/http-listener.js';
 import { buildServer } from '../../src/server/app.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
+/**
+ * A node:http server on 127.0.0.1 and a port the kernel chose (listen on 0), with its origin.
+ * Never probe a port and close it: another test may take it before it is listened on again.
+ */
+export async function listenOnFreePort(): Promise<{ server: Server; port: number; origin: string }> {
+  const server = await listenHttp(0, '127.0.0.1');
+  const port = boundPort(server);
+  return { server, port, origin: `http://127.0.0.1:${port}` };
 }
+
+export { closeHttp, serveOn };
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -31,18 +32,26 @@ export interface RunningServer {
 
 /** A real Tessera on 127.0.0.1 with an in-memory SQLite store and a clock the test can move. */
 export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string }[]; flags?: ConfigFlags; store?: Store } = {}): Promise<RunningServer> {
-  const port = await freePort();
+  // Listening first, so that the issuer can carry the port; Fastify then serves on that server.
+  const { server, port } = await listenOnFreePort();
   const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent', ...options.flags }, {});
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = new ManualClock();
   for (const client of options.clients ?? []) await store.clients.upsert(clientFromMetadata(client, clock.nowSeconds()));
   for (const user of options.users ?? []) await upsertUser(store, user.username, user.password, clock.nowSeconds());
-  const app = await buildServer({ config, store, clock, logger: false });
-  await app.listen({ port: config.port, host: '127.0.0.1' });
+  let app: FastifyInstance;
+  try {
+    app = await buildServer({ settings: config.settings, store, clock, logger: false, serverFactory: serveOn(server) });
+    await app.ready();
+  } catch (error) {
+    await closeHttp(server);
+    throw error;
+  }
   return {
-    app, store, config, clock, issuer: config.issuer,
+    app, store, config, clock, issuer: config.settings.issuer,
     async close() {
       await app.close();
+      await closeHttp(server);
       await store.close();
     },
   };

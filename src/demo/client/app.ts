@@ -1,5 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import type { LogLevel } from '../../server/settings.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { cryptoRandom, type RandomSource } from '../../core/random.js';
@@ -30,6 +30,8 @@ export interface PlaygroundOptions {
   random?: RandomSource;
   /** false silences logs (tests); otherwise JSON logs at this level. */
   logLevel: LogLevel | false;
+  /** Fastify's serverFactory: serve on a node:http server the caller made and listens on (then app.ready()). */
+  serverFactory?: FastifyServerFactory;
 }
 
 /** A browser script from a typed function: `(function ...)();`, served as a file (CSP script-src 'self'). */
@@ -43,7 +45,7 @@ function browserScript(main: () => void): string {
  */
 export async function buildPlaygroundClient(options: PlaygroundOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
-  const app = Fastify({ ...demoLoggerOptions(options.logLevel), bodyLimit: 16 * 1024 });
+  const app = Fastify({ ...demoLoggerOptions(options.logLevel), bodyLimit: 16 * 1024, ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}) });
   logRequestsWithoutQuery(app);
   await app.register(fastifyCookie);
   registerFormParser(app);
