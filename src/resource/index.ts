@@ -1,16 +1,9 @@
 /**
- * `tessera/resource`: protect an API with the access tokens of a Tessera (or any RFC 8414 / RFC
- * 9068 / RFC 7662) authorization server. {@link createBearerVerifier} does the work; the Fastify
- * plugin and the Express-style middleware are thin adapters over it.
+ * `tessera/resource`: the resource-server toolkit, which lives in its own package
+ * `@tessera/resource` (packages/resource, runtime dependency jose only) so that an API that only
+ * verifies tokens installs neither the server nor its native modules. Re-exported here so that
+ * `import ... from 'tessera/resource'` keeps working.
  *
  * @packageDocumentation
  */
-export {
-  createBearerVerifier, verifyBearer,
-  type AsymmetricAlgorithm, type BearerVerifier, type BearerVerifierOptions,
-} from './verify.js';
-export { BearerError, type BearerErrorBody, type BearerErrorCode, type BearerErrorStatus } from './bearer-error.js';
-export type { AccessTokenClaims } from './claims.js';
-export type { IntrospectionCredentials } from './introspection.js';
-export { fastifyBearerAuth, type FastifyBearerAuthOptions, type RequireTokenHandler } from './fastify.js';
-export { requireToken, type BearerMiddleware, type BearerRequest, type BearerResponse, type NextFunction } from './express.js';
+export * from '@tessera/resource';

@@ -1,5 +1,8 @@
-import type { LoggerOptions } from 'pino';
+import type { FastifyServerOptions } from 'fastify';
 import type { LogLevel } from './settings.js';
+
+/** Fastify's logger options (its own and pino's, which comes with Fastify): no import of pino itself. */
+export type LoggerOptions = Exclude<NonNullable<FastifyServerOptions['logger']>, boolean>;
 
 /**
  * JSON logs with the request id (Fastify's reqId). Secrets never reach a log line: credentials

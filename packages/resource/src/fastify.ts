@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fastifyPlugin from 'fastify-plugin';
 import { BearerError } from './bearer-error.js';
 import type { AccessTokenClaims } from './claims.js';
 import { requiredScopeList } from './required-scopes.js';
@@ -58,8 +57,8 @@ async function bearerAuth(app: FastifyInstance, options: FastifyBearerAuthOption
 
 /**
  * The Fastify plugin of the resource-server toolkit: decorates the instance with
- * `requireToken(scopes)` (a preHandler) and requests with `accessToken`. Wrapped in
- * fastify-plugin so the decorator is visible outside the plugin's own context.
+ * `requireToken(scopes)` (a preHandler) and requests with `accessToken`. Marked as fastify-plugin
+ * marks a plugin (skip-override) so the decorator is visible outside the plugin's own context.
  *
  * ```ts
  * await app.register(fastifyBearerAuth, { issuer: 'https://as.example', audience: 'https://api.example' });
@@ -68,4 +67,18 @@ async function bearerAuth(app: FastifyInstance, options: FastifyBearerAuthOption
  *
  * Errors follow {@link https://www.rfc-editor.org/rfc/rfc6750#section-3 RFC 6750 §3}.
  */
-export const fastifyBearerAuth = fastifyPlugin(bearerAuth, { fastify: '5.x', name: 'tessera-bearer-auth' });
+export const fastifyBearerAuth = markAsFastifyPlugin(bearerAuth, 'tessera-bearer-auth', '5.x');
+
+/**
+ * What the fastify-plugin package does, without depending on it (the toolkit's only runtime
+ * dependency is jose; fastify is an optional peer): `skip-override` makes Fastify register the
+ * plugin in its parent's context rather than a new encapsulated one, the display name names it
+ * in errors and `printPlugins()`, and the plugin meta lets Fastify check its version.
+ */
+function markAsFastifyPlugin<T extends (...args: never[]) => unknown>(plugin: T, name: string, fastify: string): T {
+  return Object.assign(plugin, {
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: name,
+    [Symbol.for('plugin-meta')]: { name, fastify },
+  });
+}

@@ -1,13 +1,14 @@
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import * as oauth from 'oauth4webapi';
-import { loadConfig } from '../../src/config.js';
-import { clientFromMetadata } from '../../src/core/client-metadata.js';
-import { hashSecret } from '../../src/core/tokens.js';
-import { buildServer } from '../../src/server/app.js';
-import type { Store, TokenRecord } from '../../src/store/types.js';
-import { discover, insecure } from '../helpers/oauth-client.js';
+import { loadConfig } from '../../../src/config.js';
+import { clientFromMetadata } from '../../../src/core/client-metadata.js';
+import { hashSecret } from '../../../src/core/tokens.js';
+import { buildServer } from '../../../src/server/app.js';
+import type { Store, TokenRecord } from '../../../src/store/types.js';
+import { discover, insecure } from '../../../test/helpers/oauth-client.js';
 
 /** The client that calls the protected API: client credentials, scopes read and write. */
 export const SERVICE = {
@@ -145,14 +146,49 @@ export async function startMockIssuer(options: { issuerPath?: string } = {}): Pr
 }
 
 /**
- * A Tessera that listens on a port the test chooses, so that it can be stopped and started again
- * under the same issuer (test/helpers/server.ts listens on a fresh port each time, whatever
- * flags.port says). Closing it leaves the store open for the next start.
+ * An issuer where nothing listens: port 0 is reserved, a connection to it is refused, and no
+ * server can take it (listening on port 0 gets another port), so no other test can answer there.
  */
-export async function startTesseraAt(port: number, store: Store): Promise<{ issuer: string; audience: string; close(): Promise<void> }> {
-  const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent' }, {});
+export const NOTHING_LISTENS = 'http://127.0.0.1:0';
+
+/**
+ * A Tessera that can be stopped and started again under the same issuer: one node:http server
+ * listens on port 0 for the whole test and hands each request to the Tessera of the moment
+ * (Fastify's `routing`), so the port is never released and taken again. A restart builds a new
+ * server on the same store (it loads its signing keys at start); closing leaves the store open.
+ */
+export async function startRestartableTessera(store: Store): Promise<{
+  issuer: string; audience: string; restart(): Promise<void>; close(): Promise<void>;
+}> {
+  let app: FastifyInstance | null = null;
+  const server = createServer((request, response) => {
+    if (app) app.routing(request, response);
+    else response.writeHead(503).end();
+  });
+  const origin = await listen(server);
+  const config = loadConfig({ port: new URL(origin).port, db: 'sqlite::memory:', logLevel: 'silent' }, {});
   await store.clients.upsert(clientFromMetadata(SERVICE, Math.floor(Date.now() / 1000)));
-  const app = await buildServer({ settings: config.settings, store, logger: false });
-  await app.listen({ port, host: '127.0.0.1' });
-  return { issuer: config.settings.issuer, audience: config.settings.audience, close: () => app.close() };
+  const start = async () => {
+    const next = await buildServer({ settings: config.settings, store, logger: false });
+    await next.ready();
+    app = next;
+  };
+  const stop = async () => {
+    const current = app;
+    app = null;
+    await current?.close();
+  };
+  await start();
+  return {
+    issuer: config.settings.issuer,
+    audience: config.settings.audience,
+    async restart() {
+      await stop();
+      await start();
+    },
+    async close() {
+      await stop();
+      await closeServer(server);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bearerTokenFrom } from '../../src/resource/authorization-header.js';
-import { BearerChallenges, BearerError, quoteRealm } from '../../src/resource/bearer-error.js';
-import { requiredScopeList } from '../../src/resource/required-scopes.js';
+import { bearerTokenFrom } from '../src/authorization-header.js';
+import { BearerChallenges, BearerError, quoteRealm } from '../src/bearer-error.js';
+import { requiredScopeList } from '../src/required-scopes.js';
 
 const challenges = new BearerChallenges('api');
 

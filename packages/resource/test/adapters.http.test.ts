@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBearerVerifier, fastifyBearerAuth, requireToken, type AccessTokenClaims, type BearerRequest, type BearerVerifier,
-} from '../../src/resource/index.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+} from '../src/index.js';
+import { startServer, type RunningServer } from '../../../test/helpers/server.js';
 import {
   accessTokenClaims, closeServer, fetchToken, foreignKey, introspectionCredentials, listen, recordOpaqueToken,
   RESOURCE_SERVER, SERVICE, serverSigningKey, signAccessToken, unsecuredToken,

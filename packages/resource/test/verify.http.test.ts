@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
-import { generateSigningKey } from '../../src/keys/key-ring.js';
-import { metadataUrl } from '../../src/resource/discovery.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { generateSigningKey } from '../../../src/keys/key-ring.js';
+import { metadataUrl } from '../src/discovery.js';
 import {
   BearerError, createBearerVerifier, verifyBearer, type BearerVerifierOptions,
-} from '../../src/resource/index.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { freePort, startServer, type RunningServer } from '../helpers/server.js';
+} from '../src/index.js';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { startServer, type RunningServer } from '../../../test/helpers/server.js';
 import {
-  accessTokenClaims, fetchToken, foreignKey, introspectionCredentials, RESOURCE_SERVER, SERVICE, signAccessToken, startMockIssuer,
-  startTesseraAt, type MockIssuer,
+  accessTokenClaims, fetchToken, foreignKey, introspectionCredentials, NOTHING_LISTENS, RESOURCE_SERVER, SERVICE, signAccessToken,
+  startMockIssuer, startRestartableTessera, type MockIssuer,
 } from './fixtures.js';
 
 let tessera: RunningServer;
@@ -172,8 +172,7 @@ describe('discovery (RFC 8414)', () => {
   });
 
   it('answers 503 when nothing listens at the issuer', async () => {
-    const port = await freePort();
-    const verifier = createBearerVerifier({ issuer: `http://127.0.0.1:${port}`, audience: 'https://api.example' });
+    const verifier = createBearerVerifier({ issuer: NOTHING_LISTENS, audience: 'https://api.example' });
     const token = await fetchToken(tessera.issuer);
     expect(await bearerError(verifier.verify(`Bearer ${token}`, []))).toMatchObject({ status: 503, error: 'temporarily_unavailable' });
   });
@@ -210,7 +209,7 @@ describe('discovery (RFC 8414)', () => {
 
   it('uses injected keys without fetching anything', async () => {
     const { key, publicJwk } = await foreignKey();
-    const issuer = `http://127.0.0.1:${await freePort()}`;
+    const issuer = NOTHING_LISTENS;
     const verifier = createBearerVerifier({ issuer, audience: 'https://api.example', jwks: { keys: [{ ...publicJwk, kid: 'k1', alg: 'ES256' }] } });
     const token = await signAccessToken(accessTokenClaims(issuer, 'https://api.example'), key, { alg: 'ES256', typ: 'at+jwt', kid: 'k1' });
     await expect(verifier.verify(`Bearer ${token}`, [])).resolves.toMatchObject({ issuer });
@@ -265,18 +264,16 @@ describe('key rotation', () => {
   it('accepts tokens of a key Tessera rotated to after a restart, and still those of the old key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-rotation-'));
     const store = new SqliteStore(join(dir, 'tessera.db'));
-    const port = await freePort();
-    let server = await startTesseraAt(port, store);
+    const server = await startRestartableTessera(store);
     try {
       const verifier = createBearerVerifier({ issuer: server.issuer, audience: server.audience, jwksCooldownMs: 0 });
       const oldToken = await fetchToken(server.issuer);
       await verifier.verify(`Bearer ${oldToken}`, []);
 
       // Tessera loads its keys at start: add a newer key, then restart under the same issuer.
-      await server.close();
       const rotated = await generateSigningKey(Math.floor(Date.now() / 1000) + 60);
       await store.keys.insert(rotated);
-      server = await startTesseraAt(port, store);
+      await server.restart();
 
       const newToken = await fetchToken(server.issuer);
       expect(kidOf(newToken)).toBe(rotated.kid);
