@@ -25,12 +25,16 @@ describe('configuration', () => {
 describe('redirect URIs of native apps on loopback (RFC 8252 §7.3)', async () => {
   const { resolveRedirectUri } = await import('../src/core/redirect-uri.js');
   const { clientFromMetadata } = await import('../src/core/client-metadata.js');
-  const client = clientFromMetadata({ client_id: 'cli', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb', 'https://app.example/cb'] }, 0);
-  it('accepts any port on a registered loopback IP URI, and nothing else loosely', () => {
-    expect(resolveRedirectUri(client, 'http://127.0.0.1:51234/cb')).toBe('http://127.0.0.1:51234/cb');
-    expect(resolveRedirectUri(client, 'http://127.0.0.1:51234/other')).toBeUndefined();
-    expect(resolveRedirectUri(client, 'http://localhost:51234/cb')).toBeUndefined();
-    expect(resolveRedirectUri(client, 'https://app.example:8443/cb')).toBeUndefined();
-    expect(resolveRedirectUri(client, 'https://app.example/cb')).toBe('https://app.example/cb');
+  const client = clientFromMetadata({ client_id: 'cli', application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb', 'https://app.example/cb'] }, 0);
+  it('accepts any port on a registered loopback URI when allowed, and nothing else loosely', () => {
+    expect(resolveRedirectUri(client, 'http://127.0.0.1:51234/cb', true)).toBe('http://127.0.0.1:51234/cb');
+    expect(resolveRedirectUri(client, 'http://127.0.0.1:51234/other', true)).toBeUndefined();
+    expect(resolveRedirectUri(client, 'http://localhost:51234/cb', true)).toBeUndefined();
+    expect(resolveRedirectUri(client, 'https://app.example:8443/cb', true)).toBeUndefined();
+    expect(resolveRedirectUri(client, 'https://app.example/cb', true)).toBe('https://app.example/cb');
+  });
+  it('matches exactly, port included, when not allowed', () => {
+    expect(resolveRedirectUri(client, 'http://127.0.0.1:51234/cb', false)).toBeUndefined();
+    expect(resolveRedirectUri(client, 'http://127.0.0.1/cb', false)).toBe('http://127.0.0.1/cb');
   });
 });

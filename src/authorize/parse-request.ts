@@ -1,15 +1,16 @@
-import { resolveAudience } from '../core/audience.js';
+import { resolveTokenTarget } from '../core/audience.js';
 import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../core/errors.js';
 import { singleValuedParams } from '../core/form-params.js';
-import { resolveRedirectUri } from '../core/redirect-uri.js';
-import { parseScope, resolveScope } from '../core/scope.js';
+import { loopbackPortMayVary, resolveRedirectUri } from '../core/redirect-uri.js';
+import { parseScope } from '../core/scope.js';
 import { findResponseType, type ProtocolRegistry } from '../registry.js';
 import type { ServerSettings } from '../server/settings.js';
-import type { ClientStore } from '../store/types.js';
+import type { ClientStore, ResourceServerStore } from '../store/types.js';
 import type { AuthorizationRequest, ResponseMode } from './types.js';
 
 export interface AuthorizationRequestContext {
   readonly clients: ClientStore;
+  readonly resourceServers: ResourceServerStore;
   readonly registry: ProtocolRegistry;
   readonly settings: ServerSettings;
 }
@@ -56,7 +57,8 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
   const client = await ctx.clients.get(clientIds[0] as string);
   if (!client) throw new UntrustedRedirectError('Unknown client', 'No client is registered with this client_id.');
   const requestedRedirect = redirectUris[0] === '' ? undefined : redirectUris[0];
-  const redirectUri = resolveRedirectUri(client, requestedRedirect);
+  const anyLoopbackPort = loopbackPortMayVary(client, query.get('response_type') ?? undefined, query.get('code_challenge') !== null);
+  const redirectUri = resolveRedirectUri(client, requestedRedirect, anyLoopbackPort);
   if (redirectUri === undefined) {
     throw new UntrustedRedirectError('Invalid redirect URI', requestedRedirect === undefined
       ? 'redirect_uri is required because the client has several registered.'
@@ -86,9 +88,9 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
     if (params.response_mode !== undefined && params.response_mode !== handler.responseMode) {
       throw new InvalidRequest(handler.responseMode === 'query' ? 'response_mode must be query for this response_type.' : 'response_mode must be fragment for this response_type.');
     }
-    const scope = resolveScope(parseScope(params.scope), client.scope);
+    const requestedScope = parseScope(params.scope);
     const respond = handler.prepare(params, client, ctx.settings);
-    const audience = resolveAudience(lists.resource ?? [], client, ctx.settings.audience);
+    const { scope, audience } = await resolveTokenTarget({ scope: requestedScope, resources: lists.resource ?? [] }, client, ctx.settings, ctx.resourceServers);
     return {
       client, redirectUri, redirectUriSent: requestedRedirect !== undefined, responseType,
       responseMode: handler.responseMode, scope, state: params.state, audience, respond,

@@ -10,7 +10,7 @@ import type { Store } from '../store/types.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-async function withStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(loadConfig(flags).db);
   try {
     return await work(store);
@@ -19,7 +19,7 @@ async function withStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<
   }
 }
 
-function print(value: unknown): void {
+export function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
@@ -90,10 +90,10 @@ export function registerClientCommands(program: Command): void {
         print(clientToMetadata(found));
       });
     });
-  client.command('delete <client_id>').description('delete a client').option('--db <url>', 'database URL')
+  client.command('delete <client_id>').description('delete a client, revoking its tokens and forgetting its consents').option('--db <url>', 'database URL')
     .action(async (clientId: string, options: { db?: string }) => {
       await withStore({ db: options.db }, async (store) => {
-        if (!(await store.clients.delete(clientId))) throw new AdminError(`no client "${clientId}".`);
+        if (!(await store.clients.delete(clientId, systemClock.nowSeconds()))) throw new AdminError(`no client "${clientId}".`);
         process.stdout.write(`deleted client ${clientId}\n`);
       });
     });
@@ -116,10 +116,10 @@ export function registerUserCommands(program: Command): void {
       await withStore({ db: options.db }, async (store) =>
         print((await store.users.list()).map((u) => ({ id: u.id, username: u.username, created_at: u.createdAt }))));
     });
-  user.command('delete <username>').description('delete a user').option('--db <url>', 'database URL')
+  user.command('delete <username>').description('delete a user, revoking their tokens and ending their sessions').option('--db <url>', 'database URL')
     .action(async (username: string, options: { db?: string }) => {
       await withStore({ db: options.db }, async (store) => {
-        if (!(await store.users.delete(username))) throw new AdminError(`no user "${username}".`);
+        if (!(await store.users.delete(username, systemClock.nowSeconds()))) throw new AdminError(`no user "${username}".`);
         process.stdout.write(`deleted user ${username}\n`);
       });
     });

@@ -15,6 +15,8 @@ export interface ClientMetadata {
   token_endpoint_auth_method?: string | undefined;
   resources?: string[] | undefined;
   skip_consent?: boolean | undefined;
+  /** RFC 7591 (OpenID Connect Registration §2): 'web' (default) or 'native'. */
+  application_type?: 'web' | 'native' | undefined;
 }
 
 /** A registration that cannot be accepted, with a message that says what to fix. */
@@ -74,7 +76,7 @@ export function clientFromMetadata(input: unknown, now: number, registry: Protoc
   const clientId = m.client_id;
   const who = `client "${clientId}"`;
   const known = new Set(['client_id', 'client_secret', 'client_name', 'redirect_uris', 'grant_types', 'response_types',
-    'scope', 'token_endpoint_auth_method', 'resources', 'skip_consent']);
+    'scope', 'token_endpoint_auth_method', 'resources', 'skip_consent', 'application_type']);
   for (const key of Object.keys(m)) {
     if (!known.has(key)) throw new InvalidClientMetadata(`${who}: unknown field "${key}" (expected RFC 7591 names such as ${[...known].join(', ')}).`);
   }
@@ -145,6 +147,14 @@ export function clientFromMetadata(input: unknown, now: number, registry: Protoc
   }
   if (m.client_name !== undefined && typeof m.client_name !== 'string') throw new InvalidClientMetadata(`${who}: client_name must be a string.`);
   if (m.skip_consent !== undefined && typeof m.skip_consent !== 'boolean') throw new InvalidClientMetadata(`${who}: skip_consent must be true or false.`);
+  // RFC 8252 §8.6: a client whose identity cannot be assured never skips the user's consent.
+  if (m.skip_consent === true && method === 'none') {
+    throw new InvalidClientMetadata(`${who}: skip_consent needs a confidential client; a public client always asks the user (RFC 8252 section 8.6).`);
+  }
+  const applicationType = m.application_type ?? 'web';
+  if (applicationType !== 'web' && applicationType !== 'native') {
+    throw new InvalidClientMetadata(`${who}: application_type must be "web" or "native".`);
+  }
 
   return {
     clientId,
@@ -157,6 +167,7 @@ export function clientFromMetadata(input: unknown, now: number, registry: Protoc
     tokenEndpointAuthMethod: method as TokenEndpointAuthMethod,
     resources,
     skipConsent: m.skip_consent === true,
+    applicationType,
     createdAt: now,
   };
 }
@@ -173,5 +184,6 @@ export function clientToMetadata(client: Client): Record<string, unknown> {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     resources: client.resources,
     skip_consent: client.skipConsent,
+    application_type: client.applicationType,
   };
 }

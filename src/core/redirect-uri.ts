@@ -1,21 +1,30 @@
 import type { Client } from '../store/types.js';
 
 /**
+ * Whether the port of a loopback redirect URI may differ from the registered one: RFC 8252 §7.3
+ * gives native apps an ephemeral port, and only them, for the code flow with PKCE (RFC 8252
+ * §8.1). A web client, or the implicit grant, gets exact matching, port included.
+ */
+export function loopbackPortMayVary(client: Client, responseType: string | undefined, usesPkce: boolean): boolean {
+  return client.applicationType === 'native' && responseType === 'code' && usesPkce;
+}
+
+/**
  * The redirect URI to use, or undefined when the request's is not acceptable. RFC 9700 §4.1.3:
  * exact string comparison with a registered URI; RFC 6749 §3.1.2.3: it may be omitted only
  * when exactly one is registered.
  */
-export function resolveRedirectUri(client: Client, requested: string | undefined): string | undefined {
+export function resolveRedirectUri(client: Client, requested: string | undefined, anyLoopbackPort = false): string | undefined {
   if (requested === undefined) return client.redirectUris.length === 1 ? client.redirectUris[0] : undefined;
   if (client.redirectUris.includes(requested)) return requested;
-  // RFC 8252 §7.3 and RFC 9700 §4.1.3: native apps on a loopback IP literal get an ephemeral port,
-  // so for http://127.0.0.1 and http://[::1] the port alone may differ.
+  if (!anyLoopbackPort) return undefined;
+  // RFC 8252 §7.3 and RFC 9700 §4.1.3: the port alone may differ, for http on a loopback host.
   const loose = withoutLoopbackPort(requested);
   return loose !== undefined && client.redirectUris.some((uri) => withoutLoopbackPort(uri) === loose) ? requested : undefined;
 }
 
 function withoutLoopbackPort(uri: string): string | undefined {
-  const match = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::\d{1,5})?([/?].*)?$/.exec(uri);
+  const match = /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)(?::\d{1,5})?([/?].*)?$/.exec(uri);
   return match ? `http://${match[1]}${match[2] ?? ''}` : undefined;
 }
 

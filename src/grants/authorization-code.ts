@@ -1,6 +1,6 @@
 import { InvalidGrant, InvalidRequest } from '../core/errors.js';
 import { checkCodeVerifier } from '../core/pkce.js';
-import { resolveRedirectUri } from '../core/redirect-uri.js';
+import { loopbackPortMayVary, resolveRedirectUri } from '../core/redirect-uri.js';
 import { hashSecret } from '../core/tokens.js';
 import type { Client, CodeRecord } from '../store/types.js';
 import { defineGrant, type GrantContext } from './types.js';
@@ -23,7 +23,8 @@ function checkBinding(stored: CodeRecord, request: CodeTokenRequest, client: Cli
   if (stored.clientId !== client.clientId) throw new InvalidGrant('The authorization code was issued to another client.');
   // RFC 6749 §4.1.3: redirect_uri must be present and identical if it was in the authorization request.
   if (stored.redirectUri !== null ? request.redirectUri !== stored.redirectUri
-    : request.redirectUri !== undefined && resolveRedirectUri(client, request.redirectUri) === undefined) {
+    : request.redirectUri !== undefined
+      && resolveRedirectUri(client, request.redirectUri, loopbackPortMayVary(client, 'code', stored.codeChallenge !== null)) === undefined) {
     throw new InvalidGrant('redirect_uri does not match the one of the authorization request.');
   }
   // RFC 7636 §4.6

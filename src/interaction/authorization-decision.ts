@@ -2,7 +2,7 @@ import { authorizationResponse, errorResponse } from '../authorize/respond.js';
 import type { AuthorizationRequest } from '../authorize/types.js';
 import { AccessDenied } from '../core/errors.js';
 import type { GrantContext } from '../grants/types.js';
-import type { ConsentStore, User } from '../store/types.js';
+import type { ClientStore, ConsentStore, User } from '../store/types.js';
 
 /** What the authorization endpoint does next with a valid request. */
 export type NextStep =
@@ -13,7 +13,7 @@ export type NextStep =
   /** Done: send the browser here (an authorization response or error). */
   | { step: 'redirect'; location: string };
 
-export type InteractionContext = GrantContext & { readonly consents: ConsentStore };
+export type InteractionContext = GrantContext & { readonly consents: ConsentStore; readonly clients: ClientStore };
 
 /**
  * The authorization endpoint's decisions between sign-in, consent and the response, in one place
@@ -41,20 +41,36 @@ export class AuthorizationInteraction {
       // RFC 6749 §4.1.2.1: the resource owner denied the request.
       return { step: 'redirect', location: errorResponse(new AccessDenied('The user denied the request.'), request, this.ctx.settings.issuer) };
     }
-    await this.ctx.consents.grant(userId, request.client.clientId, request.scope, this.ctx.clock.nowSeconds());
+    await this.ctx.consents.grant(userId, request.client.clientId, request.audience, request.scope, this.ctx.clock.nowSeconds());
     return { step: 'redirect', location: await authorizationResponse(request, { userId, scope: request.scope }, this.ctx) };
   }
 
   /**
-   * Consent is remembered per user, client and scopes: the page is skipped when every requested
-   * scope was allowed before, or when the client is first-party (skip_consent). A public client
-   * always gets the page: anyone can claim its client_id and a loopback redirect, so only the
-   * user can tell it is the real one (RFC 8252 §8.6, RFC 6749 §10.2).
+   * Consent is remembered per user, client, audience and scopes: the page is skipped only when
+   * the user allowed this client, for this audience, every requested scope before (no consent
+   * at all means the page, whatever the scope, even none), or when the client is first-party
+   * (skip_consent). A public client always gets the page: anyone can claim its client_id and a
+   * loopback redirect, so only the user can tell it is the real one (RFC 8252 §8.6, RFC 6749 §10.2).
    */
   private async needsConsent(request: AuthorizationRequest, userId: string): Promise<boolean> {
     if (request.client.secretHash === null) return true;
     if (request.client.skipConsent) return false;
-    const granted = await this.ctx.consents.grantedScopes(userId, request.client.clientId);
-    return !request.scope.every((scope) => granted.includes(scope));
+    const consent = await this.ctx.consents.find(userId, request.client.clientId, request.audience);
+    return consent === undefined || !request.scope.every((scope) => consent.scopes.includes(scope));
+  }
+
+  /** The applications a user has allowed, for the account page. */
+  async consentsOf(userId: string): Promise<{ clientId: string; clientName: string; audience: string; scopes: string[]; grantedAt: number }[]> {
+    const consents = await this.ctx.consents.listForUser(userId);
+    return Promise.all(consents.map(async (consent) => ({
+      clientId: consent.clientId,
+      clientName: (await this.ctx.clients.get(consent.clientId))?.clientName ?? consent.clientId,
+      audience: consent.audience, scopes: consent.scopes, grantedAt: consent.grantedAt,
+    })));
+  }
+
+  /** The user takes back what they allowed a client: its tokens for them stop working at once. */
+  async withdrawConsent(userId: string, clientId: string): Promise<boolean> {
+    return this.ctx.consents.withdraw(userId, clientId, this.ctx.clock.nowSeconds());
   }
 }

@@ -16,6 +16,7 @@ import type { Store } from '../store/types.js';
 import { registerErrorHandler } from './error-handler.js';
 import { registerFormParser } from './form-body.js';
 import { loggerOptions } from './logger.js';
+import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
 import { sessionRoutes } from './routes/login.js';
@@ -104,16 +105,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const grantContext: GrantContext = {
     settings, clock, random, signIn,
     tokenIssuer: new TokenIssuer(settings, keys, store.tokens, clock, random),
-    users: store.users, codes: store.codes, tokens: store.tokens,
+    users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: store.resources,
   };
-  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents });
+  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });
   const sessions = new Sessions(store.sessions, settings, clock, random);
 
   metadataRoutes(app, settings.issuer, registry, keys.jwks);
   tokenRoute(app, { clients: store.clients, registry, grants: grantContext });
-  introspectRevokeRoutes(app, { issuer: settings.issuer, clients: store.clients, tokens: store.tokens, clock });
-  const requests = { clients: store.clients, registry, settings };
+  introspectRevokeRoutes(app, { issuer: settings.issuer, clients: store.clients, tokens: store.tokens, resourceServers: store.resources, clock });
+  const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions });
   sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });
+  accountRoutes(app, { issuer: settings.issuer, sessions, interaction });
   return app;
 }

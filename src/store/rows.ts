@@ -4,7 +4,7 @@
  * says, through a `ValueEncoding`, how it stores what SQL has no common type for (lists,
  * booleans, JSON); everything else (strings, integers, NULL) is stored as it is.
  */
-import type { Client, CodeRecord, SessionRecord, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
+import type { Client, CodeRecord, ResourceServer, SealedSuccessor, SessionRecord, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
 
 /** A row as the driver returns it, by column name. */
 export type Row = Record<string, unknown>;
@@ -41,11 +41,12 @@ export interface RowCodecs {
   keys: RowCodec<SigningKey>;
   codes: RowCodec<CodeRecord>;
   sessions: RowCodec<SessionRecord>;
+  resources: RowCodec<ResourceServer>;
 }
 
 export const CLIENT_COLUMNS = [
   'client_id', 'client_name', 'secret_hash', 'redirect_uris', 'grant_types', 'response_types', 'scope',
-  'token_endpoint_auth_method', 'resources', 'skip_consent', 'created_at',
+  'token_endpoint_auth_method', 'resources', 'skip_consent', 'created_at', 'application_type',
 ] as const;
 export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at'] as const;
 export const TOKEN_COLUMNS = [
@@ -59,6 +60,7 @@ export const CODE_COLUMNS = [
   'consumed_at',
 ] as const;
 export const SESSION_COLUMNS = ['hash', 'user_id', 'csrf_token', 'auth_time', 'created_at', 'expires_at'] as const;
+export const RESOURCE_SERVER_COLUMNS = ['resource', 'scope', 'introspection_clients', 'created_at'] as const;
 
 const text = (value: unknown): string => value as string;
 const textOrNull = (value: unknown): string | null => (value as string | null | undefined) ?? null;
@@ -73,7 +75,7 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
       columns: CLIENT_COLUMNS,
       toParams: (c) => [c.clientId, c.clientName, c.secretHash, v.list(c.redirectUris), v.list(c.grantTypes),
         v.list(c.responseTypes), v.list(c.scope), c.tokenEndpointAuthMethod, v.list(c.resources), v.boolean(c.skipConsent),
-        c.createdAt],
+        c.createdAt, c.applicationType],
       fromRow: (row) => ({
         clientId: text(row.client_id),
         clientName: text(row.client_name),
@@ -85,6 +87,7 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         tokenEndpointAuthMethod: row.token_endpoint_auth_method as Client['tokenEndpointAuthMethod'],
         resources: v.readList(row.resources),
         skipConsent: v.readBoolean(row.skip_consent),
+        applicationType: row.application_type === 'native' ? 'native' : 'web',
         createdAt: time(row.created_at),
       }),
     },
@@ -164,10 +167,43 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         expiresAt: time(row.expires_at),
       }),
     },
+    resources: {
+      table: 'resource_servers',
+      columns: RESOURCE_SERVER_COLUMNS,
+      toParams: (r) => [r.resource, v.words(r.scope), v.list(r.introspectionClients), r.createdAt],
+      fromRow: (row) => ({
+        resource: text(row.resource),
+        scope: v.readWords(row.scope),
+        introspectionClients: v.readList(row.introspection_clients),
+        createdAt: time(row.created_at),
+      }),
+    },
   };
 }
 
 /** The throttle table's two counters (its key is the lookup, never read back). */
 export function throttleFromRow(row: Row): ThrottleState {
   return { failures: row.failures as number, windowStart: time(row.window_start) };
+}
+
+/**
+ * The refresh_retries table: a rotation's sealed successor tokens (types.ts SealedSuccessor),
+ * keyed on the rotated refresh token's hash, with the hashes of the successors whose state
+ * decides whether a retry is answered. Written only, by the rotation; read only for `sealed`.
+ */
+export const REFRESH_RETRY_COLUMNS = ['hash', 'refresh_hash', 'access_hash', 'sealed', 'expires_at'] as const;
+
+/**
+ * The values of the refresh_retries row that keeps `successor` for the rotation of `oldHash`, in
+ * the order of REFRESH_RETRY_COLUMNS; undefined when there is nothing to keep: no successor, its
+ * window already closed, or replacements that are not one access token and one refresh token.
+ */
+export function refreshRetryParams(
+  oldHash: string, replacements: readonly TokenRecord[], successor: SealedSuccessor | undefined, now: number,
+): unknown[] | undefined {
+  if (!successor || successor.until <= now) return undefined;
+  const refresh = replacements.filter((r) => r.kind === 'refresh_token');
+  const access = replacements.filter((r) => r.kind === 'access_token');
+  if (refresh.length !== 1 || access.length !== 1) return undefined;
+  return [oldHash, refresh[0]?.hash, access[0]?.hash, successor.sealed, successor.until];
 }

@@ -20,6 +20,11 @@ export interface Client {
   resources: string[];
   /** First-party clients may skip the consent page. */
   skipConsent: boolean;
+  /**
+   * RFC 7591 application_type (from OpenID Connect Registration): 'native' apps may use loopback
+   * redirect URIs with any port (RFC 8252 §7.3); 'web' clients get exact matching, port included.
+   */
+  applicationType: 'web' | 'native';
   createdAt: number;
 }
 
@@ -28,8 +33,12 @@ export interface ClientStore {
   list(): Promise<Client[]>;
   /** Inserts or replaces the client by client_id. */
   upsert(client: Client): Promise<void>;
-  /** True when a client was deleted. */
-  delete(clientId: string): Promise<boolean>;
+  /**
+   * Deletes the client and, in the same transaction, everything granted to it: consents (a later
+   * client registered under the same client_id inherits none), codes, and its tokens are revoked.
+   * True when a client was deleted.
+   */
+  delete(clientId: string, now: number): Promise<boolean>;
 }
 
 export interface User {
@@ -47,7 +56,11 @@ export interface UserStore {
   list(): Promise<User[]>;
   /** Inserts, or updates the password of, the user with this username; returns the stored user. */
   upsert(user: User): Promise<User>;
-  delete(username: string): Promise<boolean>;
+  /**
+   * Deletes the user and, in the same transaction, everything granted in their name: consents,
+   * codes, signed-in sessions, and their tokens are revoked. True when a user was deleted.
+   */
+  delete(username: string, now: number): Promise<boolean>;
 }
 
 export type TokenKind = 'access_token' | 'refresh_token';
@@ -74,8 +87,27 @@ export interface TokenRecord {
   rotatedAt: number | null;
 }
 
+/**
+ * A rotation's successor tokens, kept for a short retry window so that the same client presenting
+ * the same refresh token again (a parallel request, or a retry after a lost response) gets the
+ * same tokens instead of a revoked grant. Sealed by the caller under a key derived from the
+ * rotated refresh token, which the store never holds: the store cannot read them.
+ */
+export interface SealedSuccessor {
+  /** The successor tokens, sealed (opaque to the store). */
+  sealed: string;
+  /** A retry is answered while `now < until`; from then on it is a replay. */
+  until: number;
+}
+
 export type RotateResult =
   | { outcome: 'rotated'; previous: TokenRecord }
+  /**
+   * A retry: the token was rotated by this client before `until`, and its successors (the
+   * replacements saved then) are all still live and unused. `sealed` is what that rotation kept;
+   * nothing was changed or saved now.
+   */
+  | { outcome: 'retried'; previous: TokenRecord; sealed: string }
   /** The token was already rotated: a replay. Its whole family has been revoked. */
   | { outcome: 'reused'; previous: TokenRecord }
   | { outcome: 'invalid' };
@@ -91,12 +123,19 @@ export interface TokenStore {
   revokeFamily(familyId: string, now: number): Promise<number>;
   /**
    * Atomically retires the refresh token `oldHash` (live, unexpired, of `clientId`) and saves
-   * `replacements` in its place. Exactly one of any number of concurrent callers gets 'rotated'.
-   * A token that was already rotated yields 'reused', and its family is revoked (RFC 9700 §4.14.2).
+   * `replacements` in its place, with `successor` (when given) keyed on `oldHash`. Exactly one of
+   * any number of concurrent callers gets 'rotated'. A token already rotated by `clientId` yields
+   * 'retried' with the first rotation's sealed successor while that is within its window and its
+   * replacements (one access and one refresh token) are live, the refresh token unrotated;
+   * otherwise 'reused', and its family is revoked (RFC 9700 §4.14.2). Another client gets 'invalid'.
    */
-  rotateRefreshToken(oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): Promise<RotateResult>;
+  rotateRefreshToken(
+    oldHash: string, clientId: string, now: number, replacements: TokenRecord[], successor?: SealedSuccessor,
+  ): Promise<RotateResult>;
   /** Deletes tokens that expired before `before`; returns how many. */
   purgeExpired(before: number): Promise<number>;
+  /** Deletes the sealed successors whose retry window closed at or before `now`; returns how many. */
+  purgeSealedSuccessors(now: number): Promise<number>;
   count(): Promise<number>;
 }
 
@@ -167,12 +206,28 @@ export interface CodeStore {
   purgeExpired(before: number): Promise<number>;
 }
 
+/** What a user allowed a client: these scopes, for tokens meant for this audience. */
+export interface ConsentRecord {
+  userId: string;
+  clientId: string;
+  audience: string;
+  scopes: string[];
+  grantedAt: number;
+}
+
 export interface ConsentStore {
-  /** The scopes the user has allowed the client, or an empty list. */
-  grantedScopes(userId: string, clientId: string): Promise<string[]>;
-  /** Adds scopes to what the user has allowed the client. */
-  grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void>;
-  revoke(userId: string, clientId: string): Promise<boolean>;
+  /** The consent of the user for the client and audience, if there is one (an empty scope list is still a consent). */
+  find(userId: string, clientId: string, audience: string): Promise<ConsentRecord | undefined>;
+  /** Every consent the user has given, for the account page. */
+  listForUser(userId: string): Promise<ConsentRecord[]>;
+  /** Adds scopes to what the user has allowed the client for the audience (creating the consent). */
+  grant(userId: string, clientId: string, audience: string, scopes: string[], now: number): Promise<void>;
+  /**
+   * Withdraws every consent of the user for the client and, in the same transaction, ends what
+   * they granted: the client's tokens for the user are revoked and its unredeemed codes deleted.
+   * True when there was a consent.
+   */
+  withdraw(userId: string, clientId: string, now: number): Promise<boolean>;
 }
 
 export interface ThrottleState {
@@ -208,6 +263,32 @@ export interface SessionStore {
   purgeExpired(before: number): Promise<number>;
 }
 
+/**
+ * A resource server (an API) registered at the authorization server. Its identifier is the RFC 8707
+ * resource indicator clients ask for, and the `aud` of the access tokens meant for it.
+ */
+export interface ResourceServer {
+  /** RFC 8707 §2: an absolute URI without a fragment. */
+  resource: string;
+  /** The scopes access tokens for this API may carry; empty: no bound beyond the client's own scope. */
+  scope: string[];
+  /**
+   * client_ids that may introspect the access tokens whose audience is this resource (RFC 7662 §4):
+   * the API itself, or its gateway. Any other client but the token's own learns only `active: false`.
+   */
+  introspectionClients: string[];
+  createdAt: number;
+}
+
+export interface ResourceServerStore {
+  get(resource: string): Promise<ResourceServer | undefined>;
+  list(): Promise<ResourceServer[]>;
+  /** Inserts or replaces the resource server by its identifier; created_at stays the first registration's. */
+  upsert(resource: ResourceServer): Promise<void>;
+  /** True when a resource server was deleted. */
+  delete(resource: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly clients: ClientStore;
   readonly users: UserStore;
@@ -217,5 +298,6 @@ export interface Store {
   readonly consents: ConsentStore;
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
+  readonly resources: ResourceServerStore;
   close(): Promise<void>;
 }

@@ -421,7 +421,7 @@ describe('pages, sessions and CSRF', () => {
     const { callback } = await codeFlow(WEB, ALICE, {}, agent);
     expect(callback.searchParams.get('code')).toBeTruthy();
     expect(agent.cookieHeader()).not.toBe(before);
-    const home = await agent.request('/');
+    const home = await agent.request('/account');
     expect(home.body).toContain('Sign out');
     const out = await agent.request('/logout', { form: { csrf_token: hiddenField(home.body, 'csrf_token') } });
     expect(out.status).toBe(200);

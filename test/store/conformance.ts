@@ -24,6 +24,7 @@ function client(overrides: Partial<Client> = {}): Client {
     tokenEndpointAuthMethod: 'client_secret_basic',
     resources: ['https://api.example/'],
     skipConsent: true,
+    applicationType: 'native',
     createdAt: NOW,
     ...overrides,
   };
@@ -87,7 +88,7 @@ function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
 }
 
 /** Every table the product's migrations create; the demo's resource table is created by the demo. */
-export const PRODUCT_TABLES = ['clients', 'codes', 'consents', 'schema_migrations', 'sessions', 'signing_keys', 'throttle', 'tokens', 'users'];
+export const PRODUCT_TABLES = ['clients', 'codes', 'consents', 'refresh_retries', 'resource_servers', 'schema_migrations', 'sessions', 'signing_keys', 'throttle', 'tokens', 'users'];
 
 const byId = <T>(key: (item: T) => string) => (a: T, b: T): number => key(a).localeCompare(key(b));
 
@@ -138,8 +139,8 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         const [kept, gone] = [client(), client()];
         await store.clients.upsert(kept);
         await store.clients.upsert(gone);
-        expect(await store.clients.delete(gone.clientId)).toBe(true);
-        expect(await store.clients.delete(gone.clientId)).toBe(false);
+        expect(await store.clients.delete(gone.clientId, NOW)).toBe(true);
+        expect(await store.clients.delete(gone.clientId, NOW)).toBe(false);
         expect(await store.clients.get(gone.clientId)).toBeUndefined();
         expect(await store.clients.list()).toEqual([kept]);
       });
@@ -181,8 +182,8 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         const [kept, gone] = [user(), user()];
         await store.users.upsert(kept);
         await store.users.upsert(gone);
-        expect(await store.users.delete(gone.username)).toBe(true);
-        expect(await store.users.delete(gone.username)).toBe(false);
+        expect(await store.users.delete(gone.username, NOW)).toBe(true);
+        expect(await store.users.delete(gone.username, NOW)).toBe(false);
         expect(await store.users.getById(gone.id)).toBeUndefined();
         expect(await store.users.getByUsername(gone.username)).toBeUndefined();
         expect(await store.users.list()).toEqual([kept]);
@@ -669,34 +670,106 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
 
     describe('consents', () => {
       const sorted = (scopes: string[]): string[] => [...scopes].sort();
+      const API = 'https://api.example/';
+      const scopesOf = async (userId: string, clientId: string, audience = API) => (await store.consents.find(userId, clientId, audience))?.scopes;
 
-      it('is empty for a user who never consented', async () => {
-        expect(await store.consents.grantedScopes('user-1', 'app')).toEqual([]);
+      it('has none for a user who never consented, which differs from a consent to no scope', async () => {
+        expect(await store.consents.find('user-1', 'app', API)).toBeUndefined();
+        await store.consents.grant('user-1', 'app', API, [], NOW);
+        expect(await store.consents.find('user-1', 'app', API)).toEqual({ userId: 'user-1', clientId: 'app', audience: API, scopes: [], grantedAt: NOW });
       });
 
-      it('grant adds scopes to what was granted, without duplicates, per user and client', async () => {
-        await store.consents.grant('user-1', 'app', ['openid', 'read'], NOW);
-        await store.consents.grant('user-1', 'app', ['read', 'write', 'write'], NOW + 1);
-        await store.consents.grant('user-1', 'other', ['admin'], NOW);
-        await store.consents.grant('user-2', 'app', ['read'], NOW);
-        expect(sorted(await store.consents.grantedScopes('user-1', 'app'))).toEqual(['openid', 'read', 'write']);
-        expect(await store.consents.grantedScopes('user-1', 'other')).toEqual(['admin']);
-        expect(await store.consents.grantedScopes('user-2', 'app')).toEqual(['read']);
+      it('grant adds scopes to what was granted, without duplicates, per user, client and audience', async () => {
+        await store.consents.grant('user-1', 'app', API, ['openid', 'read'], NOW);
+        await store.consents.grant('user-1', 'app', API, ['read', 'write', 'write'], NOW + 1);
+        await store.consents.grant('user-1', 'other', API, ['admin'], NOW);
+        await store.consents.grant('user-2', 'app', API, ['read'], NOW);
+        await store.consents.grant('user-1', 'app', 'https://other-api.example/', ['delete'], NOW);
+        expect(sorted((await scopesOf('user-1', 'app')) ?? [])).toEqual(['openid', 'read', 'write']);
+        expect(await scopesOf('user-1', 'other')).toEqual(['admin']);
+        expect(await scopesOf('user-2', 'app')).toEqual(['read']);
+        expect(await scopesOf('user-1', 'app', 'https://other-api.example/')).toEqual(['delete']);
+        expect((await store.consents.listForUser('user-1')).map((c) => [c.clientId, c.audience])).toEqual([
+          ['app', API], ['app', 'https://other-api.example/'], ['other', API]].sort((a, b) => `${a}`.localeCompare(`${b}`)));
       });
 
-      it('revoke removes one consent, true once, then false', async () => {
-        await store.consents.grant('user-1', 'app', ['read'], NOW);
-        await store.consents.grant('user-1', 'other', ['read'], NOW);
-        expect(await store.consents.revoke('user-1', 'app')).toBe(true);
-        expect(await store.consents.revoke('user-1', 'app')).toBe(false);
-        expect(await store.consents.grantedScopes('user-1', 'app')).toEqual([]);
-        expect(await store.consents.grantedScopes('user-1', 'other')).toEqual(['read']);
+      it('withdraw removes the user\'s consents for one client and ends their grants there, true once', async () => {
+        const u = user();
+        await store.users.upsert(u);
+        await store.consents.grant(u.id, 'app', API, ['read'], NOW);
+        await store.consents.grant(u.id, 'app', 'https://other-api.example/', ['read'], NOW);
+        await store.consents.grant(u.id, 'other', API, ['read'], NOW);
+        const mine = token({ clientId: 'app', userId: u.id, subject: u.id, familyId: 'fam-app' });
+        const otherClient = token({ clientId: 'other', userId: u.id, subject: u.id, familyId: 'fam-other' });
+        const otherUser = token({ clientId: 'app', userId: 'someone-else', subject: 'someone-else', familyId: 'fam-else' });
+        await store.tokens.saveAll([mine, otherClient, otherUser]);
+        const pending = code({ clientId: 'app', userId: u.id });
+        await store.codes.save(pending);
+        expect(await store.consents.withdraw(u.id, 'app', NOW + 5)).toBe(true);
+        expect(await store.consents.withdraw(u.id, 'app', NOW + 6)).toBe(false);
+        expect(await store.consents.find(u.id, 'app', API)).toBeUndefined();
+        expect(await store.consents.find(u.id, 'app', 'https://other-api.example/')).toBeUndefined();
+        expect(await scopesOf(u.id, 'other')).toEqual(['read']);
+        expect((await store.tokens.find(mine.hash))?.revokedAt).toBe(NOW + 5);
+        expect((await store.tokens.find(otherClient.hash))?.revokedAt).toBeNull();
+        expect((await store.tokens.find(otherUser.hash))?.revokedAt).toBeNull();
+        expect(await store.codes.find(pending.hash)).toBeUndefined();
       });
 
       it('concurrent grants lose no scope', async () => {
         const scopes = Array.from({ length: 10 }, (_, i) => `scope-${i}`);
-        await Promise.all(scopes.map((s) => store.consents.grant('user-1', 'app', [s], NOW)));
-        expect(sorted(await store.consents.grantedScopes('user-1', 'app'))).toEqual(sorted(scopes));
+        await Promise.all(scopes.map((s) => store.consents.grant('user-1', 'app', API, [s], NOW)));
+        expect(sorted((await scopesOf('user-1', 'app')) ?? [])).toEqual(sorted(scopes));
+      });
+
+      it('deleting a client ends everything granted to it: a client registered again under its id inherits nothing', async () => {
+        const c = client();
+        const u = user();
+        await store.clients.upsert(c);
+        await store.users.upsert(u);
+        await store.consents.grant(u.id, c.clientId, API, ['read'], NOW);
+        const live = token({ clientId: c.clientId, userId: u.id, subject: u.id });
+        await store.tokens.save(live);
+        const pending = code({ clientId: c.clientId, userId: u.id });
+        await store.codes.save(pending);
+        expect(await store.clients.delete(c.clientId, NOW + 1)).toBe(true);
+        await store.clients.upsert(c);
+        expect(await store.consents.find(u.id, c.clientId, API)).toBeUndefined();
+        expect((await store.tokens.find(live.hash))?.revokedAt).toBe(NOW + 1);
+        expect(await store.codes.find(pending.hash)).toBeUndefined();
+      });
+
+      it('deleting a user ends everything granted in their name', async () => {
+        const u = user();
+        await store.users.upsert(u);
+        await store.consents.grant(u.id, 'app', API, ['read'], NOW);
+        const live = token({ clientId: 'app', userId: u.id, subject: u.id });
+        await store.tokens.save(live);
+        const pending = code({ clientId: 'app', userId: u.id });
+        await store.codes.save(pending);
+        expect(await store.users.delete(u.username, NOW + 2)).toBe(true);
+        expect(await store.consents.listForUser(u.id)).toEqual([]);
+        expect((await store.tokens.find(live.hash))?.revokedAt).toBe(NOW + 2);
+        expect(await store.codes.find(pending.hash)).toBeUndefined();
+      });
+
+      it('a withdrawal racing a rotation of the same grant leaves nothing of it live', async () => {
+        const u = user();
+        await store.users.upsert(u);
+        for (let round = 0; round < 5; round++) {
+          await store.consents.grant(u.id, 'app', API, ['read'], NOW);
+          const family = `fam-race-${round}`;
+          const old = token({ clientId: 'app', userId: u.id, subject: u.id, familyId: family, expiresAt: NOW + HOUR });
+          await store.tokens.save(old);
+          const successor = token({ clientId: 'app', userId: u.id, subject: u.id, familyId: family, expiresAt: NOW + HOUR });
+          await Promise.all([
+            store.tokens.rotateRefreshToken(old.hash, 'app', NOW, [successor]),
+            store.consents.withdraw(u.id, 'app', NOW),
+          ]);
+          const after = await store.tokens.find(successor.hash);
+          // Either the rotation came first (its successor is then revoked) or it found the token revoked.
+          expect(after === undefined || after.revokedAt !== null).toBe(true);
+        }
       });
     });
 

@@ -6,7 +6,7 @@ import { checkCsrf } from '../csrf.js';
 import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
 import type { Sessions } from '../session.js';
-import { signedOutPage, signInPage, signOutPage } from '../views/pages.js';
+import { signedOutPage, signInPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 
 export interface SessionRouteDependencies {
@@ -87,7 +87,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
     const user = await deps.interaction.signedInUser(session.userId);
     setPageHeaders(reply);
     if (!user) return reply.send(signInPage({ csrfToken: session.csrfToken, returnTo: '/' }));
-    return reply.send(signOutPage({ csrfToken: session.csrfToken, username: user.username }));
+    return reply.redirect('/account', 303);
   });
 
   app.get('/logout', async (request, reply) => reply.redirect('/', 303));

@@ -49,7 +49,7 @@ ${input.scopes.map((scope) => {
     return html`<li><strong>${words.title}</strong><span class="muted">${words.detail} <code>${scope}</code></span></li>`;
   })}
 </ul>
-<p class="muted">Whatever you answer, you will be sent back to <strong class="destination">${destination(input.redirectUri)}</strong>.</p>
+<p class="muted">Whatever you answer, you will be sent back to <strong class="destination">${destination(input.redirectUri)}</strong>. You can withdraw this later on <a href="/account">your account page</a>.</p>
 <form method="post" action="/consent">
   <input type="hidden" name="csrf_token" value="${input.csrfToken}">
   <input type="hidden" name="request" value="${input.request}">
@@ -65,16 +65,6 @@ export function errorPage(title: string, description: string): string {
 <h1 id="page-title">${title}</h1>
 <p class="alert" role="alert">${description}</p>
 <p class="muted">The application that sent you here may be misconfigured. You can close this page.</p>`);
-}
-
-export function signOutPage(input: { csrfToken: string; username: string }): string {
-  return page('Sign out', html`
-<h1 id="page-title">Sign out</h1>
-<p class="muted">Signed in as <strong>${input.username}</strong>.</p>
-<form method="post" action="/logout">
-  <input type="hidden" name="csrf_token" value="${input.csrfToken}">
-  <div class="actions"><button type="submit">Sign out</button></div>
-</form>`);
 }
 
 export function signedOutPage(): string {

@@ -27,5 +27,11 @@ ul.scopes { list-style: none; padding: 0; margin: 16px 0; border: 1px solid var(
 ul.scopes li { padding: 12px 14px; border-top: 1px solid var(--border); }
 ul.scopes li:first-child { border-top: 0; }
 ul.scopes strong { display: block; }
+a { color: var(--accent); }
+h2 { font-size: 1.1rem; margin: 24px 0 8px; }
+.notice { border: 1px solid var(--accent); border-radius: 8px; padding: 10px 12px; margin: 16px 0 0; }
+ul.apps { list-style: none; padding: 0; margin: 8px 0 16px; }
+ul.apps li { padding: 12px 0; border-top: 1px solid var(--border); display: grid; gap: 4px; }
+ul.apps form { margin: 4px 0 0; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; }
 `;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Client, ClientStore } from '../types.js';
-import { placeholders, rows } from './dialect.js';
+import { inTransaction, placeholders, rows } from './dialect.js';
+import { endGrants } from './grant-cleanup.js';
 
 const { columns, toParams, fromRow } = rows.clients;
 
@@ -25,10 +26,14 @@ export class PostgresClientStore implements ClientStore {
         redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types,
         response_types = excluded.response_types, scope = excluded.scope,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
-        skip_consent = excluded.skip_consent`, toParams(client));
+        skip_consent = excluded.skip_consent, application_type = excluded.application_type`, toParams(client));
   }
 
-  async delete(clientId: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM clients WHERE client_id = $1', [clientId])).rowCount ?? 0) > 0;
+  async delete(clientId: string, now: number): Promise<boolean> {
+    return inTransaction(this.pool, async (db) => {
+      const deleted = ((await db.query('DELETE FROM clients WHERE client_id = $1', [clientId])).rowCount ?? 0) > 0;
+      if (deleted) await endGrants(db, { clientId }, now);
+      return deleted;
+    });
   }
 }

@@ -1,27 +1,42 @@
 import type pg from 'pg';
-import type { ConsentStore } from '../types.js';
-import { postgresValues } from './dialect.js';
+import type { ConsentRecord, ConsentStore } from '../types.js';
+import { inTransaction, postgresValues } from './dialect.js';
+import { endGrants } from './grant-cleanup.js';
+
+type ConsentRow = { user_id: string; client_id: string; audience: string; scope: unknown; granted_at: string | number };
+
+const fromRow = (row: ConsentRow): ConsentRecord => ({
+  userId: row.user_id, clientId: row.client_id, audience: row.audience, scopes: postgresValues.readWords(row.scope), grantedAt: Number(row.granted_at),
+});
 
 export class PostgresConsentStore implements ConsentStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async grantedScopes(userId: string, clientId: string): Promise<string[]> {
-    const { rows } = await this.pool.query('SELECT scope FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
-    return rows[0] ? postgresValues.readWords(rows[0].scope) : [];
+  async find(userId: string, clientId: string, audience: string): Promise<ConsentRecord | undefined> {
+    const { rows } = await this.pool.query('SELECT * FROM consents WHERE user_id = $1 AND client_id = $2 AND audience = $3', [userId, clientId, audience]);
+    return rows[0] ? fromRow(rows[0] as ConsentRow) : undefined;
   }
 
-  async grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void> {
+  async listForUser(userId: string): Promise<ConsentRecord[]> {
+    const { rows } = await this.pool.query('SELECT * FROM consents WHERE user_id = $1 ORDER BY client_id, audience', [userId]);
+    return (rows as ConsentRow[]).map(fromRow);
+  }
+
+  async grant(userId: string, clientId: string, audience: string, scopes: string[], now: number): Promise<void> {
     // ON CONFLICT DO UPDATE merges into the latest committed row, so concurrent grants lose nothing.
     await this.pool.query(`
-      INSERT INTO consents (user_id, client_id, scope, granted_at) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (user_id, client_id) DO UPDATE SET
+      INSERT INTO consents (user_id, client_id, audience, scope, granted_at) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (user_id, client_id, audience) DO UPDATE SET
         scope = consents.scope || ARRAY(SELECT s FROM unnest(excluded.scope) AS s WHERE s <> ALL (consents.scope)),
         granted_at = excluded.granted_at`,
-    [userId, clientId, postgresValues.words([...new Set(scopes)]), now]);
+    [userId, clientId, audience, postgresValues.words([...new Set(scopes)]), now]);
   }
 
-  async revoke(userId: string, clientId: string): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
-    return (result.rowCount ?? 0) > 0;
+  async withdraw(userId: string, clientId: string, now: number): Promise<boolean> {
+    return inTransaction(this.pool, async (db) => {
+      const { rowCount } = await db.query('SELECT 1 FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
+      await endGrants(db, { userId, clientId }, now);
+      return (rowCount ?? 0) > 0;
+    });
   }
 }

@@ -99,4 +99,51 @@ export const postgresMigrations: Migration[] = [
     name: 'code replays are recorded',
     sql: 'ALTER TABLE codes ADD COLUMN replayed_at BIGINT;',
   },
+  {
+    version: 4,
+    name: 'registered resource servers: their scope and who may introspect their tokens',
+    sql: `
+      CREATE TABLE resource_servers (
+        resource TEXT PRIMARY KEY,
+        scope TEXT[] NOT NULL,
+        introspection_clients TEXT[] NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 5,
+    name: 'sealed successors of refresh rotations, for idempotent retries within a short window',
+    // hash: the rotated refresh token's hash; refresh_hash, access_hash: its successors', whose state
+    // decides whether a retry is answered; sealed: the successor tokens, encrypted under a key
+    // derived from the rotated token itself (never readable here); expires_at: the window's end.
+    sql: `
+      CREATE TABLE refresh_retries (
+        hash TEXT PRIMARY KEY,
+        refresh_hash TEXT NOT NULL,
+        access_hash TEXT NOT NULL,
+        sealed TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX refresh_retries_expires ON refresh_retries (expires_at);
+    `,
+  },
+  {
+    version: 6,
+    name: 'client application_type; consents per audience (earlier consents, which ignored the audience, are asked again)',
+    sql: `
+      ALTER TABLE clients ADD COLUMN application_type TEXT NOT NULL DEFAULT 'web';
+      DROP TABLE consents;
+      CREATE TABLE consents (
+        user_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        scope TEXT[] NOT NULL,
+        granted_at BIGINT NOT NULL,
+        PRIMARY KEY (user_id, client_id, audience)
+      );
+      CREATE INDEX IF NOT EXISTS tokens_user_client ON tokens (user_id, client_id);
+      CREATE INDEX IF NOT EXISTS codes_user_client ON codes (user_id, client_id);
+    `,
+  },
 ];

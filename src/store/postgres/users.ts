@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { User, UserStore } from '../types.js';
-import { placeholders, rows } from './dialect.js';
+import { inTransaction, placeholders, rows } from './dialect.js';
+import { endGrants } from './grant-cleanup.js';
 
 const { columns, toParams, fromRow } = rows.users;
 
@@ -33,7 +34,12 @@ export class PostgresUserStore implements UserStore {
     return fromRow(row);
   }
 
-  async delete(username: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM users WHERE username = $1', [username])).rowCount ?? 0) > 0;
+  async delete(username: string, now: number): Promise<boolean> {
+    return inTransaction(this.pool, async (db) => {
+      const { rows } = await db.query('DELETE FROM users WHERE username = $1 RETURNING id', [username]);
+      const id = rows[0]?.id as string | undefined;
+      if (id !== undefined) await endGrants(db, { userId: id }, now);
+      return id !== undefined;
+    });
   }
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Row } from '../rows.js';
 import type { Client, ClientStore } from '../types.js';
 import { placeholders, rows } from './dialect.js';
+import { endGrants } from './grant-cleanup.js';
 
 const { columns, toParams, fromRow } = rows.clients;
 
@@ -9,7 +10,7 @@ export class SqliteClientStore implements ClientStore {
   private readonly getStmt;
   private readonly listStmt;
   private readonly upsertStmt;
-  private readonly deleteStmt;
+  private readonly deleteTx;
 
   constructor(db: Database.Database) {
     this.getStmt = db.prepare('SELECT * FROM clients WHERE client_id = ?');
@@ -21,8 +22,13 @@ export class SqliteClientStore implements ClientStore {
         redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types,
         response_types = excluded.response_types, scope = excluded.scope,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
-        skip_consent = excluded.skip_consent`);
-    this.deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
+        skip_consent = excluded.skip_consent, application_type = excluded.application_type`);
+    const deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
+    this.deleteTx = db.transaction((clientId: string, now: number) => {
+      const deleted = deleteStmt.run(clientId).changes > 0;
+      if (deleted) endGrants(db, { clientId }, now);
+      return deleted;
+    });
   }
 
   async get(clientId: string): Promise<Client | undefined> {
@@ -38,7 +44,7 @@ export class SqliteClientStore implements ClientStore {
     this.upsertStmt.run(...toParams(client));
   }
 
-  async delete(clientId: string): Promise<boolean> {
-    return this.deleteStmt.run(clientId).changes > 0;
+  async delete(clientId: string, now: number): Promise<boolean> {
+    return this.deleteTx.immediate(clientId, now);
   }
 }

@@ -1,40 +1,56 @@
 import type Database from 'better-sqlite3';
-import type { ConsentStore } from '../types.js';
+import type { ConsentRecord, ConsentStore } from '../types.js';
 import { sqliteValues } from './dialect.js';
+import { endGrants } from './grant-cleanup.js';
+
+interface ConsentRow { user_id: string; client_id: string; audience: string; scope: string; granted_at: number }
+
+const fromRow = (row: ConsentRow): ConsentRecord => ({
+  userId: row.user_id, clientId: row.client_id, audience: row.audience, scopes: sqliteValues.readWords(row.scope), grantedAt: row.granted_at,
+});
 
 export class SqliteConsentStore implements ConsentStore {
   private readonly getStmt;
+  private readonly listStmt;
   private readonly upsertStmt;
-  private readonly deleteStmt;
+  private readonly existsStmt;
   private readonly grantTx;
+  private readonly withdrawTx;
 
   constructor(db: Database.Database) {
-    this.getStmt = db.prepare('SELECT scope FROM consents WHERE user_id = ? AND client_id = ?');
+    this.getStmt = db.prepare('SELECT * FROM consents WHERE user_id = ? AND client_id = ? AND audience = ?');
+    this.listStmt = db.prepare('SELECT * FROM consents WHERE user_id = ? ORDER BY client_id, audience');
     this.upsertStmt = db.prepare(`
-      INSERT INTO consents (user_id, client_id, scope, granted_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (user_id, client_id) DO UPDATE SET scope = excluded.scope, granted_at = excluded.granted_at`);
-    this.deleteStmt = db.prepare('DELETE FROM consents WHERE user_id = ? AND client_id = ?');
-    this.grantTx = db.transaction((userId: string, clientId: string, scopes: string[], now: number) => {
-      const merged = new Set([...this.read(userId, clientId), ...scopes]);
-      this.upsertStmt.run(userId, clientId, sqliteValues.words([...merged]), now);
+      INSERT INTO consents (user_id, client_id, audience, scope, granted_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (user_id, client_id, audience) DO UPDATE SET scope = excluded.scope, granted_at = excluded.granted_at`);
+    this.existsStmt = db.prepare('SELECT 1 FROM consents WHERE user_id = ? AND client_id = ? LIMIT 1');
+    this.grantTx = db.transaction((userId: string, clientId: string, audience: string, scopes: string[], now: number) => {
+      const previous = this.getStmt.get(userId, clientId, audience) as ConsentRow | undefined;
+      const merged = new Set([...(previous ? sqliteValues.readWords(previous.scope) : []), ...scopes]);
+      this.upsertStmt.run(userId, clientId, audience, sqliteValues.words([...merged]), now);
+    });
+    this.withdrawTx = db.transaction((userId: string, clientId: string, now: number) => {
+      const existed = this.existsStmt.get(userId, clientId) !== undefined;
+      endGrants(db, { userId, clientId }, now);
+      return existed;
     });
   }
 
-  private read(userId: string, clientId: string): string[] {
-    const row = this.getStmt.get(userId, clientId) as { scope: string } | undefined;
-    return row ? sqliteValues.readWords(row.scope) : [];
+  async find(userId: string, clientId: string, audience: string): Promise<ConsentRecord | undefined> {
+    const row = this.getStmt.get(userId, clientId, audience) as ConsentRow | undefined;
+    return row ? fromRow(row) : undefined;
   }
 
-  async grantedScopes(userId: string, clientId: string): Promise<string[]> {
-    return this.read(userId, clientId);
+  async listForUser(userId: string): Promise<ConsentRecord[]> {
+    return (this.listStmt.all(userId) as ConsentRow[]).map(fromRow);
   }
 
-  async grant(userId: string, clientId: string, scopes: string[], now: number): Promise<void> {
+  async grant(userId: string, clientId: string, audience: string, scopes: string[], now: number): Promise<void> {
     // IMMEDIATE: the read and the merged write of concurrent grants (other processes too) take turns.
-    this.grantTx.immediate(userId, clientId, scopes, now);
+    this.grantTx.immediate(userId, clientId, audience, scopes, now);
   }
 
-  async revoke(userId: string, clientId: string): Promise<boolean> {
-    return this.deleteStmt.run(userId, clientId).changes > 0;
+  async withdraw(userId: string, clientId: string, now: number): Promise<boolean> {
+    return this.withdrawTx.immediate(userId, clientId, now);
   }
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Row } from '../rows.js';
 import type { User, UserStore } from '../types.js';
 import { placeholders, rows } from './dialect.js';
+import { endGrants } from './grant-cleanup.js';
 
 const { columns, toParams, fromRow } = rows.users;
 
@@ -10,7 +11,7 @@ export class SqliteUserStore implements UserStore {
   private readonly byId;
   private readonly listStmt;
   private readonly upsertStmt;
-  private readonly deleteStmt;
+  private readonly deleteTx;
 
   constructor(db: Database.Database) {
     this.byName = db.prepare('SELECT * FROM users WHERE username = ?');
@@ -21,7 +22,12 @@ export class SqliteUserStore implements UserStore {
       INSERT INTO users (${columns.join(', ')}) VALUES (${placeholders(columns)})
       ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash
       RETURNING *`);
-    this.deleteStmt = db.prepare('DELETE FROM users WHERE username = ?');
+    const deleteStmt = db.prepare('DELETE FROM users WHERE username = ? RETURNING id');
+    this.deleteTx = db.transaction((username: string, now: number) => {
+      const deleted = deleteStmt.get(username) as { id: string } | undefined;
+      if (deleted) endGrants(db, { userId: deleted.id }, now);
+      return deleted !== undefined;
+    });
   }
 
   async getByUsername(username: string): Promise<User | undefined> {
@@ -42,7 +48,7 @@ export class SqliteUserStore implements UserStore {
     return fromRow(this.upsertStmt.get(...toParams(user)) as Row);
   }
 
-  async delete(username: string): Promise<boolean> {
-    return this.deleteStmt.run(username).changes > 0;
+  async delete(username: string, now: number): Promise<boolean> {
+    return this.deleteTx.immediate(username, now);
   }
 }

@@ -1,0 +1,34 @@
+import type { Queryable } from './dialect.js';
+
+/** Whose grants end: one user's, one client's, or one user's at one client. */
+export interface GrantOwner {
+  userId?: string;
+  clientId?: string;
+}
+
+/**
+ * Ends everything granted to `owner`. First the lock of every family it has (of its tokens and of
+ * its unredeemed codes), in a fixed order: redemptions and rotations take a family's lock before
+ * its rows too, so nobody waits in a circle, and once held no redemption or rotation of those
+ * families is half done. Then codes are deleted, live tokens revoked, consents (and, for a user,
+ * signed-in sessions) deleted. Run inside the caller's transaction, with the deletion it goes with.
+ */
+export async function endGrants(db: Queryable, owner: GrantOwner, now: number): Promise<void> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (owner.userId !== undefined) { params.push(owner.userId); conditions.push(`user_id = $${params.length}`); }
+  if (owner.clientId !== undefined) { params.push(owner.clientId); conditions.push(`client_id = $${params.length}`); }
+  if (conditions.length === 0) throw new Error('endGrants needs a user or a client');
+  const where = conditions.join(' AND ');
+  await db.query(`
+    SELECT pg_advisory_xact_lock(hashtextextended(family_id, 0))
+    FROM (
+      SELECT family_id FROM tokens WHERE ${where} AND revoked_at IS NULL
+      UNION SELECT family_id FROM codes WHERE ${where}
+      ORDER BY family_id
+    ) AS families`, params);
+  await db.query(`DELETE FROM codes WHERE ${where}`, params);
+  await db.query(`UPDATE tokens SET revoked_at = $${params.length + 1} WHERE ${where} AND revoked_at IS NULL`, [...params, now]);
+  await db.query(`DELETE FROM consents WHERE ${where}`, params);
+  if (owner.userId !== undefined && owner.clientId === undefined) await db.query('DELETE FROM sessions WHERE user_id = $1', [owner.userId]);
+}

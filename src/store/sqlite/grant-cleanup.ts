@@ -1,0 +1,25 @@
+import type Database from 'better-sqlite3';
+
+/** Whose grants end: one user's, one client's, or one user's at one client. */
+export interface GrantOwner {
+  userId?: string;
+  clientId?: string;
+}
+
+/**
+ * Ends everything granted to `owner`: live tokens revoked, unredeemed codes and consents deleted
+ * (and, for a user, their signed-in sessions). Run inside the caller's IMMEDIATE transaction,
+ * with the deletion it goes with, so nothing is left half done.
+ */
+export function endGrants(db: Database.Database, owner: GrantOwner, now: number): void {
+  const conditions: string[] = [];
+  const params: string[] = [];
+  if (owner.userId !== undefined) { conditions.push('user_id = ?'); params.push(owner.userId); }
+  if (owner.clientId !== undefined) { conditions.push('client_id = ?'); params.push(owner.clientId); }
+  if (conditions.length === 0) throw new Error('endGrants needs a user or a client');
+  const where = conditions.join(' AND ');
+  db.prepare(`UPDATE tokens SET revoked_at = ? WHERE ${where} AND revoked_at IS NULL`).run(now, ...params);
+  db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
+  db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
+  if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
+}
