@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config.js';
 import { clientFromMetadata, InvalidClientMetadata } from '../core/client-metadata.js';
 import { hashPassword, verifyPassword } from '../core/password.js';
-import type { Client, Store } from '../store/types.js';
+import { InvalidResourceMetadata, resourceServerFromMetadata } from '../core/resource-metadata.js';
+import type { Client, ResourceServer, Store } from '../store/types.js';
 
 export interface SeedUser {
   username: string;
@@ -13,6 +14,8 @@ export interface SeedUser {
 export interface Seed {
   clients: Client[];
   users: SeedUser[];
+  /** The APIs tokens are issued for (RFC 8707 resources), with who may introspect their tokens. */
+  resources: ResourceServer[];
 }
 
 /** Reads and validates a seed file before anything is written, so a bad file changes nothing. */
@@ -31,13 +34,13 @@ export async function readSeedFile(path: string, now: number): Promise<Seed> {
     throw new ConfigError(`seed file "${path}" is not valid JSON: ${(error as Error).message}.`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ConfigError(`seed file "${path}" must be a JSON object {"clients": [...], "users": [...]}.`);
+    throw new ConfigError(`seed file "${path}" must be a JSON object {"clients": [...], "users": [...], "resources": [...]}.`);
   }
-  const { clients = [], users = [], ...rest } = data as Record<string, unknown>;
+  const { clients = [], users = [], resources = [], ...rest } = data as Record<string, unknown>;
   const extra = Object.keys(rest);
-  if (extra.length > 0) throw new ConfigError(`seed file "${path}": unknown key "${extra[0]}"; expected "clients" and "users".`);
-  if (!Array.isArray(clients) || !Array.isArray(users)) {
-    throw new ConfigError(`seed file "${path}": "clients" and "users" must be arrays.`);
+  if (extra.length > 0) throw new ConfigError(`seed file "${path}": unknown key "${extra[0]}"; expected "clients", "users" and "resources".`);
+  if (!Array.isArray(clients) || !Array.isArray(users) || !Array.isArray(resources)) {
+    throw new ConfigError(`seed file "${path}": "clients", "users" and "resources" must be arrays.`);
   }
   const parsedClients = clients.map((client) => {
     try {
@@ -54,15 +57,30 @@ export async function readSeedFile(path: string, now: number): Promise<Seed> {
     }
     return { username: u.username, password: u.password };
   });
-  return { clients: parsedClients, users: parsedUsers };
+  const parsedResources = resources.map((resource) => {
+    try {
+      return resourceServerFromMetadata(resource, now);
+    } catch (error) {
+      if (error instanceof InvalidResourceMetadata) throw new ConfigError(`seed file "${path}": ${error.message}`);
+      throw error;
+    }
+  });
+  const seen = new Set<string>();
+  for (const { resource } of parsedResources) {
+    if (seen.has(resource)) throw new ConfigError(`seed file "${path}": resource "${resource}" is listed twice.`);
+    seen.add(resource);
+  }
+  return { clients: parsedClients, users: parsedUsers, resources: parsedResources };
 }
 
-/** Inserts or updates every client and user; running it again changes nothing. */
+/** Inserts or updates every client, user and resource server; running it again changes nothing. */
 export async function applySeed(store: Store, seed: Seed, now: number): Promise<void> {
   for (const client of seed.clients) {
     const existing = await store.clients.get(client.clientId);
     await store.clients.upsert({ ...client, createdAt: existing?.createdAt ?? client.createdAt });
   }
+  // The store keeps a resource server's first created_at.
+  for (const resource of seed.resources) await store.resources.upsert(resource);
   for (const user of seed.users) await upsertUser(store, user.username, user.password, now);
 }
 

@@ -2,8 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config.js';
 import { InvalidClientMetadata } from '../core/client-metadata.js';
+import { InvalidResourceMetadata } from '../core/resource-metadata.js';
 import { AdminError, registerClientCommands, registerUserCommands } from './admin-commands.js';
 import { demo, type DemoFlags } from './demo.js';
+import { registerResourceCommands } from './resource-commands.js';
 import { serve } from './serve.js';
 
 function serverOptions(command: Command): Command {
@@ -12,10 +14,10 @@ function serverOptions(command: Command): Command {
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .option('--issuer <url>', 'issuer identifier (default http://HOST:PORT)')
     .option('--db <url>', 'database: sqlite:PATH or postgres://... (default sqlite:./data/tessera.db)')
-    .option('--seed <file>', 'JSON {"clients": [...], "users": [...]} applied at every start')
+    .option('--seed <file>', 'JSON {"clients": [...], "users": [...], "resources": [...]} applied at every start')
     .option('--access-token-ttl <seconds>', 'access token lifetime (default 300)')
     .option('--refresh-token-ttl <seconds>', 'refresh token lifetime (default 1209600)')
-    .option('--audience <aud>', 'default access token audience (default: the issuer)')
+    .option('--audience <aud>', 'audience of access tokens when neither the request nor the client names a resource (default: the issuer)')
     .option('--workers <n>', 'processes sharing the port (default 1)')
     .option('--code-ttl <seconds>', 'authorization code lifetime (default 60, at most 600)')
     .option('--pkce-required <who>', '"public" (default): PKCE required of public clients; "all": of every client')
@@ -37,6 +39,7 @@ serverOptions(program.command('demo').description('run the authorization server,
   .action(async (flags: DemoFlags) => demo(flags));
 registerClientCommands(program);
 registerUserCommands(program);
+registerResourceCommands(program);
 
 /** Configuration mistakes end in one line that says what to fix, never a stack trace. */
 function fail(message: string): never {
@@ -48,7 +51,9 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof ConfigError || error instanceof InvalidClientMetadata || error instanceof AdminError) fail(error.message);
+  if (error instanceof ConfigError || error instanceof InvalidClientMetadata || error instanceof InvalidResourceMetadata || error instanceof AdminError) {
+    fail(error.message);
+  }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') fail('the port is already in use; choose another with --port.');
   if (code === 'EACCES') fail('permission denied; choose a port above 1024 or check the database path.');

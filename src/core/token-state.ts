@@ -1,4 +1,4 @@
-import type { Client, TokenRecord, TokenStore } from '../store/types.js';
+import type { Client, ResourceServerStore, TokenRecord, TokenStore } from '../store/types.js';
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
 import { formatScope } from './scope.js';
 import { hashSecret } from './tokens.js';
@@ -39,15 +39,29 @@ function isLive(record: TokenRecord, now: number): boolean {
 }
 
 /**
+ * RFC 7662 §4: the server decides whether the token may be used at the caller. It may: for the
+ * client it was issued to, and for a client registered to introspect for the resource server the
+ * token is meant for (its `aud`). A refresh token is only ever used at the authorization server,
+ * so only its own client may see it.
+ */
+async function mayIntrospect(record: TokenRecord, caller: Client, resourceServers: Pick<ResourceServerStore, 'get'>): Promise<boolean> {
+  if (record.clientId === caller.clientId) return true;
+  if (record.kind !== 'access_token') return false;
+  const audience = await resourceServers.get(record.audience);
+  return audience !== undefined && audience.introspectionClients.includes(caller.clientId);
+}
+
+/**
  * The token's state from the store, which is the truth: a revoked token is inactive even
- * though its JWT signature still verifies. A refresh token is shown only to its own client.
+ * though its JWT signature still verifies. A caller that may not learn about the token gets the
+ * same `{"active": false}` as for an unknown one, so it cannot tell a live token from a dead one.
  */
 export async function introspectToken(
-  token: string, caller: Client, tokens: TokenStore, now: number, issuer: string,
+  token: string, caller: Client, tokens: TokenStore, resourceServers: Pick<ResourceServerStore, 'get'>, now: number, issuer: string,
 ): Promise<IntrospectionResponse> {
   const record = await tokens.find(hashSecret(token));
   if (!record || !isLive(record, now)) return { active: false };
-  if (record.kind === 'refresh_token' && record.clientId !== caller.clientId) return { active: false };
+  if (!(await mayIntrospect(record, caller, resourceServers))) return { active: false };
   return {
     active: true,
     scope: formatScope(record.scope),

@@ -1,4 +1,5 @@
 import { clientFromMetadata } from '../core/client-metadata.js';
+import { resourceServerFromMetadata } from '../core/resource-metadata.js';
 import type { Seed, SeedUser } from '../admin/seed.js';
 import type { DemoUrls } from './demo-urls.js';
 
@@ -35,8 +36,10 @@ export function playgroundRedirectUris(urls: DemoUrls) {
 }
 
 /**
- * The demo's clients and users. Every client may ask for the Resource Server as its audience
- * (RFC 8707 `resource`), so that the tokens it gets are meant for that API and nothing else.
+ * The demo's clients, users and its one API. Every client lists the Resource Server first among
+ * its resources, so it is the audience of their tokens whether or not a request names it (RFC 8707
+ * `resource`): the tutorial's `curl -d grant_type=client_credentials` gets a token that API accepts,
+ * and no other API would.
  */
 export function demoSeed(urls: DemoUrls, now: number): Seed {
   const redirects = playgroundRedirectUris(urls);
@@ -64,5 +67,6 @@ export function demoSeed(urls: DemoUrls, now: number): Seed {
       grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [redirects.refreshToken], scope: 'read write', resources,
     },
   ].map((metadata) => clientFromMetadata(metadata, now));
-  return { clients, users: [...DEMO_USERS] };
+  const resourceServers = [resourceServerFromMetadata({ resource: urls.resourceServer, scope: 'read write' }, now)];
+  return { clients, users: [...DEMO_USERS], resources: resourceServers };
 }

@@ -1,5 +1,5 @@
-import { resolveAudience } from '../core/audience.js';
-import { parseScope, resolveScope } from '../core/scope.js';
+import { resolveTokenTarget } from '../core/audience.js';
+import { parseScope } from '../core/scope.js';
 import { defineGrant, type GrantContext } from './types.js';
 
 interface ClientCredentialsRequest {
@@ -15,9 +15,8 @@ export const clientCredentialsGrant = defineGrant<ClientCredentialsRequest>({
   parse({ params, resources }) {
     return { scope: parseScope(params.scope), resources };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'tokenIssuer' | 'settings'>) {
-    const scope = resolveScope(request.scope, client.scope);
-    const audience = resolveAudience(request.resources, client, ctx.settings.audience);
+  async handle(request, client, ctx: Pick<GrantContext, 'tokenIssuer' | 'settings' | 'resourceServers'>) {
+    const { scope, audience } = await resolveTokenTarget(request, client, ctx.settings, ctx.resourceServers);
     // RFC 6749 §4.4.3: a refresh token SHOULD NOT be included.
     return ctx.tokenIssuer.issue({ client, userId: null, scope, audience, withRefreshToken: false });
   },

@@ -1,6 +1,6 @@
-import { resolveAudience } from '../core/audience.js';
+import { resolveTokenTarget } from '../core/audience.js';
 import { InvalidGrant, InvalidRequest, TooManyAttempts } from '../core/errors.js';
-import { parseScope, resolveScope } from '../core/scope.js';
+import { parseScope } from '../core/scope.js';
 import { defineGrant, type GrantContext } from './types.js';
 
 interface PasswordRequest {
@@ -20,9 +20,8 @@ export const passwordGrant = defineGrant<PasswordRequest>({
     if (username === undefined || password === undefined) throw new InvalidRequest('username and password are required.');
     return { username, password, scope: parseScope(params.scope), resources, remoteAddress };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'signIn' | 'tokenIssuer' | 'settings'>) {
-    const scope = resolveScope(request.scope, client.scope);
-    const audience = resolveAudience(request.resources, client, ctx.settings.audience);
+  async handle(request, client, ctx: Pick<GrantContext, 'signIn' | 'tokenIssuer' | 'settings' | 'resourceServers'>) {
+    const { scope, audience } = await resolveTokenTarget(request, client, ctx.settings, ctx.resourceServers);
     const result = await ctx.signIn.signIn(request.username, request.password, request.remoteAddress);
     if (result.outcome === 'throttled') {
       throw new TooManyAttempts('Too many failed sign-in attempts; wait before trying again.', result.retryAfterSeconds);

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import type { PasswordSignIn } from '../interaction/password-sign-in.js';
 import type { ServerSettings } from '../server/settings.js';
-import type { Client, CodeStore, TokenStore, UserStore } from '../store/types.js';
+import type { Client, CodeStore, ResourceServerStore, TokenStore, UserStore } from '../store/types.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 /**
@@ -39,6 +39,8 @@ export interface GrantContext {
   readonly users: UserStore;
   readonly codes: CodeStore;
   readonly tokens: TokenStore;
+  /** The registered APIs: what a token meant for one of them may carry. */
+  readonly resourceServers: ResourceServerStore;
   readonly signIn: PasswordSignIn;
 }
 

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { loadConfig, type Config, type ConfigFlags } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { clientFromMetadata, type ClientMetadata } from '../../src/core/client-metadata.js';
+import { resourceServerFromMetadata, type ResourceServerMetadata } from '../../src/core/resource-metadata.js';
 import { upsertUser } from '../../src/admin/seed.js';
 import { boundPort, closeHttp, listenHttp, serveOn } from '../../src/demo/http-listener.js';
 import { buildServer } from '../../src/server/app.js';
@@ -31,7 +32,7 @@ export interface RunningServer {
 }
 
 /** A real Tessera on 127.0.0.1 with an in-memory SQLite store and a clock the test can move. */
-export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string }[]; flags?: ConfigFlags; store?: Store } = {}): Promise<RunningServer> {
+export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store } = {}): Promise<RunningServer> {
   // Listening first, so that the issuer can carry the port; Fastify then serves on that server.
   const { server, port } = await listenOnFreePort();
   const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent', ...options.flags }, {});
@@ -39,6 +40,7 @@ export async function startServer(options: { clients?: ClientMetadata[]; users?:
   const clock = new ManualClock();
   for (const client of options.clients ?? []) await store.clients.upsert(clientFromMetadata(client, clock.nowSeconds()));
   for (const user of options.users ?? []) await upsertUser(store, user.username, user.password, clock.nowSeconds());
+  for (const resource of options.resources ?? []) await store.resources.upsert(resourceServerFromMetadata(resource, clock.nowSeconds()));
   let app: FastifyInstance;
   try {
     app = await buildServer({ settings: config.settings, store, clock, logger: false, serverFactory: serveOn(server) });

@@ -3,13 +3,15 @@ import { authenticateClient, presentedClient } from '../../core/client-auth.js';
 import { singleValuedParams } from '../../core/form-params.js';
 import { introspectToken, requireConfidential, requireTokenParam, revokeToken } from '../../core/token-state.js';
 import type { Clock } from '../../core/clock.js';
-import type { Client, ClientStore, TokenStore } from '../../store/types.js';
+import type { Client, ClientStore, ResourceServerStore, TokenStore } from '../../store/types.js';
 import { formBody } from '../form-body.js';
 
 export interface TokenStateRouteDependencies {
   readonly issuer: string;
   readonly clients: ClientStore;
   readonly tokens: TokenStore;
+  /** Who may introspect the tokens of each registered API (RFC 7662 §4). */
+  readonly resourceServers: ResourceServerStore;
   readonly clock: Clock;
 }
 
@@ -27,7 +29,7 @@ export function introspectRevokeRoutes(app: FastifyInstance, ctx: TokenStateRout
   app.post('/introspect', async (request, reply) => {
     const { client, token } = await authenticatedRequest(request, ctx, 'introspection');
     void reply.header('cache-control', 'no-store');
-    return introspectToken(token, client, ctx.tokens, ctx.clock.nowSeconds(), ctx.issuer);
+    return introspectToken(token, client, ctx.tokens, ctx.resourceServers, ctx.clock.nowSeconds(), ctx.issuer);
   });
 
   app.post('/revoke', async (request, reply) => {

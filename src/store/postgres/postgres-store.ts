@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { PostgresClientStore } from './clients.js';
 import { PostgresCodeStore } from './codes.js';
@@ -8,6 +8,7 @@ import { PostgresConsentStore } from './consents.js';
 import { inTransaction } from './dialect.js';
 import { PostgresKeyStore } from './keys.js';
 import { postgresMigrations } from './migrations.js';
+import { PostgresResourceServerStore } from './resources.js';
 import { PostgresSessionStore } from './sessions.js';
 import { PostgresThrottleStore } from './throttle.js';
 import { PostgresTokenStore } from './tokens.js';
@@ -52,6 +53,7 @@ export class PostgresStore implements Store {
   readonly consents: ConsentStore;
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
+  readonly resources: ResourceServerStore;
 
   private constructor(private readonly pool: pg.Pool) {
     this.clients = new PostgresClientStore(pool);
@@ -62,6 +64,7 @@ export class PostgresStore implements Store {
     this.consents = new PostgresConsentStore(pool);
     this.throttle = new PostgresThrottleStore(pool);
     this.sessions = new PostgresSessionStore(pool);
+    this.resources = new PostgresResourceServerStore(pool);
   }
 
   /**

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { BackgroundCheckpoint } from './background-checkpoint.js';
 import { SqliteClientStore } from './clients.js';
@@ -10,6 +10,7 @@ import { SqliteCodeStore } from './codes.js';
 import { SqliteConsentStore } from './consents.js';
 import { SqliteKeyStore } from './keys.js';
 import { sqliteMigrations } from './migrations.js';
+import { SqliteResourceServerStore } from './resources.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteThrottleStore } from './throttle.js';
 import { SqliteTokenStore } from './tokens.js';
@@ -45,6 +46,7 @@ export class SqliteStore implements Store {
   readonly consents: ConsentStore;
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
+  readonly resources: ResourceServerStore;
   readonly db: Database.Database;
   private readonly checkpoint: BackgroundCheckpoint | undefined;
 
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
     this.consents = new SqliteConsentStore(db);
     this.throttle = new SqliteThrottleStore(db);
     this.sessions = new SqliteSessionStore(db);
+    this.resources = new SqliteResourceServerStore(db);
   }
 
   async close(): Promise<void> {
