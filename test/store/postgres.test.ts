@@ -3,12 +3,14 @@ import { rows } from '../../src/store/postgres/dialect.js';
 import { postgresMigrations } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
+import { storeRotationConformance } from './conformance-rotation.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { usePostgresSchemas } from './postgres-schemas.js';
 
 const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
 
 storeConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
+storeRotationConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 
 describe('PostgresStore.connect', () => {

@@ -5,15 +5,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/store/sqlite/dialect.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
+import { storeRotationConformance } from './conformance-rotation.js';
 import { resourceServerConformance } from './conformance-resources.js';
 
 storeConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
+storeRotationConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 resourceServerConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 
 // A file adds what memory skips: WAL, and a database that other processes could open.
 const dir = mkdtempSync(join(tmpdir(), 'tessera-store-'));
 let files = 0;
 storeConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
+storeRotationConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SQLite purge of expired tokens', () => {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { RotateResult, TokenRecord, TokenStore } from '../types.js';
+import { REFRESH_RETRY_COLUMNS, refreshRetryParams } from '../rows.js';
+import type { RotateResult, SealedSuccessor, TokenRecord, TokenStore } from '../types.js';
 import { inTransaction, placeholders, rows, type Queryable } from './dialect.js';
 
 const { columns, toParams, fromRow } = rows.tokens;
@@ -52,9 +53,13 @@ export class PostgresTokenStore implements TokenStore {
     });
   }
 
-  async rotateRefreshToken(oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): Promise<RotateResult> {
+  async rotateRefreshToken(
+    oldHash: string, clientId: string, now: number, replacements: TokenRecord[], successor?: SealedSuccessor,
+  ): Promise<RotateResult> {
     return inTransaction(this.pool, async (db) => {
-      // Rotations and revocations of one family take turns (see revokeFamilyLocked).
+      // Rotations and revocations of one family take turns (see revokeFamilyLocked). Parallel
+      // presentations of one token queue here: the first rotates and commits its successor before
+      // the next one reads (READ COMMITTED: each statement below sees what committed before it).
       await db.query('SELECT pg_advisory_xact_lock(hashtextextended(family_id, 0)) FROM tokens WHERE hash = $1', [oldHash]);
       // Only a live, unrotated, unexpired refresh token of this client matches. A concurrent caller's
       // UPDATE waits on the row lock, then re-checks the condition against the committed row and
@@ -66,25 +71,41 @@ export class PostgresTokenStore implements TokenStore {
         RETURNING *`, [now, oldHash, clientId]);
       if (retired.rows[0]) {
         await insertTokens(db, replacements);
+        const kept = refreshRetryParams(oldHash, replacements, successor, now);
+        if (kept) {
+          await db.query(`INSERT INTO refresh_retries (${REFRESH_RETRY_COLUMNS.join(', ')}) VALUES (${placeholders(REFRESH_RETRY_COLUMNS)})`, kept);
+        }
         return { outcome: 'rotated', previous: fromRow(retired.rows[0]) };
       }
+      const { rows: [existing] } = await db.query(
+        "SELECT * FROM tokens WHERE hash = $1 AND kind = 'refresh_token' AND client_id = $2 AND rotated_at IS NOT NULL",
+        [oldHash, clientId]);
+      if (!existing) return { outcome: 'invalid' };
+      const previous = fromRow(existing);
+      // The same client again, within the window, before any successor was used: a retry. Never
+      // a resurrection: every successor must still be live.
+      const { rows: [retry] } = await db.query<{ sealed: string }>(`
+        SELECT r.sealed FROM refresh_retries r
+          JOIN tokens old ON old.hash = r.hash
+          JOIN tokens rt ON rt.hash = r.refresh_hash
+          JOIN tokens at ON at.hash = r.access_hash
+        WHERE r.hash = $1 AND r.expires_at > $2 AND old.revoked_at IS NULL
+          AND rt.rotated_at IS NULL AND rt.revoked_at IS NULL AND rt.expires_at > $2
+          AND at.revoked_at IS NULL AND at.expires_at > $2`, [oldHash, now]);
+      if (retry) return { outcome: 'retried', previous, sealed: retry.sealed };
       // RFC 9700 §4.14.2: a rotated refresh token presented again is a replay; revoke its family.
-      // One statement: the CTE's UPDATE runs whether or not the outer SELECT reads it.
-      const reused = await db.query(`
-        WITH reused AS (
-          SELECT * FROM tokens
-          WHERE hash = $1 AND kind = 'refresh_token' AND client_id = $2 AND rotated_at IS NOT NULL
-        ), family AS (
-          UPDATE tokens SET revoked_at = $3
-          WHERE family_id IN (SELECT family_id FROM reused) AND revoked_at IS NULL
-        )
-        SELECT * FROM reused`, [oldHash, clientId, now]);
-      return reused.rows[0] ? { outcome: 'reused', previous: fromRow(reused.rows[0]) } : { outcome: 'invalid' };
+      await revokeFamilyLocked(db, previous.familyId, now);
+      await db.query('DELETE FROM refresh_retries WHERE hash = $1', [oldHash]);
+      return { outcome: 'reused', previous };
     });
   }
 
   async purgeExpired(before: number): Promise<number> {
     return (await this.pool.query('DELETE FROM tokens WHERE expires_at < $1', [before])).rowCount ?? 0;
+  }
+
+  async purgeSealedSuccessors(now: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM refresh_retries WHERE expires_at <= $1', [now])).rowCount ?? 0;
   }
 
   async count(): Promise<number> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Row } from '../rows.js';
-import type { RotateResult, TokenRecord, TokenStore } from '../types.js';
+import { REFRESH_RETRY_COLUMNS, refreshRetryParams, type Row } from '../rows.js';
+import type { RotateResult, SealedSuccessor, TokenRecord, TokenStore } from '../types.js';
 import { placeholders, rows } from './dialect.js';
 import { GroupCommit } from './group-commit.js';
 
@@ -36,6 +36,10 @@ export class SqliteTokenStore implements TokenStore {
   private readonly retireStmt;
   private readonly purgeStmt;
   private readonly countStmt;
+  private readonly insertSuccessorStmt;
+  private readonly retryStmt;
+  private readonly forgetSuccessorStmt;
+  private readonly purgeSuccessorsStmt;
   private readonly rotate;
   /** Token inserts of one event-loop turn share a transaction (docs/BENCHMARKS.md). */
   private readonly inserts: GroupCommit<TokenRecord>;
@@ -55,23 +59,45 @@ export class SqliteTokenStore implements TokenStore {
     // In batches: one DELETE of millions of expired rows would hold the event loop for seconds.
     this.purgeStmt = db.prepare('DELETE FROM tokens WHERE hash IN (SELECT hash FROM tokens WHERE expires_at < ? LIMIT 2000)');
     this.countStmt = db.prepare('SELECT count(*) AS n FROM tokens');
+    this.insertSuccessorStmt = db.prepare(
+      `INSERT INTO refresh_retries (${REFRESH_RETRY_COLUMNS.join(', ')}) VALUES (${placeholders(REFRESH_RETRY_COLUMNS)})`);
+    // A retry is answered only while its window is open, by the client the token was issued to,
+    // and while no successor has been used, revoked or has expired: never a resurrection.
+    this.retryStmt = db.prepare(`
+      SELECT r.sealed FROM refresh_retries r
+        JOIN tokens old ON old.hash = r.hash
+        JOIN tokens rt ON rt.hash = r.refresh_hash
+        JOIN tokens at ON at.hash = r.access_hash
+      WHERE r.hash = ? AND r.expires_at > ? AND old.client_id = ? AND old.revoked_at IS NULL
+        AND rt.rotated_at IS NULL AND rt.revoked_at IS NULL AND rt.expires_at > ?
+        AND at.revoked_at IS NULL AND at.expires_at > ?`);
+    this.forgetSuccessorStmt = db.prepare('DELETE FROM refresh_retries WHERE hash = ?');
+    this.purgeSuccessorsStmt = db.prepare('DELETE FROM refresh_retries WHERE expires_at <= ?');
     const insertMany = db.transaction((records: readonly TokenRecord[]) => this.writes.insert(records));
     this.inserts = new GroupCommit((records) => insertMany(records));
-    this.rotate = db.transaction((oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): RotateResult => {
+    this.rotate = db.transaction((
+      oldHash: string, clientId: string, now: number, replacements: TokenRecord[], successor: SealedSuccessor | undefined,
+    ): RotateResult => {
       const retired = this.retireStmt.get(now, oldHash, clientId, now) as Row | undefined;
       if (retired) {
         this.writes.insert(replacements);
+        const kept = refreshRetryParams(oldHash, replacements, successor, now);
+        if (kept) this.insertSuccessorStmt.run(...kept);
         return { outcome: 'rotated', previous: fromRow(retired) };
       }
       const existing = this.findStmt.get(oldHash) as Row | undefined;
       if (!existing) return { outcome: 'invalid' };
       const previous = fromRow(existing);
-      // RFC 9700 §4.14.2: a rotated refresh token presented again is a replay; revoke its family.
-      if (previous.kind === 'refresh_token' && previous.clientId === clientId && previous.rotatedAt !== null) {
-        this.writes.revokeFamily(previous.familyId, now);
-        return { outcome: 'reused', previous };
+      if (previous.kind !== 'refresh_token' || previous.clientId !== clientId || previous.rotatedAt === null) {
+        return { outcome: 'invalid' };
       }
-      return { outcome: 'invalid' };
+      // The same client again, within the window, before any successor was used: a retry.
+      const retry = this.retryStmt.get(oldHash, now, clientId, now, now) as { sealed: string } | undefined;
+      if (retry) return { outcome: 'retried', previous, sealed: retry.sealed };
+      // RFC 9700 §4.14.2: a rotated refresh token presented again is a replay; revoke its family.
+      this.writes.revokeFamily(previous.familyId, now);
+      this.forgetSuccessorStmt.run(oldHash);
+      return { outcome: 'reused', previous };
     });
   }
 
@@ -96,9 +122,16 @@ export class SqliteTokenStore implements TokenStore {
     return this.writes.revokeFamily(familyId, now);
   }
 
-  async rotateRefreshToken(oldHash: string, clientId: string, now: number, replacements: TokenRecord[]): Promise<RotateResult> {
-    // IMMEDIATE takes the write lock first: another process (--workers) cannot slip in between.
-    return this.rotate.immediate(oldHash, clientId, now, replacements);
+  async rotateRefreshToken(
+    oldHash: string, clientId: string, now: number, replacements: TokenRecord[], successor?: SealedSuccessor,
+  ): Promise<RotateResult> {
+    // IMMEDIATE takes the write lock first: another process (--workers) cannot slip in between,
+    // so of parallel presentations of one token exactly one rotates and the others see its successor.
+    return this.rotate.immediate(oldHash, clientId, now, replacements, successor);
+  }
+
+  async purgeSealedSuccessors(now: number): Promise<number> {
+    return this.purgeSuccessorsStmt.run(now).changes;
   }
 
   async purgeExpired(before: number): Promise<number> {
