@@ -14,10 +14,23 @@ export type DatabaseConfig =
  * and, apart, the settings of the server itself (src/server/settings.ts), which is all that
  * buildServer receives.
  */
+/**
+ * Where the server secret comes from (docs/SECURITY.md): a file (--secret-file /
+ * TESSERA_SECRET_FILE, one secret per line, the first current), the TESSERA_SECRET variable
+ * (several separated by commas), or, for the embedded SQLite default only, a file generated on
+ * first start beside the database. An in-memory database gets a secret for the process only.
+ */
+export type SecretSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'value'; values: string[] }
+  | { kind: 'beside-database'; path: string }
+  | { kind: 'ephemeral' };
+
 export interface Config {
   port: number;
   host: string;
   db: DatabaseConfig;
+  secret: SecretSource;
   seedFile: string | undefined;
   workers: number;
   settings: ServerSettings;
@@ -40,6 +53,7 @@ export interface ConfigFlags {
   seed?: string | undefined;
   accessTokenTtl?: string | undefined;
   refreshTokenTtl?: string | undefined;
+  refreshRetryWindow?: string | undefined;
   audience?: string | undefined;
   workers?: string | undefined;
   codeTtl?: string | undefined;
@@ -47,6 +61,7 @@ export interface ConfigFlags {
   sessionTtl?: string | undefined;
   trustProxy?: string | undefined;
   logLevel?: string | undefined;
+  secretFile?: string | undefined;
 }
 
 const ENV_NAMES: Record<keyof ConfigFlags, string> = {
@@ -57,6 +72,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   seed: 'TESSERA_SEED',
   accessTokenTtl: 'TESSERA_ACCESS_TOKEN_TTL',
   refreshTokenTtl: 'TESSERA_REFRESH_TOKEN_TTL',
+  refreshRetryWindow: 'TESSERA_REFRESH_RETRY_WINDOW',
   audience: 'TESSERA_AUDIENCE',
   workers: 'TESSERA_WORKERS',
   codeTtl: 'TESSERA_CODE_TTL',
@@ -64,6 +80,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   sessionTtl: 'TESSERA_SESSION_TTL',
   trustProxy: 'TESSERA_TRUST_PROXY',
   logLevel: 'TESSERA_LOG_LEVEL',
+  secretFile: 'TESSERA_SECRET_FILE',
 };
 
 export const DEFAULT_DB = 'sqlite:./data/tessera.db';
@@ -126,16 +143,19 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   if (pkceRequired !== 'public' && pkceRequired !== 'all') {
     throw new ConfigError(`--pkce-required must be "public" or "all", got "${pkceRequired}".`);
   }
+  const db = parseDatabaseUrl(pick('db') ?? DEFAULT_DB);
   return {
     port,
     host,
-    db: parseDatabaseUrl(pick('db') ?? DEFAULT_DB),
+    db,
+    secret: secretSource(pick('secretFile'), env.TESSERA_SECRET, db),
     seedFile: pick('seed'),
     workers: integer('workers', pick('workers') ?? '1', 1, 64),
     settings: {
       issuer,
       accessTokenTtl: integer('access-token-ttl', pick('accessTokenTtl') ?? String(DEFAULT_SETTINGS.accessTokenTtl), 1, 86_400 * 365),
       refreshTokenTtl: integer('refresh-token-ttl', pick('refreshTokenTtl') ?? String(DEFAULT_SETTINGS.refreshTokenTtl), 1, 86_400 * 3650),
+      refreshRetryWindow: integer('refresh-retry-window', pick('refreshRetryWindow') ?? String(DEFAULT_SETTINGS.refreshRetryWindow), 0, 300),
       audience,
       codeTtl: integer('code-ttl', pick('codeTtl') ?? String(DEFAULT_SETTINGS.codeTtl), 1, 600),
       pkceRequired,
@@ -145,6 +165,18 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       timeouts: DEFAULT_SETTINGS.timeouts,
     },
   };
+}
+
+function secretSource(file: string | undefined, value: string | undefined, db: DatabaseConfig): SecretSource {
+  if (file !== undefined) return { kind: 'file', path: file };
+  if (value !== undefined && value !== '') {
+    return { kind: 'value', values: value.split(',').map((part) => part.trim()).filter((part) => part !== '') };
+  }
+  if (db.kind === 'postgres') {
+    throw new ConfigError('with PostgreSQL, give the server secret with --secret-file FILE or TESSERA_SECRET (make one with: head -c 32 /dev/urandom | base64 > FILE; chmod 600 FILE).');
+  }
+  if (db.path === ':memory:') return { kind: 'ephemeral' };
+  return { kind: 'beside-database', path: `${db.path.replace(/\.db$/, '')}.secret` };
 }
 
 /** `tessera user create` reads the password from here so it need not appear in the shell history. */

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config.js';
 import { InvalidClientMetadata } from '../core/client-metadata.js';
 import { InvalidResourceMetadata } from '../core/resource-metadata.js';
+import { WrongServerSecret } from '../keys/sealed-jwk.js';
+import { InsecureDatabaseFile } from '../store/sqlite/private-files.js';
 import { AdminError, registerClientCommands, registerUserCommands } from './admin-commands.js';
 import { demo, type DemoFlags } from './demo.js';
 import { registerResourceCommands } from './resource-commands.js';
@@ -17,13 +19,15 @@ function serverOptions(command: Command): Command {
     .option('--seed <file>', 'JSON {"clients": [...], "users": [...], "resources": [...]} applied at every start')
     .option('--access-token-ttl <seconds>', 'access token lifetime (default 300)')
     .option('--refresh-token-ttl <seconds>', 'refresh token lifetime (default 1209600)')
+    .option('--refresh-retry-window <seconds>', 'a client retrying a refresh within this gets the same new tokens (default 30, 0: never)')
     .option('--audience <aud>', 'audience of access tokens when neither the request nor the client names a resource (default: the issuer)')
     .option('--workers <n>', 'processes sharing the port (default 1)')
     .option('--code-ttl <seconds>', 'authorization code lifetime (default 60, at most 600)')
     .option('--pkce-required <who>', '"public" (default): PKCE required of public clients; "all": of every client')
     .option('--session-ttl <seconds>', 'signed-in browser session lifetime (default 28800)')
     .option('--trust-proxy <addresses>', 'comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)');
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .option('--secret-file <path>', 'server secret(s), one per line, the first current (default: generated beside a SQLite database; or TESSERA_SECRET)');
 }
 
 const program = new Command('tessera')
@@ -51,7 +55,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof ConfigError || error instanceof InvalidClientMetadata || error instanceof InvalidResourceMetadata || error instanceof AdminError) {
+  if (error instanceof ConfigError || error instanceof InvalidClientMetadata || error instanceof InvalidResourceMetadata || error instanceof AdminError
+    || error instanceof InsecureDatabaseFile || error instanceof WrongServerSecret) {
     fail(error.message);
   }
   const code = (error as NodeJS.ErrnoException).code;

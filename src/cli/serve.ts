@@ -2,21 +2,25 @@ import cluster from 'node:cluster';
 import { applySeed, readSeedFile } from '../admin/seed.js';
 import type { Config } from '../config.js';
 import { systemClock } from '../core/clock.js';
+import type { ServerSecrets } from '../core/server-secrets.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
 import { openStore } from '../store/open-store.js';
+import { loadServerSecrets } from '../admin/server-secret-file.js';
 
 /**
  * Prepares the database once (migrations, seed, first signing key), then serves: in this process
  * for one worker, or in N node:cluster workers sharing the port, the database and the keys.
  */
 export async function serve(config: Config): Promise<void> {
+  // The primary creates the secret file of an embedded database before any worker reads it.
+  const secrets = loadServerSecrets(config.secret);
   if (cluster.isPrimary) {
     const store = await openStore(config.db);
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds()), systemClock.nowSeconds());
-      await KeyRing.load(store.keys, systemClock.nowSeconds());
+      await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets);
     } finally {
       if (config.workers > 1) await store.close();
     }
@@ -30,14 +34,14 @@ export async function serve(config: Config): Promise<void> {
       process.once('SIGTERM', stop);
       return;
     }
-    await listen(config, store);
+    await listen(config, store, secrets);
     return;
   }
-  await listen(config, await openStore(config.db));
+  await listen(config, await openStore(config.db), secrets);
 }
 
-async function listen(config: Config, store: Awaited<ReturnType<typeof openStore>>): Promise<void> {
-  const app = await buildServer({ settings: config.settings, store });
+async function listen(config: Config, store: Awaited<ReturnType<typeof openStore>>, secrets: ServerSecrets): Promise<void> {
+  const app = await buildServer({ settings: config.settings, store, secrets });
   const purge = startExpiryPurge(store, { clock: systemClock, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
   const shutdown = async () => {
     purge.stop();

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import { applySeed, readSeedFile } from '../admin/seed.js';
+import { loadServerSecrets } from '../admin/server-secret-file.js';
 import type { Config } from '../config.js';
 import type { ServerSettings } from '../server/settings.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -67,7 +68,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, now), now);
     resources = await openDemoResourceStore(config.db);
     await seedDemoResources(resources, store.users, cryptoRandom, now);
-    apps.push(await buildServer({ settings: config.settings, store, clock, logger: logLevel !== false, serverFactory: serveOn(authorizationServerHttp) }));
+    apps.push(await buildServer({ settings: config.settings, store, clock, secrets: loadServerSecrets(config.secret), logger: logLevel !== false, serverFactory: serveOn(authorizationServerHttp) }));
     apps.push(await buildResourceServer({
       issuer: config.settings.issuer, audience: urls.resourceServer, allowedOrigin: new URL(urls.client).origin, resources, clock, logLevel,
       serverFactory: serveOn(resourceServerHttp),

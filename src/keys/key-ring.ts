@@ -1,6 +1,8 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { ServerSecrets } from '../core/server-secrets.js';
 import type { KeyStore, SigningKey } from '../store/types.js';
+import { isSealed, openJwk, sealJwk } from './sealed-jwk.js';
 
 export interface PublicJwks {
   keys: Record<string, unknown>[];
@@ -33,12 +35,28 @@ export class KeyRing {
     readonly jwks: PublicJwks,
   ) {}
 
-  static async load(keys: KeyStore, now: number): Promise<KeyRing> {
+  /**
+   * Private keys are stored sealed with the server secret (keys/sealed-jwk.ts); a key stored in
+   * the clear by an earlier version, or sealed under an older secret, is resealed under the current one.
+   */
+  static async load(keys: KeyStore, now: number, secrets: ServerSecrets): Promise<KeyRing> {
     let active = await keys.listActive();
-    if (active.length === 0) active = await keys.insertIfNone(await generateSigningKey(now));
+    if (active.length === 0) {
+      const fresh = await generateSigningKey(now);
+      active = await keys.insertIfNone({ ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, secrets) } });
+    }
     const newest = active[0];
     if (!newest) throw new Error('No signing key could be loaded or created.');
-    const signingKey = createPrivateKey({ key: newest.privateJwk as JsonWebKey, format: 'jwk' });
+    const privateJwks = await Promise.all(active.map(async (key) => {
+      if (!isSealed(key.privateJwk)) {
+        await keys.replacePrivateJwk(key.kid, key.privateJwk, { ...sealJwk(key.privateJwk, key.kid, secrets) });
+        return key.privateJwk;
+      }
+      const opened = openJwk(key.privateJwk, key.kid, secrets);
+      if (!opened.current) await keys.replacePrivateJwk(key.kid, key.privateJwk, { ...sealJwk(opened.jwk, key.kid, secrets) });
+      return opened.jwk;
+    }));
+    const signingKey = createPrivateKey({ key: privateJwks[0] as JsonWebKey, format: 'jwk' });
     // Only the public members are served: RFC 7517 §4 "d" must never leave the server.
     const published = active.map(({ publicJwk }) => {
       const { d: _d, ...rest } = publicJwk as Record<string, unknown> & { d?: unknown };

@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory
 import { defaultResponseTypes } from '../authorize/index.js';
 import type { ResponseTypeHandler } from '../authorize/types.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { ServerSecrets } from '../core/server-secrets.js';
+import type { ServerSecrets } from '../core/server-secrets.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { defaultGrants } from '../grants/index.js';
 import { TokenIssuer } from '../grants/token-issuer.js';
@@ -38,10 +38,11 @@ export interface ServerOptions {
   /** false silences logs (tests); default: JSON logs at settings.logLevel on stdout. */
   logger?: boolean;
   /**
-   * The server secrets every derived key comes from (docs/SECURITY.md); default: a random one for
-   * this process only, which is right for tests and wrong for several workers or instances.
+   * The server secrets every derived key comes from (docs/SECURITY.md): signing keys are sealed
+   * with them and tokens and client secrets hashed under them, so every process and instance on
+   * one database needs the same ones. `ServerSecrets.ephemeral()` suits a test's in-memory store.
    */
-  secrets?: ServerSecrets;
+  secrets: ServerSecrets;
   /** Fastify's serverFactory: serve on a node:http server the caller made (and may already listen on). */
   serverFactory?: FastifyServerFactory;
 }
@@ -69,9 +70,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { settings, store } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
-  const secrets = options.secrets ?? ServerSecrets.ephemeral();
+  const { secrets } = options;
+  const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets);
   const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
-  const keys = await KeyRing.load(store.keys, clock.nowSeconds());
 
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(settings.logLevel),

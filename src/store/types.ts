@@ -142,7 +142,7 @@ export interface TokenStore {
 export interface SigningKey {
   kid: string;
   alg: 'ES256';
-  /** Private JWK; never served. */
+  /** Private JWK, sealed with the server secret (keys/sealed-jwk.ts); never served. */
   privateJwk: Record<string, unknown>;
   publicJwk: Record<string, unknown>;
   createdAt: number;
@@ -156,6 +156,11 @@ export interface KeyStore {
   insertIfNone(key: SigningKey): Promise<SigningKey[]>;
   insert(key: SigningKey): Promise<void>;
   deactivate(kid: string): Promise<boolean>;
+  /**
+   * Replaces the stored private JWK of `kid` if it is still `expected` (compare and set): two
+   * processes resealing one key at once write it once.
+   */
+  replacePrivateJwk(kid: string, expected: Record<string, unknown>, replacement: Record<string, unknown>): Promise<boolean>;
 }
 
 /** An authorization code, bound to everything the token request must match (RFC 6749 §4.1.3). */
@@ -230,25 +235,62 @@ export interface ConsentStore {
   withdraw(userId: string, clientId: string, now: number): Promise<boolean>;
 }
 
+/** One counter: failures in the window that began at `windowStart`, and attempts still in flight. */
 export interface ThrottleState {
   failures: number;
+  /** Attempts reserved and not yet known to be right or wrong. */
+  pending: number;
   windowStart: number;
 }
 
-/** Failed-attempt counters shared by every server instance (per user, per client IP). */
-export interface ThrottleStore {
-  /** Counts one failure in the window that began within `windowSeconds`, starting a new window otherwise. */
-  recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState>;
-  get(key: string): Promise<ThrottleState | undefined>;
-  /** Takes one attempt back off the count (an attempt counted up front that turned out right). */
-  forgive(key: string): Promise<void>;
-  reset(key: string): Promise<void>;
+/** How one counter is limited: at most `limit` failures per window of `windowSeconds`. */
+export interface ThrottleLimit {
+  limit: number;
+  windowSeconds: number;
+  /**
+   * How long a reservation holds, in seconds: one whose request never ended (a process that died)
+   * stops counting once no reservation was made for this long.
+   */
+  leaseSeconds: number;
 }
 
-/** A browser session at the authorization server; the cookie holds the id, the store its hash. */
+/** A reservation: made, or refused with the counter as it stands. */
+export type ThrottleReservation = { reserved: true } | { reserved: false; state: ThrottleState };
+
+/**
+ * Failed-attempt counters shared by every server instance (per address, per user and address, per
+ * user). Each operation is one atomic statement, so that parallel requests on every instance see
+ * one count (DESIGN.md convention 2).
+ */
+export interface ThrottleStore {
+  /**
+   * Reserves one attempt under `key` if the failures of the current window plus the attempts in
+   * flight stay under the limit; a window that ended starts over. Refused, nothing is written.
+   */
+  reserve(key: string, limit: ThrottleLimit, now: number): Promise<ThrottleReservation>;
+  /** The reserved attempt was wrong: it becomes a failure of the window. */
+  fail(key: string): Promise<void>;
+  /**
+   * The reserved attempt is taken back (it was right, or never tried); with `forgive`, the
+   * failures too. A counter left with nothing is deleted, so that right attempts leave no row.
+   */
+  release(key: string, forgive: boolean): Promise<void>;
+  /** Counts one failure (no reservation) in the window that began within `windowSeconds`, starting a new one otherwise. */
+  recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState>;
+  get(key: string): Promise<ThrottleState | undefined>;
+  reset(key: string): Promise<void>;
+  /** Deletes the counters whose window ended by `now` and that hold no live reservation; returns how many. */
+  purgeEnded(now: number, windowSeconds: number): Promise<number>;
+}
+
+/**
+ * A signed-in browser session at the authorization server; the cookie holds the id, the store its
+ * hash. Before sign-in nothing is stored: the sign-in form's state lives in a sealed cookie
+ * (src/server/session.ts), so that anonymous visits write no row.
+ */
 export interface SessionRecord {
   hash: string;
-  /** Null until the user signs in. */
+  /** The signed-in user; null only in anonymous rows of older versions, which expire within 30 minutes. */
   userId: string | null;
   csrfToken: string;
   authTime: number | null;

@@ -7,6 +7,7 @@ import { resourceServerFromMetadata, type ResourceServerMetadata } from '../../s
 import { upsertUser } from '../../src/admin/seed.js';
 import { boundPort, closeHttp, listenHttp, serveOn } from '../../src/demo/http-listener.js';
 import { buildServer } from '../../src/server/app.js';
+import { ServerSecrets } from '../../src/core/server-secrets.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
 
@@ -28,29 +29,32 @@ export interface RunningServer {
   config: Config;
   clock: ManualClock;
   issuer: string;
+  /** The server secrets it runs with: another server on the same store needs the same ones. */
+  secrets: ServerSecrets;
   close(): Promise<void>;
 }
 
 /** A real Tessera on 127.0.0.1 with an in-memory SQLite store and a clock the test can move. */
-export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store } = {}): Promise<RunningServer> {
+export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store; secrets?: ServerSecrets } = {}): Promise<RunningServer> {
   // Listening first, so that the issuer can carry the port; Fastify then serves on that server.
   const { server, port } = await listenOnFreePort();
   const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent', ...options.flags }, {});
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = new ManualClock();
+  const secrets = options.secrets ?? ServerSecrets.ephemeral();
   for (const client of options.clients ?? []) await store.clients.upsert(clientFromMetadata(client, clock.nowSeconds()));
   for (const user of options.users ?? []) await upsertUser(store, user.username, user.password, clock.nowSeconds());
   for (const resource of options.resources ?? []) await store.resources.upsert(resourceServerFromMetadata(resource, clock.nowSeconds()));
   let app: FastifyInstance;
   try {
-    app = await buildServer({ settings: config.settings, store, clock, logger: false, serverFactory: serveOn(server) });
+    app = await buildServer({ settings: config.settings, store, clock, secrets, logger: false, serverFactory: serveOn(server) });
     await app.ready();
   } catch (error) {
     await closeHttp(server);
     throw error;
   }
   return {
-    app, store, config, clock, issuer: config.settings.issuer,
+    app, store, config, clock, secrets, issuer: config.settings.issuer,
     async close() {
       await app.close();
       await closeHttp(server);

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app.js';
 import { DEFAULT_SETTINGS, serverSettings } from '../../src/server/settings.js';
+import { ServerSecrets } from '../../src/core/server-secrets.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 // Security review finding 10: requestTimeout and connectionTimeout were 0, so a client sending a
@@ -17,7 +18,7 @@ beforeAll(async () => {
   store = new SqliteStore(':memory:');
   app = await buildServer({
     settings: serverSettings({ issuer: 'http://127.0.0.1', timeouts: { headersMs: 1_000, requestMs: 2_000, idleMs: 1_500, keepAliveMs: 500 } }),
-    store, logger: false,
+    store, logger: false, secrets: ServerSecrets.ephemeral(),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -6,6 +6,7 @@ import {
   buildServer, clientFromMetadata, defaultGrants, defaultRegistry, defineGrant, InvalidClientMetadata, InvalidGrant, InvalidRequest,
   serverSettings, type GrantContext, type ProtocolRegistry,
 } from '../../src/index.js';
+import { ServerSecrets } from '../../src/core/server-secrets.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
 
@@ -46,7 +47,7 @@ describe('a grant registered from outside src/', () => {
     await store.clients.upsert(clientFromMetadata({ client_id: 'partner', client_secret: 'partner-secret', grant_types: [GRANT_TYPE], scope: 'partner' }, now, registry));
     await store.clients.upsert(clientFromMetadata({ client_id: 'plain', client_secret: 'plain-secret', grant_types: ['client_credentials'] }, now, registry));
     app = await buildServer({
-      settings: serverSettings({ issuer, logLevel: 'silent' }), store, grants: registry.grants, logger: false,
+      settings: serverSettings({ issuer, logLevel: 'silent' }), store, grants: registry.grants, logger: false, secrets: ServerSecrets.ephemeral(),
       serverFactory: (handler) => http.on('request', handler),
     });
     await app.ready();

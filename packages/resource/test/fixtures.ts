@@ -6,6 +6,7 @@ import * as oauth from 'oauth4webapi';
 import { loadConfig } from '../../../src/config.js';
 import { clientFromMetadata } from '../../../src/core/client-metadata.js';
 import { hashSecret } from '../../../src/core/tokens.js';
+import { ServerSecrets } from '../../../src/core/server-secrets.js';
 import { buildServer } from '../../../src/server/app.js';
 import type { Store, TokenRecord } from '../../../src/store/types.js';
 import { discover, insecure } from '../../../test/helpers/oauth-client.js';
@@ -168,8 +169,10 @@ export async function startRestartableTessera(store: Store): Promise<{
   const origin = await listen(server);
   const config = loadConfig({ port: new URL(origin).port, db: 'sqlite::memory:', logLevel: 'silent' }, {});
   await store.clients.upsert(clientFromMetadata(SERVICE, Math.floor(Date.now() / 1000)));
+  // One secret across restarts: it seals the signing keys the restarted server loads.
+  const secrets = ServerSecrets.ephemeral();
   const start = async () => {
-    const next = await buildServer({ settings: config.settings, store, logger: false });
+    const next = await buildServer({ settings: config.settings, store, secrets, logger: false });
     await next.ready();
     app = next;
   };

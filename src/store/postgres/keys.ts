@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { KeyStore, SigningKey } from '../types.js';
-import { inTransaction, placeholders, rows, type Queryable } from './dialect.js';
+import { inTransaction, placeholders, postgresValues, rows, type Queryable } from './dialect.js';
 
 const { columns, toParams, fromRow } = rows.keys;
 
@@ -38,6 +38,12 @@ export class PostgresKeyStore implements KeyStore {
 
   async deactivate(kid: string): Promise<boolean> {
     const result = await this.pool.query('UPDATE signing_keys SET active = false WHERE kid = $1 AND active', [kid]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async replacePrivateJwk(kid: string, expected: Record<string, unknown>, replacement: Record<string, unknown>): Promise<boolean> {
+    const result = await this.pool.query('UPDATE signing_keys SET private_jwk = $1 WHERE kid = $2 AND private_jwk = $3::jsonb',
+      [postgresValues.json(replacement), kid, postgresValues.json(expected)]);
     return (result.rowCount ?? 0) > 0;
   }
 }

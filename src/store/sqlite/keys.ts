@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Row } from '../rows.js';
 import type { KeyStore, SigningKey } from '../types.js';
-import { placeholders, rows } from './dialect.js';
+import { placeholders, rows, sqliteValues } from './dialect.js';
 
 const { columns, toParams, fromRow } = rows.keys;
 
@@ -10,11 +10,13 @@ export class SqliteKeyStore implements KeyStore {
   private readonly insertStmt;
   private readonly deactivateStmt;
   private readonly insertIfNoneTx;
+  private readonly replaceStmt;
 
   constructor(db: Database.Database) {
     this.listStmt = db.prepare('SELECT * FROM signing_keys WHERE active = 1 ORDER BY created_at DESC, kid');
     this.insertStmt = db.prepare(`INSERT INTO signing_keys (${columns.join(', ')}) VALUES (${placeholders(columns)})`);
     this.deactivateStmt = db.prepare('UPDATE signing_keys SET active = 0 WHERE kid = ? AND active = 1');
+    this.replaceStmt = db.prepare('UPDATE signing_keys SET private_jwk = ? WHERE kid = ? AND private_jwk = ?');
     this.insertIfNoneTx = db.transaction((key: SigningKey) => {
       const existing = this.listStmt.all() as Row[];
       if (existing.length > 0) return existing.map(fromRow);
@@ -38,5 +40,9 @@ export class SqliteKeyStore implements KeyStore {
 
   async deactivate(kid: string): Promise<boolean> {
     return this.deactivateStmt.run(kid).changes > 0;
+  }
+
+  async replacePrivateJwk(kid: string, expected: Record<string, unknown>, replacement: Record<string, unknown>): Promise<boolean> {
+    return this.replaceStmt.run(sqliteValues.json(replacement), kid, sqliteValues.json(expected)).changes > 0;
   }
 }

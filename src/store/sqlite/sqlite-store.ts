@@ -1,6 +1,4 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type {
   ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
@@ -15,6 +13,7 @@ import { SqliteSessionStore } from './sessions.js';
 import { SqliteThrottleStore } from './throttle.js';
 import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
+import { preparePrivateDatabaseFile, restrictDatabaseFiles } from './private-files.js';
 
 function applyMigrations(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -52,9 +51,10 @@ export class SqliteStore implements Store {
 
   /** `path` is a file path or ':memory:'. */
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') preparePrivateDatabaseFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
+    if (path !== ':memory:') restrictDatabaseFiles(path);
     // WAL with synchronous=NORMAL is durable against application crashes; a power loss may
     // lose the last transactions but never corrupts the database.
     db.pragma('synchronous = NORMAL');
