@@ -1,6 +1,9 @@
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../core/errors.js';
 import { parseScope } from '../core/scope.js';
 import { hashSecret } from '../core/tokens.js';
+import type { SealedSuccessor } from '../store/types.js';
+import { openSuccessor, sealSuccessor } from './refresh-retry.js';
+import type { MintedTokens } from './token-issuer.js';
 import { defineGrant, type GrantContext } from './types.js';
 
 interface RefreshRequest {
@@ -10,7 +13,10 @@ interface RefreshRequest {
 
 /**
  * RFC 6749 §6, with rotation (RFC 9700 §4.14.2): every use returns a new refresh token and
- * retires the old one; presenting a retired one revokes the whole family.
+ * retires the old one; presenting a retired one revokes the whole family. Except a retry: the
+ * same client presenting the token it has just rotated, within `settings.refreshRetryWindow` and
+ * while the successor is unused, gets the same successor tokens again (parallel requests, or a
+ * response lost between commit and reply, must not cost a client its grant).
  */
 export const refreshTokenGrant = defineGrant<RefreshRequest>({
   grantType: 'refresh_token',
@@ -19,7 +25,7 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     if (params.refresh_token === undefined) throw new InvalidRequest('refresh_token is required.');
     return { refreshToken: params.refresh_token, scope: parseScope(params.scope) };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock'>) {
+  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings'>) {
     const hash = hashSecret(request.refreshToken);
     const record = await ctx.tokens.find(hash);
     // RFC 6749 §6: the refresh token must be bound to the authenticated client.
@@ -29,14 +35,37 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted.
     const widened = request.scope.filter((scope) => !record.scope.includes(scope));
     if (widened.length > 0) throw new InvalidScope('The requested scope is wider than the scope granted to the refresh token.');
+    // At most what the client is registered for now: an administrator who narrowed a client's
+    // scope narrows what its refresh tokens yield from their next use (RFC 6749 §3.3: the server
+    // may issue less than requested, and then says so in the response's scope).
+    const requested = request.scope.length > 0 ? request.scope : record.scope;
+    const scope = requested.filter((name) => client.scope.includes(name));
+    if (requested.length > 0 && scope.length === 0) {
+      // Nothing is left. Asked for a scope: that scope is what is refused (RFC 6749 §5.2
+      // invalid_scope). Asked for none: the refresh token itself authorizes nothing this client
+      // may still have, so it is no longer a valid grant for it (§5.2 invalid_grant).
+      if (request.scope.length > 0) throw new InvalidScope('The client is no longer registered for the requested scope.');
+      throw new InvalidGrant('The client is no longer registered for any scope of this refresh token.');
+    }
     if (record.userId !== null && !(await ctx.users.getById(record.userId))) {
       throw new InvalidGrant('The user of this refresh token no longer exists.');
     }
     const minted = await ctx.tokenIssuer.mint({
-      client, userId: record.userId, scope: request.scope.length > 0 ? request.scope : record.scope, refreshScope: record.scope,
+      // RFC 6749 §6: a new refresh token's scope MUST be identical to the presented one's.
+      client, userId: record.userId, scope, refreshScope: record.scope,
       audience: record.audience, familyId: record.familyId, withRefreshToken: true,
     });
-    const result = await ctx.tokens.rotateRefreshToken(hash, client.clientId, ctx.clock.nowSeconds(), minted.records);
+    const now = ctx.clock.nowSeconds();
+    const result = await ctx.tokens.rotateRefreshToken(hash, client.clientId, now, minted.records,
+      successorFor(request.refreshToken, client.clientId, minted, now, ctx.settings.refreshRetryWindow));
+    if (result.outcome === 'retried') {
+      const again = openSuccessor(request.refreshToken, client.clientId, result.sealed, now);
+      // A retry hands out what was issued then, so only while that is still within the client's scope.
+      if (!again || !parseScope(again.scope).every((name) => client.scope.includes(name))) {
+        throw new InvalidGrant('The refresh token is invalid, expired or revoked.');
+      }
+      return again;
+    }
     if (result.outcome === 'reused') {
       throw new InvalidGrant('This refresh token was already used; every token of its grant is now revoked.');
     }
@@ -44,3 +73,19 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     return minted.response;
   },
 });
+
+/**
+ * The successor kept for retries of this rotation: for `window` seconds, and never past the new
+ * access token's expiry (a retry gets the same access token, with its remaining lifetime).
+ * Undefined when retries are disabled (window 0).
+ */
+function successorFor(
+  presented: string, clientId: string, minted: MintedTokens, now: number, window: number,
+): SealedSuccessor | undefined {
+  const access = minted.records.find((record) => record.kind === 'access_token');
+  if (window <= 0 || !access) return undefined;
+  return {
+    sealed: sealSuccessor(presented, clientId, minted.response, access.expiresAt),
+    until: Math.min(now + window, access.expiresAt),
+  };
+}

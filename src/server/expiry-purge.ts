@@ -25,6 +25,8 @@ export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): Exp
     try {
       // Tokens are kept a day past expiry so that a late replay is still recognised as one.
       await store.tokens.purgeExpired(now - 86_400);
+      // A rotation's sealed successor tokens are deleted once their retry window has closed.
+      await store.tokens.purgeSealedSuccessors(now);
       await store.codes.purgeExpired(now - 3_600);
       await store.sessions.purgeExpired(now);
     } catch (error) {

@@ -10,6 +10,12 @@ export interface ServerSettings {
   readonly accessTokenTtl: number;
   /** Lifetime of refresh tokens, in seconds. */
   readonly refreshTokenTtl: number;
+  /**
+   * Seconds after a refresh token's rotation during which the same client presenting it again
+   * (parallel requests, a lost response) gets the same successor tokens instead of having its grant
+   * revoked, while the successor is unused; never longer than the access token lives. 0: never.
+   */
+  readonly refreshRetryWindow: number;
   /** Default audience of access tokens when no RFC 8707 resource is asked for. */
   readonly audience: string;
   /** Lifetime of authorization codes, in seconds. */
@@ -55,6 +61,9 @@ export const DEFAULT_SETTINGS = {
   // lifetime is how long a revoked grant keeps working there (RFC 9700 §4.10; docs/SECURITY.md).
   accessTokenTtl: 300,
   refreshTokenTtl: 14 * 86_400,
+  // Long enough for parallel requests and a client's retry after a lost response; short, because
+  // within it whoever presents a rotated token with the client's credentials gets its successor.
+  refreshRetryWindow: 30,
   codeTtl: 60,
   pkceRequired: 'public',
   sessionTtl: 8 * 3600,
