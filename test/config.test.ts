@@ -10,6 +10,13 @@ describe('configuration', () => {
     expect(config.settings.issuer).toBe('http://127.0.0.1:9100');
     expect(config.settings.audience).toBe(config.settings.issuer);
   });
+  it('reads the refresh retry window: 30 s by default, 0 turns retries off, at most 300', () => {
+    expect(loadConfig({}, {}).settings.refreshRetryWindow).toBe(30);
+    expect(loadConfig({}, { TESSERA_REFRESH_RETRY_WINDOW: '0' }).settings.refreshRetryWindow).toBe(0);
+    expect(loadConfig({ refreshRetryWindow: '10' }, { TESSERA_REFRESH_RETRY_WINDOW: '0' }).settings.refreshRetryWindow).toBe(10);
+    expect(() => loadConfig({ refreshRetryWindow: '301' }, {})).toThrow(/--refresh-retry-window must be between 0 and 300/);
+    expect(() => loadConfig({ refreshRetryWindow: '-1' }, {})).toThrow(/--refresh-retry-window must be a whole number/);
+  });
   it('defaults to SQLite under ./data', () => {
     expect(loadConfig({}, {}).db).toEqual({ kind: 'sqlite', path: './data/tessera.db' });
   });
