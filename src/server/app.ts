@@ -109,7 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: store.resources,
   };
   const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });
-  const sessions = new Sessions(store.sessions, settings, clock, random);
+  const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
 
   metadataRoutes(app, settings.issuer, registry, keys.jwks);
   tokenRoute(app, { clients: store.clients, registry, grants: grantContext });

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import type { SessionRecord } from '../store/types.js';
+import type { BrowserSession } from './session.js';
 
 /** A form POST that cannot be trusted to come from our own page. */
 export class CsrfError extends Error {
@@ -14,7 +14,7 @@ export class CsrfError extends Error {
  * Every form POST carries the session's CSRF token (synchronizer token), compared in constant
  * time; a cross-origin Origin header is refused as well.
  */
-export function checkCsrf(request: FastifyRequest, session: SessionRecord | undefined, submitted: string | undefined, issuer: string): void {
+export function checkCsrf(request: FastifyRequest, session: Pick<BrowserSession, 'csrfToken'> | undefined, submitted: string | undefined, issuer: string): void {
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== new URL(issuer).origin) throw new CsrfError();
   if (!session || submitted === undefined) throw new CsrfError();

@@ -1,9 +1,12 @@
 import type { Clock } from '../core/clock.js';
+import { THROTTLE } from '../core/login-throttle.js';
 import type { Store } from '../store/types.js';
 
 export interface ExpiryPurgeOptions {
   clock: Clock;
-  /** How often to purge, in milliseconds (default 10 minutes). */
+  /** How long after start the first purge runs, in milliseconds (default 2 seconds). */
+  firstDelayMs?: number;
+  /** How often to purge after that, in milliseconds (default 5 minutes). */
   intervalMs?: number;
   /** Told when a purge fails; the next one tries again. */
   onError?: (error: unknown) => void;
@@ -16,10 +19,13 @@ export interface ExpiryPurge {
 }
 
 /**
- * Deletes expired tokens, codes and sessions now and then, so the tables do not grow without
- * bound. `tessera serve` runs one per process; a library user who calls buildServer runs it too.
+ * Deletes expired tokens, codes, sessions and ended throttle windows now and then, so the tables do
+ * not grow without bound: first soon after start (a server restarted now and then would otherwise
+ * never purge), then every few minutes. `tessera serve` runs one per process; a library user who
+ * calls buildServer runs it too.
  */
 export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): ExpiryPurge {
+  let running: Promise<void> | undefined;
   const purgeNow = async () => {
     const now = options.clock.nowSeconds();
     try {
@@ -29,11 +35,24 @@ export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): Exp
       await store.tokens.purgeSealedSuccessors(now);
       await store.codes.purgeExpired(now - 3_600);
       await store.sessions.purgeExpired(now);
+      await store.throttle.purgeEnded(now, THROTTLE.windowSeconds);
     } catch (error) {
       options.onError?.(error);
     }
   };
-  const timer = setInterval(() => void purgeNow(), options.intervalMs ?? 10 * 60 * 1000);
+  // One purge at a time: a slow one (a flood to delete) is not joined by the next.
+  const scheduled = () => {
+    running ??= purgeNow().finally(() => { running = undefined; });
+  };
+  const first = setTimeout(scheduled, options.firstDelayMs ?? 2_000);
+  const timer = setInterval(scheduled, options.intervalMs ?? 5 * 60 * 1000);
+  first.unref();
   timer.unref();
-  return { purgeNow, stop: () => clearInterval(timer) };
+  return {
+    purgeNow,
+    stop: () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
 }

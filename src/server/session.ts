@@ -1,68 +1,117 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
+import type { ServerSecrets } from '../core/server-secrets.js';
 import { hashSecret } from '../core/tokens.js';
 import type { SessionRecord, SessionStore } from '../store/types.js';
+import { CookieSeal } from './cookie-seal.js';
 import type { ServerSettings } from './settings.js';
 
+/** What a route sees of the browser session. */
+export interface BrowserSession {
+  /** The signed-in user; null before sign-in. */
+  readonly userId: string | null;
+  /** The CSRF token of the session's forms (synchronizer token, src/server/csrf.ts). */
+  readonly csrfToken: string;
+  readonly authTime: number | null;
+}
+
 const ANONYMOUS_SESSION_TTL = 30 * 60;
+/** Marks a sealed anonymous session in the cookie; a signed-in session id (base64url) never contains a dot. */
+const SEALED_PREFIX = 'a1.';
+
+interface AnonymousPayload {
+  /** The CSRF token. */
+  c: string;
+  /** Expiry, seconds since the epoch. */
+  e: number;
+}
 
 /**
- * The browser session at the authorization server. The cookie holds a random id; the store
- * keeps its hash, the user once signed in, and the CSRF token of the session's forms.
+ * The browser session at the authorization server, in one cookie.
+ *
+ * Before sign-in the session only carries the CSRF token of the sign-in form, and it lives in the
+ * cookie itself, sealed (AES-256-GCM, src/server/cookie-seal.ts) with a key derived from the server
+ * secret: anonymous visits write nothing to the database, so that any number of them cannot make it
+ * grow, and every worker or instance that shares the secret opens the cookie. Once signed in, the
+ * cookie holds a new random id (session fixation) and the store its hash, the user and the CSRF
+ * token: a stored session can be ended (sign-out) and never outlives its row.
  */
 export class Sessions {
   readonly cookieName: string;
   private readonly secure: boolean;
+  private readonly seal: CookieSeal;
 
   constructor(
     private readonly store: SessionStore,
     private readonly settings: Pick<ServerSettings, 'issuer' | 'sessionTtl'>,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    secrets: ServerSecrets,
   ) {
     this.secure = settings.issuer.startsWith('https:');
     // The __Host- prefix pins the cookie to this host, path / and Secure; only possible over https.
     this.cookieName = this.secure ? '__Host-tessera_session' : 'tessera_session';
+    this.seal = new CookieSeal(secrets.keys('anonymous-session'), `tessera anonymous session ${this.cookieName}`);
   }
 
-  async load(request: FastifyRequest): Promise<SessionRecord | undefined> {
-    const id = request.cookies[this.cookieName];
-    if (id === undefined || id === '') return undefined;
-    return this.store.find(hashSecret(id), this.clock.nowSeconds());
+  /** The session the request's cookie names: signed in, anonymous, or none (absent, expired, forged). */
+  async load(request: FastifyRequest): Promise<BrowserSession | undefined> {
+    const value = request.cookies[this.cookieName];
+    if (value === undefined || value === '') return undefined;
+    if (value.startsWith(SEALED_PREFIX)) return this.openAnonymous(value.slice(SEALED_PREFIX.length));
+    return this.store.find(hashSecret(value), this.clock.nowSeconds());
   }
 
   /** The current session, or a new anonymous one (it carries the CSRF token of the sign-in form). */
-  async loadOrStart(request: FastifyRequest, reply: FastifyReply): Promise<SessionRecord> {
-    return (await this.load(request)) ?? this.start(reply, null);
+  async loadOrStart(request: FastifyRequest, reply: FastifyReply): Promise<BrowserSession> {
+    return (await this.load(request)) ?? this.startAnonymous(reply);
   }
 
   /** A new session id at sign-in, so that an id planted before sign-in is worthless (session fixation). */
-  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<SessionRecord> {
-    const previous = await this.load(request);
-    if (previous) await this.store.delete(previous.hash);
-    return this.start(reply, userId);
-  }
-
-  async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const previous = await this.load(request);
-    if (previous) await this.store.delete(previous.hash);
-    void reply.clearCookie(this.cookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure });
-  }
-
-  private async start(reply: FastifyReply, userId: string | null): Promise<SessionRecord> {
+  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<BrowserSession> {
+    await this.forgetStored(request);
     const now = this.clock.nowSeconds();
     const id = this.random.token(32);
     const session: SessionRecord = {
-      hash: hashSecret(id), userId, csrfToken: this.random.token(32), authTime: userId === null ? null : now,
-      // An anonymous session only carries the sign-in form's CSRF token: short-lived, so that
-      // unauthenticated page views cannot keep many rows alive.
-      createdAt: now, expiresAt: now + (userId === null ? Math.min(ANONYMOUS_SESSION_TTL, this.settings.sessionTtl) : this.settings.sessionTtl),
+      hash: hashSecret(id), userId, csrfToken: this.random.token(32), authTime: now, createdAt: now, expiresAt: now + this.settings.sessionTtl,
     };
     await this.store.save(session);
-    void reply.setCookie(this.cookieName, id, {
-      path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure, maxAge: session.expiresAt - now,
-    });
+    this.setCookie(reply, id, this.settings.sessionTtl);
     return session;
+  }
+
+  async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await this.forgetStored(request);
+    void reply.clearCookie(this.cookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure });
+  }
+
+  private async forgetStored(request: FastifyRequest): Promise<void> {
+    const value = request.cookies[this.cookieName];
+    if (value !== undefined && value !== '' && !value.startsWith(SEALED_PREFIX)) await this.store.delete(hashSecret(value));
+  }
+
+  private startAnonymous(reply: FastifyReply): BrowserSession {
+    const ttl = Math.min(ANONYMOUS_SESSION_TTL, this.settings.sessionTtl);
+    const payload: AnonymousPayload = { c: this.random.token(32), e: this.clock.nowSeconds() + ttl };
+    this.setCookie(reply, `${SEALED_PREFIX}${this.seal.seal(JSON.stringify(payload))}`, ttl);
+    return { userId: null, csrfToken: payload.c, authTime: null };
+  }
+
+  private openAnonymous(sealed: string): BrowserSession | undefined {
+    const opened = this.seal.open(sealed);
+    if (opened === undefined) return undefined;
+    let payload: Partial<AnonymousPayload>;
+    try {
+      payload = JSON.parse(opened) as Partial<AnonymousPayload>;
+    } catch {
+      return undefined;
+    }
+    if (typeof payload.c !== 'string' || typeof payload.e !== 'number' || payload.e <= this.clock.nowSeconds()) return undefined;
+    return { userId: null, csrfToken: payload.c, authTime: null };
+  }
+
+  private setCookie(reply: FastifyReply, value: string, maxAge: number): void {
+    void reply.setCookie(this.cookieName, value, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure, maxAge });
   }
 }

@@ -181,9 +181,9 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
   };
 }
 
-/** The throttle table's two counters (its key is the lookup, never read back). */
+/** The throttle table's counters (its key is the lookup, never read back). */
 export function throttleFromRow(row: Row): ThrottleState {
-  return { failures: row.failures as number, windowStart: time(row.window_start) };
+  return { failures: Number(row.failures), pending: Number(row.pending), windowStart: time(row.window_start) };
 }
 
 /**

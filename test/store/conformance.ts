@@ -773,49 +773,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       });
     });
 
-    describe('throttle', () => {
-      it('is undefined for a key without failures', async () => {
-        expect(await store.throttle.get('user:erin')).toBeUndefined();
-      });
-
-      it('forgives one attempt at a time, never below zero', async () => {
-        await store.throttle.recordFailure('ip:x', NOW, 60);
-        await store.throttle.recordFailure('ip:x', NOW, 60);
-        await store.throttle.forgive('ip:x');
-        expect(await store.throttle.get('ip:x')).toEqual({ failures: 1, windowStart: NOW });
-        await store.throttle.forgive('ip:x');
-        await store.throttle.forgive('ip:x');
-        expect(await store.throttle.get('ip:x')).toEqual({ failures: 0, windowStart: NOW });
-        await store.throttle.forgive('ip:unknown');
-        expect(await store.throttle.get('ip:unknown')).toBeUndefined();
-      });
-
-      it('counts failures within the window and starts a new window once it has passed', async () => {
-        expect(await store.throttle.recordFailure('user:erin', NOW, 60)).toEqual({ failures: 1, windowStart: NOW });
-        expect(await store.throttle.recordFailure('user:erin', NOW + 30, 60)).toEqual({ failures: 2, windowStart: NOW });
-        expect(await store.throttle.recordFailure('user:erin', NOW + 59, 60)).toEqual({ failures: 3, windowStart: NOW });
-        expect(await store.throttle.get('user:erin')).toEqual({ failures: 3, windowStart: NOW });
-        expect(await store.throttle.recordFailure('user:erin', NOW + 60, 60)).toEqual({ failures: 1, windowStart: NOW + 60 });
-        expect(await store.throttle.get('user:erin')).toEqual({ failures: 1, windowStart: NOW + 60 });
-      });
-
-      it('keeps keys apart, and reset forgets one key', async () => {
-        await store.throttle.recordFailure('user:erin', NOW, 60);
-        await store.throttle.recordFailure('ip:127.0.0.1', NOW, 60);
-        await store.throttle.recordFailure('ip:127.0.0.1', NOW, 60);
-        await store.throttle.reset('user:erin');
-        await store.throttle.reset('never-seen');
-        expect(await store.throttle.get('user:erin')).toBeUndefined();
-        expect(await store.throttle.get('ip:127.0.0.1')).toEqual({ failures: 2, windowStart: NOW });
-        expect(await store.throttle.recordFailure('user:erin', NOW + 1, 60)).toEqual({ failures: 1, windowStart: NOW + 1 });
-      });
-
-      it('counts every one of 20 concurrent failures', async () => {
-        const results = await Promise.all(Array.from({ length: 20 }, () => store.throttle.recordFailure('user:erin', NOW, 60)));
-        expect(results.map((r) => r.failures).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-        expect(await store.throttle.get('user:erin')).toEqual({ failures: 20, windowStart: NOW });
-      });
-    });
+    // The throttle's contract is in conformance-throttle.ts.
 
     describe('sessions', () => {
       it('finds a saved session until it expires', async () => {

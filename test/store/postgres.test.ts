@@ -5,6 +5,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
 import { resourceServerConformance } from './conformance-resources.js';
+import { throttleConformance } from './conformance-throttle.js';
 import { usePostgresSchemas } from './postgres-schemas.js';
 
 const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
@@ -12,6 +13,7 @@ const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
 storeConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 storeRotationConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
+throttleConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 
 describe('PostgresStore.connect', () => {
   it('applies each migration once when several processes start at once', async () => {
@@ -29,7 +31,7 @@ describe('PostgresStore.connect', () => {
     await first.throttle.recordFailure('k', 1, 60);
     await first.close();
     const second = await PostgresStore.connect(url);
-    expect(await second.throttle.get('k')).toEqual({ failures: 1, windowStart: 1 });
+    expect(await second.throttle.get('k')).toEqual({ failures: 1, pending: 0, windowStart: 1 });
     await second.close();
   });
 

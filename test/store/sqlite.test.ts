@@ -7,15 +7,18 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
 import { resourceServerConformance } from './conformance-resources.js';
+import { throttleConformance } from './conformance-throttle.js';
 
 storeConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 storeRotationConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 resourceServerConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
+throttleConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 
 // A file adds what memory skips: WAL, and a database that other processes could open.
 const dir = mkdtempSync(join(tmpdir(), 'tessera-store-'));
 let files = 0;
 storeConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
+throttleConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 storeRotationConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

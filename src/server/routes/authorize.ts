@@ -8,8 +8,7 @@ import type { AuthorizationInteraction, NextStep } from '../../interaction/autho
 import { checkCsrf } from '../csrf.js';
 import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
-import type { Sessions } from '../session.js';
-import type { SessionRecord } from '../../store/types.js';
+import type { BrowserSession, Sessions } from '../session.js';
 import { consentPage, errorPage, signInPage } from '../views/pages.js';
 
 export interface AuthorizeRouteDependencies {
@@ -49,7 +48,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
   const { sessions, interaction } = deps;
 
   /** Renders what the interaction decided. */
-  async function render(next: NextStep, request: FastifyRequest, reply: FastifyReply, session: SessionRecord, authorization: AuthorizationRequest, query: string) {
+  async function render(next: NextStep, request: FastifyRequest, reply: FastifyReply, session: BrowserSession, authorization: AuthorizationRequest, query: string) {
     switch (next.step) {
       case 'redirect':
         return reply.redirect(next.location, 303);

@@ -14,13 +14,23 @@ import { Worker } from 'node:worker_threads';
  * a checkpoint only copies transactions that are already committed to the WAL. The caller keeps
  * a higher automatic checkpoint on its own connection as a safety net, so the WAL stays bounded
  * even if this thread stops.
+ *
+ * A checkpoint reuses the -wal file from its start but never shrinks it: after a burst it would
+ * keep its largest size for good. So once the file is past `truncateAboveBytes`, at most every
+ * `truncateEveryMs`, the thread tries a TRUNCATE checkpoint, which empties the file. It does not
+ * wait (busy timeout 0): if a writer holds the lock or a reader still needs the WAL, it gives up
+ * at once and tries again later, so requests are never held up by it.
  */
 export class BackgroundCheckpoint {
   private readonly worker: Worker;
   private readonly exited: Promise<unknown>;
 
-  constructor(path: string, intervalMs = 100) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs, betterSqlite3: BETTER_SQLITE3 } });
+  constructor(path: string, options: { intervalMs?: number; truncateEveryMs?: number; truncateAboveBytes?: number } = {}) {
+    const workerData = {
+      path, betterSqlite3: BETTER_SQLITE3,
+      intervalMs: options.intervalMs ?? 100, truncateEveryMs: options.truncateEveryMs ?? 1_000, truncateAboveBytes: options.truncateAboveBytes ?? 4 * 1024 * 1024,
+    };
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.exited = once(this.worker, 'exit');
     // The thread never keeps the process alive, and its failure never takes the server down:
     // the safety-net checkpoint of the main connection takes over.
@@ -41,12 +51,27 @@ const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
 
 // Evaluated by the worker as CommonJS, with the same better-sqlite3 as the main connection.
 const WORKER_SOURCE = `
+const { statSync } = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.betterSqlite3);
-const db = new Database(workerData.path);
+// Busy timeout 0: a checkpoint that would have to wait gives up at once.
+const db = new Database(workerData.path, { timeout: 0 });
+let lastTruncate = 0;
+const walBytes = () => {
+  try {
+    return statSync(workerData.path + '-wal').size;
+  } catch {
+    return 0;
+  }
+};
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
+    const now = Date.now();
+    if (now - lastTruncate >= workerData.truncateEveryMs && walBytes() > workerData.truncateAboveBytes) {
+      lastTruncate = now;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
   } catch {
     // Busy (another process checkpoints, a migration runs): the next round tries again.
   }

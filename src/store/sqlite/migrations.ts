@@ -100,6 +100,16 @@ export const sqliteMigrations: Migration[] = [
     sql: 'ALTER TABLE codes ADD COLUMN replayed_at INTEGER;',
   },
   {
+    version: 4,
+    name: 'throttle reservations in flight, purge by window; anonymous sessions leave the database',
+    sql: `
+      ALTER TABLE throttle ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE throttle ADD COLUMN lease_end INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX throttle_window ON throttle (window_start);
+      DELETE FROM sessions WHERE user_id IS NULL;
+    `,
+  },
+  {
     version: 5,
     name: 'registered resource servers: their scope and who may introspect their tokens',
     sql: `
