@@ -57,6 +57,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const [authorizationServerHttp, resourceServerHttp, clientHttp] = servers as [Server, Server, Server];
   const config = { ...options.config, settings: onBoundPort(options.config.settings, boundPort(authorizationServerHttp)) };
   const urls = demoUrls(config, boundPort(resourceServerHttp), boundPort(clientHttp));
+  const settings = demoAudience(config.settings, urls);
   const logLevel = options.logger === false ? false : config.settings.logLevel;
   let store: Store | undefined;
   const apps: FastifyInstance[] = [];
@@ -68,7 +69,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, now), now);
     resources = await openDemoResourceStore(config.db);
     await seedDemoResources(resources, store.users, cryptoRandom, now);
-    apps.push(await buildServer({ settings: config.settings, store, clock, secrets: loadServerSecrets(config.secret), logger: logLevel !== false, serverFactory: serveOn(authorizationServerHttp) }));
+    apps.push(await buildServer({ settings, store, clock, secrets: loadServerSecrets(config.secret), logger: logLevel !== false, serverFactory: serveOn(authorizationServerHttp) }));
     apps.push(await buildResourceServer({
       issuer: config.settings.issuer, audience: urls.resourceServer, allowedOrigin: new URL(urls.client).origin, resources, clock, logLevel,
       serverFactory: serveOn(resourceServerHttp),
@@ -107,4 +108,13 @@ function onBoundPort(settings: ServerSettings, port: number): ServerSettings {
   if (!portZero.test(settings.issuer)) return settings;
   const issuer = settings.issuer.replace(portZero, `$1:${port}`);
   return { ...settings, issuer, audience: settings.audience === settings.issuer ? issuer : settings.audience };
+}
+
+/**
+ * In the demo, tokens are for the demo Resource Server unless --audience names another: a client
+ * added with --seed or `tessera client create` and no `resources` gets tokens that API accepts,
+ * and that no other API would (the issuer is the audience only when nothing else is known).
+ */
+function demoAudience(settings: ServerSettings, urls: DemoUrls): ServerSettings {
+  return settings.audience === settings.issuer ? { ...settings, audience: urls.resourceServer } : settings;
 }
