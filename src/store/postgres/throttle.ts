@@ -36,12 +36,11 @@ export class PostgresThrottleStore implements ThrottleStore {
   }
 
   async release(key: string, forgive: boolean): Promise<void> {
-    // A reservation taken back from a counter that holds nothing else deletes the row, and
-    // otherwise only decrements it.
-    const deleted = await this.pool.query('DELETE FROM throttle WHERE key = $1 AND pending <= 1 AND (failures = 0 OR $2)', [key, forgive]);
-    if ((deleted.rowCount ?? 0) > 0) return;
     await this.pool.query(
       'UPDATE throttle SET pending = GREATEST(pending - 1, 0), failures = CASE WHEN $2 THEN 0 ELSE failures END WHERE key = $1', [key, forgive]);
+    // Then a counter left with nothing is deleted: whatever ran in between, only a row that holds
+    // no failure and no attempt in flight matches (a new reservation inserts the row again).
+    await this.pool.query('DELETE FROM throttle WHERE key = $1 AND pending = 0 AND failures = 0', [key]);
   }
 
   async recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState> {

@@ -11,8 +11,8 @@ export class SqliteThrottleStore implements ThrottleStore {
   private readonly reserveStmt;
   private readonly stateStmt;
   private readonly failStmt;
-  private readonly releaseEmptyStmt;
   private readonly releaseStmt;
+  private readonly releaseEmptyStmt;
   private readonly recordStmt;
   private readonly getStmt;
   private readonly resetStmt;
@@ -33,11 +33,11 @@ export class SqliteThrottleStore implements ThrottleStore {
       RETURNING failures`);
     this.stateStmt = db.prepare(`SELECT ${FAILURES} AS failures, ${PENDING} AS pending, window_start FROM throttle WHERE key = @key`);
     this.failStmt = db.prepare('UPDATE throttle SET pending = max(pending - 1, 0), failures = failures + 1 WHERE key = ?');
-    // A reservation taken back from a counter that holds nothing else deletes the row ...
-    this.releaseEmptyStmt = db.prepare('DELETE FROM throttle WHERE key = @key AND pending <= 1 AND (failures = 0 OR @forgive)');
-    // ... and otherwise only decrements it.
     this.releaseStmt = db.prepare(`
       UPDATE throttle SET pending = max(pending - 1, 0), failures = CASE WHEN @forgive THEN 0 ELSE failures END WHERE key = @key`);
+    // Then a counter left with nothing is deleted: whatever ran in between (another process), only a
+    // row that holds no failure and no attempt in flight matches.
+    this.releaseEmptyStmt = db.prepare('DELETE FROM throttle WHERE key = @key AND pending = 0 AND failures = 0');
     // One statement: a failure either extends the current window or starts a new one.
     this.recordStmt = db.prepare(`
       INSERT INTO throttle (key, failures, window_start) VALUES (@key, 1, @now)
@@ -65,8 +65,8 @@ export class SqliteThrottleStore implements ThrottleStore {
   }
 
   async release(key: string, forgive: boolean): Promise<void> {
-    const params = { key, forgive: forgive ? 1 : 0 };
-    if (this.releaseEmptyStmt.run(params).changes === 0) this.releaseStmt.run(params);
+    this.releaseStmt.run({ key, forgive: forgive ? 1 : 0 });
+    this.releaseEmptyStmt.run({ key });
   }
 
   async recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState> {
