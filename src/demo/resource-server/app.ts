@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerFactory, type FastifyR
 import type { LogLevel } from '../../server/settings.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { cryptoRandom, type RandomSource } from '../../core/random.js';
-import { createBearerVerifier, fastifyBearerAuth, type AccessTokenClaims } from '../../resource/index.js';
+import { createBearerVerifier, fastifyBearerAuth, type AccessTokenClaims } from '@tessera/resource';
 import { demoLoggerOptions, logRequestsWithoutQuery } from '../request-logging.js';
 import { allowBrowserCallsFrom } from './cors.js';
 import { resourceOwner } from './resource-owner.js';

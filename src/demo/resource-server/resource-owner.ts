@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from '../../resource/index.js';
+import type { AccessTokenClaims } from '@tessera/resource';
 import type { OwnerKind } from './resource-store.js';
 
 /**
