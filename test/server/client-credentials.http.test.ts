@@ -13,7 +13,8 @@ let as: oauth.AuthorizationServer;
 let tokenUrl: string;
 
 beforeAll(async () => {
-  server = await startServer({ clients: [SERVICE, POSTER, OTHER, WEB] });
+  // OTHER plays the API: it may introspect the tokens meant for it (RFC 7662 §4).
+  server = await startServer({ clients: [SERVICE, POSTER, OTHER, WEB], resources: [{ resource: 'https://api.example.com', introspection_clients: ['other'] }] });
   as = await discover(server.issuer);
   tokenUrl = `${server.issuer}/token`;
 });
@@ -51,8 +52,9 @@ describe('client_credentials', () => {
     expect(result.scope).toBe('read');
     expect(result.refresh_token).toBeUndefined();
     const request = new Request('http://127.0.0.1/resource', { headers: { authorization: `Bearer ${result.access_token}` } });
-    const claims = await oauth.validateJwtAccessToken(as, request, server.issuer, insecure);
-    expect(claims).toMatchObject({ iss: server.issuer, sub: 'inventory', client_id: 'inventory', aud: server.issuer, scope: 'read' });
+    // No resource asked for: the client's first registered resource is the audience.
+    const claims = await oauth.validateJwtAccessToken(as, request, 'https://api.example.com', insecure);
+    expect(claims).toMatchObject({ iss: server.issuer, sub: 'inventory', client_id: 'inventory', aud: 'https://api.example.com', scope: 'read' });
     const header = JSON.parse(Buffer.from(result.access_token.split('.')[0] as string, 'base64url').toString());
     expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
     expect(typeof header.kid).toBe('string');
@@ -155,9 +157,10 @@ describe('introspection and revocation', () => {
     expect(await introspect(access_token)).toEqual({ active: false });
   });
 
-  it('lets a resource server (another confidential client) introspect an access token', async () => {
+  it("lets the introspection client of the token's audience introspect it, and no other client", async () => {
     const { access_token } = await clientCredentials(SERVICE);
-    expect((await introspect(access_token, OTHER)).active).toBe(true);
+    expect(await introspect(access_token, OTHER)).toMatchObject({ active: true, client_id: 'inventory', aud: 'https://api.example.com' });
+    expect(await introspect(access_token, WEB)).toEqual({ active: false });
   });
 
   it('says inactive for an expired token and for garbage', async () => {

@@ -20,6 +20,8 @@ let tokenUrl: string;
 
 beforeAll(async () => {
   server = await startServer({ clients: [WEB, SPA, LEGACY, FIRST, M2M], users: [ALICE, BOB] });
+  // M2M plays the API these tokens are for (the server's default audience): it may introspect them (RFC 7662 §4).
+  await server.store.resources.upsert({ resource: server.config.settings.audience, scope: [], introspectionClients: [M2M.client_id], createdAt: 0 });
   as = await discover(server.issuer);
   tokenUrl = `${server.issuer}/token`;
 });

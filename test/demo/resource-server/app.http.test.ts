@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientFromMetadata } from '../../../src/core/client-metadata.js';
 import { DEMO_USERS, PLAYGROUND_CLIENTS } from '../../../src/demo/demo-seed.js';
 import { discover, insecure } from '../../helpers/oauth-client.js';
 import { startTestDemo, type TestDemo } from '../../helpers/demo.js';
@@ -26,6 +27,16 @@ async function serviceToken(scope: string, resource: string | null = demo.urls.r
   const response = await oauth.clientCredentialsGrantRequest(as, { client_id: service.clientId }, oauth.ClientSecretBasic(service.clientSecret),
     { scope, ...(resource ? { resource } : {}) }, insecure);
   return (await oauth.processClientCredentialsResponse(as, { client_id: service.clientId }, response)).access_token;
+}
+
+/** A valid token of the same authorization server, meant for another API: a client registered for that API only. */
+async function otherAudienceToken(): Promise<string> {
+  const other = { client_id: 'elsewhere-service', client_secret: 'elsewhere-service-secret' };
+  await demo.store.clients.upsert(clientFromMetadata({
+    ...other, grant_types: ['client_credentials'], scope: 'read', resources: ['https://elsewhere.example'],
+  }, demo.clock.nowSeconds()));
+  const response = await oauth.clientCredentialsGrantRequest(as, { client_id: other.client_id }, oauth.ClientSecretBasic(other.client_secret), { scope: 'read' }, insecure);
+  return (await oauth.processClientCredentialsResponse(as, { client_id: other.client_id }, response)).access_token;
 }
 
 async function userToken(user: { username: string; password: string }, scope = 'read'): Promise<string> {
@@ -77,7 +88,7 @@ describe('the demo Resource Server (RFC 6750)', () => {
   });
 
   it('401 invalid_token: a garbage token, a non-JWT, a token for another audience', async () => {
-    for (const token of ['eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 'not-a-jwt', await serviceToken('read', null)]) {
+    for (const token of ['eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 'not-a-jwt', await otherAudienceToken()]) {
       const response = await call({ token });
       expect(response.status, token).toBe(401);
       expect(response.json.error).toBe('invalid_token');
