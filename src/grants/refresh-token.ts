@@ -25,7 +25,7 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     if (params.refresh_token === undefined) throw new InvalidRequest('refresh_token is required.');
     return { refreshToken: params.refresh_token, scope: parseScope(params.scope) };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings'>) {
+  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings' | 'resourceServers'>) {
     const hash = hashSecret(request.refreshToken);
     const record = await ctx.tokens.find(hash);
     // RFC 6749 §6: the refresh token must be bound to the authenticated client.
@@ -39,7 +39,9 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     // scope narrows what its refresh tokens yield from their next use (RFC 6749 §3.3: the server
     // may issue less than requested, and then says so in the response's scope).
     const requested = request.scope.length > 0 ? request.scope : record.scope;
-    const scope = requested.filter((name) => client.scope.includes(name));
+    // Likewise the scope of the registered API the token is meant for, when it declares one.
+    const apiScope = (await ctx.resourceServers.get(record.audience))?.scope ?? [];
+    const scope = requested.filter((name) => client.scope.includes(name) && (apiScope.length === 0 || apiScope.includes(name)));
     if (requested.length > 0 && scope.length === 0) {
       // Nothing is left. Asked for a scope: that scope is what is refused (RFC 6749 §5.2
       // invalid_scope). Asked for none: the refresh token itself authorizes nothing this client

@@ -20,7 +20,7 @@ const CB = 'https://web-a.example/cb';
 const ANN = { username: 'ann', password: 'ann-password' };
 const SECRETS: Record<string, string> = {
   'svc-a': 'svc-a-secret', 'svc-ac': 'svc-ac-secret', 'svc-plain': 'svc-plain-secret', 'svc-wide': 'svc-wide-secret',
-  'web-a': 'web-a-secret', 'intranet-a': 'intranet-a-secret',
+  'web-a': 'web-a-secret', 'intranet-a': 'intranet-a-secret', 'frame-b': 'frame-b-secret',
 };
 let server: RunningServer;
 
@@ -33,6 +33,7 @@ beforeAll(async () => {
       { client_id: 'svc-wide', client_secret: SECRETS['svc-wide'], grant_types: ['client_credentials'], scope: 'read write admin', resources: [API_B] },
       { client_id: 'web-a', client_secret: SECRETS['web-a'], grant_types: ['authorization_code'], redirect_uris: [CB], scope: 'read', resources: [API_A] },
       { client_id: 'intranet-a', client_secret: SECRETS['intranet-a'], grant_types: ['password'], scope: 'read', resources: [API_A] },
+      { client_id: 'frame-b', client_secret: SECRETS['frame-b'], grant_types: ['password', 'refresh_token'], scope: 'read write admin', resources: [API_B] },
     ],
     users: [ANN],
     resources: [{ resource: API_A }, { resource: API_B, scope: 'read write' }],
@@ -124,6 +125,22 @@ describe("a registered API's scope bounds its tokens", () => {
     const response = await tokenRequest('svc-wide', { grant_type: 'client_credentials', scope: 'read admin' });
     expect(response.status).toBe(400);
     expect(response.json.error).toBe('invalid_scope');
+  });
+
+  it("narrowing the API's scope narrows what its refresh tokens yield from their next use", async () => {
+    const issued = await tokenRequest('frame-b', { grant_type: 'password', ...ANN });
+    expect(issued.json.scope).toBe('read write');
+    const registered = await server.store.resources.get(API_B);
+    if (!registered) throw new Error('API B is not registered');
+    await server.store.resources.upsert({ ...registered, scope: ['read'] });
+    try {
+      const refreshed = await tokenRequest('frame-b', { grant_type: 'refresh_token', refresh_token: issued.json.refresh_token as string });
+      expect(refreshed.status, JSON.stringify(refreshed.json)).toBe(200);
+      expect(refreshed.json.scope).toBe('read');
+      expect(claimsOf(refreshed.json.access_token as string)).toMatchObject({ aud: API_B, scope: 'read' });
+    } finally {
+      await server.store.resources.upsert(registered);
+    }
   });
 
   it('an API registered without scope leaves the client scope as it is', async () => {
