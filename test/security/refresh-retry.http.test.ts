@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExpiryPurge } from '../../src/server/expiry-purge.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { serveCli, type ServingCli } from '../helpers/cli.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
@@ -219,6 +221,58 @@ describe('two workers on one database file', () => {
     expect(retry.json.refresh_token).toBe(lost.refresh_token);
     expect(retry.json.access_token).toBe(lost.access_token);
     expect((await refresh(lost.refresh_token, app, two)).status).toBe(200);
+  });
+});
+
+/**
+ * POSTs a form over a raw socket and drops the connection at the first byte of the answer: the
+ * server has committed, and the client never reads what it answered (a network cut).
+ */
+async function postAndLoseAnswer(origin: string, path: string, body: string, authorization: string): Promise<void> {
+  const { hostname, port } = new URL(origin);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('data', () => { socket.destroy(); resolve(); });
+    socket.write(`POST ${path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\nauthorization: ${authorization}\r\n`
+      + `content-type: application/x-www-form-urlencoded\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+}
+
+describe('tessera serve killed (SIGKILL) after a rotation whose answer was lost', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-sigkill-'));
+  const db = `sqlite:${join(dir, 't.db')}`;
+  const seed = join(dir, 'seed.json');
+  let tessera: ServingCli | undefined;
+  afterAll(async () => {
+    await tessera?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('no refresh chain loses its grant: after the restart, each retries the token whose answer it lost, and goes on', async () => {
+    writeFileSync(seed, JSON.stringify({ clients: [APP], users: [ANN] }));
+    tessera = await serveCli(['--db', db, '--seed', seed]);
+    const authorization = basic('app', 'app-secret');
+    const post = (origin: string, body: string) => postForm(`${origin}/token`, body, { authorization });
+    const chains: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const pair = await post(tessera.origin, 'grant_type=password&username=ann&password=ann-password');
+      const rotated = await post(tessera.origin, `grant_type=refresh_token&refresh_token=${pair.json.refresh_token as string}`);
+      expect(rotated.status).toBe(200);
+      chains.push(rotated.json.refresh_token as string);
+    }
+    // Each chain's next rotation commits, its answer is lost, and then the process is killed.
+    for (const token of chains) await postAndLoseAnswer(tessera.origin, '/token', `grant_type=refresh_token&refresh_token=${token}`, authorization);
+    tessera.child.kill('SIGKILL');
+    await tessera.stop();
+
+    tessera = await serveCli(['--db', db, '--seed', seed]);
+    for (const token of chains) {
+      const retried = await post(tessera.origin, `grant_type=refresh_token&refresh_token=${token}`);
+      expect(retried.status, JSON.stringify(retried.json)).toBe(200);
+      const onward = await post(tessera.origin, `grant_type=refresh_token&refresh_token=${retried.json.refresh_token as string}`);
+      expect(onward.status, JSON.stringify(onward.json)).toBe(200);
+    }
   });
 });
 
