@@ -41,7 +41,8 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     const requested = request.scope.length > 0 ? request.scope : record.scope;
     // Likewise the scope of the registered API the token is meant for, when it declares one.
     const apiScope = (await ctx.resourceServers.get(record.audience))?.scope ?? [];
-    const scope = requested.filter((name) => client.scope.includes(name) && (apiScope.length === 0 || apiScope.includes(name)));
+    const permitted = (name: string): boolean => client.scope.includes(name) && (apiScope.length === 0 || apiScope.includes(name));
+    const scope = requested.filter(permitted);
     if (requested.length > 0 && scope.length === 0) {
       // Nothing is left. Asked for a scope: that scope is what is refused (RFC 6749 §5.2
       // invalid_scope). Asked for none: the refresh token itself authorizes nothing this client
@@ -62,8 +63,8 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
       successorFor(request.refreshToken, client.clientId, minted, now, ctx.settings.refreshRetryWindow));
     if (result.outcome === 'retried') {
       const again = openSuccessor(request.refreshToken, client.clientId, result.sealed, now);
-      // A retry hands out what was issued then, so only while that is still within the client's scope.
-      if (!again || !parseScope(again.scope).every((name) => client.scope.includes(name))) {
+      // A retry hands out what was issued then, so only while all of that is still permitted.
+      if (!again || !parseScope(again.scope).every(permitted)) {
         throw new InvalidGrant('The refresh token is invalid, expired or revoked.');
       }
       return again;
