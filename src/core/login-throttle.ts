@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { ThrottleLimit, ThrottleState, ThrottleStore } from '../store/types.js';
 import type { Clock } from './clock.js';
-import { hashSecret } from './tokens.js';
+import { legacySha256 } from './secret-hash.js';
 
 /**
  * Password guessing is limited per address and per (user, address), and slowed per user, with the
@@ -34,7 +34,9 @@ const ADDRESS: ThrottleLimit = { limit: THROTTLE.maxFailuresPerAddress, windowSe
 const USER_AT_ADDRESS: ThrottleLimit = {
   limit: THROTTLE.maxFailuresPerUserAndAddress, windowSeconds: THROTTLE.windowSeconds, leaseSeconds: THROTTLE.leaseSeconds,
 };
-const POLL_MS = 25;
+/** A waiting attempt looks again after 25 ms, then twice as long each time, up to a second. */
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 1_000;
 
 /**
  * The address a counter is kept for: an IPv4 address (also when written IPv4-mapped), or the /64
@@ -54,7 +56,8 @@ export function addressBucket(ip: string): string {
 }
 
 // Hashed, so that an arbitrarily long or odd username makes a key of fixed size and alphabet.
-const userHash = (username: string) => hashSecret(username.toLowerCase());
+// Not a secret: a fixed-size key for any username (the counters are short-lived).
+const userHash = (username: string) => legacySha256(username.toLowerCase());
 const addressKey = (ip: string) => `ip:${addressBucket(ip)}`;
 const userAtAddressKey = (username: string, ip: string) => `user-ip:${userHash(username)}:${addressBucket(ip)}`;
 const userKey = (username: string) => `user:${userHash(username)}`;
@@ -92,7 +95,7 @@ export class LoginThrottle {
    */
   async admit(username: string, ip: string): Promise<Admission> {
     const attempt: AdmittedAttempt = { addressKey: addressKey(ip), userAtAddressKey: userAtAddressKey(username, ip), userKey: userKey(username) };
-    for (let waited = 0; ; waited += POLL_MS) {
+    for (let waited = 0, poll = FIRST_POLL_MS; ; poll = Math.min(MAX_POLL_MS, poll * 2)) {
       const now = this.clock.nowSeconds();
       // The address limit first: a blocked address touches no per-user state.
       const address = await this.store.reserve(attempt.addressKey, ADDRESS, now);
@@ -108,9 +111,13 @@ export class LoginThrottle {
       if (refused.state.failures >= refused.limit.limit) {
         return { admitted: false, retryAfterSeconds: Math.max(1, refused.state.windowStart + THROTTLE.windowSeconds - now) };
       }
-      // Full of attempts in flight: wait for them to settle, a little apart from the other waiters.
+      // Full of attempts in flight: wait for them to settle, a little apart from the other waiters,
+      // and less often the longer it takes, so that a crowd of waiters does not flood the store.
+      // Only a crowd that outlasts maxWaitMs is refused (with Retry-After: 1).
       if (waited >= THROTTLE.maxWaitMs) return { admitted: false, retryAfterSeconds: 1 };
-      await this.wait(POLL_MS + Math.floor(Math.random() * POLL_MS));
+      const pause = poll + Math.floor(Math.random() * (poll / 2));
+      await this.wait(pause);
+      waited += pause;
     }
     const user = await this.store.get(attempt.userKey);
     const delay = slowDownMs(user && user.windowStart > this.clock.nowSeconds() - THROTTLE.windowSeconds ? user.failures : 0);

@@ -185,6 +185,23 @@ export function throttleConformance(name: string, open: () => Promise<Store>): v
         expect(await store.throttle.get(keys.user)).toBeUndefined();
       });
 
+      it('waits its turn less and less often, gives up after maxWaitMs, and is let in once abandoned reservations lapse', async () => {
+        const clock = new ManualClock(NOW);
+        const t = throttle(clock);
+        const keys = LoginThrottle.keys('ivan', '192.0.2.5');
+        // Reservations of requests that never ended (a process that died).
+        const limit = { limit: THROTTLE.maxFailuresPerUserAndAddress, windowSeconds: THROTTLE.windowSeconds, leaseSeconds: THROTTLE.leaseSeconds };
+        for (let i = 0; i < THROTTLE.maxFailuresPerUserAndAddress; i++) await store.throttle.reserve(keys.userAtAddress, limit, NOW);
+        expect(await t.admit('ivan', '192.0.2.5')).toEqual({ admitted: false, retryAfterSeconds: 1 });
+        expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(THROTTLE.maxWaitMs);
+        expect(waits.length).toBeLessThan(30);
+        expect(waits.at(-1)).toBeGreaterThan(waits[0] as number);
+        // The address's reservation was taken back each time: nothing leaked there.
+        expect(await store.throttle.get(keys.address)).toBeUndefined();
+        clock.advance(THROTTLE.leaseSeconds);
+        expect((await t.admit('ivan', '192.0.2.5')).admitted).toBe(true);
+      });
+
       it('slows a user failing from many addresses down, and never refuses them at a new address', async () => {
         const t = throttle();
         for (let a = 0; a < 6; a++) {
