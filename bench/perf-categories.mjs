@@ -11,7 +11,7 @@ const RULES = [
   ['token insert (SQLite)', /Statement::JS_run|sqliteTransaction|group-commit\.js/],
   ['client lookup (SQLite)', /Statement::JS_get|clientFromRow/],
   ['ES256 sign', /signEs256Jwt|signOneShot|SignJWT|jws_sign|CryptoJob<node::crypto::SignTraits>|ecdsa|EVP_DigestSign|ecp_nistz256|\bBN_|\bbn_/i],
-  ['SHA-256 (client secret, token)', /hashSecret|node::crypto::Hash::/],
+  ['HMAC-SHA-256 (client secret, token)', /KeyedHash|hmac|node::crypto::Hmac|node::crypto::Hash::/],
   ['random (jti, family id)', /random\.js|randomFill|RandomBytes/],
   ['token endpoint logic (params, client auth, scope, audience)', /token-endpoint\.js|client-credentials\.js|token-issuer\.js|client-auth\.js|form-params\.js|scope\.js|audience\.js/],
   ['garbage collection', /v8::internal::(Heap|Scavenge|MarkCompact|MinorMarkSweep|Sweeper|ConcurrentMarking|MemoryAllocator)|GCTracer/],

@@ -32,7 +32,10 @@ describe('configuration', () => {
 describe('redirect URIs of native apps on loopback (RFC 8252 §7.3)', async () => {
   const { resolveRedirectUri } = await import('../src/core/redirect-uri.js');
   const { clientFromMetadata } = await import('../src/core/client-metadata.js');
-  const client = clientFromMetadata({ client_id: 'cli', application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb', 'https://app.example/cb'] }, 0);
+  const { SecretHashing } = await import('../src/core/secret-hash.js');
+  const { ServerSecrets } = await import('../src/core/server-secrets.js');
+  const client = clientFromMetadata({ client_id: 'cli', application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb', 'https://app.example/cb'] }, 0,
+    new SecretHashing(ServerSecrets.ephemeral()));
   it('accepts any port on a registered loopback URI when allowed, and nothing else loosely', () => {
     expect(resolveRedirectUri(client, 'http://127.0.0.1:51234/cb', true)).toBe('http://127.0.0.1:51234/cb');
     expect(resolveRedirectUri(client, 'http://127.0.0.1:51234/other', true)).toBeUndefined();

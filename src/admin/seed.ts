@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { SecretHashing } from '../core/secret-hash.js';
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config.js';
 import { clientFromMetadata, InvalidClientMetadata } from '../core/client-metadata.js';
@@ -19,7 +20,7 @@ export interface Seed {
 }
 
 /** Reads and validates a seed file before anything is written, so a bad file changes nothing. */
-export async function readSeedFile(path: string, now: number): Promise<Seed> {
+export async function readSeedFile(path: string, now: number, hashing: SecretHashing): Promise<Seed> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -44,7 +45,7 @@ export async function readSeedFile(path: string, now: number): Promise<Seed> {
   }
   const parsedClients = clients.map((client) => {
     try {
-      return clientFromMetadata(client, now);
+      return clientFromMetadata(client, now, hashing);
     } catch (error) {
       if (error instanceof InvalidClientMetadata) throw new ConfigError(`seed file "${path}": ${error.message}`);
       throw error;

@@ -1,6 +1,6 @@
 import { InvalidRequest } from '../core/errors.js';
 import { parseCodeChallenge } from '../core/pkce.js';
-import { generateOpaqueToken, hashSecret, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
+import { generateOpaqueToken, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
 import type { GrantContext } from '../grants/types.js';
 import { defineResponseType } from './types.js';
 
@@ -23,11 +23,11 @@ export const codeResponseType = defineResponseType<CodeParams>({
     }
     return { codeChallenge };
   },
-  async respond(request, params, grant, ctx: Pick<GrantContext, 'codes' | 'clock' | 'random' | 'settings'>) {
+  async respond(request, params, grant, ctx: Pick<GrantContext, 'codes' | 'clock' | 'random' | 'settings' | 'hashing'>) {
     const code = generateOpaqueToken(TOKEN_PREFIX.authorizationCode, ctx.random);
     const now = ctx.clock.nowSeconds();
     await ctx.codes.save({
-      hash: hashSecret(code),
+      hash: ctx.hashing.tokens.hash(code),
       clientId: request.client.clientId,
       userId: grant.userId,
       redirectUri: request.redirectUriSent ? request.redirectUri : null,

@@ -5,15 +5,24 @@ import { clientFromMetadata, clientToMetadata, type ClientMetadata } from '../co
 import { systemClock } from '../core/clock.js';
 import { cryptoRandom } from '../core/random.js';
 import { generateOpaqueToken, TOKEN_PREFIX } from '../core/tokens.js';
+import { loadServerSecrets } from '../admin/server-secret-file.js';
+import { SecretHashing } from '../core/secret-hash.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export async function withStore<T>(flags: ConfigFlags, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(loadConfig(flags).db);
+/**
+ * Runs `work` on the database of `flags`, with the keyed hashes of its server secret (the same
+ * one `tessera serve` uses: --secret-file, TESSERA_SECRET_FILE, TESSERA_SECRET, or the file beside
+ * an embedded database), so that a client secret registered here verifies there.
+ */
+export async function withStore<T>(flags: ConfigFlags, work: (store: Store, hashing: SecretHashing) => Promise<T>): Promise<T> {
+  const config = loadConfig(flags);
+  const hashing = new SecretHashing(loadServerSecrets(config.secret));
+  const store = await openStore(config.db);
   try {
-    return await work(store);
+    return await work(store, hashing);
   } finally {
     await store.close();
   }
@@ -36,6 +45,7 @@ interface ClientCreateOptions {
   authMethod?: string;
   resource?: string[];
   skipConsent?: boolean;
+  secretFile?: string;
 }
 
 export function registerClientCommands(program: Command): void {
@@ -54,6 +64,7 @@ export function registerClientCommands(program: Command): void {
     .option('--auth-method <method>', 'client_secret_basic (default), client_secret_post or none')
     .option('--resource <uri>', 'an RFC 8707 resource the client may ask for (repeat for several)', collect)
     .option('--skip-consent', 'a first-party client: skip the consent page')
+    .option('--secret-file <path>', 'the server secret file, as for tessera serve (the client secret is hashed with it)')
     .action(async (options: ClientCreateOptions) => {
       const authMethod = options.public ? 'none' : options.authMethod;
       // A secret given for a public client is passed on, so that validation refuses it loudly.
@@ -70,10 +81,11 @@ export function registerClientCommands(program: Command): void {
         resources: options.resource,
         skip_consent: options.skipConsent,
       };
-      const record = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, systemClock.nowSeconds());
-      await withStore({ db: options.db }, async (store) => {
-        if (await store.clients.get(record.clientId)) throw new AdminError(`client "${record.clientId}" already exists.`);
-        await store.clients.upsert(record);
+      const record = await withStore({ db: options.db, secretFile: options.secretFile }, async (store, hashing) => {
+        const created = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, systemClock.nowSeconds(), hashing);
+        if (await store.clients.get(created.clientId)) throw new AdminError(`client "${created.clientId}" already exists.`);
+        await store.clients.upsert(created);
+        return created;
       });
       // The secret is shown this once; only its hash is stored.
       print({ ...clientToMetadata(record), ...(secret !== undefined && options.secret === undefined ? { client_secret: secret } : {}) });

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { applySeed, readSeedFile } from '../admin/seed.js';
 import type { Config } from '../config.js';
 import { systemClock } from '../core/clock.js';
+import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
@@ -19,7 +20,7 @@ export async function serve(config: Config): Promise<void> {
   if (cluster.isPrimary) {
     const store = await openStore(config.db);
     try {
-      if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds()), systemClock.nowSeconds());
+      if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
       await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets);
     } finally {
       if (config.workers > 1) await store.close();

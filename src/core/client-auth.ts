@@ -1,6 +1,6 @@
 import type { Client, ClientStore, TokenEndpointAuthMethod } from '../store/types.js';
 import { InvalidClient, InvalidRequest } from './errors.js';
-import { hashSecret, hashesEqual } from './tokens.js';
+import type { KeyedHash } from './secret-hash.js';
 
 /** What the request presented to identify the client, before it is checked. */
 export interface PresentedClient {
@@ -61,25 +61,36 @@ export function presentedClient(authorization: string | undefined, params: Reado
   return { method: 'none', clientId, clientSecret: undefined };
 }
 
-// Compared against when the client is unknown, so that an unknown client_id costs the same time
-// as a wrong secret and does not reveal which client_ids exist.
-const DECOY_HASH = hashSecret('tessera-decoy-secret');
 
-/** Checks presented credentials against the registered client; one place for every endpoint. */
-export async function authenticateClient(presented: PresentedClient, clients: ClientStore): Promise<Client> {
-  const usedBasic = presented.method === 'client_secret_basic';
-  const client = await clients.get(presented.clientId);
-  if (presented.clientSecret !== undefined) {
-    const matches = hashesEqual(hashSecret(presented.clientSecret), client?.secretHash ?? DECOY_HASH);
-    if (!client || client.secretHash === null || !matches) {
-      throw new InvalidClient('Client authentication failed: unknown client or wrong secret.', usedBasic);
+/**
+ * Checks presented credentials against the registered client; one place for every endpoint.
+ * Client secrets are kept as keyed hashes (core/secret-hash.ts); one that still matches under an
+ * older server secret, or as the plain SHA-256 of earlier versions, is rehashed on this use.
+ */
+export class ClientAuthenticator {
+  // Compared against when the client is unknown, so that an unknown client_id costs the same time
+  // as a wrong secret and does not reveal which client_ids exist.
+  private readonly decoyHash: string;
+
+  constructor(private readonly clients: ClientStore, private readonly secretHash: KeyedHash) {
+    this.decoyHash = secretHash.hash('tessera-decoy-secret');
+  }
+
+  async authenticate(presented: PresentedClient): Promise<Client> {
+    const usedBasic = presented.method === 'client_secret_basic';
+    const client = await this.clients.get(presented.clientId);
+    if (presented.clientSecret !== undefined) {
+      const verdict = this.secretHash.verify(presented.clientSecret, client?.secretHash ?? this.decoyHash);
+      if (!client || client.secretHash === null || !verdict.ok) {
+        throw new InvalidClient('Client authentication failed: unknown client or wrong secret.', usedBasic);
+      }
+      if (!verdict.current) await this.clients.replaceSecretHash(client.clientId, client.secretHash, this.secretHash.hash(presented.clientSecret));
+    } else if (!client || client.secretHash !== null) {
+      throw new InvalidClient('Client authentication failed: this client must authenticate with its secret.', usedBasic);
     }
-  } else if (!client || client.secretHash !== null) {
-    throw new InvalidClient('Client authentication failed: this client must authenticate with its secret.', usedBasic);
+    if (client.tokenEndpointAuthMethod !== presented.method) {
+      throw new InvalidClient('This client is registered for another token endpoint authentication method.', usedBasic);
+    }
+    return client;
   }
-  if (client.tokenEndpointAuthMethod !== presented.method) {
-    throw new InvalidClient(
-      `This client is registered for ${client.tokenEndpointAuthMethod}, not ${presented.method}.`, usedBasic);
-  }
-  return client;
 }

@@ -1,7 +1,7 @@
 import { confidentialOnlyGrantTypes, defaultRegistry, registrableGrantTypes, type ProtocolRegistry } from '../registry.js';
 import type { Client, TokenEndpointAuthMethod } from '../store/types.js';
 import { parseScope } from './scope.js';
-import { hashSecret } from './tokens.js';
+import type { SecretHashing } from './secret-hash.js';
 
 /** Client registration in RFC 7591 §2 metadata names, plus Tessera's `resources` and `skip_consent`. */
 export interface ClientMetadata {
@@ -63,9 +63,9 @@ function checkRedirectUri(uri: string, who: string): void {
 
 /**
  * Validates RFC 7591 metadata and returns the Client to store. The client_secret itself is never
- * kept, only its hash. The grant and response types it accepts are the registry's.
+ * kept, only its keyed hash. The grant and response types it accepts are the registry's.
  */
-export function clientFromMetadata(input: unknown, now: number, registry: ProtocolRegistry = defaultRegistry): Client {
+export function clientFromMetadata(input: unknown, now: number, hashing: SecretHashing, registry: ProtocolRegistry = defaultRegistry): Client {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidClientMetadata('a client must be a JSON object of RFC 7591 metadata.');
   }
@@ -159,7 +159,7 @@ export function clientFromMetadata(input: unknown, now: number, registry: Protoc
   return {
     clientId,
     clientName: (m.client_name as string | undefined) ?? clientId,
-    secretHash: typeof secret === 'string' ? hashSecret(secret) : null,
+    secretHash: typeof secret === 'string' ? hashing.clientSecrets.hash(secret) : null,
     redirectUris,
     grantTypes,
     responseTypes,

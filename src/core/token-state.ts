@@ -1,7 +1,7 @@
 import type { Client, ResourceServerStore, TokenRecord, TokenStore } from '../store/types.js';
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
 import { formatScope } from './scope.js';
-import { hashSecret } from './tokens.js';
+import type { KeyedHash } from './secret-hash.js';
 
 /** RFC 7662 §2.2 */
 export interface IntrospectionResponse {
@@ -57,9 +57,9 @@ async function mayIntrospect(record: TokenRecord, caller: Client, resourceServer
  * same `{"active": false}` as for an unknown one, so it cannot tell a live token from a dead one.
  */
 export async function introspectToken(
-  token: string, caller: Client, tokens: TokenStore, resourceServers: Pick<ResourceServerStore, 'get'>, now: number, issuer: string,
+  token: string, caller: Client, tokens: TokenStore, tokenHash: KeyedHash, resourceServers: Pick<ResourceServerStore, 'get'>, now: number, issuer: string,
 ): Promise<IntrospectionResponse> {
-  const record = await tokens.find(hashSecret(token));
+  const record = await tokenHash.find(token, (hash) => tokens.find(hash));
   if (!record || !isLive(record, now)) return { active: false };
   if (!(await mayIntrospect(record, caller, resourceServers))) return { active: false };
   return {
@@ -81,8 +81,8 @@ export async function introspectToken(
  * RFC 7009 §2.1: revoke a token of the calling client. Revoking a refresh token also revokes
  * the access tokens of the same grant. §2.2: an unknown or invalid token is not an error.
  */
-export async function revokeToken(token: string, caller: Client, tokens: TokenStore, now: number): Promise<void> {
-  const record = await tokens.find(hashSecret(token));
+export async function revokeToken(token: string, caller: Client, tokens: TokenStore, tokenHash: KeyedHash, now: number): Promise<void> {
+  const record = await tokenHash.find(token, (hash) => tokens.find(hash));
   if (!record) return;
   // RFC 7009 §2.1: the server verifies the token was issued to the requesting client and,
   // if not, refuses the request with an error.

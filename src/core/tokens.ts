@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RandomSource } from './random.js';
 
 /**
@@ -21,16 +20,4 @@ export function generateOpaqueToken(prefix: string, random: RandomSource): strin
  */
 export function newFamilyId(now: number, random: RandomSource): string {
   return now.toString(36).padStart(7, '0') + random.token(12);
-}
-
-/** SHA-256, base64url: how tokens and client secrets are kept at rest. */
-export function hashSecret(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
-}
-
-/** Constant-time comparison of two hashes produced by `hashSecret`. */
-export function hashesEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
 }

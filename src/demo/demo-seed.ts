@@ -2,6 +2,7 @@ import { clientFromMetadata } from '../core/client-metadata.js';
 import { resourceServerFromMetadata } from '../core/resource-metadata.js';
 import type { Seed, SeedUser } from '../admin/seed.js';
 import type { DemoUrls } from './demo-urls.js';
+import type { SecretHashing } from '../core/secret-hash.js';
 
 /** The demo's users. Their passwords are printed at start and documented: this is demo data only. */
 export const DEMO_USERS: readonly SeedUser[] = [
@@ -41,7 +42,7 @@ export function playgroundRedirectUris(urls: DemoUrls) {
  * `resource`): the tutorial's `curl -d grant_type=client_credentials` gets a token that API accepts,
  * and no other API would.
  */
-export function demoSeed(urls: DemoUrls, now: number): Seed {
+export function demoSeed(urls: DemoUrls, now: number, hashing: SecretHashing): Seed {
   const redirects = playgroundRedirectUris(urls);
   const resources = [urls.resourceServer];
   const c = PLAYGROUND_CLIENTS;
@@ -66,7 +67,7 @@ export function demoSeed(urls: DemoUrls, now: number): Seed {
       client_id: c.refreshToken.clientId, client_name: c.refreshToken.clientName, client_secret: c.refreshToken.clientSecret,
       grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [redirects.refreshToken], scope: 'read write', resources,
     },
-  ].map((metadata) => clientFromMetadata(metadata, now));
+  ].map((metadata) => clientFromMetadata(metadata, now, hashing));
   const resourceServers = [resourceServerFromMetadata({ resource: urls.resourceServer, scope: 'read write' }, now)];
   return { clients, users: [...DEMO_USERS], resources: resourceServers };
 }

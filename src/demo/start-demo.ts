@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import { applySeed, readSeedFile } from '../admin/seed.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
+import { SecretHashing } from '../core/secret-hash.js';
 import type { Config } from '../config.js';
 import type { ServerSettings } from '../server/settings.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -34,6 +35,8 @@ export interface DemoOptions {
 export interface RunningDemo {
   urls: DemoUrls;
   store: Store;
+  /** The keyed hashes of the demo's server secret: a client added to `store` needs its secret hashed with them. */
+  hashing: SecretHashing;
   resources: DemoResourceStore;
   close(): Promise<void>;
 }
@@ -59,17 +62,19 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const urls = demoUrls(config, boundPort(resourceServerHttp), boundPort(clientHttp));
   const settings = demoAudience(config.settings, urls);
   const logLevel = options.logger === false ? false : config.settings.logLevel;
+  const secrets = loadServerSecrets(config.secret);
+  const hashing = new SecretHashing(secrets);
   let store: Store | undefined;
   const apps: FastifyInstance[] = [];
   let resources: DemoResourceStore | undefined;
   try {
     store = await openStore(config.db);
     const now = clock.nowSeconds();
-    await applySeed(store, demoSeed(urls, now), now);
-    if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, now), now);
+    await applySeed(store, demoSeed(urls, now, hashing), now);
+    if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, now, hashing), now);
     resources = await openDemoResourceStore(config.db);
     await seedDemoResources(resources, store.users, cryptoRandom, now);
-    apps.push(await buildServer({ settings, store, clock, secrets: loadServerSecrets(config.secret), logger: logLevel !== false, serverFactory: serveOn(authorizationServerHttp) }));
+    apps.push(await buildServer({ settings, store, clock, secrets, logger: logLevel !== false, serverFactory: serveOn(authorizationServerHttp) }));
     apps.push(await buildResourceServer({
       issuer: config.settings.issuer, audience: urls.resourceServer, allowedOrigin: new URL(urls.client).origin, resources, clock, logLevel,
       serverFactory: serveOn(resourceServerHttp),
@@ -87,7 +92,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const openResources = resources;
   const purge = startExpiryPurge(openedStore, { clock });
   return {
-    urls, store: openedStore, resources: openResources,
+    urls, store: openedStore, resources: openResources, hashing,
     async close() {
       purge.stop();
       await Promise.allSettled(apps.map((app) => app.close()));

@@ -1,7 +1,6 @@
 import { InvalidGrant, InvalidRequest } from '../core/errors.js';
 import { checkCodeVerifier } from '../core/pkce.js';
 import { loopbackPortMayVary, resolveRedirectUri } from '../core/redirect-uri.js';
-import { hashSecret } from '../core/tokens.js';
 import type { Client, CodeRecord } from '../store/types.js';
 import { defineGrant, type GrantContext } from './types.js';
 
@@ -39,10 +38,9 @@ export const authorizationCodeGrant = defineGrant<CodeTokenRequest>({
     if (params.code === undefined) throw new InvalidRequest('code is required.');
     return { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'codes' | 'tokens' | 'users' | 'tokenIssuer' | 'clock'>) {
-    const hash = hashSecret(request.code);
+  async handle(request, client, ctx: Pick<GrantContext, 'codes' | 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'hashing'>) {
     const now = ctx.clock.nowSeconds();
-    const stored = await ctx.codes.find(hash);
+    const stored = await ctx.hashing.tokens.find(request.code, (hash) => ctx.codes.find(hash));
     if (!stored) throw new InvalidGrant(EXPIRED);
     checkBinding(stored, request, client);
     if (stored.consumedAt !== null) {
@@ -59,7 +57,7 @@ export const authorizationCodeGrant = defineGrant<CodeTokenRequest>({
     });
     // One atomic step marks the code used and stores its tokens: a concurrent redemption either
     // comes first (and we are the replay) or sees the tokens it must revoke.
-    const result = await ctx.codes.redeem(hash, now, minted.records);
+    const result = await ctx.codes.redeem(stored.hash, now, minted.records);
     if (result.outcome === 'replayed') {
       throw new InvalidGrant('This authorization code was already used; the tokens issued from it are revoked.');
     }

@@ -1,6 +1,5 @@
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../core/errors.js';
 import { parseScope } from '../core/scope.js';
-import { hashSecret } from '../core/tokens.js';
 import type { SealedSuccessor } from '../store/types.js';
 import { openSuccessor, sealSuccessor } from './refresh-retry.js';
 import type { MintedTokens } from './token-issuer.js';
@@ -25,9 +24,9 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     if (params.refresh_token === undefined) throw new InvalidRequest('refresh_token is required.');
     return { refreshToken: params.refresh_token, scope: parseScope(params.scope) };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings' | 'resourceServers'>) {
-    const hash = hashSecret(request.refreshToken);
-    const record = await ctx.tokens.find(hash);
+  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings' | 'resourceServers' | 'hashing'>) {
+    const record = await ctx.hashing.tokens.find(request.refreshToken, (candidate) => ctx.tokens.find(candidate));
+    const hash = record?.hash ?? '';
     // RFC 6749 §6: the refresh token must be bound to the authenticated client.
     if (!record || record.kind !== 'refresh_token' || record.clientId !== client.clientId) {
       throw new InvalidGrant('The refresh token is invalid, expired, revoked or was issued to another client.');

@@ -1,8 +1,7 @@
-import { authenticateClient, presentedClient } from '../core/client-auth.js';
+import { presentedClient, type ClientAuthenticator } from '../core/client-auth.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../core/errors.js';
 import { singleValuedParams } from '../core/form-params.js';
 import { findGrant, type ProtocolRegistry } from '../registry.js';
-import type { ClientStore } from '../store/types.js';
 import type { GrantContext, TokenResponse } from './types.js';
 
 export interface TokenEndpointInput {
@@ -12,7 +11,7 @@ export interface TokenEndpointInput {
 }
 
 export interface TokenEndpointContext {
-  readonly clients: ClientStore;
+  readonly clients: ClientAuthenticator;
   readonly registry: ProtocolRegistry;
   readonly grants: GrantContext;
 }
@@ -26,7 +25,7 @@ export async function handleTokenRequest(input: TokenEndpointInput, ctx: TokenEn
   const presented = presentedClient(input.authorization, params);
   const grantType = params.grant_type;
   if (grantType === undefined) throw new InvalidRequest('grant_type is required.');
-  const client = await authenticateClient(presented, ctx.clients);
+  const client = await ctx.clients.authenticate(presented);
   const grant = findGrant(ctx.registry, grantType);
   if (!grant) throw new UnsupportedGrantType('This grant_type is not supported by this server; see grant_types_supported in its metadata.');
   if (!client.grantTypes.includes(grantType)) {

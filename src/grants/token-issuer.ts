@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import { formatScope } from '../core/scope.js';
-import { generateOpaqueToken, hashSecret, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
+import type { KeyedHash } from '../core/secret-hash.js';
+import { generateOpaqueToken, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
 import { signEs256Jwt } from '../keys/jws-es256.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { ServerSettings } from '../server/settings.js';
@@ -34,6 +35,7 @@ export class TokenIssuer {
     private readonly store: TokenStore,
     private readonly clock: Clock,
     private readonly random: RandomSource,
+    private readonly tokenHash: KeyedHash,
   ) {}
 
   /** Mints without saving, for callers that store atomically with another change (rotation). */
@@ -54,14 +56,14 @@ export class TokenIssuer {
       clientId: input.client.clientId, subject, userId: input.userId, scope: input.scope, audience: input.audience,
       issuedAt: now, familyId, revokedAt: null, rotatedAt: null,
     };
-    const records: TokenRecord[] = [{ ...base, hash: hashSecret(accessToken), kind: 'access_token', jti, expiresAt }];
+    const records: TokenRecord[] = [{ ...base, hash: this.tokenHash.hash(accessToken), kind: 'access_token', jti, expiresAt }];
     const response: TokenResponse = {
       access_token: accessToken, token_type: 'Bearer', expires_in: this.settings.accessTokenTtl, scope,
     };
     if (input.withRefreshToken) {
       const refreshToken = generateOpaqueToken(TOKEN_PREFIX.refreshToken, this.random);
       records.push({
-        ...base, hash: hashSecret(refreshToken), kind: 'refresh_token', jti: this.random.token(16),
+        ...base, hash: this.tokenHash.hash(refreshToken), kind: 'refresh_token', jti: this.random.token(16),
         scope: input.refreshScope ?? input.scope,
         expiresAt: now + this.settings.refreshTokenTtl,
       });

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
+import type { SecretHashing } from '../core/secret-hash.js';
 import type { PasswordSignIn } from '../interaction/password-sign-in.js';
 import type { ServerSettings } from '../server/settings.js';
 import type { Client, CodeStore, ResourceServerStore, TokenStore, UserStore } from '../store/types.js';
@@ -36,6 +37,8 @@ export interface GrantContext {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly tokenIssuer: TokenIssuer;
+  /** How tokens and codes are hashed at rest (keyed with the server secret). */
+  readonly hashing: SecretHashing;
   readonly users: UserStore;
   readonly codes: CodeStore;
   readonly tokens: TokenStore;

@@ -3,6 +3,8 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory
 import { defaultResponseTypes } from '../authorize/index.js';
 import type { ResponseTypeHandler } from '../authorize/types.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { ClientAuthenticator } from '../core/client-auth.js';
+import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { defaultGrants } from '../grants/index.js';
@@ -103,17 +105,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   const signIn = new PasswordSignIn(store.users, store.throttle, clock);
+  const hashing = new SecretHashing(secrets);
   const grantContext: GrantContext = {
-    settings, clock, random, signIn,
-    tokenIssuer: new TokenIssuer(settings, keys, store.tokens, clock, random),
+    settings, clock, random, signIn, hashing,
+    tokenIssuer: new TokenIssuer(settings, keys, store.tokens, clock, random, hashing.tokens),
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: store.resources,
   };
   const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
 
   metadataRoutes(app, settings.issuer, registry, keys.jwks);
-  tokenRoute(app, { clients: store.clients, registry, grants: grantContext });
-  introspectRevokeRoutes(app, { issuer: settings.issuer, clients: store.clients, tokens: store.tokens, resourceServers: store.resources, clock });
+  const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets);
+  tokenRoute(app, { clients, registry, grants: grantContext });
+  introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock });
   const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions });
   sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });

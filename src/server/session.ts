@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
-import { hashSecret } from '../core/tokens.js';
+import { KeyedHash } from '../core/secret-hash.js';
 import type { SessionRecord, SessionStore } from '../store/types.js';
 import { CookieSeal } from './cookie-seal.js';
 import type { ServerSettings } from './settings.js';
@@ -41,6 +41,8 @@ export class Sessions {
   readonly cookieName: string;
   private readonly secure: boolean;
   private readonly seal: CookieSeal;
+  /** Session ids are kept as keyed hashes, like tokens. */
+  private readonly idHash: KeyedHash;
 
   constructor(
     private readonly store: SessionStore,
@@ -52,6 +54,7 @@ export class Sessions {
     this.secure = settings.issuer.startsWith('https:');
     // The __Host- prefix pins the cookie to this host, path / and Secure; only possible over https.
     this.cookieName = this.secure ? '__Host-tessera_session' : 'tessera_session';
+    this.idHash = new KeyedHash(secrets, 'session id hash');
     this.seal = new CookieSeal(secrets.keys('anonymous-session'), `tessera anonymous session ${this.cookieName}`);
   }
 
@@ -60,7 +63,8 @@ export class Sessions {
     const value = request.cookies[this.cookieName];
     if (value === undefined || value === '') return undefined;
     if (value.startsWith(SEALED_PREFIX)) return this.openAnonymous(value.slice(SEALED_PREFIX.length));
-    return this.store.find(hashSecret(value), this.clock.nowSeconds());
+    const now = this.clock.nowSeconds();
+    return this.idHash.find(value, (hash) => this.store.find(hash, now));
   }
 
   /** The current session, or a new anonymous one (it carries the CSRF token of the sign-in form). */
@@ -74,7 +78,7 @@ export class Sessions {
     const now = this.clock.nowSeconds();
     const id = this.random.token(32);
     const session: SessionRecord = {
-      hash: hashSecret(id), userId, csrfToken: this.random.token(32), authTime: now, createdAt: now, expiresAt: now + this.settings.sessionTtl,
+      hash: this.idHash.hash(id), userId, csrfToken: this.random.token(32), authTime: now, createdAt: now, expiresAt: now + this.settings.sessionTtl,
     };
     await this.store.save(session);
     this.setCookie(reply, id, this.settings.sessionTtl);
@@ -88,7 +92,9 @@ export class Sessions {
 
   private async forgetStored(request: FastifyRequest): Promise<void> {
     const value = request.cookies[this.cookieName];
-    if (value !== undefined && value !== '' && !value.startsWith(SEALED_PREFIX)) await this.store.delete(hashSecret(value));
+    if (value !== undefined && value !== '' && !value.startsWith(SEALED_PREFIX)) {
+      for (const hash of this.idHash.candidates(value)) await this.store.delete(hash);
+    }
   }
 
   private startAnonymous(reply: FastifyReply): BrowserSession {

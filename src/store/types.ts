@@ -33,6 +33,8 @@ export interface ClientStore {
   list(): Promise<Client[]>;
   /** Inserts or replaces the client by client_id. */
   upsert(client: Client): Promise<void>;
+  /** Replaces the client's secret hash if it is still `expected` (a rehash under the current server secret). */
+  replaceSecretHash(clientId: string, expected: string, replacement: string): Promise<boolean>;
   /**
    * Deletes the client and, in the same transaction, everything granted to it: consents (a later
    * client registered under the same client_id inherits none), codes, and its tokens are revoked.

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { clientFromMetadata } from '../../src/core/client-metadata.js';
-import { hashSecret } from '../../src/core/tokens.js';
+import { legacySha256, SecretHashing } from '../../src/core/secret-hash.js';
+import { ServerSecrets } from '../../src/core/server-secrets.js';
+
+const hashing = new SecretHashing(ServerSecrets.ephemeral());
 
 const ok = { client_id: 'app', client_secret: 's', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['https://app.example/cb'], scope: 'read' };
 
 describe('client registration (RFC 7591 metadata)', () => {
   it('stores only the hash of the secret and derives response types', () => {
-    const client = clientFromMetadata(ok, 1);
-    expect(client.secretHash).toBe(hashSecret('s'));
+    const client = clientFromMetadata(ok, 1, hashing);
+    expect(client.secretHash).toBe(hashing.clientSecrets.hash('s'));
+    expect(client.secretHash).not.toBe(legacySha256('s'));
     expect(JSON.stringify(client)).not.toContain('"s"');
     expect(client.responseTypes).toEqual(['code']);
     expect(client.tokenEndpointAuthMethod).toBe('client_secret_basic');
@@ -25,6 +29,6 @@ describe('client registration (RFC 7591 metadata)', () => {
     ['an unknown auth method', { ...ok, token_endpoint_auth_method: 'private_key_jwt' }, /token_endpoint_auth_method/],
   ];
   for (const [name, metadata, message] of bad) {
-    it(`refuses ${name}`, () => expect(() => clientFromMetadata(metadata, 1)).toThrow(message));
+    it(`refuses ${name}`, () => expect(() => clientFromMetadata(metadata, 1, hashing)).toThrow(message));
   }
 });

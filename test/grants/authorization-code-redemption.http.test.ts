@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { s256 } from '../../src/core/pkce.js';
 import { cryptoRandom } from '../../src/core/random.js';
-import { hashSecret, newFamilyId } from '../../src/core/tokens.js';
+import { newFamilyId } from '../../src/core/tokens.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
@@ -72,7 +72,7 @@ describe.each(backends)('authorization code redemption on $name', (backend) => {
     const code = `tsr_ac_${randomBytes(24).toString('base64url')}`;
     const now = server.clock.nowSeconds();
     await server.store.codes.save({
-      hash: hashSecret(code), clientId: 'web', userId, redirectUri: REDIRECT, scope: ['read'], audience: server.config.settings.audience,
+      hash: server.hashing.tokens.hash(code), clientId: 'web', userId, redirectUri: REDIRECT, scope: ['read'], audience: server.config.settings.audience,
       codeChallenge: s256(VERIFIER), familyId: newFamilyId(now, cryptoRandom), expiresAt: now + 60, consumedAt: null,
     });
     return code;

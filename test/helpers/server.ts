@@ -7,6 +7,7 @@ import { resourceServerFromMetadata, type ResourceServerMetadata } from '../../s
 import { upsertUser } from '../../src/admin/seed.js';
 import { boundPort, closeHttp, listenHttp, serveOn } from '../../src/demo/http-listener.js';
 import { buildServer } from '../../src/server/app.js';
+import { SecretHashing } from '../../src/core/secret-hash.js';
 import { ServerSecrets } from '../../src/core/server-secrets.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
@@ -31,6 +32,8 @@ export interface RunningServer {
   issuer: string;
   /** The server secrets it runs with: another server on the same store needs the same ones. */
   secrets: ServerSecrets;
+  /** Their keyed hashes: a client added to `store` needs its secret hashed with them. */
+  hashing: SecretHashing;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,8 @@ export async function startServer(options: { clients?: ClientMetadata[]; users?:
   const store = options.store ?? new SqliteStore(':memory:');
   const clock = new ManualClock();
   const secrets = options.secrets ?? ServerSecrets.ephemeral();
-  for (const client of options.clients ?? []) await store.clients.upsert(clientFromMetadata(client, clock.nowSeconds()));
+  const hashing = new SecretHashing(secrets);
+  for (const client of options.clients ?? []) await store.clients.upsert(clientFromMetadata(client, clock.nowSeconds(), hashing));
   for (const user of options.users ?? []) await upsertUser(store, user.username, user.password, clock.nowSeconds());
   for (const resource of options.resources ?? []) await store.resources.upsert(resourceServerFromMetadata(resource, clock.nowSeconds()));
   let app: FastifyInstance;
@@ -54,7 +58,7 @@ export async function startServer(options: { clients?: ClientMetadata[]; users?:
     throw error;
   }
   return {
-    app, store, config, clock, secrets, issuer: config.settings.issuer,
+    app, store, config, clock, secrets, hashing, issuer: config.settings.issuer,
     async close() {
       await app.close();
       await closeHttp(server);

@@ -40,7 +40,7 @@ describe('deleting a client', () => {
     const tokens = await passwordTokens('ann');
 
     expect(await server.store.clients.delete('app', server.clock.nowSeconds())).toBe(true);
-    await server.store.clients.upsert(clientFromMetadata(APP, server.clock.nowSeconds()));
+    await server.store.clients.upsert(clientFromMetadata(APP, server.clock.nowSeconds(), server.hashing));
     const again = await agent.request(url);
     expect(again.status).toBe(200);
     expect(again.body).toContain('action="/consent"');

@@ -19,7 +19,7 @@ async function clientWithTokens(scope = 'read write') {
   const clientId = `app-${++sequence}`;
   const { clientFromMetadata } = await import('../../src/core/client-metadata.js');
   await server.store.clients.upsert(clientFromMetadata(
-    { client_id: clientId, client_secret: 'app-secret', grant_types: ['password', 'refresh_token'], scope }, server.clock.nowSeconds()));
+    { client_id: clientId, client_secret: 'app-secret', grant_types: ['password', 'refresh_token'], scope }, server.clock.nowSeconds(), server.hashing));
   const auth = { authorization: basic(clientId, 'app-secret') };
   const tokens = await postForm(`${server.issuer}/token`, `grant_type=password&username=ann&password=ann-password&scope=${encodeURIComponent(scope)}`, auth);
   expect(tokens.status).toBe(200);

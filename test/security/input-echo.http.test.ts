@@ -91,8 +91,8 @@ describe('state outside VSCHAR (RFC 6749 appendix A.5)', () => {
 
 describe('redirect URIs that are not ASCII', () => {
   it.each(['https://bücher.example/cb', 'https://client.example/caf\u00e9', 'https://client.example/a b'])('are refused at registration, saying to use punycode: %s', (uri) => {
-    expect(() => clientFromMetadata({ client_id: 'x', client_secret: 's', redirect_uris: [uri] }, 0)).toThrow(InvalidClientMetadata);
-    expect(() => clientFromMetadata({ client_id: 'x', client_secret: 's', redirect_uris: [uri] }, 0)).toThrow(/punycode/);
+    expect(() => clientFromMetadata({ client_id: 'x', client_secret: 's', redirect_uris: [uri] }, 0, server.hashing)).toThrow(InvalidClientMetadata);
+    expect(() => clientFromMetadata({ client_id: 'x', client_secret: 's', redirect_uris: [uri] }, 0, server.hashing)).toThrow(/punycode/);
   });
 });
 

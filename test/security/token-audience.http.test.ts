@@ -174,7 +174,7 @@ describe('tessera demo: the default audience is the demo Resource Server', () =>
   it('so does the token of a client added without resources', async () => {
     await demo.store.clients.upsert(clientFromMetadata({
       client_id: 'added-later', client_secret: 'added-later-secret', grant_types: ['client_credentials'], scope: 'read',
-    }, demo.clock.nowSeconds()));
+    }, demo.clock.nowSeconds(), demo.hashing));
     const token = await demoToken('added-later', 'added-later-secret');
     expect(claimsOf(token).aud).toBe(demo.urls.resourceServer);
     expect(await callApi(token)).toBe(200);

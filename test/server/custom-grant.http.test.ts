@@ -7,6 +7,7 @@ import {
   serverSettings, type GrantContext, type ProtocolRegistry,
 } from '../../src/index.js';
 import { ServerSecrets } from '../../src/core/server-secrets.js';
+import { SecretHashing } from '../../src/core/secret-hash.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
 
@@ -36,6 +37,8 @@ describe('a grant registered from outside src/', () => {
   let app: FastifyInstance;
   let issuer: string;
   let store: SqliteStore;
+  const secrets = ServerSecrets.ephemeral();
+  const hashing = new SecretHashing(secrets);
 
   beforeAll(async () => {
     http = createServer();
@@ -44,10 +47,10 @@ describe('a grant registered from outside src/', () => {
     issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     store = new SqliteStore(':memory:');
     const now = Math.floor(Date.now() / 1000);
-    await store.clients.upsert(clientFromMetadata({ client_id: 'partner', client_secret: 'partner-secret', grant_types: [GRANT_TYPE], scope: 'partner' }, now, registry));
-    await store.clients.upsert(clientFromMetadata({ client_id: 'plain', client_secret: 'plain-secret', grant_types: ['client_credentials'] }, now, registry));
+    await store.clients.upsert(clientFromMetadata({ client_id: 'partner', client_secret: 'partner-secret', grant_types: [GRANT_TYPE], scope: 'partner' }, now, hashing, registry));
+    await store.clients.upsert(clientFromMetadata({ client_id: 'plain', client_secret: 'plain-secret', grant_types: ['client_credentials'] }, now, hashing, registry));
     app = await buildServer({
-      settings: serverSettings({ issuer, logLevel: 'silent' }), store, grants: registry.grants, logger: false, secrets: ServerSecrets.ephemeral(),
+      settings: serverSettings({ issuer, logLevel: 'silent' }), store, grants: registry.grants, logger: false, secrets,
       serverFactory: (handler) => http.on('request', handler),
     });
     await app.ready();
@@ -84,9 +87,9 @@ describe('a grant registered from outside src/', () => {
   });
 
   it('its client-authentication policy reaches client registration', () => {
-    expect(() => clientFromMetadata({ client_id: 'spa', token_endpoint_auth_method: 'none', grant_types: [GRANT_TYPE] }, 0, registry))
+    expect(() => clientFromMetadata({ client_id: 'spa', token_endpoint_auth_method: 'none', grant_types: [GRANT_TYPE] }, 0, hashing, registry))
       .toThrow(InvalidClientMetadata);
     // Without the grant in the registry, the grant type is unknown to registration.
-    expect(() => clientFromMetadata({ client_id: 'p', client_secret: 's', grant_types: [GRANT_TYPE] }, 0)).toThrow(/unknown grant type/);
+    expect(() => clientFromMetadata({ client_id: 'p', client_secret: 's', grant_types: [GRANT_TYPE] }, 0, hashing)).toThrow(/unknown grant type/);
   });
 });

@@ -370,11 +370,12 @@ describe('refresh token rotation', () => {
     expect((await refresh(results[0]!.json.refresh_token as string)).status).toBe(200);
   });
 
-  it('stores refresh tokens only as hashes', async () => {
+  it('stores refresh tokens only as keyed hashes', async () => {
     const first = await freshTokens();
-    const { hashSecret } = await import('../../src/core/tokens.js');
+    const { legacySha256 } = await import('../../src/core/secret-hash.js');
     expect(await server.store.tokens.find(first.refresh_token)).toBeUndefined();
-    expect((await server.store.tokens.find(hashSecret(first.refresh_token)))?.kind).toBe('refresh_token');
+    expect(await server.store.tokens.find(legacySha256(first.refresh_token))).toBeUndefined();
+    expect((await server.store.tokens.find(server.hashing.tokens.hash(first.refresh_token)))?.kind).toBe('refresh_token');
   });
 });
 

@@ -163,13 +163,13 @@ describe.each(adapters)('$name', ({ url }) => {
   });
 
   it('refuses an unsecured token (alg none)', async () => {
-    const { kid } = await serverSigningKey(tessera.store);
+    const { kid } = await serverSigningKey(tessera.store, tessera.secrets);
     const token = unsecuredToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), kid);
     expectInvalidToken(await call(url(), `Bearer ${token}`), /algorithm/);
   });
 
   it('refuses an HS256 token whose secret is the server public key (algorithm confusion)', async () => {
-    const { kid, publicJwk } = await serverSigningKey(tessera.store);
+    const { kid, publicJwk } = await serverSigningKey(tessera.store, tessera.secrets);
     const published = JSON.stringify({ kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y });
     for (const secret of [published, JSON.stringify(publicJwk)]) {
       const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), new TextEncoder().encode(secret),
@@ -179,7 +179,7 @@ describe.each(adapters)('$name', ({ url }) => {
   });
 
   it('refuses a token signed by a foreign key that claims the server kid', async () => {
-    const { kid } = await serverSigningKey(tessera.store);
+    const { kid } = await serverSigningKey(tessera.store, tessera.secrets);
     const foreign = await foreignKey();
     const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), foreign.key, { alg: 'ES256', typ: 'at+jwt', kid });
     expectInvalidToken(await call(url(), `Bearer ${token}`), /signature is invalid/);
@@ -193,7 +193,7 @@ describe.each(adapters)('$name', ({ url }) => {
   });
 
   it('refuses a token from another issuer, even signed with the right key', async () => {
-    const { kid, key } = await serverSigningKey(tessera.store);
+    const { kid, key } = await serverSigningKey(tessera.store, tessera.secrets);
     const token = await signAccessToken(accessTokenClaims('https://evil.example', tessera.config.settings.audience), key, { alg: 'ES256', typ: 'at+jwt', kid });
     expectInvalidToken(await call(url(), `Bearer ${token}`), /different authorization server/);
   });
@@ -207,14 +207,14 @@ describe.each(adapters)('$name', ({ url }) => {
     ['JWT', /typ header must be at\+jwt/],
     [undefined, /typ header must be at\+jwt/],
   ])('refuses a correctly signed token whose typ is %s (RFC 9068 §4)', async (typ, description) => {
-    const { kid, key } = await serverSigningKey(tessera.store);
+    const { kid, key } = await serverSigningKey(tessera.store, tessera.secrets);
     const header = typ === undefined ? { alg: 'ES256', kid } : { alg: 'ES256', typ, kid };
     const token = await signAccessToken(accessTokenClaims(tessera.issuer, tessera.config.settings.audience), key, header);
     expectInvalidToken(await call(url(), `Bearer ${token}`), description);
   });
 
   it.each(['client_id', 'jti', 'sub', 'iat', 'exp'])('refuses a correctly signed token without %s (RFC 9068 §2.2)', async (claim) => {
-    const { kid, key } = await serverSigningKey(tessera.store);
+    const { kid, key } = await serverSigningKey(tessera.store, tessera.secrets);
     const claims = accessTokenClaims(tessera.issuer, tessera.config.settings.audience);
     delete claims[claim];
     const token = await signAccessToken(claims, key, { alg: 'ES256', typ: 'at+jwt', kid });

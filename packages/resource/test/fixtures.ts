@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import * as oauth from 'oauth4webapi';
 import { loadConfig } from '../../../src/config.js';
 import { clientFromMetadata } from '../../../src/core/client-metadata.js';
-import { hashSecret } from '../../../src/core/tokens.js';
+import { legacySha256 } from '../../../src/core/secret-hash.js';
+import { openJwk } from '../../../src/keys/sealed-jwk.js';
 import { ServerSecrets } from '../../../src/core/server-secrets.js';
+import { SecretHashing } from '../../../src/core/secret-hash.js';
 import { buildServer } from '../../../src/server/app.js';
 import type { Store, TokenRecord } from '../../../src/store/types.js';
 import { discover, insecure } from '../../../test/helpers/oauth-client.js';
@@ -41,11 +43,15 @@ export async function fetchToken(issuer: string, params: Record<string, string> 
   return (await oauth.processClientCredentialsResponse(as, client, response)).access_token;
 }
 
-/** The server's current signing key, read from its store, to forge tokens that differ in one way only. */
-export async function serverSigningKey(store: Store): Promise<{ kid: string; key: CryptoKey; publicJwk: JWK }> {
+/**
+ * The server's current signing key, read from its store and opened with its secret, to forge
+ * tokens that differ in one way only.
+ */
+export async function serverSigningKey(store: Store, secrets: ServerSecrets): Promise<{ kid: string; key: CryptoKey; publicJwk: JWK }> {
   const [newest] = await store.keys.listActive();
   if (!newest) throw new Error('the server has no signing key');
-  return { kid: newest.kid, key: (await importJWK(newest.privateJwk as JWK, 'ES256')) as CryptoKey, publicJwk: newest.publicJwk as JWK };
+  const { jwk } = openJwk(newest.privateJwk, newest.kid, secrets);
+  return { kid: newest.kid, key: (await importJWK(jwk as JWK, 'ES256')) as CryptoKey, publicJwk: newest.publicJwk as JWK };
 }
 
 /** The claims Tessera puts in an access token, for tokens signed by the test itself. */
@@ -82,7 +88,7 @@ export async function foreignKey(): Promise<{ key: CryptoKey; publicJwk: JWK }> 
 export async function recordOpaqueToken(store: Store, token: string, audience: string, overrides: Partial<TokenRecord> = {}): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
   await store.tokens.save({
-    hash: hashSecret(token), kind: 'access_token', jti: `jti-${token.slice(-8)}`, clientId: SERVICE.client_id, subject: SERVICE.client_id,
+    hash: legacySha256(token), kind: 'access_token', jti: `jti-${token.slice(-8)}`, clientId: SERVICE.client_id, subject: SERVICE.client_id,
     userId: null, scope: ['read'], audience, issuedAt: now, expiresAt: now + 600, familyId: `family-${token.slice(-8)}`,
     revokedAt: null, rotatedAt: null, ...overrides,
   });
@@ -168,9 +174,9 @@ export async function startRestartableTessera(store: Store): Promise<{
   });
   const origin = await listen(server);
   const config = loadConfig({ port: new URL(origin).port, db: 'sqlite::memory:', logLevel: 'silent' }, {});
-  await store.clients.upsert(clientFromMetadata(SERVICE, Math.floor(Date.now() / 1000)));
   // One secret across restarts: it seals the signing keys the restarted server loads.
   const secrets = ServerSecrets.ephemeral();
+  await store.clients.upsert(clientFromMetadata(SERVICE, Math.floor(Date.now() / 1000), new SecretHashing(secrets)));
   const start = async () => {
     const next = await buildServer({ settings: config.settings, store, secrets, logger: false });
     await next.ready();

@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateClient, presentedClient } from '../../core/client-auth.js';
+import { presentedClient, type ClientAuthenticator } from '../../core/client-auth.js';
+import type { KeyedHash } from '../../core/secret-hash.js';
 import { singleValuedParams } from '../../core/form-params.js';
 import { introspectToken, requireConfidential, requireTokenParam, revokeToken } from '../../core/token-state.js';
 import type { Clock } from '../../core/clock.js';
-import type { Client, ClientStore, ResourceServerStore, TokenStore } from '../../store/types.js';
+import type { Client, ResourceServerStore, TokenStore } from '../../store/types.js';
 import { formBody } from '../form-body.js';
 
 export interface TokenStateRouteDependencies {
   readonly issuer: string;
-  readonly clients: ClientStore;
+  readonly clients: ClientAuthenticator;
   readonly tokens: TokenStore;
+  readonly tokenHash: KeyedHash;
   /** Who may introspect the tokens of each registered API (RFC 7662 §4). */
   readonly resourceServers: ResourceServerStore;
   readonly clock: Clock;
@@ -17,7 +19,7 @@ export interface TokenStateRouteDependencies {
 
 async function authenticatedRequest(request: FastifyRequest, ctx: TokenStateRouteDependencies, endpoint: 'introspection' | 'revocation'): Promise<{ client: Client; token: string }> {
   const { params } = singleValuedParams(formBody(request));
-  const client = await authenticateClient(presentedClient(request.headers.authorization, params), ctx.clients);
+  const client = await ctx.clients.authenticate(presentedClient(request.headers.authorization, params));
   // RFC 7009 §2.1 authenticates confidential clients and identifies public ones: a public client
   // may revoke its own tokens (at sign-out). Introspection stays for confidential clients (RFC 7662 §2.1).
   if (endpoint === 'introspection') requireConfidential(client, endpoint);
@@ -29,12 +31,12 @@ export function introspectRevokeRoutes(app: FastifyInstance, ctx: TokenStateRout
   app.post('/introspect', async (request, reply) => {
     const { client, token } = await authenticatedRequest(request, ctx, 'introspection');
     void reply.header('cache-control', 'no-store');
-    return introspectToken(token, client, ctx.tokens, ctx.resourceServers, ctx.clock.nowSeconds(), ctx.issuer);
+    return introspectToken(token, client, ctx.tokens, ctx.tokenHash, ctx.resourceServers, ctx.clock.nowSeconds(), ctx.issuer);
   });
 
   app.post('/revoke', async (request, reply) => {
     const { client, token } = await authenticatedRequest(request, ctx, 'revocation');
-    await revokeToken(token, client, ctx.tokens, ctx.clock.nowSeconds());
+    await revokeToken(token, client, ctx.tokens, ctx.tokenHash, ctx.clock.nowSeconds());
     // RFC 7009 §2.2: 200 whether or not the token was valid.
     void reply.header('cache-control', 'no-store').code(200).send();
   });

@@ -29,6 +29,11 @@ export class PostgresClientStore implements ClientStore {
         skip_consent = excluded.skip_consent, application_type = excluded.application_type`, toParams(client));
   }
 
+  async replaceSecretHash(clientId: string, expected: string, replacement: string): Promise<boolean> {
+    const result = await this.pool.query('UPDATE clients SET secret_hash = $1 WHERE client_id = $2 AND secret_hash = $3', [replacement, clientId, expected]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async delete(clientId: string, now: number): Promise<boolean> {
     return inTransaction(this.pool, async (db) => {
       const deleted = ((await db.query('DELETE FROM clients WHERE client_id = $1', [clientId])).rowCount ?? 0) > 0;

@@ -11,6 +11,7 @@ export class SqliteClientStore implements ClientStore {
   private readonly listStmt;
   private readonly upsertStmt;
   private readonly deleteTx;
+  private readonly replaceSecretStmt;
 
   constructor(db: Database.Database) {
     this.getStmt = db.prepare('SELECT * FROM clients WHERE client_id = ?');
@@ -23,6 +24,7 @@ export class SqliteClientStore implements ClientStore {
         response_types = excluded.response_types, scope = excluded.scope,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
         skip_consent = excluded.skip_consent, application_type = excluded.application_type`);
+    this.replaceSecretStmt = db.prepare('UPDATE clients SET secret_hash = ? WHERE client_id = ? AND secret_hash = ?');
     const deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
     this.deleteTx = db.transaction((clientId: string, now: number) => {
       const deleted = deleteStmt.run(clientId).changes > 0;
@@ -42,6 +44,10 @@ export class SqliteClientStore implements ClientStore {
 
   async upsert(client: Client): Promise<void> {
     this.upsertStmt.run(...toParams(client));
+  }
+
+  async replaceSecretHash(clientId: string, expected: string, replacement: string): Promise<boolean> {
+    return this.replaceSecretStmt.run(replacement, clientId, expected).changes > 0;
   }
 
   async delete(clientId: string, now: number): Promise<boolean> {

@@ -34,7 +34,7 @@ async function otherAudienceToken(): Promise<string> {
   const other = { client_id: 'elsewhere-service', client_secret: 'elsewhere-service-secret' };
   await demo.store.clients.upsert(clientFromMetadata({
     ...other, grant_types: ['client_credentials'], scope: 'read', resources: ['https://elsewhere.example'],
-  }, demo.clock.nowSeconds()));
+  }, demo.clock.nowSeconds(), demo.hashing));
   const response = await oauth.clientCredentialsGrantRequest(as, { client_id: other.client_id }, oauth.ClientSecretBasic(other.client_secret), { scope: 'read' }, insecure);
   return (await oauth.processClientCredentialsResponse(as, { client_id: other.client_id }, response)).access_token;
 }
