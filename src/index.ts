@@ -5,10 +5,11 @@ export { startExpiryPurge, type ExpiryPurge, type ExpiryPurgeOptions } from './s
 export { loadConfig, ConfigError, type Config, type ConfigFlags, type DatabaseConfig } from './config.js';
 export { openStore } from './store/open-store.js';
 export { clientFromMetadata, InvalidClientMetadata, type ClientMetadata } from './core/client-metadata.js';
+export { resourceServerFromMetadata, InvalidResourceMetadata, type ResourceServerMetadata } from './core/resource-metadata.js';
 export * from './core/errors.js';
 export type { Clock } from './core/clock.js';
 export type { RandomSource } from './core/random.js';
-export type { Client, Store, User } from './store/types.js';
+export type { Client, ResourceServer, Store, User } from './store/types.js';
 export { defaultRegistry, type ProtocolRegistry } from './registry.js';
 export {
   defaultGrants, defineGrant,
