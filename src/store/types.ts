@@ -36,8 +36,9 @@ export interface ClientStore {
   /** Replaces the client's secret hash if it is still `expected` (a rehash under the current server secret). */
   replaceSecretHash(clientId: string, expected: string, replacement: string): Promise<boolean>;
   /**
-   * Deletes the client and, in the same transaction, everything granted to it: consents (a later
-   * client registered under the same client_id inherits none), codes, and its tokens are revoked.
+   * Deletes the client and, in the same transaction, everything granted to it: consents and its
+   * place among APIs' introspection clients (a later client registered under the same client_id
+   * inherits neither), codes, and its tokens are revoked.
    * True when a client was deleted.
    */
   delete(clientId: string, now: number): Promise<boolean>;

@@ -732,9 +732,11 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         await store.tokens.save(live);
         const pending = code({ clientId: c.clientId, userId: u.id });
         await store.codes.save(pending);
+        await store.resources.upsert({ resource: API, scope: [], introspectionClients: ['gateway', c.clientId], createdAt: NOW });
         expect(await store.clients.delete(c.clientId, NOW + 1)).toBe(true);
         await store.clients.upsert(c);
         expect(await store.consents.find(u.id, c.clientId, API)).toBeUndefined();
+        expect((await store.resources.get(API))?.introspectionClients).toEqual(['gateway']);
         expect((await store.tokens.find(live.hash))?.revokedAt).toBe(NOW + 1);
         expect(await store.codes.find(pending.hash)).toBeUndefined();
       });

@@ -35,11 +35,15 @@ export const RESOURCE_SERVER = {
 
 export const introspectionCredentials = { clientId: RESOURCE_SERVER.client_id, clientSecret: RESOURCE_SERVER.client_secret };
 
-/** A real access token from the token endpoint, over HTTP, as a client library gets it. */
+/**
+ * A real access token from the token endpoint, over HTTP, as a client library gets it. It is for
+ * the API under test, the server's default audience (the issuer), unless `params.resource` says
+ * otherwise: SERVICE's own first resource, its default audience, is another API.
+ */
 export async function fetchToken(issuer: string, params: Record<string, string> = {}): Promise<string> {
   const as = await discover(issuer);
   const client = { client_id: SERVICE.client_id };
-  const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(SERVICE.client_secret), params, insecure);
+  const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(SERVICE.client_secret), { resource: issuer, ...params }, insecure);
   return (await oauth.processClientCredentialsResponse(as, client, response)).access_token;
 }
 
@@ -87,6 +91,9 @@ export async function foreignKey(): Promise<{ key: CryptoKey; publicJwk: JWK }> 
  */
 export async function recordOpaqueToken(store: Store, token: string, audience: string, overrides: Partial<TokenRecord> = {}): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
+  // The API under test introspects with RESOURCE_SERVER's credentials: it must be registered as
+  // an introspection client of the token's audience (RFC 7662 §4), or the answer is inactive.
+  await store.resources.upsert({ resource: audience, scope: [], introspectionClients: [RESOURCE_SERVER.client_id], createdAt: now });
   await store.tokens.save({
     hash: legacySha256(token), kind: 'access_token', jti: `jti-${token.slice(-8)}`, clientId: SERVICE.client_id, subject: SERVICE.client_id,
     userId: null, scope: ['read'], audience, issuedAt: now, expiresAt: now + 600, familyId: `family-${token.slice(-8)}`,

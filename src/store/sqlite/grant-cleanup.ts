@@ -22,4 +22,9 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number)
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
   db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
+  if (owner.clientId !== undefined && owner.userId === undefined) {
+    // A client registered later under the same client_id inherits no introspection rights.
+    db.prepare(`UPDATE resource_servers SET introspection_clients = (SELECT json_group_array(value) FROM json_each(introspection_clients) WHERE value <> ?)
+      WHERE EXISTS (SELECT 1 FROM json_each(introspection_clients) WHERE value = ?)`).run(owner.clientId, owner.clientId);
+  }
 }
