@@ -283,7 +283,7 @@ async function importTesseraResource() {
   const target = pkg.exports?.['./resource']?.default ?? pkg.exports?.['./resource'];
   if (typeof target !== 'string') return { module: null, error: 'package.json exports no "./resource"' };
   const file = join(rootDir, target);
-  if (!existsSync(file)) return { module: null, error: `${target} does not exist (run `npm run build`: it compiles packages/resource, then src/)` };
+  if (!existsSync(file)) return { module: null, error: `${target} does not exist (run npm run build: it compiles packages/resource, then src/)` };
   try {
     return { module: await import(pathToFileURL(file).href), error: null };
   } catch (error) {
