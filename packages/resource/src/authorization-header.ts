@@ -25,11 +25,11 @@ function malformedReason(header: string): string {
   if (!BEARER_SCHEME.test(header)) {
     const scheme = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/.exec(header)?.[0];
     return scheme === undefined
-      ? 'The Authorization header must be the Bearer scheme followed by an access token (RFC 6750 §2.1).'
-      : `The Authorization header uses the ${scheme} scheme; this resource accepts only Bearer (RFC 6750 §2.1).`;
+      ? 'The Authorization header must be the Bearer scheme followed by an access token (RFC 6750 section 2.1).'
+      : 'The Authorization header uses another scheme; this resource accepts only Bearer (RFC 6750 section 2.1).';
   }
   const credentials = header.slice('Bearer'.length).trim();
-  if (credentials === '') return 'The Authorization header has the Bearer scheme but no access token (RFC 6750 §2.1).';
-  if (/\s/.test(credentials)) return 'The Authorization header must carry exactly one access token (RFC 6750 §2.1).';
-  return 'The access token contains characters RFC 6750 §2.1 does not allow in a Bearer token.';
+  if (credentials === '') return 'The Authorization header has the Bearer scheme but no access token (RFC 6750 section 2.1).';
+  if (/\s/.test(credentials)) return 'The Authorization header must carry exactly one access token (RFC 6750 section 2.1).';
+  return 'The access token contains characters RFC 6750 section 2.1 does not allow in a Bearer token.';
 }

@@ -42,6 +42,16 @@ export interface BearerVerifierOptions {
    * refused.
    */
   introspection?: IntrospectionCredentials;
+  /**
+   * Opt-in revocation check: after a JWT access token verifies locally, ask the authorization
+   * server whether it is still active (RFC 7662 introspection, with `introspection`'s
+   * credentials), so that a revoked grant, a deleted user or client, or withdrawn consent stops
+   * working here at once instead of at the token's `exp`. `true`, or `{ cacheMs }`: how long an
+   * "active" answer is reused for the same token (default 5,000 ms, at most 10,000 ms); an
+   * "inactive" answer is kept until the token expires. Costs one request to the server per token
+   * per `cacheMs`.
+   */
+  checkRevocation?: boolean | { cacheMs?: number };
   /** Leeway for `exp` and `nbf`, for clocks that drift apart. Default 5 seconds. */
   clockToleranceSeconds?: number;
   /** Accepted signing algorithms. Default: every asymmetric algorithm jose knows. */
@@ -99,14 +109,14 @@ function describeJoseError(error: errors.JOSEError): string {
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'The access token signature is invalid.';
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
-      return 'The access token is not signed with an algorithm this resource accepts (RFC 9068 §4).';
+      return 'The access token is not signed with an algorithm this resource accepts (RFC 9068 section 4).';
     case 'ERR_JWKS_NO_MATCHING_KEY':
     case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
       return 'The access token is not signed with a key the authorization server publishes.';
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
       const { claim, reason } = error as errors.JWTClaimValidationFailed;
-      if (claim === 'typ') return 'The token is not a JWT access token: its typ header must be at+jwt (RFC 9068 §4).';
-      if (reason === 'missing') return `The access token lacks the ${claim} claim RFC 9068 §2.2 requires.`;
+      if (claim === 'typ') return 'The token is not a JWT access token: its typ header must be at+jwt (RFC 9068 section 4).';
+      if (reason === 'missing') return `The access token lacks the ${claim} claim RFC 9068 section 2.2 requires.`;
       if (claim === 'iss') return 'The access token was issued by a different authorization server.';
       if (claim === 'aud') return 'The access token is not meant for this resource (its audience does not include it).';
       if (claim === 'nbf') return 'The access token is not valid yet (nbf).';
@@ -131,6 +141,36 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
+/**
+ * Introspection answers of the revocation check, by token: "active" for a few seconds, "inactive"
+ * until the token expires. Bounded, so that many tokens cannot grow it without limit.
+ */
+class RevocationCache {
+  private static readonly MAX_ENTRIES = 10_000;
+  private readonly entries = new Map<string, { active: boolean; untilMs: number }>();
+
+  constructor(private readonly activeForMs: number) {}
+
+  get(key: string, nowMs: number): boolean | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.untilMs <= nowMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.active;
+  }
+
+  set(key: string, active: boolean, nowMs: number, expiresAtMs: number): void {
+    if (this.entries.size >= RevocationCache.MAX_ENTRIES) {
+      // The oldest entry goes first (a Map keeps insertion order).
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, { active, untilMs: active ? Math.min(nowMs + this.activeForMs, expiresAtMs) : expiresAtMs });
+  }
+}
+
 class CachingBearerVerifier implements BearerVerifier {
   readonly issuer: string;
   readonly audience: string;
@@ -143,6 +183,7 @@ class CachingBearerVerifier implements BearerVerifier {
   private readonly jwksMaxAgeMs: number;
   private readonly clock: { nowSeconds(): number } | undefined;
   private readonly introspectionAuthorization: string | undefined;
+  private readonly revocation: RevocationCache | undefined;
   /** Set once: from `jwks`, or from the discovered `jwks_uri`. */
   private keys: JWTVerifyGetKey | undefined;
   /** Discovery in flight or done; cleared on failure so that the next request tries again. */
@@ -178,12 +219,22 @@ class CachingBearerVerifier implements BearerVerifier {
     });
     if (options.jwks !== undefined) this.keys = createLocalJWKSet(options.jwks);
     this.introspectionAuthorization = options.introspection === undefined ? undefined : basicAuthorization(options.introspection);
+    if (options.checkRevocation !== undefined && options.checkRevocation !== false) {
+      if (this.introspectionAuthorization === undefined) throw new TypeError('checkRevocation needs introspection credentials.');
+      const cacheMs = options.checkRevocation === true ? undefined : options.checkRevocation.cacheMs;
+      this.revocation = new RevocationCache(Math.min(10_000, nonNegative(cacheMs, 5_000, 'checkRevocation.cacheMs')));
+    }
   }
 
   async verify(authorization: string | undefined, requiredScopes: readonly string[]): Promise<AccessTokenClaims> {
     const token = bearerTokenFrom(authorization, this.challenges);
     let claims: AccessTokenClaims;
-    if (isJwt(token)) claims = await this.verifyJwt(token);
+    if (isJwt(token)) {
+      claims = await this.verifyJwt(token);
+      if (this.revocation !== undefined && this.introspectionAuthorization !== undefined) {
+        await this.checkStillActive(token, claims, this.introspectionAuthorization, this.revocation);
+      }
+    }
     else if (this.introspectionAuthorization !== undefined) claims = await this.verifyByIntrospection(token, this.introspectionAuthorization);
     else throw this.challenges.invalidToken('This resource accepts only JWT access tokens (RFC 9068); the token is not a JWT.');
     // RFC 6750 §3.1: a valid token without the scope the request needs is 403 insufficient_scope.
@@ -210,7 +261,7 @@ class CachingBearerVerifier implements BearerVerifier {
     try {
       const { introspectionEndpoint } = await this.discovered();
       if (introspectionEndpoint === undefined) {
-        throw new UpstreamError('authorization server metadata has no introspection_endpoint (RFC 8414 §2).');
+        throw new UpstreamError('authorization server metadata has no introspection_endpoint (RFC 8414 section 2).');
       }
       const response = await introspect(introspectionEndpoint, authorization, token, this.httpTimeoutMs);
       return claimsFromIntrospection(response, {
@@ -224,6 +275,30 @@ class CachingBearerVerifier implements BearerVerifier {
     }
   }
 
+  /**
+   * The opt-in revocation check of a locally verified JWT: the server's introspection answer,
+   * reused for a few seconds. Inactive (revoked, or not shown to this resource) is 401.
+   */
+  private async checkStillActive(token: string, claims: AccessTokenClaims, authorization: string, cache: RevocationCache): Promise<void> {
+    const nowMs = (this.clock?.nowSeconds() ?? Date.now() / 1000) * 1000;
+    const key = `${claims.tokenId}.${token.slice(token.lastIndexOf('.') + 1)}`;
+    let active = cache.get(key, nowMs);
+    if (active === undefined) {
+      try {
+        const { introspectionEndpoint } = await this.discovered();
+        if (introspectionEndpoint === undefined) {
+          throw new UpstreamError('authorization server metadata has no introspection_endpoint (RFC 8414 section 2).');
+        }
+        const response = await introspect(introspectionEndpoint, authorization, token, this.httpTimeoutMs);
+        active = response.active === true;
+      } catch (error) {
+        throw this.failure(error);
+      }
+      cache.set(key, active, nowMs, claims.expiresAt * 1000);
+    }
+    if (!active) throw this.challenges.invalidToken('The access token has been revoked.');
+  }
+
   /** Creates the JWKS getter once; jose then caches keys and refetches on an unknown kid. */
   private async remoteKeys(): Promise<JWTVerifyGetKey> {
     let metadata: DiscoveredMetadata;
@@ -233,7 +308,7 @@ class CachingBearerVerifier implements BearerVerifier {
       throw this.failure(error);
     }
     if (metadata.jwksUri === undefined) {
-      throw this.challenges.unavailable(new UpstreamError('authorization server metadata has no jwks_uri (RFC 8414 §2).'));
+      throw this.challenges.unavailable(new UpstreamError('authorization server metadata has no jwks_uri (RFC 8414 section 2).'));
     }
     // Concurrent first requests all get here; the first one's getter is kept.
     this.keys ??= createRemoteJWKSet(new URL(metadata.jwksUri), {
