@@ -92,4 +92,6 @@ export async function upsertUser(store: Store, username: string, password: strin
   await store.users.upsert({
     id: existing?.id ?? randomUUID(), username, passwordHash: await hashPassword(password), createdAt: existing?.createdAt ?? now,
   });
+  // A new password ends what the old one opened: whoever knew it keeps no session or token.
+  if (existing) await store.users.endSessions(existing.id, now);
 }

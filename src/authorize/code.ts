@@ -17,7 +17,8 @@ export const codeResponseType = defineResponseType<CodeParams>({
   parse(params, client, settings) {
     const codeChallenge = parseCodeChallenge(params.code_challenge, params.code_challenge_method);
     // RFC 9700 §2.1.1: public clients MUST use PKCE; a server may require it of every client.
-    const required = settings.pkceRequired === 'all' || client.secretHash === null;
+    // RFC 8252 §8.1/§8.5: native apps too, whose secret (if any) is shipped in the app.
+    const required = settings.pkceRequired === 'all' || client.secretHash === null || client.applicationType === 'native';
     if (required && codeChallenge === undefined) {
       throw new InvalidRequest('code_challenge (PKCE, S256) is required for this client (RFC 7636, RFC 9700 section 2.1.1).');
     }

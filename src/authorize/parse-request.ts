@@ -1,7 +1,7 @@
 import { resolveTokenTarget } from '../core/audience.js';
 import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../core/errors.js';
 import { singleValuedParams } from '../core/form-params.js';
-import { loopbackPortMayVary, resolveRedirectUri } from '../core/redirect-uri.js';
+import { isCodeRequestWithPkce, loopbackPortMayVary, resolveRedirectUri } from '../core/redirect-uri.js';
 import { parseScope } from '../core/scope.js';
 import { findResponseType, type ProtocolRegistry } from '../registry.js';
 import type { ServerSettings } from '../server/settings.js';
@@ -57,7 +57,7 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
   const client = await ctx.clients.get(clientIds[0] as string);
   if (!client) throw new UntrustedRedirectError('Unknown client', 'No client is registered with this client_id.');
   const requestedRedirect = redirectUris[0] === '' ? undefined : redirectUris[0];
-  const anyLoopbackPort = loopbackPortMayVary(client, query.get('response_type') ?? undefined, query.get('code_challenge') !== null);
+  const anyLoopbackPort = loopbackPortMayVary(client, 'code', isCodeRequestWithPkce(query));
   const redirectUri = resolveRedirectUri(client, requestedRedirect, anyLoopbackPort);
   if (redirectUri === undefined) {
     throw new UntrustedRedirectError('Invalid redirect URI', requestedRedirect === undefined

@@ -20,7 +20,7 @@ export const tokenResponseType = defineResponseType<Record<string, never>>({
       access_token: response.access_token,
       token_type: response.token_type,
       expires_in: String(response.expires_in),
-      scope: response.scope,
+      ...(response.scope !== undefined ? { scope: response.scope } : {}),
     };
   },
 });

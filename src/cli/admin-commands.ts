@@ -55,7 +55,7 @@ export function registerClientCommands(program: Command): void {
     .option('--db <url>', 'database: sqlite:PATH or postgres://...')
     .option('--client-id <id>', 'client_id (default: generated)')
     .option('--name <name>', 'client_name shown on the consent page')
-    .option('--secret <secret>', 'client_secret (default: generated)')
+    .option('--secret <secret>', 'client_secret (default: generated, which is better: a secret on the command line shows in ps and shell history)')
     .option('--public', 'a public client: token_endpoint_auth_method none, no secret')
     .option('--redirect-uri <uri>', 'a redirect URI (repeat for several)', collect)
     .option('--grant-type <type>', 'a grant type (repeat for several)', collect)

@@ -7,6 +7,8 @@ import type { ServerSecrets } from '../core/server-secrets.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
+import { boundPort, closeHttp, listenHttp, serveOn } from '../server/http-listener.js';
+import { settingsOnBoundPort } from '../server/settings.js';
 import { openStore } from '../store/open-store.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
 
@@ -42,18 +44,27 @@ export async function serve(config: Config): Promise<void> {
 }
 
 async function listen(config: Config, store: Awaited<ReturnType<typeof openStore>>, secrets: ServerSecrets): Promise<void> {
-  const app = await buildServer({ settings: config.settings, store, secrets });
+  // Bound first, so that with --port 0 the issuer carries the port the kernel chose (RFC 8414
+  // §3.3: the metadata's issuer must be the one its URL was built from). Workers of one cluster
+  // listening on 0 share one port.
+  const http = await listenHttp(config.port, config.host);
+  const settings = settingsOnBoundPort(config.settings, boundPort(http));
+  const app = await buildServer({ settings, store, secrets, serverFactory: serveOn(http) });
   const purge = startExpiryPurge(store, { clock: systemClock, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
   const shutdown = async () => {
     purge.stop();
     await app.close();
+    // Served through serverFactory without app.listen(), so Fastify leaves the server to us.
+    await closeHttp(http);
     await store.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
-  await app.listen({ port: config.port, host: config.host });
+  await app.ready();
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  app.log.info(`Server listening at http://${host}:${boundPort(http)}`);
   if (cluster.isPrimary || cluster.worker?.id === 1) {
-    app.log.info({ issuer: config.settings.issuer, workers: config.workers, db: config.db.kind }, `Tessera is serving ${config.settings.issuer}`);
+    app.log.info({ issuer: settings.issuer, workers: config.workers, db: config.db.kind }, `Tessera is serving ${settings.issuer}`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Client, ClientStore, TokenEndpointAuthMethod } from '../store/types.js';
-import { InvalidClient, InvalidRequest } from './errors.js';
+import type { ClientSecretThrottle } from './client-secret-throttle.js';
+import { InvalidClient, InvalidRequest, TooManyAttempts } from './errors.js';
 import type { KeyedHash } from './secret-hash.js';
 
 /** What the request presented to identify the client, before it is checked. */
@@ -72,16 +73,22 @@ export class ClientAuthenticator {
   // as a wrong secret and does not reveal which client_ids exist.
   private readonly decoyHash: string;
 
-  constructor(private readonly clients: ClientStore, private readonly secretHash: KeyedHash) {
+  constructor(private readonly clients: ClientStore, private readonly secretHash: KeyedHash, private readonly throttle?: ClientSecretThrottle) {
     this.decoyHash = secretHash.hash('tessera-decoy-secret');
   }
 
-  async authenticate(presented: PresentedClient): Promise<Client> {
+  /** `address`: the caller's, for the brute-force limits of RFC 6749 §2.3.1. */
+  async authenticate(presented: PresentedClient, address: string): Promise<Client> {
     const usedBasic = presented.method === 'client_secret_basic';
+    if (presented.clientSecret !== undefined && this.throttle) {
+      const wait = await this.throttle.retryAfter(presented.clientId, address);
+      if (wait > 0) throw new TooManyAttempts('Too many failed client authentications; wait before trying again.', wait);
+    }
     const client = await this.clients.get(presented.clientId);
     if (presented.clientSecret !== undefined) {
       const verdict = this.secretHash.verify(presented.clientSecret, client?.secretHash ?? this.decoyHash);
       if (!client || client.secretHash === null || !verdict.ok) {
+        await this.throttle?.failed(presented.clientId, address);
         throw new InvalidClient('Client authentication failed: unknown client or wrong secret.', usedBasic);
       }
       if (!verdict.current) await this.clients.replaceSecretHash(client.clientId, client.secretHash, this.secretHash.hash(presented.clientSecret));

@@ -148,12 +148,13 @@ export function clientFromMetadata(input: unknown, now: number, hashing: SecretH
   if (m.client_name !== undefined && typeof m.client_name !== 'string') throw new InvalidClientMetadata(`${who}: client_name must be a string.`);
   if (m.skip_consent !== undefined && typeof m.skip_consent !== 'boolean') throw new InvalidClientMetadata(`${who}: skip_consent must be true or false.`);
   // RFC 8252 §8.6: a client whose identity cannot be assured never skips the user's consent.
-  if (m.skip_consent === true && method === 'none') {
-    throw new InvalidClientMetadata(`${who}: skip_consent needs a confidential client; a public client always asks the user (RFC 8252 section 8.6).`);
-  }
   const applicationType = m.application_type ?? 'web';
   if (applicationType !== 'web' && applicationType !== 'native') {
     throw new InvalidClientMetadata(`${who}: application_type must be "web" or "native".`);
+  }
+  // RFC 8252 §8.5/§8.6: a public or native client's identity cannot be assured, so it never skips consent.
+  if (m.skip_consent === true && (method === 'none' || applicationType === 'native')) {
+    throw new InvalidClientMetadata(`${who}: skip_consent needs a confidential web client; public and native clients always ask the user (RFC 8252 section 8.6).`);
   }
 
   return {

@@ -4,6 +4,11 @@ import { InvalidGrant, InvalidRequest } from './errors.js';
 // RFC 7636 §4.1/§4.2: verifier and S256 challenge are 43-128 characters of [A-Z a-z 0-9 - . _ ~].
 const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
 
+/** True for a verifier or S256 challenge of the RFC 7636 §4.1/§4.2 form. */
+export function isPkceValue(value: string | undefined): boolean {
+  return value !== undefined && PKCE_VALUE.test(value);
+}
+
 /** Only S256: `plain` offers no protection if the authorization request leaks (RFC 9700 §2.1.1). */
 export const CODE_CHALLENGE_METHODS = ['S256'] as const;
 

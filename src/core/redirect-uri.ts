@@ -1,4 +1,5 @@
 import type { Client } from '../store/types.js';
+import { isPkceValue } from './pkce.js';
 
 /**
  * Whether the port of a loopback redirect URI may differ from the registered one: RFC 8252 §7.3
@@ -7,6 +8,16 @@ import type { Client } from '../store/types.js';
  */
 export function loopbackPortMayVary(client: Client, responseType: string | undefined, usesPkce: boolean): boolean {
   return client.applicationType === 'native' && responseType === 'code' && usesPkce;
+}
+
+/**
+ * Whether an authorization request is a code request with a well-formed S256 challenge, read
+ * before anything else is validated: the redirect URI is settled first (RFC 6749 §4.1.2.1), so a
+ * loosely matched loopback URI must rest only on parameters that cannot fail validation later.
+ */
+export function isCodeRequestWithPkce(query: URLSearchParams): boolean {
+  const one = (name: string) => { const values = query.getAll(name); return values.length === 1 ? values[0] : undefined; };
+  return one('response_type') === 'code' && one('code_challenge_method') === 'S256' && isPkceValue(one('code_challenge'));
 }
 
 /**

@@ -4,7 +4,7 @@ import { applySeed, readSeedFile } from '../admin/seed.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { Config } from '../config.js';
-import type { ServerSettings } from '../server/settings.js';
+import { settingsOnBoundPort, type ServerSettings } from '../server/settings.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { cryptoRandom } from '../core/random.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
@@ -14,7 +14,7 @@ import type { Store } from '../store/types.js';
 import { buildPlaygroundClient } from './client/app.js';
 import { demoSeed } from './demo-seed.js';
 import { demoUrls, type DemoUrls } from './demo-urls.js';
-import { boundPort, closeHttp, listenHttp, serveOn } from './http-listener.js';
+import { boundPort, closeHttp, listenHttp, serveOn } from '../server/http-listener.js';
 import { buildResourceServer } from './resource-server/app.js';
 import { seedDemoResources } from './resource-server/demo-resources.js';
 import { openDemoResourceStore } from './resource-server/open-resource-store.js';
@@ -58,7 +58,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
   }
   const [authorizationServerHttp, resourceServerHttp, clientHttp] = servers as [Server, Server, Server];
-  const config = { ...options.config, settings: onBoundPort(options.config.settings, boundPort(authorizationServerHttp)) };
+  const config = { ...options.config, settings: settingsOnBoundPort(options.config.settings, boundPort(authorizationServerHttp)) };
   const urls = demoUrls(config, boundPort(resourceServerHttp), boundPort(clientHttp));
   const settings = demoAudience(config.settings, urls);
   const logLevel = options.logger === false ? false : config.settings.logLevel;
@@ -104,16 +104,6 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   };
 }
 
-/**
- * An issuer on port 0 (`--port 0`) means the port bound: the demo's servers and its seeded
- * redirect URIs need the real one. The audience follows when it is the issuer (its default).
- */
-function onBoundPort(settings: ServerSettings, port: number): ServerSettings {
-  const portZero = /^(https?:\/\/[^/?#]*):0(?=$|\/)/;
-  if (!portZero.test(settings.issuer)) return settings;
-  const issuer = settings.issuer.replace(portZero, `$1:${port}`);
-  return { ...settings, issuer, audience: settings.audience === settings.issuer ? issuer : settings.audience };
-}
 
 /**
  * In the demo, tokens are for the demo Resource Server unless --audience names another: a client

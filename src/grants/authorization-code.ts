@@ -1,6 +1,6 @@
-import { InvalidGrant, InvalidRequest } from '../core/errors.js';
+import { InvalidGrant, InvalidRequest, InvalidTarget } from '../core/errors.js';
 import { checkCodeVerifier } from '../core/pkce.js';
-import { loopbackPortMayVary, resolveRedirectUri } from '../core/redirect-uri.js';
+import { resolveRedirectUri } from '../core/redirect-uri.js';
 import type { Client, CodeRecord } from '../store/types.js';
 import { defineGrant, type GrantContext } from './types.js';
 
@@ -8,6 +8,7 @@ interface CodeTokenRequest {
   code: string;
   redirectUri: string | undefined;
   codeVerifier: string | undefined;
+  resources: readonly string[];
 }
 
 const EXPIRED = 'The authorization code is invalid or expired.';
@@ -22,21 +23,26 @@ function checkBinding(stored: CodeRecord, request: CodeTokenRequest, client: Cli
   if (stored.clientId !== client.clientId) throw new InvalidGrant('The authorization code was issued to another client.');
   // RFC 6749 §4.1.3: redirect_uri must be present and identical if it was in the authorization request.
   if (stored.redirectUri !== null ? request.redirectUri !== stored.redirectUri
-    : request.redirectUri !== undefined
-      && resolveRedirectUri(client, request.redirectUri, loopbackPortMayVary(client, 'code', stored.codeChallenge !== null)) === undefined) {
+    // RFC 6749 §10.6: identical to the one that obtained the code, which was then the only registered one.
+    : request.redirectUri !== undefined && resolveRedirectUri(client, request.redirectUri, false) === undefined) {
     throw new InvalidGrant('redirect_uri does not match the one of the authorization request.');
   }
   // RFC 7636 §4.6
   checkCodeVerifier(stored.codeChallenge, request.codeVerifier);
+  // RFC 8707 §2.2: a resource named at the token endpoint is the target of the access token; the
+  // code was issued for one audience, so any other is refused.
+  if (request.resources.length > 0 && (request.resources.length > 1 || request.resources[0] !== stored.audience)) {
+    throw new InvalidTarget('The resource does not match the audience of the authorization request.');
+  }
 }
 
 /** RFC 6749 §4.1.3: exchange a code for tokens, shaped like refresh rotation: find, check, redeem atomically. */
 export const authorizationCodeGrant = defineGrant<CodeTokenRequest>({
   grantType: 'authorization_code',
   clientAuthentication: 'any',
-  parse({ params }) {
+  parse({ params, resources }) {
     if (params.code === undefined) throw new InvalidRequest('code is required.');
-    return { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier };
+    return { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier, resources };
   },
   async handle(request, client, ctx: Pick<GrantContext, 'codes' | 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'hashing'>) {
     const now = ctx.clock.nowSeconds();

@@ -29,7 +29,7 @@ function keyFor(refreshToken: string): Buffer {
 export function sealSuccessor(presentedRefreshToken: string, clientId: string, response: TokenResponse, accessExpiresAt: number): string {
   if (response.refresh_token === undefined) throw new TypeError('a rotation always has a successor refresh token');
   const successor: Successor = {
-    access_token: response.access_token, refresh_token: response.refresh_token, scope: response.scope, expires_at: accessExpiresAt,
+    access_token: response.access_token, refresh_token: response.refresh_token, scope: response.scope ?? '', expires_at: accessExpiresAt,
   };
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyFor(presentedRefreshToken), iv);
@@ -59,7 +59,7 @@ export function openSuccessor(presentedRefreshToken: string, clientId: string, s
   const expiresIn = successor.expires_at - now;
   if (expiresIn <= 0) return undefined;
   return {
-    access_token: successor.access_token, token_type: 'Bearer', expires_in: expiresIn, scope: successor.scope,
+    access_token: successor.access_token, token_type: 'Bearer', expires_in: expiresIn, ...(successor.scope !== '' ? { scope: successor.scope } : {}),
     refresh_token: successor.refresh_token,
   };
 }

@@ -1,4 +1,4 @@
-import { InvalidGrant, InvalidRequest, InvalidScope } from '../core/errors.js';
+import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../core/errors.js';
 import { parseScope } from '../core/scope.js';
 import type { SealedSuccessor } from '../store/types.js';
 import { openSuccessor, sealSuccessor } from './refresh-retry.js';
@@ -8,6 +8,7 @@ import { defineGrant, type GrantContext } from './types.js';
 interface RefreshRequest {
   refreshToken: string;
   scope: string[];
+  resources: readonly string[];
 }
 
 /**
@@ -20,9 +21,9 @@ interface RefreshRequest {
 export const refreshTokenGrant = defineGrant<RefreshRequest>({
   grantType: 'refresh_token',
   clientAuthentication: 'any',
-  parse({ params }) {
+  parse({ params, resources }) {
     if (params.refresh_token === undefined) throw new InvalidRequest('refresh_token is required.');
-    return { refreshToken: params.refresh_token, scope: parseScope(params.scope) };
+    return { refreshToken: params.refresh_token, scope: parseScope(params.scope), resources };
   },
   async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings' | 'resourceServers' | 'hashing'>) {
     const record = await ctx.hashing.tokens.find(request.refreshToken, (candidate) => ctx.tokens.find(candidate));
@@ -30,6 +31,17 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     // RFC 6749 §6: the refresh token must be bound to the authenticated client.
     if (!record || record.kind !== 'refresh_token' || record.clientId !== client.clientId) {
       throw new InvalidGrant('The refresh token is invalid, expired, revoked or was issued to another client.');
+    }
+    // RFC 8707 §2.2: a resource named at the token endpoint is the target of the new access token;
+    // a grant's tokens have one audience, so any other is refused.
+    if (request.resources.length > 0 && (request.resources.length > 1 || request.resources[0] !== record.audience)) {
+      throw new InvalidTarget('The resource does not match the audience of this grant.');
+    }
+    // The audience must still be one the client may ask for (as at the start of a grant,
+    // core/audience.ts): an administrator who removes an API from a client ends its grants for
+    // that API at their next refresh, rather than leaving them to rotate forever.
+    if (record.audience !== ctx.settings.audience && !client.resources.includes(record.audience)) {
+      throw new InvalidGrant('The client may no longer obtain tokens for the audience of this grant.');
     }
     // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted.
     const widened = request.scope.filter((scope) => !record.scope.includes(scope));

@@ -25,7 +25,7 @@ export async function handleTokenRequest(input: TokenEndpointInput, ctx: TokenEn
   const presented = presentedClient(input.authorization, params);
   const grantType = params.grant_type;
   if (grantType === undefined) throw new InvalidRequest('grant_type is required.');
-  const client = await ctx.clients.authenticate(presented);
+  const client = await ctx.clients.authenticate(presented, input.remoteAddress);
   const grant = findGrant(ctx.registry, grantType);
   if (!grant) throw new UnsupportedGrantType('This grant_type is not supported by this server; see grant_types_supported in its metadata.');
   if (!client.grantTypes.includes(grantType)) {

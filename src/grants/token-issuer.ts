@@ -58,7 +58,7 @@ export class TokenIssuer {
     };
     const records: TokenRecord[] = [{ ...base, hash: this.tokenHash.hash(accessToken), kind: 'access_token', jti, expiresAt }];
     const response: TokenResponse = {
-      access_token: accessToken, token_type: 'Bearer', expires_in: this.settings.accessTokenTtl, scope,
+      access_token: accessToken, token_type: 'Bearer', expires_in: this.settings.accessTokenTtl, ...(scope !== '' ? { scope } : {}),
     };
     if (input.withRefreshToken) {
       const refreshToken = generateOpaqueToken(TOKEN_PREFIX.refreshToken, this.random);

@@ -23,7 +23,8 @@ export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  scope: string;
+  /** RFC 6749 §3.3: a scope value has at least one scope-token, so an empty scope is left out. */
+  scope?: string;
   refresh_token?: string;
 }
 

@@ -53,7 +53,8 @@ export class AuthorizationInteraction {
    * loopback redirect, so only the user can tell it is the real one (RFC 8252 §8.6, RFC 6749 §10.2).
    */
   private async needsConsent(request: AuthorizationRequest, userId: string): Promise<boolean> {
-    if (request.client.secretHash === null) return true;
+    // RFC 8252 §8.5: a native app's secret is not confidential, so it proves nothing either.
+    if (request.client.secretHash === null || request.client.applicationType === 'native') return true;
     if (request.client.skipConsent) return false;
     const consent = await this.ctx.consents.find(userId, request.client.clientId, request.audience);
     return consent === undefined || !request.scope.every((scope) => consent.scopes.includes(scope));

@@ -33,6 +33,8 @@ export class KeyRing {
     readonly signingKid: string,
     readonly signingKey: KeyObject,
     readonly jwks: PublicJwks,
+    /** Keys an earlier version stored in the clear, sealed at this load: they may have been copied. */
+    readonly sealedFromPlain: readonly string[],
   ) {}
 
   /**
@@ -47,8 +49,10 @@ export class KeyRing {
     }
     const newest = active[0];
     if (!newest) throw new Error('No signing key could be loaded or created.');
+    const sealedFromPlain: string[] = [];
     const privateJwks = await Promise.all(active.map(async (key) => {
       if (!isSealed(key.privateJwk)) {
+        sealedFromPlain.push(key.kid);
         await keys.replacePrivateJwk(key.kid, key.privateJwk, { ...sealJwk(key.privateJwk, key.kid, secrets) });
         return key.privateJwk;
       }
@@ -62,6 +66,6 @@ export class KeyRing {
       const { d: _d, ...rest } = publicJwk as Record<string, unknown> & { d?: unknown };
       return rest;
     });
-    return new KeyRing(newest.kid, signingKey, { keys: published });
+    return new KeyRing(newest.kid, signingKey, { keys: published }, sealedFromPlain);
   }
 }

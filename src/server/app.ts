@@ -4,6 +4,7 @@ import { defaultResponseTypes } from '../authorize/index.js';
 import type { ResponseTypeHandler } from '../authorize/types.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ClientAuthenticator } from '../core/client-auth.js';
+import { ClientSecretThrottle } from '../core/client-secret-throttle.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
@@ -104,6 +105,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     else request.log.debug(line, 'request');
   });
 
+  if (keys.sealedFromPlain.length > 0) {
+    app.log.warn({ kids: keys.sealedFromPlain },
+      'signing keys stored unencrypted by an earlier version are now sealed; anyone who could read the database before may hold them: rotate them');
+  }
   const signIn = new PasswordSignIn(store.users, store.throttle, clock);
   const hashing = new SecretHashing(secrets);
   const grantContext: GrantContext = {
@@ -115,7 +120,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
 
   metadataRoutes(app, settings.issuer, registry, keys.jwks);
-  const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets);
+  const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock));
   tokenRoute(app, { clients, registry, grants: grantContext });
   introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock });
   const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };

@@ -4,7 +4,9 @@ import type { FastifyReply } from 'fastify';
 function formActionSource(redirectUri: string): string | undefined {
   try {
     const url = new URL(redirectUri);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return `${url.origin}${url.pathname}`;
+    // CSP compares percent-decoded paths, so `;` and `,` (which would end the directive or the
+    // policy) are written percent-encoded rather than dropped.
+    if (url.protocol === 'http:' || url.protocol === 'https:') return `${url.origin}${url.pathname.replace(/[;,]/g, (c) => encodeURIComponent(c))}`;
     return url.protocol;
   } catch {
     return undefined;

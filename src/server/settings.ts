@@ -95,3 +95,14 @@ export function serverSettings(given: Partial<ServerSettings> & { issuer: string
   const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   return { ...DEFAULT_SETTINGS, audience: issuer, ...defined, issuer };
 }
+
+/**
+ * An issuer on port 0 (`--port 0`) means the port bound: the metadata, the tokens' `iss` and
+ * (in the demo) seeded redirect URIs need the real one. The audience follows when it is the issuer (its default).
+ */
+export function settingsOnBoundPort(settings: ServerSettings, port: number): ServerSettings {
+  const portZero = /^(https?:\/\/[^/?#]*):0(?=$|\/)/;
+  if (!portZero.test(settings.issuer)) return settings;
+  const issuer = settings.issuer.replace(portZero, `$1:${port}`);
+  return { ...settings, issuer, audience: settings.audience === settings.issuer ? issuer : settings.audience };
+}

@@ -64,6 +64,11 @@ export interface UserStore {
    * codes, signed-in sessions, and their tokens are revoked. True when a user was deleted.
    */
   delete(username: string, now: number): Promise<boolean>;
+  /**
+   * Ends the user's sessions and grants (after a password change): signed-in sessions deleted,
+   * tokens revoked, codes deleted, in one transaction; consents are kept.
+   */
+  endSessions(userId: string, now: number): Promise<void>;
 }
 
 export type TokenKind = 'access_token' | 'refresh_token';

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { clientFromMetadata, type ClientMetadata } from '../../src/core/client-metadata.js';
 import { resourceServerFromMetadata, type ResourceServerMetadata } from '../../src/core/resource-metadata.js';
 import { upsertUser } from '../../src/admin/seed.js';
-import { boundPort, closeHttp, listenHttp, serveOn } from '../../src/demo/http-listener.js';
+import { boundPort, closeHttp, listenHttp, serveOn } from '../../src/server/http-listener.js';
 import { buildServer } from '../../src/server/app.js';
 import { SecretHashing } from '../../src/core/secret-hash.js';
 import { ServerSecrets } from '../../src/core/server-secrets.js';

@@ -23,7 +23,7 @@ async function clientWithTokens(scope = 'read write') {
   const auth = { authorization: basic(clientId, 'app-secret') };
   const tokens = await postForm(`${server.issuer}/token`, `grant_type=password&username=ann&password=ann-password&scope=${encodeURIComponent(scope)}`, auth);
   expect(tokens.status).toBe(200);
-  expect(tokens.json.scope).toBe(scope);
+  expect(tokens.json.scope ?? '').toBe(scope);
   const refresh = (token: string, extra = '') =>
     postForm(`${server.issuer}/token`, `grant_type=refresh_token&refresh_token=${encodeURIComponent(token)}${extra}`, auth);
   return { clientId, refreshToken: tokens.json.refresh_token as string, refresh };

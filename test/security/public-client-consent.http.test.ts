@@ -16,6 +16,7 @@ beforeAll(async () => {
     clients: [
       { client_id: 'spa', client_name: 'Gallery', token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], redirect_uris: [SPA_CB], scope: 'read' },
       { client_id: 'legacy', client_name: 'Legacy', token_endpoint_auth_method: 'none', grant_types: ['implicit'], redirect_uris: ['https://legacy.example/cb'], scope: 'read' },
+      { client_id: 'desktop', client_name: 'Desktop', application_type: 'native', client_secret: 'shipped-in-the-app', grant_types: ['authorization_code'], redirect_uris: ['http://127.0.0.1:5000/cb'], scope: 'read' },
       { client_id: 'web', client_name: 'Printer', client_secret: 'web-secret', grant_types: ['authorization_code'], redirect_uris: ['https://web.example/cb'], scope: 'read' },
     ],
     users: [ANN],
@@ -34,6 +35,15 @@ describe('consent for public clients', () => {
     const agent = new UserAgent(server.issuer);
     const first = await authorizeAs(agent, path, ANN);
     expect(first.searchParams.get('error') ?? new URLSearchParams(first.hash.slice(1)).get('error')).toBeNull();
+    const again = await agent.request(path);
+    expect(again.status).toBe(200);
+    expect(again.body).toContain('action="/consent"');
+  });
+
+  it('a native client with a secret (which an app cannot keep, RFC 8252 section 8.5) sees the page again too', async () => {
+    const agent = new UserAgent(server.issuer);
+    const path = codeRequest('desktop', 'http://127.0.0.1:7777/cb');
+    await authorizeAs(agent, path, ANN);
     const again = await agent.request(path);
     expect(again.status).toBe(200);
     expect(again.body).toContain('action="/consent"');

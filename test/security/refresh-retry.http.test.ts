@@ -194,7 +194,8 @@ describe('two workers on one database file', () => {
   let oneClosed = false;
   beforeAll(async () => {
     one = await startServer({ store: new SqliteStore(path), clients: [APP], users: [ANN] });
-    two = await startServer({ store: new SqliteStore(path), secrets: one.secrets });
+    // Two instances of one deployment: one secret, one default audience (each listens on its own port).
+    two = await startServer({ store: new SqliteStore(path), secrets: one.secrets, flags: { audience: one.config.settings.audience } });
   });
   afterAll(async () => {
     if (!oneClosed) await one?.close();
@@ -217,7 +218,7 @@ describe('two workers on one database file', () => {
     oneClosed = true;
     two.clock.advance(2);
     const retry = await refresh(first.refresh_token, app, two);
-    expect(retry.status).toBe(200);
+    expect(retry.status, JSON.stringify(retry.json)).toBe(200);
     expect(retry.json.refresh_token).toBe(lost.refresh_token);
     expect(retry.json.access_token).toBe(lost.access_token);
     expect((await refresh(lost.refresh_token, app, two)).status).toBe(200);
@@ -251,7 +252,7 @@ describe('tessera serve killed (SIGKILL) after a rotation whose answer was lost'
 
   it('no refresh chain loses its grant: after the restart, each retries the token whose answer it lost, and goes on', async () => {
     writeFileSync(seed, JSON.stringify({ clients: [APP], users: [ANN] }));
-    tessera = await serveCli(['--db', db, '--seed', seed]);
+    tessera = await serveCli(['--db', db, '--seed', seed, '--audience', 'https://chains.example']);
     const authorization = basic('app', 'app-secret');
     const post = (origin: string, body: string) => postForm(`${origin}/token`, body, { authorization });
     const chains: string[] = [];
@@ -266,7 +267,7 @@ describe('tessera serve killed (SIGKILL) after a rotation whose answer was lost'
     tessera.child.kill('SIGKILL');
     await tessera.stop();
 
-    tessera = await serveCli(['--db', db, '--seed', seed]);
+    tessera = await serveCli(['--db', db, '--seed', seed, '--audience', 'https://chains.example']);
     for (const token of chains) {
       const retried = await post(tessera.origin, `grant_type=refresh_token&refresh_token=${token}`);
       expect(retried.status, JSON.stringify(retried.json)).toBe(200);

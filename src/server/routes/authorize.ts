@@ -51,7 +51,8 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
   async function render(next: NextStep, request: FastifyRequest, reply: FastifyReply, session: BrowserSession, authorization: AuthorizationRequest, query: string) {
     switch (next.step) {
       case 'redirect':
-        return reply.redirect(next.location, 303);
+        // It carries a code or, for implicit, an access token: never cached (RFC 6749 §5.1 in spirit).
+        return reply.header('cache-control', 'no-store').redirect(next.location, 303);
       case 'consent':
         return reply.send(consentPage({
           csrfToken: session.csrfToken, request: query, clientName: authorization.client.clientName, username: next.user.username,

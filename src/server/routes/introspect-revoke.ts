@@ -18,8 +18,9 @@ export interface TokenStateRouteDependencies {
 }
 
 async function authenticatedRequest(request: FastifyRequest, ctx: TokenStateRouteDependencies, endpoint: 'introspection' | 'revocation'): Promise<{ client: Client; token: string }> {
+  const address = request.ip ?? 'unknown';
   const { params } = singleValuedParams(formBody(request));
-  const client = await ctx.clients.authenticate(presentedClient(request.headers.authorization, params));
+  const client = await ctx.clients.authenticate(presentedClient(request.headers.authorization, params), address);
   // RFC 7009 §2.1 authenticates confidential clients and identifies public ones: a public client
   // may revoke its own tokens (at sign-out). Introspection stays for confidential clients (RFC 7662 §2.1).
   if (endpoint === 'introspection') requireConfidential(client, endpoint);

@@ -58,6 +58,8 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
   });
 
   app.post('/login', async (request, reply) => {
+    // Read before any await: a client that closes its socket early leaves no address to read later.
+    const address = request.ip ?? 'unknown';
     const form = pageFormBody(request);
     const session = await sessions.load(request);
     checkCsrf(request, session, form.get('csrf_token') ?? undefined, issuer);
@@ -69,7 +71,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
       return reply.code(status).send(signInPage({ csrfToken: session?.csrfToken ?? '', returnTo, error, username }));
     };
     if (username === '' || password === '') return retry(400, 'Enter your username and password.');
-    const result = await deps.signIn.signIn(username, password, request.ip);
+    const result = await deps.signIn.signIn(username, password, address);
     switch (result.outcome) {
       case 'throttled':
         void reply.header('retry-after', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));

@@ -13,7 +13,7 @@ export interface GrantOwner {
  * families is half done. Then codes are deleted, live tokens revoked, consents (and, for a user,
  * signed-in sessions) deleted. Run inside the caller's transaction, with the deletion it goes with.
  */
-export async function endGrants(db: Queryable, owner: GrantOwner, now: number): Promise<void> {
+export async function endGrants(db: Queryable, owner: GrantOwner, now: number, options: { keepConsents?: boolean } = {}): Promise<void> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (owner.userId !== undefined) { params.push(owner.userId); conditions.push(`user_id = $${params.length}`); }
@@ -29,7 +29,7 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number): 
     ) AS families`, params);
   await db.query(`DELETE FROM codes WHERE ${where}`, params);
   await db.query(`UPDATE tokens SET revoked_at = $${params.length + 1} WHERE ${where} AND revoked_at IS NULL`, [...params, now]);
-  await db.query(`DELETE FROM consents WHERE ${where}`, params);
+  if (!options.keepConsents) await db.query(`DELETE FROM consents WHERE ${where}`, params);
   if (owner.userId !== undefined && owner.clientId === undefined) await db.query('DELETE FROM sessions WHERE user_id = $1', [owner.userId]);
   if (owner.clientId !== undefined && owner.userId === undefined) {
     // A client registered later under the same client_id inherits no introspection rights.

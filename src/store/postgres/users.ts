@@ -34,6 +34,10 @@ export class PostgresUserStore implements UserStore {
     return fromRow(row);
   }
 
+  async endSessions(userId: string, now: number): Promise<void> {
+    await inTransaction(this.pool, (db) => endGrants(db, { userId }, now, { keepConsents: true }));
+  }
+
   async delete(username: string, now: number): Promise<boolean> {
     return inTransaction(this.pool, async (db) => {
       const { rows } = await db.query('DELETE FROM users WHERE username = $1 RETURNING id', [username]);

@@ -11,7 +11,7 @@ export interface GrantOwner {
  * (and, for a user, their signed-in sessions). Run inside the caller's IMMEDIATE transaction,
  * with the deletion it goes with, so nothing is left half done.
  */
-export function endGrants(db: Database.Database, owner: GrantOwner, now: number): void {
+export function endGrants(db: Database.Database, owner: GrantOwner, now: number, options: { keepConsents?: boolean } = {}): void {
   const conditions: string[] = [];
   const params: string[] = [];
   if (owner.userId !== undefined) { conditions.push('user_id = ?'); params.push(owner.userId); }
@@ -20,7 +20,7 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number)
   const where = conditions.join(' AND ');
   db.prepare(`UPDATE tokens SET revoked_at = ? WHERE ${where} AND revoked_at IS NULL`).run(now, ...params);
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
-  db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
+  if (!options.keepConsents) db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
   if (owner.clientId !== undefined && owner.userId === undefined) {
     // A client registered later under the same client_id inherits no introspection rights.

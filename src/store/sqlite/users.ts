@@ -12,6 +12,7 @@ export class SqliteUserStore implements UserStore {
   private readonly listStmt;
   private readonly upsertStmt;
   private readonly deleteTx;
+  private readonly endSessionsTx;
 
   constructor(db: Database.Database) {
     this.byName = db.prepare('SELECT * FROM users WHERE username = ?');
@@ -22,6 +23,7 @@ export class SqliteUserStore implements UserStore {
       INSERT INTO users (${columns.join(', ')}) VALUES (${placeholders(columns)})
       ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash
       RETURNING *`);
+    this.endSessionsTx = db.transaction((userId: string, now: number) => endGrants(db, { userId }, now, { keepConsents: true }));
     const deleteStmt = db.prepare('DELETE FROM users WHERE username = ? RETURNING id');
     this.deleteTx = db.transaction((username: string, now: number) => {
       const deleted = deleteStmt.get(username) as { id: string } | undefined;
@@ -46,6 +48,10 @@ export class SqliteUserStore implements UserStore {
 
   async upsert(user: User): Promise<User> {
     return fromRow(this.upsertStmt.get(...toParams(user)) as Row);
+  }
+
+  async endSessions(userId: string, now: number): Promise<void> {
+    this.endSessionsTx.immediate(userId, now);
   }
 
   async delete(username: string, now: number): Promise<boolean> {
