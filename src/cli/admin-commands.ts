@@ -7,6 +7,7 @@ import { cryptoRandom } from '../core/random.js';
 import { generateOpaqueToken, TOKEN_PREFIX } from '../core/tokens.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
 import { SecretHashing } from '../core/secret-hash.js';
+import type { ServerSecrets } from '../core/server-secrets.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 
@@ -17,12 +18,13 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
  * one `tessera serve` uses: --secret-file, TESSERA_SECRET_FILE, TESSERA_SECRET, or the file beside
  * an embedded database), so that a client secret registered here verifies there.
  */
-export async function withStore<T>(flags: ConfigFlags, work: (store: Store, hashing: SecretHashing) => Promise<T>): Promise<T> {
+export async function withStore<T>(flags: ConfigFlags, work: (store: Store, hashing: SecretHashing, secrets: ServerSecrets) => Promise<T>): Promise<T> {
   const config = loadConfig(flags);
-  const hashing = new SecretHashing(loadServerSecrets(config.secret));
+  const secrets = loadServerSecrets(config.secret);
+  const hashing = new SecretHashing(secrets);
   const store = await openStore(config.db);
   try {
-    return await work(store, hashing);
+    return await work(store, hashing, secrets);
   } finally {
     await store.close();
   }

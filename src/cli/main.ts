@@ -7,6 +7,7 @@ import { WrongServerSecret } from '../keys/sealed-jwk.js';
 import { InsecureDatabaseFile } from '../store/sqlite/private-files.js';
 import { AdminError, registerClientCommands, registerUserCommands } from './admin-commands.js';
 import { demo, type DemoFlags } from './demo.js';
+import { registerKeyCommands } from './key-commands.js';
 import { registerResourceCommands } from './resource-commands.js';
 import { serve } from './serve.js';
 
@@ -44,6 +45,7 @@ serverOptions(program.command('demo').description('run the authorization server,
 registerClientCommands(program);
 registerUserCommands(program);
 registerResourceCommands(program);
+registerKeyCommands(program);
 
 /** Configuration mistakes end in one line that says what to fix, never a stack trace. */
 function fail(message: string): never {

@@ -107,7 +107,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   if (keys.sealedFromPlain.length > 0) {
     app.log.warn({ kids: keys.sealedFromPlain },
-      'signing keys stored unencrypted by an earlier version are now sealed; anyone who could read the database before may hold them: rotate them');
+      'signing keys stored unencrypted by an earlier version are now sealed; anyone who could read the database before may hold them: run tessera keys rotate, restart, then tessera keys retire the old kid');
   }
   const signIn = new PasswordSignIn(store.users, store.throttle, clock);
   const hashing = new SecretHashing(secrets);
