@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, startCallbackPage } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 // Security review finding 12: the consent page said "you can change your mind later" and
@@ -12,14 +11,12 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 const ALICE = { username: 'alice', password: 'alice-password-account' };
 let server: RunningServer;
 let browser: Browser;
-let callbackServer: Server;
+let callbackPage: { callback: string; close(): Promise<void> };
 let callback: string;
 
 beforeAll(async () => {
-  callbackServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Client</title><h1>Back at the client</h1>'));
-  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-  const address = callbackServer.address();
-  callback = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/callback`;
+  callbackPage = await startCallbackPage();
+  callback = callbackPage.callback;
   server = await startServer({
     clients: [{ client_id: 'printer', client_name: 'Photo Printer', client_secret: 'printer-secret', grant_types: ['authorization_code'], redirect_uris: [callback], scope: 'read write' }],
     users: [ALICE],
@@ -30,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await new Promise((resolve) => callbackServer?.close(resolve));
+  await callbackPage?.close();
 });
 
 describe('the account page', () => {

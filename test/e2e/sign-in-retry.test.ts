@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, startCallbackPage } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 // Security review finding 14: the sign-in page shown after a failed attempt was served with
@@ -12,16 +11,12 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 const ALICE = { username: 'alice', password: 'alice-password-retry' };
 let server: RunningServer;
 let browser: Browser;
-let callbackServer: Server;
+let callbackPage: { callback: string; close(): Promise<void> };
 let callback: string;
 
 beforeAll(async () => {
-  callbackServer = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Client callback</title><h1>Back at the client</h1>');
-  });
-  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-  const address = callbackServer.address();
-  callback = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/callback`;
+  callbackPage = await startCallbackPage();
+  callback = callbackPage.callback;
   server = await startServer({
     clients: [{ client_id: 'web', client_name: 'Photo Printer', client_secret: 'web-secret', grant_types: ['authorization_code'], redirect_uris: [callback], scope: 'read', skip_consent: true }],
     users: [ALICE],
@@ -32,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await new Promise((resolve) => callbackServer?.close(resolve));
+  await callbackPage?.close();
 });
 
 describe('signing in after a typo', () => {
