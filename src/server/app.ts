@@ -21,6 +21,7 @@ import { registerFormParser } from './form-body.js';
 import { loggerOptions } from './logger.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
+import { healthRoutes } from './routes/health.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
 import { sessionRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
@@ -120,6 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
 
   metadataRoutes(app, settings.issuer, registry, keys.jwks);
+  healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
   const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock));
   tokenRoute(app, { clients, registry, grants: grantContext });
   introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock });

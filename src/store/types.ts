@@ -349,5 +349,7 @@ export interface Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  /** A trivial query, for /readyz: resolves when the database answers, rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -87,6 +87,10 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool);
   }
 
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

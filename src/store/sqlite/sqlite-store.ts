@@ -79,6 +79,10 @@ export class SqliteStore implements Store {
     this.resources = new SqliteResourceServerStore(db);
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     await this.checkpoint?.stop();
     this.db.close();
