@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError, ServerError } from '../core/errors.js';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../store/unavailable.js';
 import { CsrfError } from './csrf.js';
 import { InvalidFormError } from './form-body.js';
 import { setPageHeaders } from './security-headers.js';
@@ -26,6 +27,18 @@ export function registerErrorHandler(app: FastifyInstance): void {
       void reply.code(400).send(errorPage('Request refused', error.message));
       return;
     }
+    if (isDatabaseUnavailable(error)) {
+      // The database is down, frozen or locked: an outage to wait out (RFC 9110 §15.6.4), not a bug.
+      request.log.warn({ err: error }, 'database unavailable');
+      void reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS)).header('cache-control', 'no-store');
+      if (wantsPage(request.headers.accept)) {
+        setPageHeaders(reply);
+        void reply.send(errorPage('Temporarily unavailable', 'The server cannot reach its database. Try again in a few seconds.'));
+      } else {
+        void reply.send({ error: 'temporarily_unavailable', error_description: 'The database is unavailable; retry after the Retry-After delay.' });
+      }
+      return;
+    }
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
       const description = status === 413 ? 'The request body is too large.'
@@ -43,4 +56,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     // Fixed text: the path is the caller's input and is never echoed.
     void reply.code(404).send({ error: 'not_found', error_description: 'No such endpoint on this server.' });
   });
+}
+
+/** A browser navigating or posting a form (Accept: text/html) gets a page; API clients get JSON. */
+function wantsPage(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes('text/html');
 }

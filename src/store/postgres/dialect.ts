@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { rowCodecs, type ValueEncoding } from '../rows.js';
+import { isDatabaseUnavailable } from '../unavailable.js';
 
 /**
  * How the PostgreSQL schema stores lists (TEXT[]), booleans (BOOLEAN) and JWKs (JSONB). Times
@@ -37,6 +38,12 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     client.release();
     return result;
   } catch (error) {
+    // A connection that failed or timed out is dropped at once: a ROLLBACK on it would only wait
+    // out another timeout (the server rolls back the transaction when the connection closes).
+    if (isDatabaseUnavailable(error)) {
+      client.release(error as Error);
+      throw error;
+    }
     // A connection whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
     await client.query('ROLLBACK').then(() => client.release(), (rollbackError: Error) => client.release(rollbackError));
     throw error;

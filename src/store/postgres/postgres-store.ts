@@ -14,6 +14,14 @@ import { PostgresThrottleStore } from './throttle.js';
 import { PostgresTokenStore } from './tokens.js';
 import { PostgresUserStore } from './users.js';
 
+/** How long connecting and each statement may take before the request gets a 503 (docs/CONFIGURATION.md). */
+export const DEFAULT_TIMEOUT_MS = 5_000;
+
+export interface PostgresOptions {
+  /** Bound on connecting, on waiting for a pooled connection and on each statement; default 5 s. */
+  timeoutMs?: number;
+}
+
 /** Any constant works; it only has to be the same in every process that migrates this database. */
 const MIGRATION_LOCK = 0x74657373;
 
@@ -71,10 +79,22 @@ export class PostgresStore implements Store {
    * Connects and applies pending migrations. `url` is a libpq-style URL; tables live in the first
    * schema of its search_path, which can be chosen with `?options=-c%20search_path%3Dname`.
    */
-  static async connect(url: string): Promise<PostgresStore> {
+  static async connect(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
     const types = new pg.TypeOverrides();
     types.setTypeParser(pg.types.builtins.INT8, parseBigint);
-    const pool = new pg.Pool({ connectionString: url, types });
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Bounded waits, so a database that is down or frozen costs a request at most about timeoutMs
+    // and then a 503 (store/unavailable.ts), never a hang: connecting (or waiting for a pooled
+    // connection), a statement on the server, and, for a server that does not answer at all
+    // (SIGSTOPped, a dead network), the client's own read timeout a little later. A connection
+    // that failed is discarded, so the pool recovers by itself when the database returns.
+    const pool = new pg.Pool({
+      connectionString: url, types,
+      connectionTimeoutMillis: timeoutMs,
+      statement_timeout: timeoutMs,
+      query_timeout: timeoutMs + 1_000,
+      keepAlive: true,
+    });
     // An idle connection dropped by the server emits 'error' on the pool; unhandled, that would
     // crash the process. The pool has already discarded it and the next query opens a new one.
     pool.on('error', () => {});
