@@ -62,6 +62,7 @@ export interface ConfigFlags {
   trustProxy?: string | undefined;
   logLevel?: string | undefined;
   secretFile?: string | undefined;
+  jwksMaxAge?: string | undefined;
 }
 
 const ENV_NAMES: Record<keyof ConfigFlags, string> = {
@@ -81,6 +82,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   trustProxy: 'TESSERA_TRUST_PROXY',
   logLevel: 'TESSERA_LOG_LEVEL',
   secretFile: 'TESSERA_SECRET_FILE',
+  jwksMaxAge: 'TESSERA_JWKS_MAX_AGE',
 };
 
 export const DEFAULT_DB = 'sqlite:./data/tessera.db';
@@ -163,8 +165,18 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       trustProxy: (pick('trustProxy') ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
       logLevel: logLevel as LogLevel,
       timeouts: DEFAULT_SETTINGS.timeouts,
+      jwksMaxAge: jwksMaxAge(pick('jwksMaxAge')),
     },
   };
+}
+
+/**
+ * The JWKS max-age (--jwks-max-age / TESSERA_JWKS_MAX_AGE): `tessera serve` sends it, and
+ * `tessera keys rotate` waits it (plus a margin) by default before a new key signs.
+ */
+export function jwksMaxAge(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  const given = flag ?? (env.TESSERA_JWKS_MAX_AGE === '' ? undefined : env.TESSERA_JWKS_MAX_AGE);
+  return integer('jwks-max-age', given ?? String(DEFAULT_SETTINGS.jwksMaxAge), 0, 86_400);
 }
 
 function secretSource(file: string | undefined, value: string | undefined, db: DatabaseConfig): SecretSource {

@@ -28,7 +28,8 @@ function serverOptions(command: Command): Command {
     .option('--session-ttl <seconds>', 'signed-in browser session lifetime (default 28800)')
     .option('--trust-proxy <addresses>', 'comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
-    .option('--secret-file <path>', 'server secret(s), one per line, the first current (default: generated beside a SQLite database; or TESSERA_SECRET)');
+    .option('--secret-file <path>', 'server secret(s), one per line, the first current (default: generated beside a SQLite database; or TESSERA_SECRET)')
+    .option('--jwks-max-age <seconds>', 'Cache-Control max-age of the JWKS; tessera keys rotate waits this plus a margin by default (default 300)');
 }
 
 const program = new Command('tessera')

@@ -3,7 +3,7 @@ import type { RandomSource } from '../core/random.js';
 import { formatScope } from '../core/scope.js';
 import type { KeyedHash } from '../core/secret-hash.js';
 import { generateOpaqueToken, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
-import { signEs256Jwt } from '../keys/jws-es256.js';
+import { signJwt } from '../keys/jws.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { ServerSettings } from '../server/settings.js';
 import type { Client, TokenRecord, TokenStore } from '../store/types.js';
@@ -31,7 +31,8 @@ export interface MintedTokens {
 export class TokenIssuer {
   constructor(
     private readonly settings: Pick<ServerSettings, 'issuer' | 'accessTokenTtl' | 'refreshTokenTtl'>,
-    private readonly keys: KeyRing,
+    /** Read at each token: a key rotated in signs from its time on, without a restart. */
+    private readonly keys: Pick<KeyRing, 'signer'>,
     private readonly store: TokenStore,
     private readonly clock: Clock,
     private readonly random: RandomSource,
@@ -48,10 +49,10 @@ export class TokenIssuer {
     const expiresAt = now + this.settings.accessTokenTtl;
     const scope = formatScope(input.scope);
     // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope).
-    const accessToken = signEs256Jwt({ typ: 'at+jwt', kid: this.keys.signingKid }, {
+    const accessToken = signJwt({ typ: 'at+jwt' }, {
       iss: this.settings.issuer, sub: subject, aud: input.audience, iat: now, exp: expiresAt, jti,
       client_id: input.client.clientId, ...(scope !== '' ? { scope } : {}),
-    }, this.keys.signingKey);
+    }, this.keys.signer(now));
     const base = {
       clientId: input.client.clientId, subject, userId: input.userId, scope: input.scope, audience: input.audience,
       issuedAt: now, familyId, revokedAt: null, rotatedAt: null,

@@ -1,38 +1,100 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
-import type { KeyStore, SigningKey } from '../store/types.js';
+import type { KeyStore, SigningAlg, SigningKey } from '../store/types.js';
 import { isSealed, openJwk, sealJwk } from './sealed-jwk.js';
 
 export interface PublicJwks {
   keys: Record<string, unknown>[];
 }
 
-/** Creates a new ES256 signing key; its kid is the RFC 7638 thumbprint. */
-export async function generateSigningKey(now: number): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+/** What the token issuer signs with: the kid and alg of the JWS header, and the private key. */
+export interface Signer {
+  readonly kid: string;
+  readonly alg: SigningAlg;
+  readonly key: KeyObject;
+}
+
+/** How often a running server reads the keys again by default (issue: key changes within 10 s). */
+export const DEFAULT_KEY_RELOAD_MS = 5_000;
+
+/**
+ * Creates a new signing key (ES256 unless told); its kid is the RFC 7638 thumbprint. It may sign
+ * from `signsFrom` on (default: at once, `createdAt`).
+ */
+export async function generateSigningKey(createdAt: number, options: { alg?: SigningAlg; signsFrom?: number } = {}): Promise<SigningKey> {
+  const alg = options.alg ?? 'ES256';
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
   const publicJwk = await exportJWK(publicKey);
   const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(publicJwk);
   return {
     kid,
-    alg: 'ES256',
-    privateJwk: { ...privateJwk, kid, alg: 'ES256' },
-    publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' },
-    createdAt: now,
+    alg,
+    privateJwk: { ...privateJwk, kid, alg },
+    publicJwk: { ...publicJwk, kid, alg, use: 'sig' },
+    createdAt,
+    signsFrom: options.signsFrom ?? createdAt,
     active: true,
   };
 }
 
 /**
- * The server's signing keys: the newest active key signs, every active key is published.
- * Loaded once at start; a key is generated and stored on the first start of a new database.
+ * The key that signs at `now`: of the active keys whose `signsFrom` has come, the newest (by
+ * creation); so a rotated key signs once its grace period is over, and a key rotated with `--now`
+ * after it keeps signing. If none may sign yet (clocks apart), the one that may first.
+ */
+export function signingKeyAt<K extends Pick<SigningKey, 'kid' | 'createdAt' | 'signsFrom'>>(keys: readonly K[], now: number): K | undefined {
+  let best: K | undefined;
+  for (const key of keys) {
+    if (key.signsFrom > now) continue;
+    if (!best || key.createdAt > best.createdAt || (key.createdAt === best.createdAt && key.kid < best.kid)) best = key;
+  }
+  if (best) return best;
+  for (const key of keys) if (!best || key.signsFrom < best.signsFrom) best = key;
+  return best;
+}
+
+interface LoadedKey extends Signer {
+  readonly createdAt: number;
+  readonly signsFrom: number;
+  /** The private JWK as stored (sealed), to tell a changed row from the one already opened. */
+  readonly stored: string;
+}
+
+interface RingState {
+  readonly keys: readonly LoadedKey[];
+  readonly jwks: PublicJwks;
+  /** kid, signsFrom and stored private JWK of every key, to tell whether a reload changed anything. */
+  readonly fingerprint: string;
+}
+
+export interface KeyReloading {
+  /** Default {@link DEFAULT_KEY_RELOAD_MS}. */
+  intervalMs?: number | undefined;
+  clock: Clock;
+  /** A reload failed (the database is down, say): the keys loaded before stay in use. */
+  onError(error: unknown): void;
+  /** The set of keys changed: a key was rotated in or retired. */
+  onChange?(kids: { published: string[]; signing: string }): void;
+}
+
+/**
+ * The server's signing keys: every active key is published in the JWKS; the newest whose grace
+ * period is over signs (see {@link signingKeyAt}). Loaded at start, where a key is generated and
+ * stored on the first start of a new database, and read again every few seconds
+ * ({@link startReloading}), so keys rotated or retired with `tessera keys` reach running servers
+ * without a restart. Signing reads only memory: the choice of key by time needs no store read.
  */
 export class KeyRing {
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> | undefined;
+
   private constructor(
-    readonly signingKid: string,
-    readonly signingKey: KeyObject,
-    readonly jwks: PublicJwks,
+    private readonly store: KeyStore,
+    private readonly secrets: ServerSecrets,
+    private state: RingState,
     /** Keys an earlier version stored in the clear, sealed at this load: they may have been copied. */
     readonly sealedFromPlain: readonly string[],
   ) {}
@@ -47,25 +109,88 @@ export class KeyRing {
       const fresh = await generateSigningKey(now);
       active = await keys.insertIfNone({ ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, secrets) } });
     }
-    const newest = active[0];
-    if (!newest) throw new Error('No signing key could be loaded or created.');
     const sealedFromPlain: string[] = [];
-    const privateJwks = await Promise.all(active.map(async (key) => {
-      if (!isSealed(key.privateJwk)) {
-        sealedFromPlain.push(key.kid);
-        await keys.replacePrivateJwk(key.kid, key.privateJwk, { ...sealJwk(key.privateJwk, key.kid, secrets) });
-        return key.privateJwk;
-      }
-      const opened = openJwk(key.privateJwk, key.kid, secrets);
-      if (!opened.current) await keys.replacePrivateJwk(key.kid, key.privateJwk, { ...sealJwk(opened.jwk, key.kid, secrets) });
-      return opened.jwk;
-    }));
-    const signingKey = createPrivateKey({ key: privateJwks[0] as JsonWebKey, format: 'jwk' });
-    // Only the public members are served: RFC 7517 §4 "d" must never leave the server.
-    const published = active.map(({ publicJwk }) => {
-      const { d: _d, ...rest } = publicJwk as Record<string, unknown> & { d?: unknown };
-      return rest;
-    });
-    return new KeyRing(newest.kid, signingKey, { keys: published }, sealedFromPlain);
+    const state = await buildState(keys, active, secrets, new Map(), sealedFromPlain);
+    return new KeyRing(keys, secrets, state, sealedFromPlain);
   }
+
+  /** The public keys of every active key, the pending ones included (RFC 7517 §5). */
+  get jwks(): PublicJwks {
+    return this.state.jwks;
+  }
+
+  /** The key that signs at `now` (epoch seconds). */
+  signer(now: number): Signer {
+    return signingKeyAt(this.state.keys, now) as LoadedKey;
+  }
+
+  /** Reads the keys again; only keys not seen before are decrypted. Keeps the current ones if none is active. */
+  async reload(): Promise<boolean> {
+    const active = await this.store.listActive();
+    if (active.length === 0) throw new Error('no active signing key in the database; keeping the keys loaded before');
+    const known = new Map(this.state.keys.map((key) => [key.kid, key]));
+    const next = await buildState(this.store, active, this.secrets, known, []);
+    if (next.fingerprint === this.state.fingerprint) return false;
+    this.state = next;
+    return true;
+  }
+
+  /** Reloads on a timer that does not keep the process alive; {@link stop} ends it. */
+  startReloading(options: KeyReloading): void {
+    this.stop();
+    const tick = () => {
+      if (this.reloading) return;
+      this.reloading = this.reload().then((changed) => {
+        if (changed) {
+          options.onChange?.({
+            published: this.state.keys.map((key) => key.kid),
+            signing: this.signer(options.clock.nowSeconds()).kid,
+          });
+        }
+      }, (error: unknown) => options.onError(error)).finally(() => { this.reloading = undefined; });
+    };
+    this.reloadTimer = setInterval(tick, options.intervalMs ?? DEFAULT_KEY_RELOAD_MS);
+    this.reloadTimer.unref();
+  }
+
+  /** Stops reloading; waits for a reload in flight, so the store may be closed afterwards. */
+  async stop(): Promise<void> {
+    if (this.reloadTimer) clearInterval(this.reloadTimer);
+    this.reloadTimer = undefined;
+    await this.reloading;
+  }
+}
+
+async function buildState(
+  store: KeyStore, active: readonly SigningKey[], secrets: ServerSecrets, known: ReadonlyMap<string, LoadedKey>, sealedFromPlain: string[],
+): Promise<RingState> {
+  const loaded = await Promise.all(active.map(async (key): Promise<LoadedKey> => {
+    const stored = JSON.stringify(key.privateJwk);
+    const seen = known.get(key.kid);
+    if (seen && seen.stored === stored) return { ...seen, createdAt: key.createdAt, signsFrom: key.signsFrom };
+    let jwk: Record<string, unknown>;
+    if (!isSealed(key.privateJwk)) {
+      sealedFromPlain.push(key.kid);
+      await store.replacePrivateJwk(key.kid, key.privateJwk, { ...sealJwk(key.privateJwk, key.kid, secrets) });
+      jwk = key.privateJwk;
+    } else {
+      const opened = openJwk(key.privateJwk, key.kid, secrets);
+      if (!opened.current) await store.replacePrivateJwk(key.kid, key.privateJwk, { ...sealJwk(opened.jwk, key.kid, secrets) });
+      jwk = opened.jwk;
+    }
+    return {
+      kid: key.kid, alg: key.alg, createdAt: key.createdAt, signsFrom: key.signsFrom, stored,
+      key: createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }),
+    };
+  }));
+  // Only the public members are served: RFC 7517 §4 "d" (and RSA's p, q, ...) must never leave the server.
+  const published = active.map(({ publicJwk }) => {
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...rest } = publicJwk as Record<string, unknown>;
+    return rest;
+  });
+  return {
+    keys: loaded,
+    jwks: { keys: published },
+    fingerprint: active.map((key) => `${key.kid}:${key.signsFrom}:${JSON.stringify(key.privateJwk)}`).join(','),
+  };
 }

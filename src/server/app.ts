@@ -49,6 +49,8 @@ export interface ServerOptions {
   secrets: ServerSecrets;
   /** Fastify's serverFactory: serve on a node:http server the caller made (and may already listen on). */
   serverFactory?: FastifyServerFactory;
+  /** How often the signing keys are read again from the store, in ms (default 5 s; keys/key-ring.ts). */
+  keyReloadMs?: number;
 }
 
 /**
@@ -110,6 +112,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.log.warn({ kids: keys.sealedFromPlain },
       'signing keys stored unencrypted by an earlier version are now sealed; anyone who could read the database before may hold them: run tessera keys rotate, restart, then tessera keys retire the old kid');
   }
+  // Keys rotated or retired with `tessera keys` reach this server without a restart.
+  keys.startReloading({
+    intervalMs: options.keyReloadMs, clock,
+    onError: (error) => app.log.warn({ err: error }, 'reading the signing keys again failed; the ones loaded before stay in use'),
+    onChange: (kids) => app.log.info(kids, 'signing keys changed'),
+  });
+  app.addHook('onClose', async () => keys.stop());
   const signIn = new PasswordSignIn(store.users, store.throttle, clock);
   const hashing = new SecretHashing(secrets);
   const grantContext: GrantContext = {
@@ -120,7 +129,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
 
-  metadataRoutes(app, settings.issuer, registry, keys.jwks);
+  metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge);
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
   const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock));
   tokenRoute(app, { clients, registry, grants: grantContext });

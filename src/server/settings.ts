@@ -32,6 +32,11 @@ export interface ServerSettings {
   readonly logLevel: LogLevel;
   /** Bounds on slow clients, so none can hold a connection for long (slowloris). */
   readonly timeouts: ConnectionTimeouts;
+  /**
+   * Cache-Control max-age of the JWKS, in seconds: how long a resource server may go without seeing
+   * a newly published key. `tessera keys rotate` waits this (plus a margin) before the new key signs.
+   */
+  readonly jwksMaxAge: number;
 }
 
 export interface ConnectionTimeouts {
@@ -70,6 +75,7 @@ export const DEFAULT_SETTINGS = {
   trustProxy: [],
   logLevel: 'info',
   timeouts: { headersMs: 10_000, requestMs: 30_000, idleMs: 30_000, keepAliveMs: 5_000 },
+  jwksMaxAge: 300,
 } as const satisfies Omit<ServerSettings, 'issuer' | 'audience'>;
 
 /** RFC 8414 §2: the issuer is a URL using https (http for development) with no query or fragment. */

@@ -53,7 +53,7 @@ export const TOKEN_COLUMNS = [
   'hash', 'kind', 'jti', 'client_id', 'subject', 'user_id', 'scope', 'audience', 'issued_at', 'expires_at',
   'family_id', 'revoked_at', 'rotated_at',
 ] as const;
-export const KEY_COLUMNS = ['kid', 'alg', 'private_jwk', 'public_jwk', 'created_at', 'active'] as const;
+export const KEY_COLUMNS = ['kid', 'alg', 'private_jwk', 'public_jwk', 'created_at', 'active', 'signs_from'] as const;
 /** The codes table also has replayed_at: when the code was first replayed, written by redeem for operators, not part of CodeRecord. */
 export const CODE_COLUMNS = [
   'hash', 'client_id', 'user_id', 'redirect_uri', 'scope', 'audience', 'code_challenge', 'family_id', 'expires_at',
@@ -126,7 +126,7 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
     keys: {
       table: 'signing_keys',
       columns: KEY_COLUMNS,
-      toParams: (k) => [k.kid, k.alg, v.json(k.privateJwk), v.json(k.publicJwk), k.createdAt, v.boolean(k.active)],
+      toParams: (k) => [k.kid, k.alg, v.json(k.privateJwk), v.json(k.publicJwk), k.createdAt, v.boolean(k.active), k.signsFrom],
       fromRow: (row) => ({
         kid: text(row.kid),
         alg: row.alg as SigningKey['alg'],
@@ -134,6 +134,7 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         publicJwk: v.readJson(row.public_jwk),
         createdAt: time(row.created_at),
         active: v.readBoolean(row.active),
+        signsFrom: time(row.signs_from),
       }),
     },
     codes: {

@@ -147,14 +147,23 @@ export interface TokenStore {
   count(): Promise<number>;
 }
 
+/** JWS algorithms of signing keys (RFC 7518 §3.1, RFC 8037 §3.1): ES256 the default; RFC 9068 §2.1 requires RS256 support. */
+export const SIGNING_ALGS = ['ES256', 'RS256', 'EdDSA'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
 export interface SigningKey {
   kid: string;
-  alg: 'ES256';
+  alg: SigningAlg;
   /** Private JWK, sealed with the server secret (keys/sealed-jwk.ts); never served. */
   privateJwk: Record<string, unknown>;
   publicJwk: Record<string, unknown>;
   createdAt: number;
-  /** The newest active key signs; older active keys stay in the JWKS for verification. */
+  /**
+   * When the key may start signing (epoch seconds): a rotated key is published at once and signs
+   * after a grace period, so that resource servers have fetched it first (keys/key-ring.ts).
+   */
+  signsFrom: number;
+  /** Active keys are published; the newest whose signsFrom has come signs. */
   active: boolean;
 }
 

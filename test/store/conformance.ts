@@ -64,7 +64,7 @@ function replacementsFor(old: TokenRecord): TokenRecord[] {
 function signingKey(overrides: Partial<SigningKey> = {}): SigningKey {
   const kid = overrides.kid ?? unique('kid');
   const publicJwk = { kty: 'EC', crv: 'P-256', x: `x-${kid}`, y: `y-${kid}`, kid, alg: 'ES256', use: 'sig' };
-  return { kid, alg: 'ES256', privateJwk: { ...publicJwk, d: `d-${kid}` }, publicJwk, createdAt: NOW, active: true, ...overrides };
+  return { kid, alg: 'ES256', privateJwk: { ...publicJwk, d: `d-${kid}` }, publicJwk, createdAt: NOW, signsFrom: overrides.createdAt ?? NOW, active: true, ...overrides };
 }
 
 function code(overrides: Partial<CodeRecord> = {}): CodeRecord {

@@ -271,7 +271,8 @@ describe('key rotation', () => {
       await verifier.verify(`Bearer ${oldToken}`, []);
 
       // Tessera loads its keys at start: add a newer key, then restart under the same issuer.
-      const rotated = await generateSigningKey(Math.floor(Date.now() / 1000) + 60);
+      const now = Math.floor(Date.now() / 1000);
+      const rotated = await generateSigningKey(now + 60, { signsFrom: now });
       await store.keys.insert(rotated);
       await server.restart();
 

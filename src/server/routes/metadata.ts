@@ -29,7 +29,11 @@ export function authorizationServerMetadata(issuer: string, registry: ProtocolRe
   };
 }
 
-export function metadataRoutes(app: FastifyInstance, issuer: string, registry: ProtocolRegistry, jwks: PublicJwks): void {
+/**
+ * `keys` is read at each request, so a key rotated in is published as soon as the ring reloads;
+ * `jwksMaxAge` (a setting) bounds how long a resource server may cache the set.
+ */
+export function metadataRoutes(app: FastifyInstance, issuer: string, registry: ProtocolRegistry, keys: { readonly jwks: PublicJwks }, jwksMaxAge: number): void {
   const metadata = authorizationServerMetadata(issuer, registry);
   const serveMetadata = async (_request: unknown, reply: { header(name: string, value: string): unknown }) => {
     reply.header('cache-control', 'public, max-age=300');
@@ -43,7 +47,7 @@ export function metadataRoutes(app: FastifyInstance, issuer: string, registry: P
   // The same document, for clients that only look for OpenID Connect discovery.
   app.get('/.well-known/openid-configuration', serveMetadata);
   app.get('/jwks', async (_request, reply) => {
-    void reply.header('cache-control', 'public, max-age=300').type('application/jwk-set+json');
-    return jwks;
+    void reply.header('cache-control', `public, max-age=${jwksMaxAge}`).type('application/jwk-set+json');
+    return keys.jwks;
   });
 }

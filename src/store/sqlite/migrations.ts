@@ -156,4 +156,12 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX IF NOT EXISTS codes_user_client ON codes (user_id, client_id);
     `,
   },
+  {
+    version: 8,
+    name: 'signing keys: when each may start signing (rotation with a grace period)',
+    sql: `
+      ALTER TABLE signing_keys ADD COLUMN signs_from INTEGER NOT NULL DEFAULT 0;
+      UPDATE signing_keys SET signs_from = created_at;
+    `,
+  },
 ];

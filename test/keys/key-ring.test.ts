@@ -1,0 +1,133 @@
+import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
+import { ServerSecrets } from '../../src/core/server-secrets.js';
+import { signJwt } from '../../src/keys/jws.js';
+import { generateSigningKey, KeyRing, signingKeyAt } from '../../src/keys/key-ring.js';
+import { sealJwk } from '../../src/keys/sealed-jwk.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { SigningAlg, SigningKey } from '../../src/store/types.js';
+
+// Rotation with a grace period and reloading without a restart (issue 11, part 1).
+
+const NOW = 1_800_000_000;
+const secrets = ServerSecrets.ephemeral();
+const stores: SqliteStore[] = [];
+afterEach(async () => { for (const store of stores.splice(0)) await store.close(); });
+
+function openStore(): SqliteStore {
+  const store = new SqliteStore(':memory:');
+  stores.push(store);
+  return store;
+}
+
+async function sealedKey(createdAt: number, options: { alg?: SigningAlg; signsFrom?: number } = {}): Promise<SigningKey> {
+  const key = await generateSigningKey(createdAt, options);
+  return { ...key, privateJwk: { ...sealJwk(key.privateJwk, key.kid, secrets) } };
+}
+
+const kids = (ring: KeyRing) => ring.jwks.keys.map((key) => key.kid);
+
+describe('signingKeyAt', () => {
+  const key = (kid: string, createdAt: number, signsFrom: number) => ({ kid, createdAt, signsFrom });
+
+  it('picks the newest key whose signsFrom has come', () => {
+    const keys = [key('pending', NOW + 2, NOW + 300), key('current', NOW + 1, NOW + 1), key('old', NOW, NOW)];
+    expect(signingKeyAt(keys, NOW + 10)?.kid).toBe('current');
+    expect(signingKeyAt(keys, NOW + 300)?.kid).toBe('pending');
+  });
+
+  it('keeps an emergency key (--now) signing when an earlier rotation comes due', () => {
+    const keys = [key('emergency', NOW + 20, NOW + 20), key('routine', NOW + 10, NOW + 300), key('old', NOW, NOW)];
+    expect(signingKeyAt(keys, NOW + 20)?.kid).toBe('emergency');
+    expect(signingKeyAt(keys, NOW + 400)?.kid).toBe('emergency');
+  });
+
+  it('falls back to the key that may sign first when none may yet (clocks apart)', () => {
+    expect(signingKeyAt([key('b', NOW, NOW + 50), key('a', NOW - 1, NOW + 10)], NOW)?.kid).toBe('a');
+    expect(signingKeyAt([], NOW)).toBeUndefined();
+  });
+});
+
+describe('KeyRing', () => {
+  it('creates a key on an empty store, publishes only its public members and signs with it', async () => {
+    const store = openStore();
+    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const [stored] = await store.keys.listActive();
+    expect(kids(ring)).toEqual([stored?.kid]);
+    expect(ring.jwks.keys[0]).not.toHaveProperty('d');
+    expect(ring.signer(NOW).kid).toBe(stored?.kid);
+    expect(stored?.signsFrom).toBe(NOW);
+  });
+
+  it('publishes a rotated key at once and signs with it from its signsFrom on, without a reload', async () => {
+    const store = openStore();
+    const ring0 = await KeyRing.load(store.keys, NOW, secrets);
+    const first = ring0.signer(NOW).kid;
+    const rotated = await sealedKey(NOW + 1, { signsFrom: NOW + 360 });
+    await store.keys.insert(rotated);
+    const ring = await KeyRing.load(store.keys, NOW + 1, secrets);
+    expect(kids(ring)).toEqual([rotated.kid, first]);
+    expect(ring.signer(NOW + 359).kid).toBe(first);
+    expect(ring.signer(NOW + 360).kid).toBe(rotated.kid);
+  });
+
+  it('reload sees keys rotated in and retired, and says whether anything changed', async () => {
+    const store = openStore();
+    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const first = ring.signer(NOW).kid;
+    expect(await ring.reload()).toBe(false);
+    const rotated = await sealedKey(NOW + 1);
+    await store.keys.insert(rotated);
+    expect(await ring.reload()).toBe(true);
+    expect(kids(ring)).toEqual([rotated.kid, first]);
+    expect(ring.signer(NOW + 1).kid).toBe(rotated.kid);
+    await store.keys.deactivate(first);
+    expect(await ring.reload()).toBe(true);
+    expect(kids(ring)).toEqual([rotated.kid]);
+  });
+
+  it('keeps the keys it has when the store has none active or fails', async () => {
+    const store = openStore();
+    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const first = ring.signer(NOW).kid;
+    await store.keys.deactivate(first);
+    await expect(ring.reload()).rejects.toThrow(/no active signing key/);
+    expect(ring.signer(NOW).kid).toBe(first);
+    await store.close();
+    await expect(ring.reload()).rejects.toThrow();
+    expect(kids(ring)).toEqual([first]);
+    stores.splice(0);
+  });
+
+  it('reloads on a timer, reporting the change, until stopped', async () => {
+    const store = openStore();
+    const clock = new ManualClock(NOW);
+    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const changes: { published: string[]; signing: string }[] = [];
+    ring.startReloading({ intervalMs: 20, clock, onError: (error) => { throw error; }, onChange: (change) => changes.push(change) });
+    try {
+      const rotated = await sealedKey(NOW + 1, { signsFrom: NOW + 100 });
+      await store.keys.insert(rotated);
+      await expect.poll(() => kids(ring), { timeout: 2_000, interval: 10 }).toContain(rotated.kid);
+      expect(changes).toEqual([{ published: [rotated.kid, ring.signer(NOW).kid], signing: ring.signer(NOW).kid }]);
+    } finally {
+      await ring.stop();
+    }
+  });
+
+  it.each(['ES256', 'RS256', 'EdDSA'] as const)('signs with %s keys, and jose verifies the token with the published key', async (alg) => {
+    const store = openStore();
+    await store.keys.insert(await sealedKey(NOW, { alg }));
+    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const signer = ring.signer(NOW);
+    expect(signer.alg).toBe(alg);
+    const claims = { iss: 'https://as.example', sub: 's', aud: 'https://api.example', iat: NOW, exp: NOW + 60 };
+    const jwt = signJwt({ typ: 'at+jwt' }, claims, signer);
+    expect(decodeProtectedHeader(jwt)).toEqual({ alg, typ: 'at+jwt', kid: signer.kid });
+    const published = ring.jwks.keys[0] as Record<string, unknown>;
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(published).not.toHaveProperty(member);
+    const { payload } = await jwtVerify(jwt, await importJWK(published, alg), { algorithms: [alg], typ: 'at+jwt', currentDate: new Date(NOW * 1000) });
+    expect(payload).toEqual(claims);
+  });
+});
