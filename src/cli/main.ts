@@ -5,6 +5,8 @@ import { InvalidClientMetadata } from '../core/client-metadata.js';
 import { InvalidResourceMetadata } from '../core/resource-metadata.js';
 import { WrongServerSecret } from '../keys/sealed-jwk.js';
 import { InsecureDatabaseFile } from '../store/sqlite/private-files.js';
+import { UnusableDatabaseFile } from '../store/sqlite/database-check.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { AdminError, registerClientCommands, registerUserCommands } from './admin-commands.js';
 import { demo, type DemoFlags } from './demo.js';
 import { registerKeyCommands } from './key-commands.js';
@@ -59,7 +61,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   if (error instanceof ConfigError || error instanceof InvalidClientMetadata || error instanceof InvalidResourceMetadata || error instanceof AdminError
-    || error instanceof InsecureDatabaseFile || error instanceof WrongServerSecret) {
+    || error instanceof InsecureDatabaseFile || error instanceof WrongServerSecret || error instanceof UnusableDatabaseFile) {
     fail(error.message);
   }
   const code = (error as NodeJS.ErrnoException).code;
@@ -67,5 +69,6 @@ try {
   if (code === 'EACCES') fail('permission denied; choose a port above 1024 or check the database path.');
   if (code === 'SQLITE_CANTOPEN' || code === 'ENOENT') fail(`cannot open the database: ${(error as Error).message}`);
   if (code === 'ECONNREFUSED') fail('cannot connect to the database; check the --db URL and that the server runs.');
+  if (isDatabaseUnavailable(error)) fail(`the database did not answer (${(error as Error).message}); check that it runs and is reachable.`);
   fail(`unexpected error: ${(error as Error).message}`);
 }

@@ -40,7 +40,7 @@ export class ThrowawayPostgres {
   private get data(): string { return join(this.dir, 'data'); }
 
   /** A URL for pg: the socket directory as host. */
-  get url(): string { return `postgres://postgres@/postgres?host=${encodeURIComponent(this.dir)}`; }
+  get url(): string { return `postgres://postgres@localhost/postgres?host=${encodeURIComponent(this.dir)}`; }
 
   start(): void {
     this.run('pg_ctl', ['start', '-D', this.data, '-l', join(this.dir, 'server.log'), '-w', '-t', '30',

@@ -14,6 +14,7 @@ import { SqliteThrottleStore } from './throttle.js';
 import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
 import { preparePrivateDatabaseFile, restrictDatabaseFiles } from './private-files.js';
+import { checkIntegrity, checkWritable, isCorruptionError, UnusableDatabaseFile } from './database-check.js';
 
 function applyMigrations(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
@@ -51,16 +52,26 @@ export class SqliteStore implements Store {
 
   /** `path` is a file path or ':memory:'. */
   constructor(path: string) {
-    if (path !== ':memory:') preparePrivateDatabaseFile(path);
+    if (path !== ':memory:') {
+      preparePrivateDatabaseFile(path);
+      checkWritable(path);
+    }
     const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    if (path !== ':memory:') restrictDatabaseFiles(path);
-    // WAL with synchronous=NORMAL is durable against application crashes; a power loss may
-    // lose the last transactions but never corrupts the database.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    applyMigrations(db);
+    try {
+      db.pragma('journal_mode = WAL');
+      if (path !== ':memory:') restrictDatabaseFiles(path);
+      // WAL with synchronous=NORMAL is durable against application crashes; a power loss may
+      // lose the last transactions but never corrupts the database.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      if (path !== ':memory:') checkIntegrity(db, path);
+      applyMigrations(db);
+    } catch (error) {
+      db.close();
+      if (isCorruptionError(error)) throw new UnusableDatabaseFile(`the database file "${path}" is corrupt (${(error as Error).message}); restore it from a backup (tessera db backup).`);
+      throw error;
+    }
     if (path !== ':memory:') {
       // WAL checkpoints run in a thread of their own (docs/BENCHMARKS.md); this connection
       // checkpoints only past 10,000 pages (40 MB of WAL), as a safety net.
