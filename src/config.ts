@@ -33,6 +33,8 @@ export interface Config {
   secret: SecretSource;
   seedFile: string | undefined;
   workers: number;
+  /** Seconds a shutdown waits for requests in flight before closing what is left (--shutdown-timeout). */
+  shutdownTimeout: number;
   settings: ServerSettings;
 }
 
@@ -56,6 +58,7 @@ export interface ConfigFlags {
   refreshRetryWindow?: string | undefined;
   audience?: string | undefined;
   workers?: string | undefined;
+  shutdownTimeout?: string | undefined;
   codeTtl?: string | undefined;
   pkceRequired?: string | undefined;
   sessionTtl?: string | undefined;
@@ -76,6 +79,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   refreshRetryWindow: 'TESSERA_REFRESH_RETRY_WINDOW',
   audience: 'TESSERA_AUDIENCE',
   workers: 'TESSERA_WORKERS',
+  shutdownTimeout: 'TESSERA_SHUTDOWN_TIMEOUT',
   codeTtl: 'TESSERA_CODE_TTL',
   pkceRequired: 'TESSERA_PKCE_REQUIRED',
   sessionTtl: 'TESSERA_SESSION_TTL',
@@ -153,6 +157,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     secret: secretSource(pick('secretFile'), env.TESSERA_SECRET, db),
     seedFile: pick('seed'),
     workers: integer('workers', pick('workers') ?? '1', 1, 64),
+    shutdownTimeout: integer('shutdown-timeout', pick('shutdownTimeout') ?? '10', 0, 3600),
     settings: {
       issuer,
       accessTokenTtl: integer('access-token-ttl', pick('accessTokenTtl') ?? String(DEFAULT_SETTINGS.accessTokenTtl), 1, 86_400 * 365),

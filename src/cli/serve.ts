@@ -7,14 +7,17 @@ import type { ServerSecrets } from '../core/server-secrets.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
-import { boundPort, closeHttp, listenHttp, serveOn } from '../server/http-listener.js';
+import { closeGracefully } from '../server/graceful-close.js';
+import { boundPort, listenHttp, serveOn } from '../server/http-listener.js';
 import { settingsOnBoundPort } from '../server/settings.js';
 import { openStore } from '../store/open-store.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
+import { superviseWorkers } from './supervisor.js';
 
 /**
  * Prepares the database once (migrations, seed, first signing key), then serves: in this process
- * for one worker, or in N node:cluster workers sharing the port, the database and the keys.
+ * for one worker, or in N node:cluster workers sharing the port, the database and the keys,
+ * supervised by this process (supervisor.ts: replaced when they die, exit non-zero when they cannot run).
  */
 export async function serve(config: Config): Promise<void> {
   // The primary creates the secret file of an embedded database before any worker reads it.
@@ -28,13 +31,7 @@ export async function serve(config: Config): Promise<void> {
       if (config.workers > 1) await store.close();
     }
     if (config.workers > 1) {
-      for (let i = 0; i < config.workers; i++) cluster.fork();
-      cluster.on('exit', (worker, code, signal) => {
-        if (code !== 0 && signal === null) process.stderr.write(`tessera: worker ${worker.process.pid} exited with code ${code}\n`);
-      });
-      const stop = () => { for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM'); };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      superviseWorkers(config.workers, { shutdownTimeoutMs: config.shutdownTimeout * 1000, logLevel: config.settings.logLevel });
       return;
     }
     await listen(config, store, secrets);
@@ -51,16 +48,28 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
   const settings = settingsOnBoundPort(config.settings, boundPort(http));
   const app = await buildServer({ settings, store, secrets, serverFactory: serveOn(http) });
   const purge = startExpiryPurge(store, { clock: systemClock, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
-  const shutdown = async () => {
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal: no more waiting for connections.
+      http.closeAllConnections();
+      return;
+    }
+    stopping = true;
+    app.log.info({ signal, shutdownTimeoutSeconds: config.shutdownTimeout }, 'shutting down: no new connections; requests in flight finish');
     purge.stop();
+    // Stops accepting at once; in-flight requests are answered; idle keep-alive connections close;
+    // past --shutdown-timeout the rest are cut. Served through serverFactory without app.listen(),
+    // so Fastify leaves the server to us.
+    const { forced } = await closeGracefully(http, config.shutdownTimeout * 1000);
+    if (forced) app.log.warn('connections still open at the shutdown timeout were closed');
     await app.close();
-    // Served through serverFactory without app.listen(), so Fastify leaves the server to us.
-    await closeHttp(http);
     await store.close();
+    app.log.info('shut down');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.ready();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   app.log.info(`Server listening at http://${host}:${boundPort(http)}`);
