@@ -47,8 +47,8 @@ function graceSeconds(options: RotateOptions): number {
  * the newest whose grace period is over signs. Running servers read the keys again every few
  * seconds, so neither a rotation nor a retirement needs a restart. Routine: rotate (the new key is
  * published at once and signs after the grace period, once resource servers have fetched it),
- * then retire the old key once the tokens it signed have expired (the access-token lifetime).
- * After a leak: rotate --now, then retire the leaked key at once.
+ * and the servers retire the old key once the tokens it signed have expired (the access-token
+ * lifetime; `retire` does it sooner). After a leak: rotate --now, then retire the leaked key at once.
  */
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('list, rotate and retire the signing keys');
@@ -89,7 +89,7 @@ export function registerKeyCommands(program: Command): void {
             + 'those that refetch on an unknown kid (tessera/resource does) accept its tokens after their refetch; others reject them until their cache expires (the JWKS max-age). '
             + 'After a leak, retire the old key now (tessera keys retire OLD_KID): its tokens stop being accepted as caches refresh.'
           : `published at once (${pickup}); signs from ${new Date((now + grace) * 1000).toISOString()} (in ${grace} s). `
-            + 'Retire the old key once the tokens it signed have expired: the access-token lifetime after that.';
+            + 'The servers retire the old key once the tokens it signed have expired (the access-token lifetime after that, plus 60 s).';
         print({ kid: fresh.kid, alg: fresh.alg, created_at: fresh.createdAt, signs_from: fresh.signsFrom, note });
       });
     });

@@ -14,6 +14,8 @@ export interface Signer {
   readonly kid: string;
   readonly alg: SigningAlg;
   readonly key: KeyObject;
+  readonly createdAt: number;
+  readonly signsFrom: number;
 }
 
 /** How often a running server reads the keys again by default (issue: key changes within 10 s). */
@@ -57,10 +59,26 @@ export function signingKeyAt<K extends Pick<SigningKey, 'kid' | 'createdAt' | 's
 }
 
 interface LoadedKey extends Signer {
-  readonly createdAt: number;
-  readonly signsFrom: number;
   /** The private JWK as stored (sealed), to tell a changed row from the one already opened. */
   readonly stored: string;
+}
+
+/**
+ * Beyond the access-token lifetime before a replaced key is retired: servers read the keys every
+ * few seconds, so one may sign with the old key a little after the new one's time, and resource
+ * servers accept a token a few seconds past its `exp` (clock tolerance).
+ */
+export const RETIRE_MARGIN_SECONDS = 60;
+
+/**
+ * Keys whose tokens have all expired at `now`: older than the key that signs, which has been
+ * signing for longer than the access-token lifetime (plus {@link RETIRE_MARGIN_SECONDS}). Never
+ * the signing key, nor a key rotated in after it (pending).
+ */
+export function expiredKeys<K extends Pick<SigningKey, 'kid' | 'createdAt' | 'signsFrom'>>(keys: readonly K[], now: number, accessTokenTtl: number): K[] {
+  const signing = signingKeyAt(keys, now);
+  if (!signing || signing.signsFrom > now || now < signing.signsFrom + accessTokenTtl + RETIRE_MARGIN_SECONDS) return [];
+  return keys.filter((key) => key.kid !== signing.kid && key.createdAt < signing.createdAt);
 }
 
 interface RingState {
@@ -78,6 +96,12 @@ export interface KeyReloading {
   onError(error: unknown): void;
   /** The set of keys changed: a key was rotated in or retired. */
   onChange?(kids: { published: string[]; signing: string }): void;
+  /**
+   * The access-token lifetime: given, the server retires (stops publishing) keys whose tokens have
+   * all expired ({@link expiredKeys}); absent, they stay until `tessera keys retire`.
+   */
+  retireExpiredAfter?: number | undefined;
+  onRetired?(kid: string): void;
 }
 
 /**
@@ -140,7 +164,14 @@ export class KeyRing {
     this.stop();
     const tick = () => {
       if (this.reloading) return;
-      this.reloading = this.reload().then((changed) => {
+      this.reloading = this.reload().then(async (reloaded) => {
+        let changed = reloaded;
+        if (options.retireExpiredAfter !== undefined) {
+          // Each server may do it; deactivate is idempotent, so only one reports each key.
+          const expired = expiredKeys(this.state.keys, options.clock.nowSeconds(), options.retireExpiredAfter);
+          for (const key of expired) if (await this.store.deactivate(key.kid)) options.onRetired?.(key.kid);
+          if (expired.length > 0 && await this.reload()) changed = true;
+        }
         if (changed) {
           options.onChange?.({
             published: this.state.keys.map((key) => key.kid),

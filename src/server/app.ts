@@ -117,6 +117,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     intervalMs: options.keyReloadMs, clock,
     onError: (error) => app.log.warn({ err: error }, 'reading the signing keys again failed; the ones loaded before stay in use'),
     onChange: (kids) => app.log.info(kids, 'signing keys changed'),
+    // A key replaced longer ago than the access-token lifetime signed no token still valid.
+    retireExpiredAfter: settings.accessTokenTtl,
+    onRetired: (kid) => app.log.info({ kid }, 'retired a signing key: every token it signed has expired'),
   });
   app.addHook('onClose', async () => keys.stop());
   const signIn = new PasswordSignIn(store.users, store.throttle, clock);

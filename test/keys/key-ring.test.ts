@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { ServerSecrets } from '../../src/core/server-secrets.js';
 import { signJwt } from '../../src/keys/jws.js';
-import { generateSigningKey, KeyRing, signingKeyAt } from '../../src/keys/key-ring.js';
+import { expiredKeys, generateSigningKey, KeyRing, RETIRE_MARGIN_SECONDS, signingKeyAt } from '../../src/keys/key-ring.js';
 import { sealJwk } from '../../src/keys/sealed-jwk.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { SigningAlg, SigningKey } from '../../src/store/types.js';
@@ -46,6 +46,27 @@ describe('signingKeyAt', () => {
   it('falls back to the key that may sign first when none may yet (clocks apart)', () => {
     expect(signingKeyAt([key('b', NOW, NOW + 50), key('a', NOW - 1, NOW + 10)], NOW)?.kid).toBe('a');
     expect(signingKeyAt([], NOW)).toBeUndefined();
+  });
+});
+
+describe('expiredKeys', () => {
+  const key = (kid: string, createdAt: number, signsFrom: number) => ({ kid, createdAt, signsFrom });
+  const TTL = 300;
+
+  it('are the keys older than the signing one, once it has signed for longer than the token lifetime and a margin', () => {
+    const keys = [key('new', NOW + 1, NOW + 360), key('old', NOW, NOW), key('older', NOW - 1000, NOW - 1000)];
+    const due = NOW + 360 + TTL + RETIRE_MARGIN_SECONDS;
+    expect(expiredKeys(keys, NOW + 359, TTL)).toEqual([]);
+    expect(expiredKeys(keys, due - 1, TTL)).toEqual([]);
+    expect(expiredKeys(keys, due, TTL).map((k) => k.kid)).toEqual(['old', 'older']);
+  });
+
+  it('are never the signing key nor a pending one', () => {
+    const keys = [key('pending', NOW + 2, NOW + 10_000), key('signing', NOW + 1, NOW + 1), key('old', NOW, NOW)];
+    expect(expiredKeys(keys, NOW + 5_000, TTL).map((k) => k.kid)).toEqual(['old']);
+    expect(expiredKeys([key('only', NOW, NOW)], NOW + 10_000, TTL)).toEqual([]);
+    // No key may sign yet: nothing is retired.
+    expect(expiredKeys([key('a', NOW, NOW + 100), key('b', NOW - 1, NOW + 50)], NOW, TTL)).toEqual([]);
   });
 });
 
@@ -111,6 +132,29 @@ describe('KeyRing', () => {
       await store.keys.insert(rotated);
       await expect.poll(() => kids(ring), { timeout: 2_000, interval: 10 }).toContain(rotated.kid);
       expect(changes).toEqual([{ published: [rotated.kid, ring.signer(NOW).kid], signing: ring.signer(NOW).kid }]);
+    } finally {
+      await ring.stop();
+    }
+  });
+
+  it('retires on its timer the keys whose tokens have all expired, when given the token lifetime', async () => {
+    const store = openStore();
+    const clock = new ManualClock(NOW);
+    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const first = ring.signer(NOW).kid;
+    const rotated = await sealedKey(NOW + 1, { signsFrom: NOW + 10 });
+    await store.keys.insert(rotated);
+    const retired: string[] = [];
+    ring.startReloading({ intervalMs: 20, clock, onError: (error) => { throw error; }, retireExpiredAfter: 300, onRetired: (kid) => retired.push(kid) });
+    try {
+      await expect.poll(() => kids(ring), { timeout: 2_000, interval: 10 }).toEqual([rotated.kid, first]);
+      clock.advance(10 + 300 + RETIRE_MARGIN_SECONDS - 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(kids(ring)).toEqual([rotated.kid, first]);
+      clock.advance(1);
+      await expect.poll(() => kids(ring), { timeout: 2_000, interval: 10 }).toEqual([rotated.kid]);
+      expect(retired).toEqual([first]);
+      expect((await store.keys.listActive()).map((k) => k.kid)).toEqual([rotated.kid]);
     } finally {
       await ring.stop();
     }
