@@ -115,6 +115,11 @@ export function parseDatabaseUrl(value: string): DatabaseConfig {
   throw new ConfigError(`--db must start with sqlite: or postgres://, got "${redactUrl(value)}".`);
 }
 
+/** The database of a maintenance command: its --db flag, else TESSERA_DB, else the default. */
+export function databaseFromFlag(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  return parseDatabaseUrl(flag ?? (env.TESSERA_DB || DEFAULT_DB));
+}
+
 /** Never print a database password in an error message. */
 function redactUrl(value: string): string {
   return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');

@@ -10,6 +10,7 @@ import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { AdminError, registerClientCommands, registerUserCommands } from './admin-commands.js';
 import { demo, type DemoFlags } from './demo.js';
 import { registerKeyCommands } from './key-commands.js';
+import { registerDbCommands } from './db-commands.js';
 import { registerResourceCommands } from './resource-commands.js';
 import { serve } from './serve.js';
 
@@ -50,6 +51,7 @@ registerClientCommands(program);
 registerUserCommands(program);
 registerResourceCommands(program);
 registerKeyCommands(program);
+registerDbCommands(program);
 
 /** Configuration mistakes end in one line that says what to fix, never a stack trace. */
 function fail(message: string): never {
