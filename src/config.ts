@@ -35,6 +35,10 @@ export interface Config {
   workers: number;
   /** Seconds a shutdown waits for requests in flight before closing what is left (--shutdown-timeout). */
   shutdownTimeout: number;
+  /** The Prometheus listener (--metrics-port, --metrics-host); undefined: no metrics (the default). */
+  metrics: { port: number; host: string } | undefined;
+  /** Security audit events as JSON lines (--audit-log): a file, '-' for stdout; undefined: none. */
+  auditLog: string | undefined;
   settings: ServerSettings;
 }
 
@@ -63,6 +67,10 @@ export interface ConfigFlags {
   pkceRequired?: string | undefined;
   sessionTtl?: string | undefined;
   trustProxy?: string | undefined;
+  metricsPort?: string | undefined;
+  metricsHost?: string | undefined;
+  auditLog?: string | undefined;
+  logRequests?: string | undefined;
   logLevel?: string | undefined;
   secretFile?: string | undefined;
   jwksMaxAge?: string | undefined;
@@ -84,6 +92,10 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   pkceRequired: 'TESSERA_PKCE_REQUIRED',
   sessionTtl: 'TESSERA_SESSION_TTL',
   trustProxy: 'TESSERA_TRUST_PROXY',
+  metricsPort: 'TESSERA_METRICS_PORT',
+  metricsHost: 'TESSERA_METRICS_HOST',
+  auditLog: 'TESSERA_AUDIT_LOG',
+  logRequests: 'TESSERA_LOG_REQUESTS',
   logLevel: 'TESSERA_LOG_LEVEL',
   secretFile: 'TESSERA_SECRET_FILE',
   jwksMaxAge: 'TESSERA_JWKS_MAX_AGE',
@@ -163,6 +175,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     seedFile: pick('seed'),
     workers: integer('workers', pick('workers') ?? '1', 1, 64),
     shutdownTimeout: integer('shutdown-timeout', pick('shutdownTimeout') ?? '10', 0, 3600),
+    metrics: metricsListener(pick('metricsPort'), pick('metricsHost')),
+    auditLog: pick('auditLog'),
     settings: {
       issuer,
       accessTokenTtl: integer('access-token-ttl', pick('accessTokenTtl') ?? String(DEFAULT_SETTINGS.accessTokenTtl), 1, 86_400 * 365),
@@ -174,6 +188,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       sessionTtl: integer('session-ttl', pick('sessionTtl') ?? String(DEFAULT_SETTINGS.sessionTtl), 60, 86_400 * 30),
       trustProxy: (pick('trustProxy') ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
       logLevel: logLevel as LogLevel,
+      logRequests: booleanFlag('log-requests', pick('logRequests') ?? 'true'),
       timeouts: DEFAULT_SETTINGS.timeouts,
       jwksMaxAge: jwksMaxAge(pick('jwksMaxAge')),
     },
@@ -187,6 +202,20 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
 export function jwksMaxAge(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
   const given = flag ?? (env.TESSERA_JWKS_MAX_AGE === '' ? undefined : env.TESSERA_JWKS_MAX_AGE);
   return integer('jwks-max-age', given ?? String(DEFAULT_SETTINGS.jwksMaxAge), 0, 86_400);
+}
+
+function metricsListener(port: string | undefined, host: string | undefined): Config['metrics'] {
+  if (port === undefined) {
+    if (host !== undefined) throw new ConfigError('--metrics-host needs --metrics-port.');
+    return undefined;
+  }
+  return { port: integer('metrics-port', port, 0, 65535), host: host ?? '127.0.0.1' };
+}
+
+function booleanFlag(name: string, value: string): boolean {
+  if (value === 'true' || value === '1' || value === 'yes') return true;
+  if (value === 'false' || value === '0' || value === 'no') return false;
+  throw new ConfigError(`--${name} must be true or false, got "${value}".`);
 }
 
 function secretSource(file: string | undefined, value: string | undefined, db: DatabaseConfig): SecretSource {

@@ -32,6 +32,10 @@ function serverOptions(command: Command): Command {
     .option('--session-ttl <seconds>', 'signed-in browser session lifetime (default 28800)')
     .option('--trust-proxy <addresses>', 'comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+    .option('--log-requests <bool>', 'one log line per request at info (default true)')
+    .option('--metrics-port <port>', 'serve Prometheus metrics at http://METRICS_HOST:PORT/metrics (default: off)')
+    .option('--metrics-host <host>', 'address of the metrics listener (default 127.0.0.1)')
+    .option('--audit-log <file>', 'security audit events as JSON lines, appended to FILE, or - for stdout (default: off)')
     .option('--secret-file <path>', 'server secret(s), one per line, the first current (default: generated beside a SQLite database; or TESSERA_SECRET)')
     .option('--jwks-max-age <seconds>', 'Cache-Control max-age of the JWKS; tessera keys rotate waits this plus a margin by default (default 300)');
 }

@@ -12,6 +12,7 @@ import { boundPort, listenHttp, serveOn } from '../server/http-listener.js';
 import { settingsOnBoundPort } from '../server/settings.js';
 import { openStore } from '../store/open-store.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
+import { listenClusterMetrics, metricsAddress, serveObservability } from './observability.js';
 import { superviseWorkers } from './supervisor.js';
 
 /**
@@ -32,6 +33,9 @@ export async function serve(config: Config): Promise<void> {
     }
     if (config.workers > 1) {
       superviseWorkers(config.workers, { shutdownTimeoutMs: config.shutdownTimeout * 1000, logLevel: config.settings.logLevel });
+      // --metrics-port: the primary serves the metrics of all workers (prom-client AggregatorRegistry).
+      const clusterMetrics = await listenClusterMetrics(config);
+      if (clusterMetrics) process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg: `Metrics at ${clusterMetrics.url}` })}\n`);
       return;
     }
     await listen(config, store, secrets);
@@ -46,7 +50,10 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
   // listening on 0 share one port.
   const http = await listenHttp(config.port, config.host);
   const settings = settingsOnBoundPort(config.settings, boundPort(http));
-  const app = await buildServer({ settings, store, secrets, serverFactory: serveOn(http) });
+  const observability = serveObservability(config);
+  const app = await buildServer({ settings, store, secrets, serverFactory: serveOn(http), metrics: observability.metrics, audit: observability.audit });
+  const metricsPort = await observability.listen();
+  if (metricsPort !== undefined && config.metrics) app.log.info(`Metrics at ${metricsAddress(config.metrics.host, metricsPort)}`);
   const purge = startExpiryPurge(store, { clock: systemClock, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
@@ -64,6 +71,7 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
     const { forced } = await closeGracefully(http, config.shutdownTimeout * 1000);
     if (forced) app.log.warn('connections still open at the shutdown timeout were closed');
     await app.close();
+    await observability.close();
     await store.close();
     app.log.info('shut down');
     process.exit(0);

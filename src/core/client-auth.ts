@@ -1,4 +1,5 @@
 import type { Client, ClientStore, TokenEndpointAuthMethod } from '../store/types.js';
+import { noAudit, type AuditLog } from './audit.js';
 import type { ClientSecretThrottle } from './client-secret-throttle.js';
 import { InvalidClient, InvalidRequest, TooManyAttempts } from './errors.js';
 import type { KeyedHash } from './secret-hash.js';
@@ -73,29 +74,36 @@ export class ClientAuthenticator {
   // as a wrong secret and does not reveal which client_ids exist.
   private readonly decoyHash: string;
 
-  constructor(private readonly clients: ClientStore, private readonly secretHash: KeyedHash, private readonly throttle?: ClientSecretThrottle) {
+  constructor(private readonly clients: ClientStore, private readonly secretHash: KeyedHash, private readonly throttle?: ClientSecretThrottle, private readonly audit: AuditLog = noAudit) {
     this.decoyHash = secretHash.hash('tessera-decoy-secret');
   }
 
   /** `address`: the caller's, for the brute-force limits of RFC 6749 §2.3.1. */
-  async authenticate(presented: PresentedClient, address: string): Promise<Client> {
+  async authenticate(presented: PresentedClient, address: string, requestId?: string): Promise<Client> {
     const usedBasic = presented.method === 'client_secret_basic';
+    const failed = (reason: string) => this.audit.record({ event: 'client_authentication.failed', clientId: presented.clientId, address, requestId, reason });
     if (presented.clientSecret !== undefined && this.throttle) {
       const wait = await this.throttle.retryAfter(presented.clientId, address);
-      if (wait > 0) throw new TooManyAttempts('Too many failed client authentications; wait before trying again.', wait);
+      if (wait > 0) {
+        failed('throttled');
+        throw new TooManyAttempts('Too many failed client authentications; wait before trying again.', wait);
+      }
     }
     const client = await this.clients.get(presented.clientId);
     if (presented.clientSecret !== undefined) {
       const verdict = this.secretHash.verify(presented.clientSecret, client?.secretHash ?? this.decoyHash);
       if (!client || client.secretHash === null || !verdict.ok) {
         await this.throttle?.failed(presented.clientId, address);
+        failed('wrong_secret');
         throw new InvalidClient('Client authentication failed: unknown client or wrong secret.', usedBasic);
       }
       if (!verdict.current) await this.clients.replaceSecretHash(client.clientId, client.secretHash, this.secretHash.hash(presented.clientSecret));
     } else if (!client || client.secretHash !== null) {
+      failed('secret_required');
       throw new InvalidClient('Client authentication failed: this client must authenticate with its secret.', usedBasic);
     }
     if (client.tokenEndpointAuthMethod !== presented.method) {
+      failed('wrong_method');
       throw new InvalidClient('This client is registered for another token endpoint authentication method.', usedBasic);
     }
     return client;

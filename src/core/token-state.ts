@@ -2,6 +2,7 @@ import type { Client, ResourceServerStore, TokenRecord, TokenStore } from '../st
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
 import { formatScope } from './scope.js';
 import type { KeyedHash } from './secret-hash.js';
+import type { AuditLog, RequestOrigin } from './audit.js';
 
 /** RFC 7662 §2.2 */
 export interface IntrospectionResponse {
@@ -81,7 +82,7 @@ export async function introspectToken(
  * RFC 7009 §2.1: revoke a token of the calling client. Revoking a refresh token also revokes
  * the access tokens of the same grant. §2.2: an unknown or invalid token is not an error.
  */
-export async function revokeToken(token: string, caller: Client, tokens: TokenStore, tokenHash: KeyedHash, now: number): Promise<void> {
+export async function revokeToken(token: string, caller: Client, tokens: TokenStore, tokenHash: KeyedHash, now: number, audit?: AuditLog, origin?: RequestOrigin): Promise<void> {
   const record = await tokenHash.find(token, (hash) => tokens.find(hash));
   if (!record) return;
   // RFC 7009 §2.1: the server verifies the token was issued to the requesting client and,
@@ -89,4 +90,5 @@ export async function revokeToken(token: string, caller: Client, tokens: TokenSt
   if (record.clientId !== caller.clientId) throw new UnauthorizedClient('This token was not issued to the requesting client.');
   if (record.kind === 'refresh_token') await tokens.revokeFamily(record.familyId, now);
   else await tokens.revoke(record.hash, now);
+  audit?.record({ event: 'token.revoked', tokenKind: record.kind, clientId: caller.clientId, userId: record.userId ?? undefined, address: origin?.address, requestId: origin?.requestId });
 }

@@ -9,20 +9,21 @@ interface PasswordRequest {
   scope: string[];
   resources: readonly string[];
   remoteAddress: string;
+  requestId: string | undefined;
 }
 
 /** RFC 6749 §4.3, resource owner password credentials: only for clients registered for it. */
 export const passwordGrant = defineGrant<PasswordRequest>({
   grantType: 'password',
   clientAuthentication: 'any',
-  parse({ params, resources, remoteAddress }) {
+  parse({ params, resources, remoteAddress, requestId }) {
     const { username, password } = params;
     if (username === undefined || password === undefined) throw new InvalidRequest('username and password are required.');
-    return { username, password, scope: parseScope(params.scope), resources, remoteAddress };
+    return { username, password, scope: parseScope(params.scope), resources, remoteAddress, requestId };
   },
   async handle(request, client, ctx: Pick<GrantContext, 'signIn' | 'tokenIssuer' | 'settings' | 'resourceServers'>) {
     const { scope, audience } = await resolveTokenTarget(request, client, ctx.settings, ctx.resourceServers);
-    const result = await ctx.signIn.signIn(request.username, request.password, request.remoteAddress);
+    const result = await ctx.signIn.signIn(request.username, request.password, request.remoteAddress, { requestId: request.requestId, clientId: client.clientId });
     if (result.outcome === 'throttled') {
       throw new TooManyAttempts('Too many failed sign-in attempts; wait before trying again.', result.retryAfterSeconds);
     }

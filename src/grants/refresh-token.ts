@@ -9,6 +9,8 @@ interface RefreshRequest {
   refreshToken: string;
   scope: string[];
   resources: readonly string[];
+  remoteAddress: string;
+  requestId: string | undefined;
 }
 
 /**
@@ -21,11 +23,11 @@ interface RefreshRequest {
 export const refreshTokenGrant = defineGrant<RefreshRequest>({
   grantType: 'refresh_token',
   clientAuthentication: 'any',
-  parse({ params, resources }) {
+  parse({ params, resources, remoteAddress, requestId }) {
     if (params.refresh_token === undefined) throw new InvalidRequest('refresh_token is required.');
-    return { refreshToken: params.refresh_token, scope: parseScope(params.scope), resources };
+    return { refreshToken: params.refresh_token, scope: parseScope(params.scope), resources, remoteAddress, requestId };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings' | 'resourceServers' | 'hashing'>) {
+  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings' | 'resourceServers' | 'hashing' | 'audit'>) {
     const record = await ctx.hashing.tokens.find(request.refreshToken, (candidate) => ctx.tokens.find(candidate));
     const hash = record?.hash ?? '';
     // RFC 6749 §6: the refresh token must be bound to the authenticated client.
@@ -81,6 +83,7 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
       return again;
     }
     if (result.outcome === 'reused') {
+      ctx.audit?.record({ event: 'refresh_token.reuse_detected', clientId: client.clientId, userId: record.userId ?? undefined, address: request.remoteAddress, requestId: request.requestId });
       throw new InvalidGrant('This refresh token was already used; every token of its grant is now revoked.');
     }
     if (result.outcome === 'invalid') throw new InvalidGrant('The refresh token is invalid, expired or revoked.');

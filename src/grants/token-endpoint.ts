@@ -8,6 +8,8 @@ export interface TokenEndpointInput {
   authorization: string | undefined;
   form: URLSearchParams;
   remoteAddress: string;
+  /** The HTTP request's id, for the audit log. */
+  requestId?: string | undefined;
 }
 
 export interface TokenEndpointContext {
@@ -25,7 +27,7 @@ export async function handleTokenRequest(input: TokenEndpointInput, ctx: TokenEn
   const presented = presentedClient(input.authorization, params);
   const grantType = params.grant_type;
   if (grantType === undefined) throw new InvalidRequest('grant_type is required.');
-  const client = await ctx.clients.authenticate(presented, input.remoteAddress);
+  const client = await ctx.clients.authenticate(presented, input.remoteAddress, input.requestId);
   const grant = findGrant(ctx.registry, grantType);
   if (!grant) throw new UnsupportedGrantType('This grant_type is not supported by this server; see grant_types_supported in its metadata.');
   if (!client.grantTypes.includes(grantType)) {
@@ -34,5 +36,10 @@ export async function handleTokenRequest(input: TokenEndpointInput, ctx: TokenEn
   if (grant.clientAuthentication === 'confidential' && client.secretHash === null) {
     throw new UnauthorizedClient('A public client cannot use this grant_type.');
   }
-  return grant.exchange({ grantType, params, resources: lists.resource ?? [], remoteAddress: input.remoteAddress }, client, ctx.grants);
+  const response = await grant.exchange({ grantType, params, resources: lists.resource ?? [], remoteAddress: input.remoteAddress, requestId: input.requestId }, client, ctx.grants);
+  ctx.grants.audit?.record({
+    event: grantType === 'refresh_token' ? 'token.refreshed' : 'token.issued',
+    grantType, clientId: client.clientId, address: input.remoteAddress, requestId: input.requestId,
+  });
+  return response;
 }

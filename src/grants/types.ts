@@ -1,3 +1,4 @@
+import type { AuditLog } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import type { SecretHashing } from '../core/secret-hash.js';
@@ -16,6 +17,8 @@ export interface TokenEndpointRequest {
   readonly resources: readonly string[];
   /** The caller's address, for throttling. */
   readonly remoteAddress: string;
+  /** The HTTP request's id, for the audit log. */
+  readonly requestId?: string | undefined;
 }
 
 /** RFC 6749 §5.1 */
@@ -46,6 +49,8 @@ export interface GrantContext {
   /** The registered APIs: what a token meant for one of them may carry. */
   readonly resourceServers: ResourceServerStore;
   readonly signIn: PasswordSignIn;
+  /** Security events (core/audit.ts); default: none recorded. */
+  readonly audit?: AuditLog;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { authorizationResponse, errorResponse } from '../authorize/respond.js';
 import type { AuthorizationRequest } from '../authorize/types.js';
+import type { RequestOrigin } from '../core/audit.js';
 import { AccessDenied } from '../core/errors.js';
 import type { GrantContext } from '../grants/types.js';
 import type { ClientStore, ConsentStore, User } from '../store/types.js';
@@ -36,7 +37,8 @@ export class AuthorizationInteraction {
   }
 
   /** The user's answer on the consent page; an allowed request is remembered for next time. */
-  async answerConsent(request: AuthorizationRequest, userId: string, allowed: boolean): Promise<NextStep> {
+  async answerConsent(request: AuthorizationRequest, userId: string, allowed: boolean, origin?: RequestOrigin): Promise<NextStep> {
+    this.ctx.audit?.record({ event: allowed ? 'consent.granted' : 'consent.denied', clientId: request.client.clientId, userId, address: origin?.address, requestId: origin?.requestId });
     if (!allowed) {
       // RFC 6749 §4.1.2.1: the resource owner denied the request.
       return { step: 'redirect', location: errorResponse(new AccessDenied('The user denied the request.'), request, this.ctx.settings.issuer) };
@@ -71,7 +73,9 @@ export class AuthorizationInteraction {
   }
 
   /** The user takes back what they allowed a client: its tokens for them stop working at once. */
-  async withdrawConsent(userId: string, clientId: string): Promise<boolean> {
-    return this.ctx.consents.withdraw(userId, clientId, this.ctx.clock.nowSeconds());
+  async withdrawConsent(userId: string, clientId: string, origin?: RequestOrigin): Promise<boolean> {
+    const withdrawn = await this.ctx.consents.withdraw(userId, clientId, this.ctx.clock.nowSeconds());
+    if (withdrawn) this.ctx.audit?.record({ event: 'consent.withdrawn', clientId, userId, address: origin?.address, requestId: origin?.requestId });
+    return withdrawn;
   }
 }

@@ -1,3 +1,4 @@
+import { noAudit, type AuditLog } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 import { LoginThrottle } from '../core/login-throttle.js';
 import { authenticateUser } from '../core/user-authentication.js';
@@ -22,13 +23,18 @@ export class PasswordSignIn {
   private readonly throttle: LoginThrottle;
 
   /** `wait` waits this many milliseconds: the slow-down of an attacked account, and turns in a crowd. */
-  constructor(private readonly users: UserStore, throttle: ThrottleStore, clock: Clock, wait: (ms: number) => Promise<void> = sleep) {
+  constructor(private readonly users: UserStore, throttle: ThrottleStore, clock: Clock, wait: (ms: number) => Promise<void> = sleep, private readonly audit: AuditLog = noAudit) {
     this.throttle = new LoginThrottle(throttle, clock, wait);
   }
 
-  async signIn(username: string, password: string, remoteAddress: string): Promise<SignInResult> {
+  /** `context`: the request's id and the client it signs in for, for the audit log (never the username). */
+  async signIn(username: string, password: string, remoteAddress: string, context: { requestId?: string | undefined; clientId?: string | undefined } = {}): Promise<SignInResult> {
+    const origin = { address: remoteAddress, requestId: context.requestId, clientId: context.clientId };
     const admission = await this.throttle.admit(username, remoteAddress);
-    if (!admission.admitted) return { outcome: 'throttled', retryAfterSeconds: admission.retryAfterSeconds };
+    if (!admission.admitted) {
+      this.audit.record({ event: 'sign_in.throttled', ...origin });
+      return { outcome: 'throttled', retryAfterSeconds: admission.retryAfterSeconds };
+    }
     let user: User | undefined;
     try {
       user = await authenticateUser(this.users, username, password);
@@ -38,9 +44,11 @@ export class PasswordSignIn {
     }
     if (!user) {
       await this.throttle.failed(admission.attempt);
+      this.audit.record({ event: 'sign_in.failed', ...origin });
       return { outcome: 'rejected' };
     }
     await this.throttle.succeeded(admission.attempt);
+    this.audit.record({ event: 'sign_in.succeeded', ...origin, userId: user.id });
     return { outcome: 'signed-in', user };
   }
 }

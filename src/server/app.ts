@@ -2,9 +2,11 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import { defaultResponseTypes } from '../authorize/index.js';
 import type { ResponseTypeHandler } from '../authorize/types.js';
+import { auditToAll, noAudit, type AuditLog } from '../core/audit.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ClientAuthenticator } from '../core/client-auth.js';
 import { ClientSecretThrottle } from '../core/client-secret-throttle.js';
+import { OAuthError } from '../core/errors.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
@@ -17,8 +19,11 @@ import { KeyRing } from '../keys/key-ring.js';
 import type { ProtocolRegistry } from '../registry.js';
 import type { Store } from '../store/types.js';
 import { registerErrorHandler } from './error-handler.js';
+import type { ServerMetrics } from './metrics.js';
 import { registerFormParser } from './form-body.js';
 import { loggerOptions } from './logger.js';
+import { requestIdGenerator } from './request-id.js';
+import { registerRequestLog } from './request-log.js';
 import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { healthRoutes } from './routes/health.js';
@@ -41,12 +46,18 @@ export interface ServerOptions {
   random?: RandomSource;
   /** false silences logs (tests); default: JSON logs at settings.logLevel on stdout. */
   logger?: boolean;
+  /** Where the JSON logs go instead of stdout (tests read them); overrides logger: false. */
+  logStream?: { write(line: string): void };
   /**
    * The server secrets every derived key comes from (docs/SECURITY.md): signing keys are sealed
    * with them and tokens and client secrets hashed under them, so every process and instance on
    * one database needs the same ones. `ServerSecrets.ephemeral()` suits a test's in-memory store.
    */
   secrets: ServerSecrets;
+  /** Prometheus metrics (server/metrics.ts), served by the caller on a listener of its own; default: none. */
+  metrics?: ServerMetrics;
+  /** Security audit events (core/audit.ts), e.g. an audit-log.ts JSON-lines file; default: none. */
+  audit?: AuditLog;
   /** Fastify's serverFactory: serve on a node:http server the caller made (and may already listen on). */
   serverFactory?: FastifyServerFactory;
   /** How often the signing keys are read again from the store, in ms (default 5 s; keys/key-ring.ts). */
@@ -81,13 +92,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
 
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(settings.logLevel),
+    logger: options.logStream ? { ...loggerOptions(settings.logLevel), stream: options.logStream }
+      : options.logger === false ? false : loggerOptions(settings.logLevel),
     bodyLimit: BODY_LIMIT_BYTES,
     // Without it, behind a proxy every client would share the proxy's address (and its throttle).
     ...(settings.trustProxy.length > 0 ? { trustProxy: [...settings.trustProxy] } : {}),
     // Our own onResponse hook logs requests: path without query string, errors at error level.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Request ids unique across workers and instances; a trusted proxy's X-Request-Id is kept.
+    genReqId: requestIdGenerator(settings.trustProxy.length > 0),
+    requestIdHeader: false,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     // How often node checks requests against headersTimeout and requestTimeout (default 30 s).
     http: { connectionsCheckingInterval: Math.min(5_000, settings.timeouts.requestMs) },
@@ -102,11 +117,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // RFC 6797: an https issuer tells browsers never to reach it over plain http.
     if (hsts) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const line = { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (reply.statusCode >= 500) request.log.error(line, 'request failed');
-    else request.log.debug(line, 'request');
-  });
+  registerRequestLog(app, { logRequests: settings.logRequests });
 
   if (keys.sealedFromPlain.length > 0) {
     app.log.warn({ kids: keys.sealedFromPlain },
@@ -122,10 +133,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onRetired: (kid) => app.log.info({ kid }, 'retired a signing key: every token it signed has expired'),
   });
   app.addHook('onClose', async () => keys.stop());
-  const signIn = new PasswordSignIn(store.users, store.throttle, clock);
+  const { metrics } = options;
+  const audit = auditToAll([options.audit ?? noAudit, metrics ?? noAudit]);
+  if (metrics) {
+    metrics.observeSigningKeys(async () => (await store.keys.listActive())[0]?.createdAt);
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    });
+    app.addHook('onError', async (request, _reply, error) => {
+      if (request.routeOptions.url === '/token') metrics.tokenError(error instanceof OAuthError ? error.error : 'server_error');
+    });
+  }
+  const signIn = new PasswordSignIn(store.users, store.throttle, clock, undefined, audit);
   const hashing = new SecretHashing(secrets);
   const grantContext: GrantContext = {
-    settings, clock, random, signIn, hashing,
+    settings, clock, random, signIn, hashing, audit,
     tokenIssuer: new TokenIssuer(settings, keys, store.tokens, clock, random, hashing.tokens),
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: store.resources,
   };
@@ -134,9 +156,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge);
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
-  const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock));
+  const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
   tokenRoute(app, { clients, registry, grants: grantContext });
-  introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock });
+  introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock, audit });
   const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions });
   sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });

@@ -14,7 +14,9 @@ export function loggerOptions(level: LogLevel): LoggerOptions {
     redact: {
       paths: [
         'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'res.headers.location',
-        '*.password', '*.client_secret', '*.code', '*.access_token', '*.refresh_token', '*.token',
+        // Authorization codes by their parameter's place, never '*.code': that hid err.code (ECONNREFUSED).
+        '*.password', '*.client_secret', 'req.query.code', 'req.body.code', 'body.code', 'query.code', 'params.code',
+        '*.access_token', '*.refresh_token', '*.token',
       ],
       censor: '[redacted]',
     },

@@ -30,6 +30,8 @@ export interface ServerSettings {
    */
   readonly trustProxy: readonly string[];
   readonly logLevel: LogLevel;
+  /** One log line per request at info (method, route, status, duration, client_id); false: none. */
+  readonly logRequests: boolean;
   /** Bounds on slow clients, so none can hold a connection for long (slowloris). */
   readonly timeouts: ConnectionTimeouts;
   /**
@@ -74,6 +76,7 @@ export const DEFAULT_SETTINGS = {
   sessionTtl: 8 * 3600,
   trustProxy: [],
   logLevel: 'info',
+  logRequests: true,
   timeouts: { headersMs: 10_000, requestMs: 30_000, idleMs: 30_000, keepAliveMs: 5_000 },
   jwksMaxAge: 300,
 } as const satisfies Omit<ServerSettings, 'issuer' | 'audience'>;

@@ -6,7 +6,7 @@ import { clientFromMetadata, type ClientMetadata } from '../../src/core/client-m
 import { resourceServerFromMetadata, type ResourceServerMetadata } from '../../src/core/resource-metadata.js';
 import { upsertUser } from '../../src/admin/seed.js';
 import { boundPort, closeHttp, listenHttp, serveOn } from '../../src/server/http-listener.js';
-import { buildServer } from '../../src/server/app.js';
+import { buildServer, type ServerOptions } from '../../src/server/app.js';
 import { SecretHashing } from '../../src/core/secret-hash.js';
 import { ServerSecrets } from '../../src/core/server-secrets.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -38,7 +38,7 @@ export interface RunningServer {
 }
 
 /** A real Tessera on 127.0.0.1 with an in-memory SQLite store and a clock the test can move. */
-export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store; secrets?: ServerSecrets } = {}): Promise<RunningServer> {
+export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store; secrets?: ServerSecrets; server?: Pick<ServerOptions, 'metrics' | 'audit' | 'logStream'> } = {}): Promise<RunningServer> {
   // Listening first, so that the issuer can carry the port; Fastify then serves on that server.
   const { server, port } = await listenOnFreePort();
   const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent', ...options.flags }, {});
@@ -51,7 +51,7 @@ export async function startServer(options: { clients?: ClientMetadata[]; users?:
   for (const resource of options.resources ?? []) await store.resources.upsert(resourceServerFromMetadata(resource, clock.nowSeconds()));
   let app: FastifyInstance;
   try {
-    app = await buildServer({ settings: config.settings, store, clock, secrets, logger: false, serverFactory: serveOn(server) });
+    app = await buildServer({ settings: config.settings, store, clock, secrets, logger: false, serverFactory: serveOn(server), ...options.server });
     await app.ready();
   } catch (error) {
     await closeHttp(server);

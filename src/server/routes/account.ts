@@ -36,7 +36,7 @@ export function accountRoutes(app: FastifyInstance, deps: AccountRouteDependenci
     const user = await interaction.signedInUser(session?.userId ?? null);
     if (!user) return reply.redirect('/login', 303);
     const clientId = form.get('client_id') ?? '';
-    await interaction.withdrawConsent(user.id, clientId);
+    await interaction.withdrawConsent(user.id, clientId, { address: request.ip ?? 'unknown', requestId: request.id });
     // Post/redirect/get: a reload does not post again.
     return reply.redirect('/account?withdrawn=1', 303);
   });

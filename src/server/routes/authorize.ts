@@ -89,7 +89,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
         setPageHeaders(reply);
         return reply.code(401).send(errorPage('Signed out', 'Your session ended before you answered. Start again from the application.'));
       }
-      const next = await interaction.answerConsent(authorization, session.userId, form.get('decision') === 'allow');
+      const next = await interaction.answerConsent(authorization, session.userId, form.get('decision') === 'allow', { address: request.ip ?? 'unknown', requestId: request.id });
       return render(next, request, reply, session, authorization, query);
     });
   });

@@ -4,6 +4,7 @@ import type { KeyedHash } from '../../core/secret-hash.js';
 import { singleValuedParams } from '../../core/form-params.js';
 import { introspectToken, requireConfidential, requireTokenParam, revokeToken } from '../../core/token-state.js';
 import type { Clock } from '../../core/clock.js';
+import type { AuditLog } from '../../core/audit.js';
 import type { Client, ResourceServerStore, TokenStore } from '../../store/types.js';
 import { formBody } from '../form-body.js';
 
@@ -15,12 +16,13 @@ export interface TokenStateRouteDependencies {
   /** Who may introspect the tokens of each registered API (RFC 7662 §4). */
   readonly resourceServers: ResourceServerStore;
   readonly clock: Clock;
+  readonly audit?: AuditLog;
 }
 
 async function authenticatedRequest(request: FastifyRequest, ctx: TokenStateRouteDependencies, endpoint: 'introspection' | 'revocation'): Promise<{ client: Client; token: string }> {
   const address = request.ip ?? 'unknown';
   const { params } = singleValuedParams(formBody(request));
-  const client = await ctx.clients.authenticate(presentedClient(request.headers.authorization, params), address);
+  const client = await ctx.clients.authenticate(presentedClient(request.headers.authorization, params), address, request.id);
   // RFC 7009 §2.1 authenticates confidential clients and identifies public ones: a public client
   // may revoke its own tokens (at sign-out). Introspection stays for confidential clients (RFC 7662 §2.1).
   if (endpoint === 'introspection') requireConfidential(client, endpoint);
@@ -37,7 +39,7 @@ export function introspectRevokeRoutes(app: FastifyInstance, ctx: TokenStateRout
 
   app.post('/revoke', async (request, reply) => {
     const { client, token } = await authenticatedRequest(request, ctx, 'revocation');
-    await revokeToken(token, client, ctx.tokens, ctx.tokenHash, ctx.clock.nowSeconds());
+    await revokeToken(token, client, ctx.tokens, ctx.tokenHash, ctx.clock.nowSeconds(), ctx.audit, { address: request.ip ?? 'unknown', requestId: request.id });
     // RFC 7009 §2.2: 200 whether or not the token was valid.
     void reply.header('cache-control', 'no-store').code(200).send();
   });

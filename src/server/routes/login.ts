@@ -71,7 +71,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
       return reply.code(status).send(signInPage({ csrfToken: session?.csrfToken ?? '', returnTo, error, username }));
     };
     if (username === '' || password === '') return retry(400, 'Enter your username and password.');
-    const result = await deps.signIn.signIn(username, password, address);
+    const result = await deps.signIn.signIn(username, password, address, { requestId: request.id });
     switch (result.outcome) {
       case 'throttled':
         void reply.header('retry-after', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));

@@ -20,7 +20,7 @@ const tokenResponseSchema = {
 export function tokenRoute(app: FastifyInstance, ctx: TokenEndpointContext): void {
   app.post('/token', { schema: { response: tokenResponseSchema } }, async (request, reply) => {
     const response = await handleTokenRequest(
-      { authorization: request.headers.authorization, form: formBody(request), remoteAddress: request.ip ?? 'unknown' }, ctx);
+      { authorization: request.headers.authorization, form: formBody(request), remoteAddress: request.ip ?? 'unknown', requestId: request.id }, ctx);
     // RFC 6749 §5.1: responses with tokens MUST carry Cache-Control: no-store.
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return response;
