@@ -30,7 +30,11 @@ function metricsAddress(host: string, port: number): string {
 export function serveObservability(config: Config): ServeObservability {
   const metrics = config.metrics ? new ServerMetrics() : undefined;
   // A worker answers the primary's AggregatorRegistry with this registry.
-  if (metrics && !cluster.isPrimary) AggregatorRegistry.setRegistries([metrics.registry]);
+  if (metrics && !cluster.isPrimary) {
+    // Constructing one adds the worker's listener for the primary's requests (prom-client).
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([metrics.registry]);
+  }
   const audit = config.auditLog === undefined ? undefined : openAuditLog(config.auditLog);
   let server: Server | undefined;
   return {
