@@ -74,6 +74,7 @@ export interface ConfigFlags {
   logLevel?: string | undefined;
   secretFile?: string | undefined;
   jwksMaxAge?: string | undefined;
+  keyRotationInterval?: string | undefined;
 }
 
 const ENV_NAMES: Record<keyof ConfigFlags, string> = {
@@ -99,6 +100,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   logLevel: 'TESSERA_LOG_LEVEL',
   secretFile: 'TESSERA_SECRET_FILE',
   jwksMaxAge: 'TESSERA_JWKS_MAX_AGE',
+  keyRotationInterval: 'TESSERA_KEY_ROTATION_INTERVAL',
 };
 
 export const DEFAULT_DB = 'sqlite:./data/tessera.db';
@@ -190,7 +192,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       logLevel: logLevel as LogLevel,
       logRequests: booleanFlag('log-requests', pick('logRequests') ?? 'true'),
       timeouts: DEFAULT_SETTINGS.timeouts,
-      jwksMaxAge: jwksMaxAge(pick('jwksMaxAge')),
+      jwksMaxAge: jwksMaxAge(pick('jwksMaxAge'), env),
+      keyRotationInterval: keyRotationInterval(pick('keyRotationInterval') ?? '0'),
     },
   };
 }
@@ -216,6 +219,17 @@ function booleanFlag(name: string, value: string): boolean {
   if (value === 'true' || value === '1' || value === 'yes') return true;
   if (value === 'false' || value === '0' || value === 'no') return false;
   throw new ConfigError(`--${name} must be true or false, got "${value}".`);
+}
+
+/** `--key-rotation-interval`: 0 or off, or a duration such as 30d, 12h, 90m or seconds; at least an hour. */
+function keyRotationInterval(value: string): number {
+  if (value === '0' || value === 'off') return 0;
+  const match = /^(\d+)([smhd]?)$/.exec(value);
+  const seconds = match ? Number(match[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as '' | 's' | 'm' | 'h' | 'd'] : Number.NaN;
+  if (!(seconds >= 3600 && seconds <= 365 * 86_400)) {
+    throw new ConfigError(`--key-rotation-interval must be off or a duration between 1h and 365d (30d, 12h, or seconds), got "${value}".`);
+  }
+  return seconds;
 }
 
 function secretSource(file: string | undefined, value: string | undefined, db: DatabaseConfig): SecretSource {

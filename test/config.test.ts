@@ -17,6 +17,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ refreshRetryWindow: '301' }, {})).toThrow(/--refresh-retry-window must be between 0 and 300/);
     expect(() => loadConfig({ refreshRetryWindow: '-1' }, {})).toThrow(/--refresh-retry-window must be a whole number/);
   });
+  it('reads the JWKS max-age and the key rotation interval', () => {
+    expect(loadConfig({}, {}).settings.jwksMaxAge).toBe(300);
+    expect(loadConfig({}, { TESSERA_JWKS_MAX_AGE: '60' }).settings.jwksMaxAge).toBe(60);
+    expect(loadConfig({ jwksMaxAge: '0' }, { TESSERA_JWKS_MAX_AGE: '60' }).settings.jwksMaxAge).toBe(0);
+    expect(() => loadConfig({ jwksMaxAge: '86401' }, {})).toThrow(/--jwks-max-age must be between 0 and 86400/);
+    expect(loadConfig({}, {}).settings.keyRotationInterval).toBe(0);
+    expect(loadConfig({ keyRotationInterval: '30d' }, {}).settings.keyRotationInterval).toBe(30 * 86_400);
+    expect(loadConfig({}, { TESSERA_KEY_ROTATION_INTERVAL: '12h' }).settings.keyRotationInterval).toBe(12 * 3600);
+    expect(loadConfig({ keyRotationInterval: '7200' }, {}).settings.keyRotationInterval).toBe(7200);
+    expect(loadConfig({ keyRotationInterval: 'off' }, {}).settings.keyRotationInterval).toBe(0);
+    expect(() => loadConfig({ keyRotationInterval: '10m' }, {})).toThrow(/--key-rotation-interval must be off or a duration between 1h and 365d/);
+    expect(() => loadConfig({ keyRotationInterval: '1w' }, {})).toThrow(/--key-rotation-interval/);
+  });
   it('defaults to SQLite under ./data', () => {
     expect(loadConfig({}, {}).db).toEqual({ kind: 'sqlite', path: './data/tessera.db' });
   });

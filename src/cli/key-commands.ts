@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { jwksMaxAge } from '../config.js';
 import { systemClock } from '../core/clock.js';
-import { DEFAULT_KEY_RELOAD_MS, generateSigningKey, signingKeyAt } from '../keys/key-ring.js';
+import { DEFAULT_KEY_RELOAD_MS, defaultGraceSeconds, GRACE_MARGIN_SECONDS, generateSigningKey, signingKeyAt } from '../keys/key-ring.js';
 import { sealJwk } from '../keys/sealed-jwk.js';
 import { SIGNING_ALGS, type SigningAlg } from '../store/types.js';
 import { AdminError, print, withStore } from './admin-commands.js';
@@ -16,17 +16,6 @@ interface RotateOptions extends KeyOptions {
   now?: boolean;
   alg?: string;
   jwksMaxAge?: string;
-}
-
-/**
- * Beyond the JWKS max-age: the servers read the keys every few seconds, and a resource server's
- * fetch may have started just before the key was published.
- */
-const GRACE_MARGIN_SECONDS = 60;
-
-/** The default grace period of `tessera keys rotate`: the JWKS max-age plus a margin. */
-export function defaultGraceSeconds(maxAge: number): number {
-  return maxAge + GRACE_MARGIN_SECONDS;
 }
 
 function graceSeconds(options: RotateOptions): number {

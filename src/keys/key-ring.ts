@@ -22,6 +22,17 @@ export interface Signer {
 export const DEFAULT_KEY_RELOAD_MS = 5_000;
 
 /**
+ * Beyond the JWKS max-age before a rotated key signs: the servers read the keys every few
+ * seconds, and a resource server's fetch may have started just before the key was published.
+ */
+export const GRACE_MARGIN_SECONDS = 60;
+
+/** The default grace period of a rotation: the JWKS max-age plus a margin. */
+export function defaultGraceSeconds(jwksMaxAge: number): number {
+  return jwksMaxAge + GRACE_MARGIN_SECONDS;
+}
+
+/**
  * Creates a new signing key (ES256 unless told); its kid is the RFC 7638 thumbprint. It may sign
  * from `signsFrom` on (default: at once, `createdAt`).
  */
@@ -102,6 +113,12 @@ export interface KeyReloading {
    */
   retireExpiredAfter?: number | undefined;
   onRetired?(kid: string): void;
+  /**
+   * Automatic rotation: once the newest key is `intervalSeconds` old, a new one (of the signing
+   * key's algorithm) is added that signs after `graceSeconds`; of several servers, one adds it.
+   */
+  rotateEvery?: { intervalSeconds: number; graceSeconds: number } | undefined;
+  onRotated?(key: { kid: string; alg: SigningAlg; signsFrom: number }): void;
 }
 
 /**
@@ -166,6 +183,9 @@ export class KeyRing {
       if (this.reloading) return;
       this.reloading = this.reload().then(async (reloaded) => {
         let changed = reloaded;
+        if (options.rotateEvery && await this.rotateIfDue(options.clock.nowSeconds(), options.rotateEvery, options.onRotated)) {
+          if (await this.reload()) changed = true;
+        }
         if (options.retireExpiredAfter !== undefined) {
           // Each server may do it; deactivate is idempotent, so only one reports each key.
           const expired = expiredKeys(this.state.keys, options.clock.nowSeconds(), options.retireExpiredAfter);
@@ -182,6 +202,17 @@ export class KeyRing {
     };
     this.reloadTimer = setInterval(tick, options.intervalMs ?? DEFAULT_KEY_RELOAD_MS);
     this.reloadTimer.unref();
+  }
+
+  private async rotateIfDue(now: number, every: { intervalSeconds: number; graceSeconds: number }, onRotated: KeyReloading['onRotated']): Promise<boolean> {
+    const newest = Math.max(...this.state.keys.map((key) => key.createdAt));
+    if (now - newest < every.intervalSeconds) return false;
+    const fresh = await generateSigningKey(Math.max(now, newest + 1), { alg: this.signer(now).alg, signsFrom: now + every.graceSeconds });
+    const sealed = { ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, this.secrets) } };
+    // Another server may have rotated since this one's last reload: then nothing is inserted.
+    if (!await this.store.insertIfNewestBefore(sealed, now - every.intervalSeconds + 1)) return true;
+    onRotated?.({ kid: fresh.kid, alg: fresh.alg, signsFrom: fresh.signsFrom });
+    return true;
   }
 
   /** Stops reloading; waits for a reload in flight, so the store may be closed afterwards. */

@@ -15,7 +15,7 @@ import { TokenIssuer } from '../grants/token-issuer.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
-import { KeyRing } from '../keys/key-ring.js';
+import { defaultGraceSeconds, KeyRing } from '../keys/key-ring.js';
 import type { ProtocolRegistry } from '../registry.js';
 import type { Store } from '../store/types.js';
 import { registerErrorHandler } from './error-handler.js';
@@ -131,6 +131,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // A key replaced longer ago than the access-token lifetime signed no token still valid.
     retireExpiredAfter: settings.accessTokenTtl,
     onRetired: (kid) => app.log.info({ kid }, 'retired a signing key: every token it signed has expired'),
+    rotateEvery: settings.keyRotationInterval > 0
+      ? { intervalSeconds: settings.keyRotationInterval, graceSeconds: defaultGraceSeconds(settings.jwksMaxAge) } : undefined,
+    onRotated: (key) => app.log.info(key, 'rotated the signing key (--key-rotation-interval)'),
   });
   app.addHook('onClose', async () => keys.stop());
   const { metrics } = options;

@@ -39,6 +39,11 @@ export interface ServerSettings {
    * a newly published key. `tessera keys rotate` waits this (plus a margin) before the new key signs.
    */
   readonly jwksMaxAge: number;
+  /**
+   * Seconds after which the servers add a new signing key by themselves (it signs after the JWKS
+   * max-age plus a margin; the old one is retired once its tokens have expired). 0: only by hand.
+   */
+  readonly keyRotationInterval: number;
 }
 
 export interface ConnectionTimeouts {
@@ -79,6 +84,7 @@ export const DEFAULT_SETTINGS = {
   logRequests: true,
   timeouts: { headersMs: 10_000, requestMs: 30_000, idleMs: 30_000, keepAliveMs: 5_000 },
   jwksMaxAge: 300,
+  keyRotationInterval: 0,
 } as const satisfies Omit<ServerSettings, 'issuer' | 'audience'>;
 
 /** RFC 8414 §2: the issuer is a URL using https (http for development) with no query or fragment. */

@@ -172,6 +172,11 @@ export interface KeyStore {
   /** Inserts unless a key already exists; returns the keys now active (a concurrent start wins once). */
   insertIfNone(key: SigningKey): Promise<SigningKey[]>;
   insert(key: SigningKey): Promise<void>;
+  /**
+   * Inserts unless an active key was created at or after `before` (automatic rotation: of several
+   * servers due at once, one inserts); returns whether it inserted.
+   */
+  insertIfNewestBefore(key: SigningKey, before: number): Promise<boolean>;
   deactivate(kid: string): Promise<boolean>;
   /**
    * Replaces the stored private JWK of `kid` if it is still `expected` (compare and set): two

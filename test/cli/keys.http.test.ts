@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, requireBuiltCli, serveCli } from '../helpers/cli.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
@@ -40,18 +40,19 @@ describe('tessera keys', () => {
       const [first] = await jwksKids(server.origin);
       expect(kidOf(await accessToken(server.origin))).toBe(first);
 
-      const rotated = JSON.parse(await tessera('keys', 'rotate', '--grace', '4', '--db', db)) as { kid: string; signs_from: number; note: string };
+      const rotated = JSON.parse(await tessera('keys', 'rotate', '--grace', '8', '--db', db)) as { kid: string; signs_from: number; note: string };
       expect(rotated.kid).not.toBe(first);
       expect(rotated.note).toMatch(/published at once.*signs from/);
-      const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
-      expect(listed.map((k) => [k.kid, k.signing, k.pending ?? false])).toEqual([[rotated.kid, false, true], [first, true, false]]);
-      await expect(tessera('keys', 'retire', first as string, '--db', db)).rejects.toThrow(/signs now/);
 
-      // Published within the reload interval, while the old key still signs.
+      // Published within the reload interval; the old key signs every token until the grace is over, without a restart.
       await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).toEqual([rotated.kid, first]);
-      if (Date.now() / 1000 < rotated.signs_from - 0.5) expect(kidOf(await accessToken(server.origin))).toBe(first);
-      // After the grace, without a restart.
-      await expect.poll(async () => kidOf(await accessToken(server.origin)), { timeout: 10_000, interval: 250 }).toBe(rotated.kid);
+      const tokens: { kid: unknown; iat: number }[] = [];
+      await expect.poll(async () => {
+        const token = await accessToken(server.origin);
+        tokens.push({ kid: kidOf(token), iat: decodeJwt(token).iat as number });
+        return tokens.at(-1)?.kid;
+      }, { timeout: 15_000, interval: 250 }).toBe(rotated.kid);
+      for (const token of tokens) expect(token.kid).toBe(token.iat < rotated.signs_from ? first : rotated.kid);
 
       const after = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
       expect(after.map((k) => [k.kid, k.signing])).toEqual([[rotated.kid, true], [first, false]]);
@@ -84,15 +85,28 @@ describe('tessera keys', () => {
     }
   });
 
-  it('the default grace is the JWKS max-age plus a margin', async () => {
+  it('the default grace is the JWKS max-age plus a margin; the key is pending until then, and the old one cannot be retired', async () => {
     const db = `sqlite:${join(work, 'default.db')}`;
-    await tessera('keys', 'list', '--db', db);
-    const before = Math.floor(Date.now() / 1000);
-    const byDefault = JSON.parse(await tessera('keys', 'rotate', '--db', db)) as { signs_from: number };
-    expect(byDefault.signs_from - before).toBeGreaterThanOrEqual(300 + 60);
-    expect(byDefault.signs_from - before).toBeLessThanOrEqual(300 + 60 + 2);
-    const shorter = JSON.parse(await tessera('keys', 'rotate', '--db', db, '--jwks-max-age', '30')) as { signs_from: number };
-    expect(shorter.signs_from - before).toBeLessThanOrEqual(30 + 60 + 2);
+    const server = await serveCli(['--db', db]);
+    const [first] = await jwksKids(server.origin);
+    await server.stop();
+    // signs_from less the grace is the time of the rotation, between the start and the end of the command.
+    const graceOf = async (...args: string[]) => {
+      const before = Math.floor(Date.now() / 1000);
+      const { signs_from: signsFrom } = JSON.parse(await tessera('keys', 'rotate', '--db', db, ...args)) as { signs_from: number };
+      const after = Math.ceil(Date.now() / 1000);
+      return { min: signsFrom - after, max: signsFrom - before };
+    };
+    const byDefault = await graceOf();
+    expect(byDefault.min).toBeLessThanOrEqual(300 + 60);
+    expect(byDefault.max).toBeGreaterThanOrEqual(300 + 60);
+    const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+    expect(listed.map((k) => [k.signing, k.pending ?? false])).toEqual([[false, true], [true, false]]);
+    expect(listed[1]?.kid).toBe(first);
+    await expect(tessera('keys', 'retire', first as string, '--db', db)).rejects.toThrow(/signs now/);
+    const shorter = await graceOf('--jwks-max-age', '30');
+    expect(shorter.min).toBeLessThanOrEqual(30 + 60);
+    expect(shorter.max).toBeGreaterThanOrEqual(30 + 60);
   });
 
   it('refuses --now with --grace, a grace that is not a number of seconds, and an unknown algorithm', async () => {

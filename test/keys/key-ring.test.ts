@@ -160,6 +160,35 @@ describe('KeyRing', () => {
     }
   });
 
+  it('rotates by itself once the newest key is as old as the interval, with the signing key\'s algorithm, once between two servers', async () => {
+    const store = openStore();
+    const clock = new ManualClock(NOW);
+    await store.keys.insert(await sealedKey(NOW, { alg: 'EdDSA' }));
+    const rings = [await KeyRing.load(store.keys, NOW, secrets), await KeyRing.load(store.keys, NOW, secrets)];
+    const rotations: { kid: string; alg: string; signsFrom: number }[] = [];
+    for (const ring of rings) {
+      ring.startReloading({ intervalMs: 20, clock, onError: (error) => { throw error; }, rotateEvery: { intervalSeconds: 3600, graceSeconds: 360 }, onRotated: (key) => rotations.push(key) });
+    }
+    try {
+      const [first] = kids(rings[0] as KeyRing);
+      clock.advance(3599);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(rotations).toEqual([]);
+      clock.advance(1);
+      await expect.poll(() => rings.map((ring) => kids(ring).length), { timeout: 2_000, interval: 10 }).toEqual([2, 2]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(rotations).toHaveLength(1);
+      expect(rotations[0]).toMatchObject({ alg: 'EdDSA', signsFrom: NOW + 3600 + 360 });
+      for (const ring of rings) {
+        expect(kids(ring)).toEqual([rotations[0]?.kid, first]);
+        expect(ring.signer(NOW + 3600 + 359).kid).toBe(first);
+        expect(ring.signer(NOW + 3600 + 360).kid).toBe(rotations[0]?.kid);
+      }
+    } finally {
+      for (const ring of rings) await ring.stop();
+    }
+  });
+
   it.each(['ES256', 'RS256', 'EdDSA'] as const)('signs with %s keys, and jose verifies the token with the published key', async (alg) => {
     const store = openStore();
     await store.keys.insert(await sealedKey(NOW, { alg }));

@@ -476,6 +476,18 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         for (const r of results) expect(r).toEqual(active);
       });
 
+      it('insertIfNewestBefore inserts only when every active key is older, once of 10 concurrent calls', async () => {
+        await store.keys.insert(signingKey({ createdAt: NOW - 100 }));
+        await store.keys.insert(signingKey({ createdAt: NOW - 50, active: false }));
+        expect(await store.keys.insertIfNewestBefore(signingKey({ createdAt: NOW }), NOW - 100)).toBe(false);
+        const candidates = Array.from({ length: 10 }, () => signingKey({ createdAt: NOW, signsFrom: NOW + 360 }));
+        const results = await Promise.all(candidates.map((k) => store.keys.insertIfNewestBefore(k, NOW - 99)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = candidates[results.indexOf(true)];
+        expect((await store.keys.listActive())[0]).toEqual(winner);
+        expect(await store.keys.listActive()).toHaveLength(2);
+      });
+
       it('deactivate is true once for an active key, false otherwise', async () => {
         const [kept, retired] = [signingKey({ createdAt: NOW - 10 }), signingKey()];
         await store.keys.insert(kept);

@@ -36,6 +36,18 @@ export class PostgresKeyStore implements KeyStore {
     await insertKey(this.pool, key);
   }
 
+  async insertIfNewestBefore(key: SigningKey, before: number): Promise<boolean> {
+    return inTransaction(this.pool, async (db) => {
+      // As insertIfNone: servers due at once take turns, and the second sees the first's key.
+      await db.query('LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE');
+      const { rows } = await db.query('SELECT MAX(created_at) AS newest FROM signing_keys WHERE active');
+      const newest = rows[0]?.newest as string | number | null | undefined;
+      if (newest !== null && newest !== undefined && Number(newest) >= before) return false;
+      await insertKey(db, key);
+      return true;
+    });
+  }
+
   async deactivate(kid: string): Promise<boolean> {
     const result = await this.pool.query('UPDATE signing_keys SET active = false WHERE kid = $1 AND active', [kid]);
     return (result.rowCount ?? 0) > 0;

@@ -10,6 +10,7 @@ export class SqliteKeyStore implements KeyStore {
   private readonly insertStmt;
   private readonly deactivateStmt;
   private readonly insertIfNoneTx;
+  private readonly insertIfNewestBeforeTx;
   private readonly replaceStmt;
 
   constructor(db: Database.Database) {
@@ -22,6 +23,13 @@ export class SqliteKeyStore implements KeyStore {
       if (existing.length > 0) return existing.map(fromRow);
       this.insertStmt.run(...toParams(key));
       return [key];
+    });
+    const newestStmt = db.prepare('SELECT MAX(created_at) AS newest FROM signing_keys WHERE active = 1');
+    this.insertIfNewestBeforeTx = db.transaction((key: SigningKey, before: number) => {
+      const { newest } = newestStmt.get() as { newest: number | null };
+      if (newest !== null && newest >= before) return false;
+      this.insertStmt.run(...toParams(key));
+      return true;
     });
   }
 
@@ -36,6 +44,11 @@ export class SqliteKeyStore implements KeyStore {
 
   async insert(key: SigningKey): Promise<void> {
     this.insertStmt.run(...toParams(key));
+  }
+
+  async insertIfNewestBefore(key: SigningKey, before: number): Promise<boolean> {
+    // IMMEDIATE: of several processes due at once, one inserts.
+    return this.insertIfNewestBeforeTx.immediate(key, before);
   }
 
   async deactivate(kid: string): Promise<boolean> {
