@@ -130,6 +130,27 @@ describe('tessera serve: graceful shutdown', () => {
     expect(tessera.output()).toMatch(/connections still open at the shutdown timeout were closed/);
   }, 30_000);
 
+  it('SIGTERM during a request: the request is answered, then the process exits without waiting out the timeout', async () => {
+    const tessera = await serveCli(['--db', database(), '--shutdown-timeout', '8']);
+    const { port } = new URL(tessera.origin);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => { answer += chunk.toString(); });
+    const body = 'grant_type=client_credentials&client_id=nobody';
+    socket.write(`POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await sleep(200);
+    const started = Date.now();
+    const stopped = tessera.stop();
+    await sleep(500);
+    socket.write(body.slice(10));
+    await stopped;
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer).toContain('invalid_client');
+    socket.destroy();
+  }, 30_000);
+
   it('SIGTERM to the primary of --workers 2 with a stalled client: all exit within the timeout', async () => {
     const tessera = await serveCli(['--workers', '2', '--db', database(), '--shutdown-timeout', '2'], { workers: 2 });
     const { port } = new URL(tessera.origin);
