@@ -103,8 +103,13 @@ export interface KeyReloading {
   /** Default {@link DEFAULT_KEY_RELOAD_MS}. */
   intervalMs?: number | undefined;
   clock: Clock;
-  /** A reload failed (the database is down, say): the keys loaded before stay in use. */
+  /**
+   * A reload (or an automatic rotation or retirement) failed, the database being down, say: the
+   * keys loaded before stay in use. Called once per run of failures, not at every tick.
+   */
   onError(error: unknown): void;
+  /** The reloads work again after a failure. */
+  onRecovered?(): void;
   /** The set of keys changed: a key was rotated in or retired. */
   onChange?(kids: { published: string[]; signing: string }): void;
   /**
@@ -179,26 +184,34 @@ export class KeyRing {
   /** Reloads on a timer that does not keep the process alive; {@link stop} ends it. */
   startReloading(options: KeyReloading): void {
     this.stop();
+    let failing = false;
+    const work = async () => {
+      let changed = await this.reload();
+      if (options.rotateEvery && await this.rotateIfDue(options.clock.nowSeconds(), options.rotateEvery, options.onRotated)) {
+        if (await this.reload()) changed = true;
+      }
+      if (options.retireExpiredAfter !== undefined) {
+        // Each server may do it; deactivate is idempotent, so only one reports each key.
+        const expired = expiredKeys(this.state.keys, options.clock.nowSeconds(), options.retireExpiredAfter);
+        for (const key of expired) if (await this.store.deactivate(key.kid)) options.onRetired?.(key.kid);
+        if (expired.length > 0 && await this.reload()) changed = true;
+      }
+      if (changed) {
+        options.onChange?.({
+          published: this.state.keys.map((key) => key.kid),
+          signing: this.signer(options.clock.nowSeconds()).kid,
+        });
+      }
+    };
     const tick = () => {
       if (this.reloading) return;
-      this.reloading = this.reload().then(async (reloaded) => {
-        let changed = reloaded;
-        if (options.rotateEvery && await this.rotateIfDue(options.clock.nowSeconds(), options.rotateEvery, options.onRotated)) {
-          if (await this.reload()) changed = true;
-        }
-        if (options.retireExpiredAfter !== undefined) {
-          // Each server may do it; deactivate is idempotent, so only one reports each key.
-          const expired = expiredKeys(this.state.keys, options.clock.nowSeconds(), options.retireExpiredAfter);
-          for (const key of expired) if (await this.store.deactivate(key.kid)) options.onRetired?.(key.kid);
-          if (expired.length > 0 && await this.reload()) changed = true;
-        }
-        if (changed) {
-          options.onChange?.({
-            published: this.state.keys.map((key) => key.kid),
-            signing: this.signer(options.clock.nowSeconds()).kid,
-          });
-        }
-      }, (error: unknown) => options.onError(error)).finally(() => { this.reloading = undefined; });
+      this.reloading = work().then(() => {
+        if (failing) options.onRecovered?.();
+        failing = false;
+      }, (error: unknown) => {
+        if (!failing) options.onError(error);
+        failing = true;
+      }).finally(() => { this.reloading = undefined; });
     };
     this.reloadTimer = setInterval(tick, options.intervalMs ?? DEFAULT_KEY_RELOAD_MS);
     this.reloadTimer.unref();

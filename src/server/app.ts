@@ -127,6 +127,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   keys.startReloading({
     intervalMs: options.keyReloadMs, clock,
     onError: (error) => app.log.warn({ err: error }, 'reading the signing keys again failed; the ones loaded before stay in use'),
+    onRecovered: () => app.log.info('reading the signing keys works again'),
     onChange: (kids) => app.log.info(kids, 'signing keys changed'),
     // A key replaced longer ago than the access-token lifetime signed no token still valid.
     retireExpiredAfter: settings.accessTokenTtl,

@@ -6,7 +6,7 @@ import { signJwt } from '../../src/keys/jws.js';
 import { expiredKeys, generateSigningKey, KeyRing, RETIRE_MARGIN_SECONDS, signingKeyAt } from '../../src/keys/key-ring.js';
 import { sealJwk } from '../../src/keys/sealed-jwk.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { SigningAlg, SigningKey } from '../../src/store/types.js';
+import type { KeyStore, SigningAlg, SigningKey } from '../../src/store/types.js';
 
 // Rotation with a grace period and reloading without a restart (issue 11, part 1).
 
@@ -119,6 +119,30 @@ describe('KeyRing', () => {
     await expect(ring.reload()).rejects.toThrow();
     expect(kids(ring)).toEqual([first]);
     stores.splice(0);
+  });
+
+  it('reports failing reloads once per run of failures, keeps its keys meanwhile, and says when they work again', async () => {
+    const store = openStore();
+    let failing = false;
+    const keys: KeyStore = Object.create(store.keys) as KeyStore;
+    keys.listActive = async () => {
+      if (failing) throw new Error('the database is down');
+      return store.keys.listActive();
+    };
+    const ring = await KeyRing.load(keys, NOW, secrets);
+    const first = ring.signer(NOW).kid;
+    const events: string[] = [];
+    ring.startReloading({ intervalMs: 10, clock: new ManualClock(NOW), onError: (error) => events.push(String(error)), onRecovered: () => events.push('recovered'), retireExpiredAfter: 300 });
+    try {
+      failing = true;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(events).toEqual(['Error: the database is down']);
+      expect(ring.signer(NOW).kid).toBe(first);
+      failing = false;
+      await expect.poll(() => events, { timeout: 2_000, interval: 10 }).toEqual(['Error: the database is down', 'recovered']);
+    } finally {
+      await ring.stop();
+    }
   });
 
   it('reloads on a timer, reporting the change, until stopped', async () => {
