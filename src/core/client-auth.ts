@@ -1,6 +1,6 @@
 import type { Client, ClientStore, TokenEndpointAuthMethod } from '../store/types.js';
 import { noAudit, type AuditLog } from './audit.js';
-import type { ClientSecretThrottle } from './client-secret-throttle.js';
+import type { ClientSecretThrottle, ClientSecretTicket } from './client-secret-throttle.js';
 import { InvalidClient, InvalidRequest, TooManyAttempts } from './errors.js';
 import type { KeyedHash } from './secret-hash.js';
 
@@ -82,18 +82,28 @@ export class ClientAuthenticator {
   async authenticate(presented: PresentedClient, address: string, requestId?: string): Promise<Client> {
     const usedBasic = presented.method === 'client_secret_basic';
     const failed = (reason: string) => this.audit.record({ event: 'client_authentication.failed', clientId: presented.clientId, address, requestId, reason });
+    let ticket: ClientSecretTicket | undefined;
     if (presented.clientSecret !== undefined && this.throttle) {
-      const wait = await this.throttle.retryAfter(presented.clientId, address);
-      if (wait > 0) {
+      const admission = await this.throttle.admit(presented.clientId, address);
+      if (admission.ticket === undefined) {
         failed('throttled');
-        throw new TooManyAttempts('Too many failed client authentications; wait before trying again.', wait);
+        throw new TooManyAttempts('Too many failed client authentications; wait before trying again.', admission.retryAfter);
       }
+      ticket = admission.ticket;
     }
+    try {
+      return await this.check(presented, usedBasic, failed, ticket);
+    } finally {
+      ticket?.release();
+    }
+  }
+
+  private async check(presented: PresentedClient, usedBasic: boolean, failed: (reason: string) => void, ticket: ClientSecretTicket | undefined): Promise<Client> {
     const client = await this.clients.get(presented.clientId);
     if (presented.clientSecret !== undefined) {
       const verdict = this.secretHash.verify(presented.clientSecret, client?.secretHash ?? this.decoyHash);
       if (!client || client.secretHash === null || !verdict.ok) {
-        await this.throttle?.failed(presented.clientId, address);
+        await ticket?.failed();
         failed('wrong_secret');
         throw new InvalidClient('Client authentication failed: unknown client or wrong secret.', usedBasic);
       }

@@ -20,7 +20,35 @@ export const CLIENT_SECRET_THROTTLE = {
   maxFailuresPerClientAndAddress: 10,
 } as const;
 
+/** An admitted authentication: it counts as in flight until released, and as a failure if it failed. */
+export interface ClientSecretTicket {
+  failed(): Promise<void>;
+  release(): void;
+}
+
+export type ClientSecretAdmission = { retryAfter: 0; ticket: ClientSecretTicket } | { retryAfter: number; ticket?: undefined };
+
+/** One counter's state in this process. */
+interface LocalCounter {
+  inFlight: number;
+  failures: number;
+  windowEnd: number;
+  waiting: (() => void)[];
+}
+
+/** Local counters kept at most (the oldest go first; the store still holds their failures). */
+const MAX_LOCAL_COUNTERS = 50_000;
+
 export class ClientSecretThrottle {
+  /**
+   * This process's view of each counter: checks in flight, and failures counted the moment they
+   * happen (the store's copy is written after, and read by every instance). Checks beyond what is
+   * left of a counter's budget wait for those in flight, so that a burst of parallel guesses (which
+   * PostgreSQL would read in parallel, before any failure is written) is taken in turns and stops
+   * at the limit, while a busy client's parallel right secrets only wait microseconds.
+   */
+  private readonly local = new Map<string, LocalCounter>();
+
   constructor(private readonly store: ThrottleStore, private readonly clock: Clock) {}
 
   private keys(clientId: string, ip: string): { address: string; client: string } {
@@ -28,23 +56,76 @@ export class ClientSecretThrottle {
     return { address: `client-ip:${bucket}`, client: `client:${legacySha256(clientId)}:${bucket}` };
   }
 
-  /** Seconds until the address may try again, or 0 when it may try now. */
-  async retryAfter(clientId: string, ip: string): Promise<number> {
-    const now = this.clock.nowSeconds();
-    const keys = this.keys(clientId, ip);
-    const limits = [[keys.address, CLIENT_SECRET_THROTTLE.maxFailuresPerAddress], [keys.client, CLIENT_SECRET_THROTTLE.maxFailuresPerClientAndAddress]] as const;
-    for (const [key, limit] of limits) {
-      const state = await this.store.get(key);
-      const end = state === undefined ? 0 : state.windowStart + CLIENT_SECRET_THROTTLE.windowSeconds;
-      if (state !== undefined && end > now && state.failures >= limit) return Math.max(1, end - now);
+  private counter(key: string, now: number): LocalCounter {
+    let counter = this.local.get(key);
+    if (counter && counter.windowEnd <= now && counter.inFlight === 0 && counter.waiting.length === 0) {
+      this.local.delete(key);
+      counter = undefined;
     }
-    return 0;
+    if (!counter) {
+      if (this.local.size >= MAX_LOCAL_COUNTERS) {
+        for (const [oldKey, old] of this.local) {
+          if (old.inFlight === 0 && old.waiting.length === 0) { this.local.delete(oldKey); break; }
+        }
+      }
+      counter = { inFlight: 0, failures: 0, windowEnd: now + CLIENT_SECRET_THROTTLE.windowSeconds, waiting: [] };
+      this.local.set(key, counter);
+    }
+    return counter;
   }
 
-  async failed(clientId: string, ip: string): Promise<void> {
-    const now = this.clock.nowSeconds();
+  /** Admits a check of a secret, or says after how many seconds the address may try again. */
+  async admit(clientId: string, ip: string): Promise<ClientSecretAdmission> {
     const keys = this.keys(clientId, ip);
-    await this.store.recordFailure(keys.address, now, CLIENT_SECRET_THROTTLE.windowSeconds);
-    await this.store.recordFailure(keys.client, now, CLIENT_SECRET_THROTTLE.windowSeconds);
+    const limits = [[keys.address, CLIENT_SECRET_THROTTLE.maxFailuresPerAddress], [keys.client, CLIENT_SECRET_THROTTLE.maxFailuresPerClientAndAddress]] as const;
+    const stored: { failures: number; end: number }[] = [];
+    const now = this.clock.nowSeconds();
+    for (const [key] of limits) {
+      const state = await this.store.get(key);
+      const end = state === undefined ? 0 : state.windowStart + CLIENT_SECRET_THROTTLE.windowSeconds;
+      stored.push({ failures: state !== undefined && end > now ? state.failures : 0, end });
+    }
+    for (;;) {
+      const at = this.clock.nowSeconds();
+      const counters = limits.map(([key]) => this.counter(key, at));
+      let full: LocalCounter | undefined;
+      for (const [index, [, limit]] of limits.entries()) {
+        const counter = counters[index] as LocalCounter;
+        const known = stored[index] as { failures: number; end: number };
+        const failures = Math.max(known.failures, counter.failures);
+        if (failures >= limit) return { retryAfter: Math.max(1, Math.max(known.end, counter.windowEnd) - at) };
+        if (counter.inFlight >= limit - failures) full = counter;
+      }
+      if (full) {
+        // Wait for a check in flight to end, then look again: it may have been a failure.
+        await new Promise<void>((resolve) => full.waiting.push(resolve));
+        continue;
+      }
+      for (const counter of counters) counter.inFlight += 1;
+      return { retryAfter: 0, ticket: this.ticket(counters, [keys.address, keys.client]) };
+    }
+  }
+
+  private ticket(counters: LocalCounter[], keys: string[]): ClientSecretTicket {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      for (const counter of counters) {
+        counter.inFlight -= 1;
+        // Every waiter looks again: one may be admitted, others refused, none left waiting.
+        for (const wake of counter.waiting.splice(0)) wake();
+      }
+    };
+    return {
+      failed: async () => {
+        // Counted here at once, before the store write, so that waiting checks see it.
+        for (const counter of counters) counter.failures += 1;
+        release();
+        const at = this.clock.nowSeconds();
+        for (const key of keys) await this.store.recordFailure(key, at, CLIENT_SECRET_THROTTLE.windowSeconds);
+      },
+      release,
+    };
   }
 }

@@ -50,3 +50,51 @@ describe('guessing a client secret', () => {
     expect(await rows()).toBe(before);
   });
 });
+
+describe.each([
+  { name: 'SQLite', open: async () => ({ store: undefined, drop: async () => {} }) },
+  {
+    name: 'PostgreSQL',
+    async open() {
+      const { randomBytes } = await import('node:crypto');
+      const pg = (await import('pg')).default;
+      const { inject } = await import('vitest');
+      const { PostgresStore } = await import('../../src/store/postgres/postgres-store.js');
+      const baseUrl = process.env.TESSERA_TEST_POSTGRES_URL || inject('tesseraTestPostgresUrl');
+      const schema = `tessera_guess_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const url = new URL(baseUrl);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      return { store: await PostgresStore.connect(url.toString()), drop: async () => { await admin.query(`DROP SCHEMA ${schema} CASCADE`); await admin.end(); } };
+    },
+  },
+])('a burst of parallel guesses on $name', (backend) => {
+  let burstServer: RunningServer;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const opened = await backend.open();
+    drop = opened.drop;
+    burstServer = await startServer({ clients: [CLIENT], ...(opened.store ? { store: opened.store } : {}) });
+  });
+  afterAll(async () => {
+    await burstServer?.close();
+    await drop?.();
+  });
+
+  it('checks at most the limit of wrong secrets, and the right one sent last is not confirmed', async () => {
+    const guesses = Array.from({ length: 300 }, (_, i) => (i === 299 ? CLIENT.client_secret : `guess-${i}`));
+    const results = await Promise.all(guesses.map((secret) =>
+      postForm(`${burstServer.issuer}/token`, 'grant_type=client_credentials', { authorization: basic(CLIENT.client_id, secret) })));
+    expect(results.filter((r) => r.status === 401).length).toBeLessThanOrEqual(CLIENT_SECRET_THROTTLE.maxFailuresPerClientAndAddress);
+    expect(results.at(-1)?.status).toBe(429);
+    expect(results.filter((r) => r.status >= 500)).toHaveLength(0);
+  });
+
+  it('a busy client sending its right secret in parallel is never refused', async () => {
+    burstServer.clock.advance(CLIENT_SECRET_THROTTLE.windowSeconds + 1);
+    const results = await Promise.all(Array.from({ length: 64 }, () =>
+      postForm(`${burstServer.issuer}/token`, 'grant_type=client_credentials', { authorization: basic(CLIENT.client_id, CLIENT.client_secret) })));
+    expect(results.map((r) => r.status)).toEqual(Array(64).fill(200));
+  });
+});
