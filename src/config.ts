@@ -35,6 +35,8 @@ export interface Config {
   workers: number;
   /** Seconds a shutdown waits for requests in flight before closing what is left (--shutdown-timeout). */
   shutdownTimeout: number;
+  /** Seconds PostgreSQL may take to connect or run a statement before a request gets a 503 (--db-timeout). */
+  dbTimeout: number;
   /** The Prometheus listener (--metrics-port, --metrics-host); undefined: no metrics (the default). */
   metrics: { port: number; host: string } | undefined;
   /** Security audit events as JSON lines (--audit-log): a file, '-' for stdout; undefined: none. */
@@ -63,6 +65,7 @@ export interface ConfigFlags {
   audience?: string | undefined;
   workers?: string | undefined;
   shutdownTimeout?: string | undefined;
+  dbTimeout?: string | undefined;
   codeTtl?: string | undefined;
   pkceRequired?: string | undefined;
   sessionTtl?: string | undefined;
@@ -89,6 +92,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   audience: 'TESSERA_AUDIENCE',
   workers: 'TESSERA_WORKERS',
   shutdownTimeout: 'TESSERA_SHUTDOWN_TIMEOUT',
+  dbTimeout: 'TESSERA_DB_TIMEOUT',
   codeTtl: 'TESSERA_CODE_TTL',
   pkceRequired: 'TESSERA_PKCE_REQUIRED',
   sessionTtl: 'TESSERA_SESSION_TTL',
@@ -177,6 +181,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     seedFile: pick('seed'),
     workers: integer('workers', pick('workers') ?? '1', 1, 64),
     shutdownTimeout: integer('shutdown-timeout', pick('shutdownTimeout') ?? '10', 0, 3600),
+    dbTimeout: integer('db-timeout', pick('dbTimeout') ?? '5', 1, 600),
     metrics: metricsListener(pick('metricsPort'), pick('metricsHost')),
     auditLog: pick('auditLog'),
     settings: {

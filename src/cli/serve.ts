@@ -24,7 +24,7 @@ export async function serve(config: Config): Promise<void> {
   // The primary creates the secret file of an embedded database before any worker reads it.
   const secrets = loadServerSecrets(config.secret);
   if (cluster.isPrimary) {
-    const store = await openStore(config.db);
+    const store = await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 });
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
       await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets);
@@ -41,7 +41,7 @@ export async function serve(config: Config): Promise<void> {
     await listen(config, store, secrets);
     return;
   }
-  await listen(config, await openStore(config.db), secrets);
+  await listen(config, await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 }), secrets);
 }
 
 async function listen(config: Config, store: Awaited<ReturnType<typeof openStore>>, secrets: ServerSecrets): Promise<void> {

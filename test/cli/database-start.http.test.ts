@@ -71,15 +71,15 @@ describe('tessera serve refuses a database it cannot use, in one line', () => {
     expect(result.stderr).toMatch(/^tessera: the database file .* is not writable .*\n$/);
   });
 
-  it.skipIf(!ThrowawayPostgres.available())('a PostgreSQL that does not answer (frozen): within the connect timeout', async () => {
+  it.skipIf(!ThrowawayPostgres.available())('a PostgreSQL that does not answer (frozen): within --db-timeout', async () => {
     const cluster = ThrowawayPostgres.create();
     try {
       cluster.start();
       cluster.freeze();
-      const result = await serveRefusing(['--db', cluster.url], { TESSERA_SECRET: 'a'.repeat(44) });
+      const result = await serveRefusing(['--db', cluster.url, '--db-timeout', '2'], { TESSERA_SECRET: 'a'.repeat(44) });
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(/^tessera: the database did not answer .*\n$/);
-      expect(result.ms).toBeLessThan(15_000);
+      expect(result.ms).toBeLessThan(8_000);
     } finally {
       cluster.remove();
     }
