@@ -141,6 +141,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const audit = auditToAll([options.audit ?? noAudit, metrics ?? noAudit]);
   if (metrics) {
     metrics.observeSigningKeys(async () => (await store.keys.listActive())[0]?.createdAt);
+    if (store.poolUse) metrics.observePool(() => store.poolUse?.() ?? { total: 0, idle: 0, waiting: 0 });
     app.addHook('onResponse', async (request, reply) => {
       metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     });

@@ -32,10 +32,23 @@ export class ServerMetrics implements AuditLog {
     name: 'tessera_refresh_token_reuse_total', help: 'Rotated refresh tokens presented again: their grant was revoked (RFC 9700 4.14.2).', registers: [this.registry],
   });
   private signingKeyCreatedAt: () => Promise<number | undefined> = async () => undefined;
+  private poolUse: (() => { total: number; idle: number; waiting: number }) | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     const metrics = this;
+    // Before the key age, whose collect queries the database: the pool is read before that query waits.
+    new Gauge({
+      name: 'tessera_db_pool_connections', help: 'Database pool connections: total open, idle, and requests waiting for one (PostgreSQL).',
+      labelNames: ['state'] as const, registers: [this.registry],
+      collect() {
+        const use = metrics.poolUse?.();
+        if (!use) return;
+        this.set({ state: 'total' }, use.total);
+        this.set({ state: 'idle' }, use.idle);
+        this.set({ state: 'waiting' }, use.waiting);
+      },
+    });
     new Gauge({
       name: 'tessera_signing_key_age_seconds', help: 'Age of the newest active signing key.', registers: [this.registry],
       async collect() {
@@ -44,6 +57,11 @@ export class ServerMetrics implements AuditLog {
         else this.set(Math.max(0, Date.now() / 1000 - createdAt));
       },
     });
+  }
+
+  /** A connection pool to report (PostgreSQL): connections open, idle, and requests waiting for one. */
+  observePool(poolUse: () => { total: number; idle: number; waiting: number }): void {
+    this.poolUse = poolUse;
   }
 
   /** Where the signing-key age comes from (epoch seconds of the newest active key), read at each scrape. */

@@ -365,5 +365,7 @@ export interface Store {
   readonly resources: ResourceServerStore;
   /** A trivial query, for /readyz: resolves when the database answers, rejects otherwise. */
   ping(): Promise<void>;
+  /** A connection pool's use, for the metrics; absent for an embedded database. */
+  poolUse?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }

@@ -107,6 +107,10 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool);
   }
 
+  poolUse(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
