@@ -1,5 +1,5 @@
 import { resolveTokenTarget } from '../core/audience.js';
-import { InvalidGrant, InvalidRequest, TooManyAttempts } from '../core/errors.js';
+import { InvalidGrant, InvalidRequest, OAuthError, TooManyAttempts } from '../core/errors.js';
 import { parseScope } from '../core/scope.js';
 import { defineGrant, type GrantContext } from './types.js';
 
@@ -26,6 +26,9 @@ export const passwordGrant = defineGrant<PasswordRequest>({
     const result = await ctx.signIn.signIn(request.username, request.password, request.remoteAddress, { requestId: request.requestId, clientId: client.clientId });
     if (result.outcome === 'throttled') {
       throw new TooManyAttempts('Too many failed sign-in attempts; wait before trying again.', result.retryAfterSeconds);
+    }
+    if (result.outcome === 'busy') {
+      throw new OAuthError('temporarily_unavailable', 503, 'The server is busy checking passwords; try again in a second.', { 'retry-after': '1' });
     }
     if (result.outcome === 'rejected') throw new InvalidGrant('The username or password is incorrect.');
     return ctx.tokenIssuer.issue({

@@ -1,6 +1,7 @@
 import { noAudit, type AuditLog } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 import { LoginThrottle } from '../core/login-throttle.js';
+import { PasswordCheckGate } from '../core/password-check-gate.js';
 import { authenticateUser } from '../core/user-authentication.js';
 import type { ThrottleStore, User, UserStore } from '../store/types.js';
 
@@ -9,7 +10,9 @@ export type SignInResult =
   /** Wrong username or wrong password: deliberately not said which. */
   | { outcome: 'rejected' }
   /** Too many failures; try again after this many seconds. */
-  | { outcome: 'throttled'; retryAfterSeconds: number };
+  | { outcome: 'throttled'; retryAfterSeconds: number }
+  /** Too many password checks waiting in this process; try again in a second (nothing was counted). */
+  | { outcome: 'busy' };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -21,6 +24,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class PasswordSignIn {
   private readonly throttle: LoginThrottle;
+  private readonly gate = new PasswordCheckGate();
 
   /** `wait` waits this many milliseconds: the slow-down of an attacked account, and turns in a crowd. */
   constructor(private readonly users: UserStore, throttle: ThrottleStore, clock: Clock, wait: (ms: number) => Promise<void> = sleep, private readonly audit: AuditLog = noAudit) {
@@ -35,12 +39,19 @@ export class PasswordSignIn {
       this.audit.record({ event: 'sign_in.throttled', ...origin });
       return { outcome: 'throttled', retryAfterSeconds: admission.retryAfterSeconds };
     }
+    const leave = await this.gate.enter();
+    if (!leave) {
+      await this.throttle.abandoned(admission.attempt);
+      return { outcome: 'busy' };
+    }
     let user: User | undefined;
     try {
       user = await authenticateUser(this.users, username, password);
     } catch (error) {
       await this.throttle.abandoned(admission.attempt);
       throw error;
+    } finally {
+      leave();
     }
     if (!user) {
       await this.throttle.failed(admission.attempt);

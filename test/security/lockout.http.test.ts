@@ -79,7 +79,10 @@ describe('finding 8: lockout as a weapon', () => {
   it('30 parallel wrong guesses for different users from one address: at most 20 reach the password check', async () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => passwordGrant(`nobody-${i}`, 'guess', '203.0.113.4')));
     expect(results.filter((r) => r.status === 400).length).toBeLessThanOrEqual(20);
-    expect(results.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(10);
+    // The rest are refused: 429 by the address limit, or 503 when more checks wait than the
+    // process takes at once (core/password-check-gate.ts), which counts for nothing.
+    expect(results.filter((r) => r.status === 429 || r.status === 503).length).toBeGreaterThanOrEqual(10);
+    for (let i = 0; i < 30 && (await passwordGrant(`late-${i}`, 'guess', '203.0.113.4')).status !== 429; i++);
     // The per-address limit stays: a blocked address is blocked for every user, the right password too.
     const blocked = await passwordGrant('steady', 'steady-password', '203.0.113.4');
     expect(blocked.status).toBe(429);

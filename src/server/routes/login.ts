@@ -78,6 +78,9 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
         return retry(429, 'Too many failed attempts. Wait a few minutes, then try again.');
       case 'rejected':
         return retry(401, 'The username or password is incorrect.');
+      case 'busy':
+        void reply.header('retry-after', '1');
+        return retry(503, 'The server is busy. Try again in a moment.');
       case 'signed-in':
         await sessions.signIn(request, reply, result.user.id);
         return reply.redirect(returnTo, 303);
