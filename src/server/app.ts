@@ -123,6 +123,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     app.log.warn({ kids: keys.sealedFromPlain },
       'signing keys stored unencrypted by an earlier version are now sealed; anyone who could read the database before may hold them: run tessera keys rotate, restart, then tessera keys retire the old kid');
   }
+  const { metrics } = options;
+  const audit = auditToAll([options.audit ?? noAudit, metrics ?? noAudit]);
   // Keys rotated or retired with `tessera keys` reach this server without a restart.
   keys.startReloading({
     intervalMs: options.keyReloadMs, clock,
@@ -134,11 +136,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onRetired: (kid) => app.log.info({ kid }, 'retired a signing key: every token it signed has expired'),
     rotateEvery: settings.keyRotationInterval > 0
       ? { intervalSeconds: settings.keyRotationInterval, graceSeconds: defaultGraceSeconds(settings.jwksMaxAge) } : undefined,
-    onRotated: (key) => app.log.info(key, 'rotated the signing key (--key-rotation-interval)'),
+    onRotated: (key) => {
+      app.log.info(key, 'rotated the signing key (--key-rotation-interval)');
+      audit.record({ event: 'key.rotated', kid: key.kid, reason: 'rotation_interval' });
+    },
   });
   app.addHook('onClose', async () => keys.stop());
-  const { metrics } = options;
-  const audit = auditToAll([options.audit ?? noAudit, metrics ?? noAudit]);
   if (metrics) {
     metrics.observeSigningKeys(async () => (await store.keys.listActive())[0]?.createdAt);
     if (store.poolUse) metrics.observePool(() => store.poolUse?.() ?? { total: 0, idle: 0, waiting: 0 });

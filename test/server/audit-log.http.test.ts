@@ -99,3 +99,21 @@ describe('security audit events, one JSON line each', () => {
     expect(raw).not.toContain(ANN.username);
   });
 });
+
+describe('key.rotated', () => {
+  it('is recorded when the server rotates its signing key by itself (--key-rotation-interval)', async () => {
+    let lines = '';
+    const out = new PassThrough();
+    out.on('data', (chunk: Buffer) => { lines += chunk.toString('utf8'); });
+    const rotating = await startServer({ flags: { keyRotationInterval: '3600' }, server: { audit: new JsonLinesAuditLog(out), keyReloadMs: 50 } });
+    try {
+      rotating.clock.advance(3601);
+      const deadline = Date.now() + 5_000;
+      while (!lines.includes('key.rotated') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const rotated = lines.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.event === 'key.rotated');
+      expect(rotated).toMatchObject({ event: 'key.rotated', kid: expect.any(String), reason: 'rotation_interval' });
+    } finally {
+      await rotating.close();
+    }
+  });
+});
