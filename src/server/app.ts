@@ -145,6 +145,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (metrics) {
     metrics.observeSigningKeys(async () => (await store.keys.listActive())[0]?.createdAt);
     if (store.poolUse) metrics.observePool(() => store.poolUse?.() ?? { total: 0, idle: 0, waiting: 0 });
+    store.observeQueries?.((seconds) => metrics.databaseQuery(seconds));
     app.addHook('onResponse', async (request, reply) => {
       metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     });

@@ -31,6 +31,10 @@ export class ServerMetrics implements AuditLog {
   private readonly refreshReuse = new Counter({
     name: 'tessera_refresh_token_reuse_total', help: 'Rotated refresh tokens presented again: their grant was revoked (RFC 9700 4.14.2).', registers: [this.registry],
   });
+  private readonly queryDuration = new Histogram({
+    name: 'tessera_db_query_duration_seconds', help: 'Database statement duration (PostgreSQL), transactions\' statements included.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
+  });
   private signingKeyCreatedAt: () => Promise<number | undefined> = async () => undefined;
   private poolUse: (() => { total: number; idle: number; waiting: number }) | undefined;
 
@@ -57,6 +61,11 @@ export class ServerMetrics implements AuditLog {
         else this.set(Math.max(0, Date.now() / 1000 - createdAt));
       },
     });
+  }
+
+  /** One database statement's duration, in seconds. */
+  databaseQuery(seconds: number): void {
+    this.queryDuration.observe(seconds);
   }
 
   /** A connection pool to report (PostgreSQL): connections open, idle, and requests waiting for one. */

@@ -367,5 +367,7 @@ export interface Store {
   ping(): Promise<void>;
   /** A connection pool's use, for the metrics; absent for an embedded database. */
   poolUse?(): { total: number; idle: number; waiting: number };
+  /** Reports each statement's duration in seconds, for the metrics; absent for an embedded database. */
+  observeQueries?(observer: (seconds: number) => void): void;
   close(): Promise<void>;
 }

@@ -30,10 +30,12 @@ describe('metrics on PostgreSQL', () => {
     await admin?.end();
   });
 
-  it('report the connection pool, and /readyz answers', async () => {
+  it('report the connection pool and statement durations, and /readyz answers', async () => {
     expect((await fetch(`${server.issuer}/readyz`)).status).toBe(200);
     const text = await (await fetch(`http://127.0.0.1:${boundPort(metricsServer)}/metrics`)).text();
     expect(text).toMatch(/^tessera_db_pool_connections\{state="total"\} [1-9]/m);
     expect(text).toMatch(/^tessera_db_pool_connections\{state="waiting"\} 0/m);
+    // Every statement is timed, transactions' included: the /readyz ping and the key-age query at least.
+    expect(Number(/^tessera_db_query_duration_seconds_count (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
   });
 });

@@ -48,6 +48,41 @@ async function applyMigrations(pool: pg.Pool): Promise<void> {
   });
 }
 
+/** Where statement durations go; set after connecting (ServerMetrics), undefined until then. */
+interface QueryTiming {
+  observer: ((seconds: number) => void) | undefined;
+}
+
+/**
+ * Times every statement of every pooled connection (pool.query and transactions alike): each new
+ * client's query is wrapped once, at connect. pg's pool passes a callback; callers may use the promise.
+ */
+function timeQueries(pool: pg.Pool): QueryTiming {
+  const timing: QueryTiming = { observer: undefined };
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const observer = timing.observer;
+      if (!observer) return query(...args);
+      const started = performance.now();
+      const done = () => observer((performance.now() - started) / 1000);
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (...results: unknown[]) => {
+          done();
+          return (callback as (...results: unknown[]) => unknown)(...results);
+        };
+        return query(...args);
+      }
+      const result = query(...args);
+      if (result instanceof Promise) result.then(done, done);
+      return result;
+    };
+  });
+  return timing;
+}
+
 /**
  * The PostgreSQL store: one pg pool, shared by the stores of every concern (clients.ts,
  * tokens.ts, ... beside this file). This class only connects, migrates and composes.
@@ -63,7 +98,7 @@ export class PostgresStore implements Store {
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(private readonly pool: pg.Pool, private readonly timing: QueryTiming) {
     this.clients = new PostgresClientStore(pool);
     this.users = new PostgresUserStore(pool);
     this.tokens = new PostgresTokenStore(pool);
@@ -98,13 +133,18 @@ export class PostgresStore implements Store {
     // An idle connection dropped by the server emits 'error' on the pool; unhandled, that would
     // crash the process. The pool has already discarded it and the next query opens a new one.
     pool.on('error', () => {});
+    const timing = timeQueries(pool);
     try {
       await applyMigrations(pool);
     } catch (error) {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, timing);
+  }
+
+  observeQueries(observer: (seconds: number) => void): void {
+    this.timing.observer = observer;
   }
 
   poolUse(): { total: number; idle: number; waiting: number } {
