@@ -101,7 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // Request ids unique across workers and instances; a trusted proxy's X-Request-Id is kept.
-    genReqId: requestIdGenerator(settings.trustProxy.length > 0),
+    genReqId: requestIdGenerator(settings.trustProxy),
     requestIdHeader: false,
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     // How often node checks requests against headersTimeout and requestTimeout (default 30 s).

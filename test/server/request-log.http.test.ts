@@ -39,11 +39,16 @@ describe('request ids', () => {
     expect(new Set(ids).size).toBe(4);
   });
 
-  it('ignore a caller-sent X-Request-Id unless --trust-proxy is set', async () => {
+  it('keep a caller-sent X-Request-Id only from a --trust-proxy peer', async () => {
     const direct = await start();
     expect((await fetch(`${direct.issuer}/healthz`, { headers: { 'x-request-id': 'from-proxy-1' } })).headers.get('x-request-id')).not.toBe('from-proxy-1');
     const proxied = await start({ flags: { trustProxy: '127.0.0.1' } });
     expect((await fetch(`${proxied.issuer}/healthz`, { headers: { 'x-request-id': 'from-proxy-1' } })).headers.get('x-request-id')).toBe('from-proxy-1');
+    // From a peer that is not the trusted proxy: ignored.
+    const elsewhere = await start({ flags: { trustProxy: '10.0.0.1,192.168.0.0/16' } });
+    expect((await fetch(`${elsewhere.issuer}/healthz`, { headers: { 'x-request-id': 'from-proxy-1' } })).headers.get('x-request-id')).not.toBe('from-proxy-1');
+    const named = await start({ flags: { trustProxy: 'loopback' } });
+    expect((await fetch(`${named.issuer}/healthz`, { headers: { 'x-request-id': 'from-proxy-2' } })).headers.get('x-request-id')).toBe('from-proxy-2');
     // Too long, or not printable ASCII: replaced by one of ours.
     const long = 'x'.repeat(65);
     expect((await fetch(`${proxied.issuer}/healthz`, { headers: { 'x-request-id': long } })).headers.get('x-request-id')).not.toBe(long);
