@@ -75,6 +75,7 @@ describe('security audit events, one JSON line each', () => {
   });
 
   it('sign-in at the page, consent denied, granted and withdrawn', async () => {
+    const before = events().length;
     const authorize = `/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'app', redirect_uri: CB, scope: 'read' })}`;
     const denied = await authorizeAs(new UserAgent(server.issuer), authorize, ANN, 'deny');
     expect(denied.searchParams.get('error')).toBe('access_denied');
@@ -85,6 +86,10 @@ describe('security audit events, one JSON line each', () => {
     await agent.request('/account/withdraw', { form: { csrf_token: hiddenField(account.body, 'csrf_token'), client_id: 'app' } });
     const names = events().map((event) => event.event);
     for (const name of ['sign_in.succeeded', 'consent.denied', 'consent.granted', 'consent.withdrawn']) expect(names).toContain(name);
+    // The sign-in page continued an authorization request of 'app'.
+    const signIns = events().slice(before).filter((event) => event.event === 'sign_in.succeeded');
+    expect(signIns).toHaveLength(2);
+    for (const signIn of signIns) expect(signIn).toMatchObject({ client_id: 'app', user_id: expect.any(String) });
     for (const event of events().filter((candidate) => String(candidate.event).startsWith('consent.'))) {
       expect(event).toMatchObject({ client_id: 'app', user_id: expect.any(String), request_id: expect.any(String) });
     }

@@ -29,6 +29,13 @@ function safeReturnTo(value: string | null, issuer: string): string {
   }
 }
 
+/** For the audit log: the client_id of the authorization request a sign-in continues, as requested (not yet checked). */
+function requestedClientId(returnTo: string): string | undefined {
+  if (!returnTo.startsWith('/authorize?')) return undefined;
+  const clientId = new URLSearchParams(returnTo.slice('/authorize?'.length)).get('client_id');
+  return clientId !== null && /^[\x20-\x7E]{1,128}$/.test(clientId) ? clientId : undefined;
+}
+
 export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependencies): void {
   const { sessions, issuer } = deps;
 
@@ -71,7 +78,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
       return reply.code(status).send(signInPage({ csrfToken: session?.csrfToken ?? '', returnTo, error, username }));
     };
     if (username === '' || password === '') return retry(400, 'Enter your username and password.');
-    const result = await deps.signIn.signIn(username, password, address, { requestId: request.id });
+    const result = await deps.signIn.signIn(username, password, address, { requestId: request.id, clientId: requestedClientId(returnTo) });
     switch (result.outcome) {
       case 'throttled':
         void reply.header('retry-after', String(Math.max(1, Math.ceil(result.retryAfterSeconds))));
