@@ -6,6 +6,7 @@ import { ServerMetrics } from '../../src/server/metrics.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 const SERVICE = { client_id: 'inventory', client_secret: 'inventory-secret-value', grant_types: ['client_credentials'], scope: 'read' };
+const APP = { client_id: 'app', client_secret: 'app-secret-value', grant_types: ['password'], scope: 'read' };
 
 let server: RunningServer;
 let metricsServer: Server;
@@ -13,7 +14,7 @@ let metricsUrl: string;
 
 beforeAll(async () => {
   const metrics = new ServerMetrics();
-  server = await startServer({ clients: [SERVICE], server: { metrics } });
+  server = await startServer({ clients: [SERVICE, APP], users: [{ username: 'victim', password: 'victim-password' }], server: { metrics } });
   metricsServer = await listenMetrics(metrics.registry, 0, '127.0.0.1');
   metricsUrl = `http://127.0.0.1:${boundPort(metricsServer)}/metrics`;
 });
@@ -49,6 +50,24 @@ describe('Prometheus metrics on their own listener', () => {
     // Bounded labels: no client id and no secret anywhere.
     expect(after).not.toContain(SERVICE.client_id);
     expect(after).not.toContain(SERVICE.client_secret);
+  });
+
+  it('count sign-in failures and throttled sign-ins', async () => {
+    const before = await scrape();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await fetch(`${server.issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${APP.client_id}:${APP.client_secret}`).toString('base64')}` },
+        body: 'grant_type=password&username=victim&password=wrong-guess',
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+    const after = await scrape();
+    expect(sample(after, 'tessera_sign_in_failures_total')).toBe(sample(before, 'tessera_sign_in_failures_total') + 5);
+    expect(sample(after, 'tessera_sign_in_throttled_total')).toBe(sample(before, 'tessera_sign_in_throttled_total') + 1);
+    expect(sample(after, 'tessera_token_errors_total{error="invalid_grant"}')).toBe(sample(before, 'tessera_token_errors_total{error="invalid_grant"}') + 5);
   });
 
   it('label unmatched paths by a fixed route, never the raw URL', async () => {
