@@ -70,14 +70,15 @@ export function registerKeyCommands(program: Command): void {
         // At least one second after the newest, so that it is the newest even within the same second.
         const newest = (await store.keys.listActive())[0];
         const createdAt = Math.max(now, (newest?.createdAt ?? 0) + 1);
-        const fresh = await generateSigningKey(createdAt, { alg, signsFrom: now + grace });
+        // With no key yet, no resource server can have cached one: nothing to wait for.
+        const fresh = await generateSigningKey(createdAt, { alg, signsFrom: newest ? now + grace : now });
         await store.keys.insert({ ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, secrets) } });
         const pickup = `running servers read the keys every ${DEFAULT_KEY_RELOAD_MS / 1000} s`;
         const note = options.now
           ? `published and signing at once (${pickup}). Resource servers that cached the JWKS before this do not know the new key: `
             + 'those that refetch on an unknown kid (tessera/resource does) accept its tokens after their refetch; others reject them until their cache expires (the JWKS max-age). '
             + 'After a leak, retire the old key now (tessera keys retire OLD_KID): its tokens stop being accepted as caches refresh.'
-          : `published at once (${pickup}); signs from ${new Date((now + grace) * 1000).toISOString()} (in ${grace} s). `
+          : `published at once (${pickup}); signs from ${new Date(fresh.signsFrom * 1000).toISOString()} (in ${fresh.signsFrom - now} s). `
             + 'The servers retire the old key once the tokens it signed have expired (the access-token lifetime after that, plus 60 s).';
         print({ kid: fresh.kid, alg: fresh.alg, created_at: fresh.createdAt, signs_from: fresh.signsFrom, note });
       });
