@@ -18,6 +18,7 @@ import { PasswordSignIn } from '../interaction/password-sign-in.js';
 import { defaultGraceSeconds, KeyRing } from '../keys/key-ring.js';
 import type { ProtocolRegistry } from '../registry.js';
 import type { Store } from '../store/types.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { registerErrorHandler } from './error-handler.js';
 import type { ServerMetrics } from './metrics.js';
 import { registerFormParser } from './form-body.js';
@@ -150,7 +151,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     });
     app.addHook('onError', async (request, _reply, error) => {
-      if (request.routeOptions.url === '/token') metrics.tokenError(error instanceof OAuthError ? error.error : 'server_error');
+      if (request.routeOptions.url !== '/token') return;
+      metrics.tokenError(error instanceof OAuthError ? error.error : isDatabaseUnavailable(error) ? 'temporarily_unavailable' : 'server_error');
     });
   }
   const signIn = new PasswordSignIn(store.users, store.throttle, clock, undefined, audit);
