@@ -67,9 +67,20 @@ export class ThrowawayPostgres {
   }
 
   /** SIGSTOP to the postmaster and every backend: a server that accepts connections and never answers. */
-  freeze(): void { for (const pid of this.processes()) process.kill(pid, 'SIGSTOP'); }
+  freeze(): void { this.signal('SIGSTOP'); }
 
-  thaw(): void { for (const pid of this.processes()) process.kill(pid, 'SIGCONT'); }
+  thaw(): void { this.signal('SIGCONT'); }
+
+  /** A backend may exit between the listing and the signal (ESRCH): that one needs none. */
+  private signal(name: NodeJS.Signals): void {
+    for (const pid of this.processes()) {
+      try {
+        process.kill(pid, name);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+  }
 
   remove(): void {
     try { this.thaw(); } catch { /* not running */ }
