@@ -186,7 +186,7 @@ function tesseraSeed() {
         grant_types: ['client_credentials'], scope: 'read', token_endpoint_auth_method: 'client_secret_basic',
       }],
       users: [],
-    }, null, 2));
+    }, null, 2), { mode: 0o600 });
   }
   return seedPath;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { SecretHashing } from '../core/secret-hash.js';
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config.js';
@@ -42,6 +42,12 @@ export async function readSeedFile(path: string, now: number, hashing: SecretHas
   if (extra.length > 0) throw new ConfigError(`seed file "${path}": unknown key "${extra[0]}"; expected "clients", "users" and "resources".`);
   if (!Array.isArray(clients) || !Array.isArray(users) || !Array.isArray(resources)) {
     throw new ConfigError(`seed file "${path}": "clients", "users" and "resources" must be arrays.`);
+  }
+  // Client secrets and passwords in a file anyone on the machine can read are everyone's: refused,
+  // as a readable database or secret file is (docs/SECURITY.md, finding 1).
+  const holdsSecrets = users.length > 0 || clients.some((client) => typeof client === 'object' && client !== null && 'client_secret' in client);
+  if (holdsSecrets && ((await stat(path)).mode & 0o077) !== 0) {
+    throw new ConfigError(`seed file "${path}" holds client secrets or passwords and other users can read it; run: chmod 600 ${path}`);
   }
   const parsedClients = clients.map((client) => {
     try {

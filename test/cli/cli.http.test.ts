@@ -72,7 +72,7 @@ describe('tessera serve --seed', () => {
     writeFileSync(seed, JSON.stringify({
       clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read' }],
       users: [{ username: 'alice', password: 'alice-pw' }],
-    }));
+    }), { mode: 0o600 });
   });
   afterAll(() => server?.stop());
 

@@ -24,7 +24,7 @@ describe('tessera db backup FILE', () => {
         { client_id: 'app', client_secret: 'app-secret', grant_types: ['client_credentials'], scope: 'read' },
         { client_id: 'other', client_secret: 'other-secret', grant_types: ['client_credentials'], scope: 'read' },
       ],
-    }));
+    }), { mode: 0o600 });
     tessera = await serveCli(['--db', db, '--seed', seed]);
   });
   afterAll(() => tessera?.stop());

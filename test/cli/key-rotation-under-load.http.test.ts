@@ -56,7 +56,7 @@ describe('tessera keys rotate under load', () => {
   it('a tessera/resource API accepts every token while a key is rotated with a grace period, and then --now', async () => {
     const db = `sqlite:${join(work, 'tessera.db')}`;
     const seed = join(work, 'seed.json');
-    writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read' }] }));
+    writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read' }] }), { mode: 0o600 });
     const server = await serveCli(['--db', db, '--seed', seed]);
     try {
       const audience = server.origin;

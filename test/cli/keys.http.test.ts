@@ -22,7 +22,7 @@ const tessera = async (...args: string[]) => (await run(process.execPath, [CLI, 
 const jwksKids = async (origin: string) => ((await (await fetch(`${origin}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
 
 const seed = join(work, 'seed.json');
-writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read' }] }));
+writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read' }] }), { mode: 0o600 });
 async function accessToken(origin: string): Promise<string> {
   const response = await postForm(`${origin}/token`, 'grant_type=client_credentials', { authorization: basic('svc', 'svc-secret') });
   expect(response.status).toBe(200);

@@ -12,7 +12,7 @@ const SERVICE = { client_id: 'service', client_secret: 'service-secret-for-cli',
 
 function seedFile(name: string): string {
   const path = join(work, `${name}.json`);
-  writeFileSync(path, JSON.stringify({ clients: [SERVICE] }));
+  writeFileSync(path, JSON.stringify({ clients: [SERVICE] }), { mode: 0o600 });
   return path;
 }
 

@@ -90,7 +90,7 @@ describe('tessera serve --seed with resources', () => {
         { client_id: 'bystander', client_secret: 'bystander-secret', grant_types: [] },
       ],
       resources: [{ resource: 'https://api.example.com', scope: 'read write', introspection_clients: ['api-gateway'] }],
-    }));
+    }), { mode: 0o600 });
     server = await serveCli(['--db', db, '--seed', seed]);
     const token = await postForm(`${server.origin}/token`, 'grant_type=client_credentials', { authorization: basic('svc', 'svc-secret') });
     expect(token.status).toBe(200);
@@ -121,7 +121,7 @@ describe('tessera serve --seed with resources', () => {
       writeFileSync(seed, JSON.stringify({
         clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'] }],
         resources,
-      }));
+      }), { mode: 0o600 });
       const result = tessera('serve', '--db', db, '--seed', seed, '--port', '0');
       expect(result.status).not.toBe(0);
       expect(result.stderr).toMatch(message);

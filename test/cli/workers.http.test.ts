@@ -19,7 +19,7 @@ describe('tessera serve --workers 2', () => {
     writeFileSync(seed, JSON.stringify({
       clients: [{ client_id: 'app', client_secret: 'app-secret', grant_types: ['password', 'refresh_token'], scope: 'read' }],
       users: [{ username: 'erin', password: 'erin-password' }],
-    }));
+    }), { mode: 0o600 });
     // Port 0: the two workers share the one port the kernel gave the first (node:cluster).
     tessera = await serveCli(['--workers', '2', '--db', `sqlite:${join(dir, 't.db')}`, '--seed', seed], { workers: 2 });
     base = tessera.origin;

@@ -251,7 +251,7 @@ describe('tessera serve killed (SIGKILL) after a rotation whose answer was lost'
   });
 
   it('no refresh chain loses its grant: after the restart, each retries the token whose answer it lost, and goes on', async () => {
-    writeFileSync(seed, JSON.stringify({ clients: [APP], users: [ANN] }));
+    writeFileSync(seed, JSON.stringify({ clients: [APP], users: [ANN] }), { mode: 0o600 });
     tessera = await serveCli(['--db', db, '--seed', seed, '--audience', 'https://chains.example']);
     const authorization = basic('app', 'app-secret');
     const post = (origin: string, body: string) => postForm(`${origin}/token`, body, { authorization });

@@ -98,6 +98,26 @@ describe('the embedded database', () => {
   });
 });
 
+describe('a seed file', () => {
+  it('holding client secrets or passwords is refused when others can read it, with the chmod to run', async () => {
+    const seed = join(work, 'readable-seed.json');
+    writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'] }] }), { mode: 0o644 });
+    chmodSync(seed, 0o644);
+    const result = await tesseraFails(['serve', '--db', `sqlite:${join(work, 'seeded.db')}`, '--seed', seed, '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`chmod 600 ${seed}`);
+    expect(result.stderr).not.toContain('svc-secret');
+  });
+
+  it('holding no secret may be readable', async () => {
+    const seed = join(work, 'public-seed.json');
+    writeFileSync(seed, JSON.stringify({ resources: [{ resource: 'https://api.example', scope: 'read' }] }), { mode: 0o644 });
+    chmodSync(seed, 0o644);
+    const server = await serveCli(['--db', `sqlite:${join(work, 'public-seeded.db')}`, '--seed', seed]);
+    await server.stop();
+  });
+});
+
 describe('PostgreSQL', () => {
   it('requires a server secret', async () => {
     const result = await tesseraFails(['serve', '--db', 'postgres://tessera@127.0.0.1:1/tessera', '--port', '0']);
