@@ -8,7 +8,7 @@ import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
 import { closeGracefully } from '../server/graceful-close.js';
-import { boundPort, listenHttp, serveOn } from '../server/http-listener.js';
+import { boundPort, listenHttp, serveWhenReady } from '../server/http-listener.js';
 import { settingsOnBoundPort } from '../server/settings.js';
 import { openStore } from '../store/open-store.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
@@ -51,7 +51,8 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
   const http = await listenHttp(config.port, config.host);
   const settings = settingsOnBoundPort(config.settings, boundPort(http));
   const observability = serveObservability(config);
-  const app = await buildServer({ settings, store, secrets, serverFactory: serveOn(http), metrics: observability.metrics, audit: observability.audit });
+  const gate = serveWhenReady(http);
+  const app = await buildServer({ settings, store, secrets, serverFactory: gate.factory, metrics: observability.metrics, audit: observability.audit });
   const metricsPort = await observability.listen();
   if (metricsPort !== undefined && config.metrics) app.log.info(`Metrics at ${metricsAddress(config.metrics.host, metricsPort)}`);
   const purge = startExpiryPurge(store, { clock: systemClock, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
@@ -79,6 +80,7 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.ready();
+  gate.open();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   app.log.info(`Server listening at http://${host}:${boundPort(http)}`);
   if (cluster.isPrimary || cluster.worker?.id === 1) {

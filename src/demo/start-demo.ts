@@ -14,7 +14,7 @@ import type { Store } from '../store/types.js';
 import { buildPlaygroundClient } from './client/app.js';
 import { demoSeed } from './demo-seed.js';
 import { demoUrls, type DemoUrls } from './demo-urls.js';
-import { boundPort, closeHttp, listenHttp, serveOn } from '../server/http-listener.js';
+import { boundPort, closeHttp, listenHttp, serveWhenReady } from '../server/http-listener.js';
 import { buildResourceServer } from './resource-server/app.js';
 import { seedDemoResources } from './resource-server/demo-resources.js';
 import { openDemoResourceStore } from './resource-server/open-resource-store.js';
@@ -58,6 +58,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
   }
   const [authorizationServerHttp, resourceServerHttp, clientHttp] = servers as [Server, Server, Server];
+  // Requests that arrive while the three are built get 503 until all are ready.
+  const gates = [serveWhenReady(authorizationServerHttp), serveWhenReady(resourceServerHttp), serveWhenReady(clientHttp)] as const;
   const config = { ...options.config, settings: settingsOnBoundPort(options.config.settings, boundPort(authorizationServerHttp)) };
   const urls = demoUrls(config, boundPort(resourceServerHttp), boundPort(clientHttp));
   const settings = demoAudience(config.settings, urls);
@@ -74,13 +76,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, now, hashing), now);
     resources = await openDemoResourceStore(config.db);
     await seedDemoResources(resources, store.users, cryptoRandom, now);
-    apps.push(await buildServer({ settings, store, clock, secrets, logger: logLevel !== false, serverFactory: serveOn(authorizationServerHttp) }));
+    apps.push(await buildServer({ settings, store, clock, secrets, logger: logLevel !== false, serverFactory: gates[0].factory }));
     apps.push(await buildResourceServer({
       issuer: config.settings.issuer, audience: urls.resourceServer, allowedOrigin: new URL(urls.client).origin, resources, clock, logLevel,
-      serverFactory: serveOn(resourceServerHttp),
+      serverFactory: gates[1].factory,
     }));
-    apps.push(await buildPlaygroundClient({ urls, accessTokenTtl: config.settings.accessTokenTtl, clock, logLevel, serverFactory: serveOn(clientHttp) }));
+    apps.push(await buildPlaygroundClient({ urls, accessTokenTtl: config.settings.accessTokenTtl, clock, logLevel, serverFactory: gates[2].factory }));
     await Promise.all(apps.map((app) => app.ready()));
+    for (const gate of gates) gate.open();
   } catch (error) {
     await Promise.allSettled(apps.map((app) => app.close()));
     await Promise.all(servers.map(closeHttp));

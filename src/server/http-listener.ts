@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
 
 /**
@@ -20,6 +20,28 @@ export function boundPort(server: Server): number {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the server is not listening on a TCP port');
   return address.port;
+}
+
+/**
+ * Fastify's serverFactory for a server already listening whose requests must wait for
+ * app.ready(): until `open()` is called they get 503 with Retry-After (a client that connects
+ * while the server starts, as a load balancer's probe does, must not reach a half-built router).
+ */
+export function serveWhenReady(server: Server): { factory: FastifyServerFactory; open(): void } {
+  let handler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+  let open = false;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (open && handler) handler(request, response);
+    else response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end('{"error":"temporarily_unavailable","error_description":"The server is starting; retry after the Retry-After delay."}');
+  });
+  return {
+    factory: (fastifyHandler) => {
+      handler = fastifyHandler as (request: IncomingMessage, response: ServerResponse) => void;
+      return server;
+    },
+    open: () => { open = true; },
+  };
 }
 
 /** Fastify's serverFactory for a server made, and already listening, elsewhere: then app.ready(), not app.listen(). */
