@@ -78,13 +78,12 @@ export class ClientSecretThrottle {
   async admit(clientId: string, ip: string): Promise<ClientSecretAdmission> {
     const keys = this.keys(clientId, ip);
     const limits = [[keys.address, CLIENT_SECRET_THROTTLE.maxFailuresPerAddress], [keys.client, CLIENT_SECRET_THROTTLE.maxFailuresPerClientAndAddress]] as const;
-    const stored: { failures: number; end: number }[] = [];
     const now = this.clock.nowSeconds();
-    for (const [key] of limits) {
-      const state = await this.store.get(key);
+    // Both counters read at once: this runs on every token request that carries a secret.
+    const stored = (await Promise.all(limits.map(([key]) => this.store.get(key)))).map((state) => {
       const end = state === undefined ? 0 : state.windowStart + CLIENT_SECRET_THROTTLE.windowSeconds;
-      stored.push({ failures: state !== undefined && end > now ? state.failures : 0, end });
-    }
+      return { failures: state !== undefined && end > now ? state.failures : 0, end };
+    });
     for (;;) {
       const at = this.clock.nowSeconds();
       const counters = limits.map(([key]) => this.counter(key, at));

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s256 } from '../../src/core/pkce.js';
 import { cryptoRandom } from '../../src/core/random.js';
 import { newFamilyId } from '../../src/core/tokens.js';
@@ -9,6 +8,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { usePostgresSchemas } from '../store/postgres-schemas.js';
 
 // RFC 6749 §4.1.3 redemption, shaped like refresh rotation: the code is found and checked first,
 // then consumed together with the tokens it yields in one atomic store step. Run against both
@@ -26,25 +26,15 @@ interface Backend {
   open(): Promise<{ store: Store; drop(): Promise<void> }>;
 }
 
+// Each PostgreSQL store gets a schema of its own, dropped after the file (test/store/postgres-schemas.ts).
+const schemas = usePostgresSchemas();
+
 const backends: Backend[] = [
   { name: 'SQLite', open: async () => ({ store: new SqliteStore(':memory:'), drop: async () => {} }) },
   {
     name: 'PostgreSQL',
     async open() {
-      const baseUrl = process.env.TESSERA_TEST_POSTGRES_URL || inject('tesseraTestPostgresUrl');
-      if (!baseUrl) throw new Error('TESSERA_TEST_POSTGRES_URL is not set; see test/setup/postgres.ts.');
-      const schema = `tessera_redeem_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      const url = new URL(baseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      return {
-        store: await PostgresStore.connect(url.toString()),
-        async drop() {
-          await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-          await admin.end();
-        },
-      };
+      return { store: await PostgresStore.connect(await schemas.freshSchemaUrl()), drop: async () => {} };
     },
   },
 ];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET_THROTTLE } from '../../src/core/client-secret-throttle.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { usePostgresSchemas } from '../store/postgres-schemas.js';
 
 // From the red team of issue 10: 5,000 wrong client secrets in 5 s, then the right one accepted.
 // RFC 6749 §2.3.1: an endpoint taking client passwords MUST be protected against brute force.
@@ -51,22 +52,16 @@ describe('guessing a client secret', () => {
   });
 });
 
+// Each PostgreSQL store gets a schema of its own, dropped after the file (test/store/postgres-schemas.ts).
+const schemas = usePostgresSchemas();
+
 describe.each([
   { name: 'SQLite', open: async () => ({ store: undefined, drop: async () => {} }) },
   {
     name: 'PostgreSQL',
     async open() {
-      const { randomBytes } = await import('node:crypto');
-      const pg = (await import('pg')).default;
-      const { inject } = await import('vitest');
       const { PostgresStore } = await import('../../src/store/postgres/postgres-store.js');
-      const baseUrl = process.env.TESSERA_TEST_POSTGRES_URL || inject('tesseraTestPostgresUrl');
-      const schema = `tessera_guess_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      const url = new URL(baseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      return { store: await PostgresStore.connect(url.toString()), drop: async () => { await admin.query(`DROP SCHEMA ${schema} CASCADE`); await admin.end(); } };
+      return { store: await PostgresStore.connect(await schemas.freshSchemaUrl()), drop: async () => {} };
     },
   },
 ])('a burst of parallel guesses on $name', (backend) => {
