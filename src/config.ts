@@ -1,3 +1,4 @@
+import { SIGNING_ALGS, type SigningAlg } from './store/types.js';
 import { DEFAULT_SETTINGS, InvalidSettings, LOG_LEVELS, validateIssuer, type LogLevel, type ServerSettings } from './server/settings.js';
 
 /**
@@ -78,6 +79,7 @@ export interface ConfigFlags {
   secretFile?: string | undefined;
   jwksMaxAge?: string | undefined;
   keyRotationInterval?: string | undefined;
+  signingAlg?: string | undefined;
 }
 
 const ENV_NAMES: Record<keyof ConfigFlags, string> = {
@@ -105,6 +107,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   secretFile: 'TESSERA_SECRET_FILE',
   jwksMaxAge: 'TESSERA_JWKS_MAX_AGE',
   keyRotationInterval: 'TESSERA_KEY_ROTATION_INTERVAL',
+  signingAlg: 'TESSERA_SIGNING_ALG',
 };
 
 export const DEFAULT_DB = 'sqlite:./data/tessera.db';
@@ -199,6 +202,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       timeouts: DEFAULT_SETTINGS.timeouts,
       jwksMaxAge: jwksMaxAge(pick('jwksMaxAge'), env),
       keyRotationInterval: keyRotationInterval(pick('keyRotationInterval') ?? '0'),
+      signingAlg: signingAlg(pick('signingAlg'), '--signing-alg'),
     },
   };
 }
@@ -210,6 +214,16 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
 export function jwksMaxAge(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
   const given = flag ?? (env.TESSERA_JWKS_MAX_AGE === '' ? undefined : env.TESSERA_JWKS_MAX_AGE);
   return integer('jwks-max-age', given ?? String(DEFAULT_SETTINGS.jwksMaxAge), 0, 86_400);
+}
+
+/**
+ * `--signing-alg` (TESSERA_SIGNING_ALG): the algorithm of access tokens for resources that choose
+ * none; `tessera keys rotate` rotates it when given no --alg.
+ */
+export function signingAlg(value: string | undefined, flag: string): SigningAlg {
+  if (value === undefined) return DEFAULT_SETTINGS.signingAlg;
+  if (!(SIGNING_ALGS as readonly string[]).includes(value)) throw new ConfigError(`${flag} must be one of ${SIGNING_ALGS.join(', ')}, got "${value}".`);
+  return value as SigningAlg;
 }
 
 function metricsListener(port: string | undefined, host: string | undefined): Config['metrics'] {

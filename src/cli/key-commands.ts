@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
-import { jwksMaxAge } from '../config.js';
+import { jwksMaxAge, signingAlg } from '../config.js';
+import { noAudit, type AuditLog } from '../core/audit.js';
+import { openAuditLog } from '../server/audit-log.js';
 import { systemClock } from '../core/clock.js';
-import { DEFAULT_KEY_RELOAD_MS, defaultGraceSeconds, GRACE_MARGIN_SECONDS, generateSigningKey, signingKeyAt } from '../keys/key-ring.js';
+import { algsOf, DEFAULT_KEY_RELOAD_MS, defaultGraceSeconds, GRACE_MARGIN_SECONDS, generateSigningKey, keysOfAlg, signingKeyAt } from '../keys/key-ring.js';
 import { sealJwk } from '../keys/sealed-jwk.js';
-import { SIGNING_ALGS, type SigningAlg } from '../store/types.js';
+import { SIGNING_ALGS, type SigningAlg, type SigningKey } from '../store/types.js';
 import { AdminError, print, withStore } from './admin-commands.js';
 
 interface KeyOptions {
   db?: string;
   secretFile?: string;
+  auditLog?: string;
 }
 
 interface RotateOptions extends KeyOptions {
@@ -16,6 +19,34 @@ interface RotateOptions extends KeyOptions {
   now?: boolean;
   alg?: string;
   jwksMaxAge?: string;
+}
+
+/**
+ * `--audit-log FILE|-` (or TESSERA_AUDIT_LOG), as for `tessera serve`: the key.rotated and
+ * key.retired events of these commands go where the servers' events go.
+ */
+async function withAudit(options: KeyOptions, work: (audit: AuditLog) => Promise<void>): Promise<void> {
+  const target = options.auditLog ?? (process.env.TESSERA_AUDIT_LOG || undefined);
+  const opened = target === undefined ? undefined : openAuditLog(target);
+  try {
+    await work(opened?.log ?? noAudit);
+  } finally {
+    await opened?.close();
+  }
+}
+
+/** The signing key of each algorithm at `now`, by kid. */
+function signingKidsAt(active: readonly SigningKey[], now: number): Set<string> {
+  return new Set(algsOf(active).map((alg) => signingKeyAt(keysOfAlg(active, alg), now)?.kid).filter((kid): kid is string => kid !== undefined));
+}
+
+/** --alg, else the servers' default algorithm (TESSERA_SIGNING_ALG), else ES256. */
+function rotatedAlg(flag: string | undefined): SigningAlg {
+  if (flag !== undefined) {
+    if (!(SIGNING_ALGS as readonly string[]).includes(flag)) throw new AdminError(`--alg must be one of ${SIGNING_ALGS.join(', ')}, got "${flag}".`);
+    return flag as SigningAlg;
+  }
+  return signingAlg(process.env.TESSERA_SIGNING_ALG || undefined, 'TESSERA_SIGNING_ALG');
 }
 
 function graceSeconds(options: RotateOptions): number {
@@ -32,8 +63,9 @@ function graceSeconds(options: RotateOptions): number {
 }
 
 /**
- * `tessera keys list|rotate|retire`: the signing keys. Every active key is published in the JWKS;
- * the newest whose grace period is over signs. Running servers read the keys again every few
+ * `tessera keys list|rotate|retire`: the signing keys, per algorithm. Every active key is published
+ * in the JWKS; of each algorithm, the newest whose grace period is over signs (the tokens of the
+ * resources that chose it; the default algorithm's, those of the rest). Running servers read the keys again every few
  * seconds, so neither a rotation nor a retirement needs a restart. Routine: rotate (the new key is
  * published at once and signs after the grace period, once resource servers have fetched it),
  * and the servers retire the old key once the tokens it signed have expired (the access-token
@@ -41,36 +73,38 @@ function graceSeconds(options: RotateOptions): number {
  */
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('list, rotate and retire the signing keys');
-  keys.command('list').description('list the active signing keys, newest first; "signing" marks the one that signs now')
+  const auditOption = '--audit-log <file>';
+  const auditHelp = 'the key.rotated / key.retired audit event as a JSON line, appended to FILE, or - for stdout (as for tessera serve; or TESSERA_AUDIT_LOG)';
+  keys.command('list').description('list the active signing keys, newest first; "signing" marks the one of each algorithm that signs now')
     .option('--db <url>', 'database URL').option('--secret-file <path>', 'the server secret file, as for tessera serve')
     .action(async (options: KeyOptions) => {
       await withStore({ db: options.db, secretFile: options.secretFile }, async (store) => {
         const now = systemClock.nowSeconds();
         const active = await store.keys.listActive();
-        const signing = signingKeyAt(active, now);
+        const signing = signingKidsAt(active, now);
         print(active.map((key) => ({
           kid: key.kid, alg: key.alg, created_at: key.createdAt, signs_from: key.signsFrom,
-          signing: key.kid === signing?.kid, ...(key.signsFrom > now ? { pending: true } : {}),
+          signing: signing.has(key.kid), ...(key.signsFrom > now ? { pending: true } : {}),
         })));
       });
     });
   keys.command('rotate')
-    .description('add a new signing key, sealed with the server secret and published at once; running servers sign with it after the grace period')
+    .description('add a new signing key of one algorithm, sealed with the server secret and published at once; running servers sign with it after the grace period (the other algorithms\' keys are left alone)')
     .option('--db <url>', 'database URL').option('--secret-file <path>', 'the server secret file, as for tessera serve')
     .option('--grace <seconds>', `seconds before the new key signs (default: the JWKS max-age plus ${GRACE_MARGIN_SECONDS})`)
     .option('--now', 'sign with the new key at once: the emergency path after a leak')
-    .option('--alg <alg>', `${SIGNING_ALGS.join(', ')} (default ES256)`)
+    .option('--alg <alg>', `the algorithm whose key to rotate: ${SIGNING_ALGS.join(', ')} (default: the servers' --signing-alg, TESSERA_SIGNING_ALG, else ES256)`)
     .option('--jwks-max-age <seconds>', 'the JWKS max-age the servers use, for the default grace (default 300, or TESSERA_JWKS_MAX_AGE)')
+    .option(auditOption, auditHelp)
     .action(async (options: RotateOptions) => {
       const grace = graceSeconds(options);
-      const alg = (options.alg ?? 'ES256') as SigningAlg;
-      if (!(SIGNING_ALGS as readonly string[]).includes(alg)) throw new AdminError(`--alg must be one of ${SIGNING_ALGS.join(', ')}, got "${options.alg}".`);
-      await withStore({ db: options.db, secretFile: options.secretFile }, async (store, _hashing, secrets) => {
+      const alg = rotatedAlg(options.alg);
+      await withAudit(options, async (audit) => withStore({ db: options.db, secretFile: options.secretFile }, async (store, _hashing, secrets) => {
         const now = systemClock.nowSeconds();
-        // At least one second after the newest, so that it is the newest even within the same second.
-        const newest = (await store.keys.listActive())[0];
+        // At least one second after the newest of its algorithm, so that it is the newest even within the same second.
+        const newest = keysOfAlg(await store.keys.listActive(), alg)[0];
         const createdAt = Math.max(now, (newest?.createdAt ?? 0) + 1);
-        // With no key yet, no resource server can have cached one: nothing to wait for.
+        // With no key of this algorithm yet, no resource server can have cached one: nothing to wait for.
         const fresh = await generateSigningKey(createdAt, { alg, signsFrom: newest ? now + grace : now });
         await store.keys.insert({ ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, secrets) } });
         const pickup = `running servers read the keys every ${DEFAULT_KEY_RELOAD_MS / 1000} s`;
@@ -80,20 +114,23 @@ export function registerKeyCommands(program: Command): void {
             + 'After a leak, retire the old key now (tessera keys retire OLD_KID): its tokens stop being accepted as caches refresh.'
           : `published at once (${pickup}); signs from ${new Date(fresh.signsFrom * 1000).toISOString()} (in ${fresh.signsFrom - now} s). `
             + 'The servers retire the old key once the tokens it signed have expired (the access-token lifetime after that, plus 60 s).';
+        audit.record({ event: 'key.rotated', kid: fresh.kid, alg: fresh.alg, reason: options.now ? 'rotate_now' : 'rotate' });
         print({ kid: fresh.kid, alg: fresh.alg, created_at: fresh.createdAt, signs_from: fresh.signsFrom, note });
-      });
+      }));
     });
-  keys.command('retire <kid>').description('stop publishing a signing key (never the one that signs now)')
+  keys.command('retire <kid>').description('stop publishing a signing key (never the one that signs now for its algorithm)')
     .option('--db <url>', 'database URL').option('--secret-file <path>', 'the server secret file, as for tessera serve')
+    .option(auditOption, auditHelp)
     .action(async (kid: string, options: KeyOptions) => {
-      await withStore({ db: options.db, secretFile: options.secretFile }, async (store) => {
+      await withAudit(options, async (audit) => withStore({ db: options.db, secretFile: options.secretFile }, async (store) => {
         const active = await store.keys.listActive();
-        if (!active.some((key) => key.kid === kid)) throw new AdminError(`no active key "${kid}".`);
-        if (signingKeyAt(active, systemClock.nowSeconds())?.kid === kid) {
-          throw new AdminError('that key signs now; rotate first (tessera keys rotate), wait for the new key to sign, then retire it.');
+        const key = active.find((candidate) => candidate.kid === kid);
+        if (!key) throw new AdminError(`no active key "${kid}".`);
+        if (signingKidsAt(active, systemClock.nowSeconds()).has(kid)) {
+          throw new AdminError(`that key signs now for ${key.alg}; rotate first (tessera keys rotate --alg ${key.alg}), wait for the new key to sign, then retire it.`);
         }
-        await store.keys.deactivate(kid);
+        if (await store.keys.deactivate(kid)) audit.record({ event: 'key.retired', kid, alg: key.alg, reason: 'retire' });
         process.stdout.write(`retired key ${kid}; running servers stop publishing it within ${DEFAULT_KEY_RELOAD_MS / 1000} s\n`);
-      });
+      }));
     });
 }

@@ -39,7 +39,8 @@ function serverOptions(command: Command): Command {
     .option('--audit-log <file>', 'security audit events as JSON lines, appended to FILE, or - for stdout (default: off)')
     .option('--secret-file <path>', 'server secret(s), one per line, the first current (default: generated beside a SQLite database; or TESSERA_SECRET)')
     .option('--jwks-max-age <seconds>', 'Cache-Control max-age of the JWKS; tessera keys rotate waits this plus a margin by default (default 300)')
-    .option('--key-rotation-interval <duration>', 'add a new signing key when the newest is this old, e.g. 30d (default off)');
+    .option('--key-rotation-interval <duration>', 'add a new signing key of each algorithm when its newest is this old, e.g. 30d (default off)')
+    .option('--signing-alg <alg>', 'ES256, RS256 or EdDSA: the algorithm of access tokens for resources that choose none (default ES256)');
 }
 
 const program = new Command('tessera')

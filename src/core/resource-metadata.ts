@@ -1,4 +1,4 @@
-import type { ResourceServer } from '../store/types.js';
+import { SIGNING_ALGS, type ResourceServer, type SigningAlg } from '../store/types.js';
 import { parseScope } from './scope.js';
 
 /** A resource server's registration, as the seed file and `tessera resource create` give it. */
@@ -9,6 +9,13 @@ export interface ResourceServerMetadata {
   scope?: string | undefined;
   /** client_ids that may introspect this API's tokens (the API itself, or its gateway). */
   introspection_clients?: string[] | undefined;
+  /** ES256, RS256 or EdDSA: the algorithm its access tokens are signed with; omitted: the server's default. */
+  signing_alg?: string | undefined;
+}
+
+/** Whether `value` is an algorithm Tessera signs with. */
+export function isSigningAlg(value: unknown): value is SigningAlg {
+  return typeof value === 'string' && (SIGNING_ALGS as readonly string[]).includes(value);
 }
 
 /** A resource server registration that cannot be accepted, with a message that says what to fix. */
@@ -45,7 +52,7 @@ export function resourceServerFromMetadata(input: unknown, now: number): Resourc
     throw new InvalidResourceMetadata('every resource server needs a "resource": an absolute ASCII URI without a fragment (RFC 8707 section 2), such as https://api.example.com.');
   }
   const who = `resource "${m.resource}"`;
-  const known = ['resource', 'scope', 'introspection_clients'];
+  const known = ['resource', 'scope', 'introspection_clients', 'signing_alg'];
   for (const key of Object.keys(m)) {
     if (!known.includes(key)) throw new InvalidResourceMetadata(`${who}: unknown field "${key}" (expected ${known.join(', ')}).`);
   }
@@ -60,7 +67,13 @@ export function resourceServerFromMetadata(input: unknown, now: number): Resourc
   if (!Array.isArray(clients) || !clients.every((id) => typeof id === 'string' && id !== '' && VSCHAR.test(id))) {
     throw new InvalidResourceMetadata(`${who}: introspection_clients must be an array of client_ids (printable ASCII).`);
   }
-  return { resource: m.resource, scope, introspectionClients: [...new Set(clients as string[])], createdAt: now };
+  if (m.signing_alg !== undefined && !isSigningAlg(m.signing_alg)) {
+    throw new InvalidResourceMetadata(`${who}: signing_alg must be one of ${SIGNING_ALGS.join(', ')}.`);
+  }
+  return {
+    resource: m.resource, scope, introspectionClients: [...new Set(clients as string[])], createdAt: now,
+    ...(m.signing_alg !== undefined ? { signingAlg: m.signing_alg } : {}),
+  };
 }
 
 /** The resource server as its registration metadata, for display. */
@@ -69,6 +82,7 @@ export function resourceServerToMetadata(resource: ResourceServer): Record<strin
     resource: resource.resource,
     scope: resource.scope.join(' '),
     introspection_clients: resource.introspectionClients,
+    ...(resource.signingAlg ? { signing_alg: resource.signingAlg } : {}),
     created_at: resource.createdAt,
   };
 }

@@ -4,7 +4,7 @@ import { formatScope } from '../core/scope.js';
 import type { KeyedHash } from '../core/secret-hash.js';
 import { generateOpaqueToken, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
 import { signJwt } from '../keys/jws.js';
-import type { KeyRing } from '../keys/key-ring.js';
+import type { AccessTokenSigners } from '../keys/token-signers.js';
 import type { ServerSettings } from '../server/settings.js';
 import type { Client, TokenRecord, TokenStore } from '../store/types.js';
 import type { TokenResponse } from './types.js';
@@ -31,8 +31,11 @@ export interface MintedTokens {
 export class TokenIssuer {
   constructor(
     private readonly settings: Pick<ServerSettings, 'issuer' | 'accessTokenTtl' | 'refreshTokenTtl'>,
-    /** Read at each token: a key rotated in signs from its time on, without a restart. */
-    private readonly keys: Pick<KeyRing, 'signer'>,
+    /**
+     * Read at each token: the key of the algorithm the audience's resource chose (else the
+     * server's default); a key rotated in signs from its time on, without a restart.
+     */
+    private readonly signers: AccessTokenSigners,
     private readonly store: TokenStore,
     private readonly clock: Clock,
     private readonly random: RandomSource,
@@ -48,11 +51,12 @@ export class TokenIssuer {
     const jti = this.random.token(16);
     const expiresAt = now + this.settings.accessTokenTtl;
     const scope = formatScope(input.scope);
+    const signer = await this.signers.signerFor(input.audience, now);
     // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope).
     const accessToken = signJwt({ typ: 'at+jwt' }, {
       iss: this.settings.issuer, sub: subject, aud: input.audience, iat: now, exp: expiresAt, jti,
       client_id: input.client.clientId, ...(scope !== '' ? { scope } : {}),
-    }, this.keys.signer(now));
+    }, signer);
     const base = {
       clientId: input.client.clientId, subject, userId: input.userId, scope: input.scope, audience: input.audience,
       issuedAt: now, familyId, revokedAt: null, rotatedAt: null,

@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
-import type { KeyStore, SigningAlg, SigningKey } from '../store/types.js';
+import type { KeyStore, ResourceServerStore, SigningAlg, SigningKey } from '../store/types.js';
 import { isSealed, openJwk, sealJwk } from './sealed-jwk.js';
 
 export interface PublicJwks {
@@ -84,12 +84,41 @@ export const RETIRE_MARGIN_SECONDS = 60;
 /**
  * Keys whose tokens have all expired at `now`: older than the key that signs, which has been
  * signing for longer than the access-token lifetime (plus {@link RETIRE_MARGIN_SECONDS}). Never
- * the signing key, nor a key rotated in after it (pending).
+ * the signing key, nor a key rotated in after it (pending). Give the keys of one algorithm
+ * ({@link expiredKeysPerAlg} does each): an RS256 key is not replaced by an ES256 one.
  */
 export function expiredKeys<K extends Pick<SigningKey, 'kid' | 'createdAt' | 'signsFrom'>>(keys: readonly K[], now: number, accessTokenTtl: number): K[] {
   const signing = signingKeyAt(keys, now);
   if (!signing || signing.signsFrom > now || now < signing.signsFrom + accessTokenTtl + RETIRE_MARGIN_SECONDS) return [];
   return keys.filter((key) => key.kid !== signing.kid && key.createdAt < signing.createdAt);
+}
+
+/** The algorithms of `keys`, in the order first seen. */
+export function algsOf(keys: readonly Pick<SigningKey, 'alg'>[]): SigningAlg[] {
+  return [...new Set(keys.map((key) => key.alg))];
+}
+
+/** The keys of one algorithm. */
+export function keysOfAlg<K extends Pick<SigningKey, 'alg'>>(keys: readonly K[], alg: SigningAlg): K[] {
+  return keys.filter((key) => key.alg === alg);
+}
+
+/** {@link expiredKeys} of each algorithm on its own: every algorithm keeps its signing key. */
+export function expiredKeysPerAlg<K extends Pick<SigningKey, 'kid' | 'alg' | 'createdAt' | 'signsFrom'>>(keys: readonly K[], now: number, accessTokenTtl: number): K[] {
+  return algsOf(keys).flatMap((alg) => expiredKeys(keysOfAlg(keys, alg), now, accessTokenTtl));
+}
+
+/** The algorithms registered resources chose: the server needs a key of each (KeyRing.load). */
+export async function resourceSigningAlgs(resources: Pick<ResourceServerStore, 'list'>): Promise<SigningAlg[]> {
+  const algs = new Set<SigningAlg>();
+  for (const resource of await resources.list()) if (resource.signingAlg) algs.add(resource.signingAlg);
+  return [...algs];
+}
+
+/** A key of `alg` that signs at once, sealed under the current server secret, ready to store. */
+async function sealedSigningKey(secrets: ServerSecrets, createdAt: number, options: { alg: SigningAlg; signsFrom?: number }): Promise<SigningKey> {
+  const fresh = await generateSigningKey(createdAt, options);
+  return { ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, secrets) } };
 }
 
 interface RingState {
@@ -110,28 +139,42 @@ export interface KeyReloading {
   onError(error: unknown): void;
   /** The reloads work again after a failure. */
   onRecovered?(): void;
-  /** The set of keys changed: a key was rotated in or retired. */
+  /** The set of keys changed: a key was rotated in or retired. `signing`: the default algorithm's signing key. */
   onChange?(kids: { published: string[]; signing: string }): void;
   /**
    * The access-token lifetime: given, the server retires (stops publishing) keys whose tokens have
    * all expired ({@link expiredKeys}); absent, they stay until `tessera keys retire`.
    */
   retireExpiredAfter?: number | undefined;
-  onRetired?(kid: string): void;
+  onRetired?(key: { kid: string; alg: SigningAlg }): void;
   /**
-   * Automatic rotation: once the newest key is `intervalSeconds` old, a new one (of the signing
-   * key's algorithm) is added that signs after `graceSeconds`; of several servers, one adds it.
+   * Automatic rotation, per algorithm: once the newest key of an algorithm is `intervalSeconds`
+   * old, a new one of that algorithm is added that signs after `graceSeconds`; of several servers,
+   * one adds it.
    */
   rotateEvery?: { intervalSeconds: number; graceSeconds: number } | undefined;
   onRotated?(key: { kid: string; alg: SigningAlg; signsFrom: number }): void;
 }
 
+/** What a ring needs to know besides the store: its default algorithm and the others it must hold. */
+export interface KeyRingOptions {
+  /**
+   * The algorithm of access tokens for resources that choose none (the server's `signingAlg`);
+   * default ES256. {@link KeyRing.signer} without an algorithm signs with it.
+   */
+  defaultAlg?: SigningAlg | undefined;
+  /** Further algorithms the server needs a key of (those registered resources chose). */
+  algs?: readonly SigningAlg[] | undefined;
+}
+
 /**
- * The server's signing keys: every active key is published in the JWKS; the newest whose grace
- * period is over signs (see {@link signingKeyAt}). Loaded at start, where a key is generated and
- * stored on the first start of a new database, and read again every few seconds
- * ({@link startReloading}), so keys rotated or retired with `tessera keys` reach running servers
- * without a restart. Signing reads only memory: the choice of key by time needs no store read.
+ * The server's signing keys, per algorithm: every active key of every algorithm is published in
+ * the JWKS; of each algorithm, the newest whose grace period is over signs (see
+ * {@link signingKeyAt}), so rotating one algorithm leaves the others alone. Loaded at start, where
+ * a key of each needed algorithm is generated and stored when the database has none
+ * ({@link ensureSigningAlgs}), and read again every few seconds ({@link startReloading}), so keys
+ * rotated or retired with `tessera keys` reach running servers without a restart. Signing reads
+ * only memory: the choice of key by time needs no store read.
  */
 export class KeyRing {
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -143,31 +186,56 @@ export class KeyRing {
     private state: RingState,
     /** Keys an earlier version stored in the clear, sealed at this load: they may have been copied. */
     readonly sealedFromPlain: readonly string[],
+    /** The algorithm of {@link signer} without one. */
+    readonly defaultAlg: SigningAlg,
   ) {}
 
   /**
    * Private keys are stored sealed with the server secret (keys/sealed-jwk.ts); a key stored in
    * the clear by an earlier version, or sealed under an older secret, is resealed under the current one.
    */
-  static async load(keys: KeyStore, now: number, secrets: ServerSecrets): Promise<KeyRing> {
-    let active = await keys.listActive();
-    if (active.length === 0) {
-      const fresh = await generateSigningKey(now);
-      active = await keys.insertIfNone({ ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, secrets) } });
-    }
+  static async load(keys: KeyStore, now: number, secrets: ServerSecrets, options: KeyRingOptions = {}): Promise<KeyRing> {
+    const defaultAlg = options.defaultAlg ?? 'ES256';
+    for (const alg of new Set([defaultAlg, ...options.algs ?? []])) await insertKeyOfAlgIfNone(keys, secrets, alg, now);
     const sealedFromPlain: string[] = [];
-    const state = await buildState(keys, active, secrets, new Map(), sealedFromPlain);
-    return new KeyRing(keys, secrets, state, sealedFromPlain);
+    const state = await buildState(keys, await keys.listActive(), secrets, new Map(), sealedFromPlain);
+    return new KeyRing(keys, secrets, state, sealedFromPlain, defaultAlg);
   }
 
-  /** The public keys of every active key, the pending ones included (RFC 7517 §5). */
+  /** The public keys of every active key of every algorithm, the pending ones included (RFC 7517 §5). */
   get jwks(): PublicJwks {
     return this.state.jwks;
   }
 
-  /** The key that signs at `now` (epoch seconds). */
-  signer(now: number): Signer {
-    return signingKeyAt(this.state.keys, now) as LoadedKey;
+  /** The algorithms the ring holds a key of. */
+  get algs(): SigningAlg[] {
+    return algsOf(this.state.keys);
+  }
+
+  /** Whether the ring holds a key of `alg`, so that {@link signer} with it does not throw. */
+  has(alg: SigningAlg): boolean {
+    return this.state.keys.some((key) => key.alg === alg);
+  }
+
+  /**
+   * The key that signs at `now` (epoch seconds): of `alg`, or of the default algorithm for tokens
+   * whose resource chose none. Throws when the ring holds no key of that algorithm.
+   */
+  signer(now: number, alg: SigningAlg = this.defaultAlg): Signer {
+    const signer = signingKeyAt(keysOfAlg(this.state.keys, alg), now);
+    if (!signer) throw new Error(`no ${alg} signing key is loaded`);
+    return signer;
+  }
+
+  /**
+   * Makes sure the database holds an active key of each of `algs`: one that signs at once is
+   * inserted for an algorithm with none (atomically: of servers starting at once, one inserts),
+   * then the keys are read again. Nothing to wait for with such a key: no resource server can
+   * have cached a key of an algorithm the server never published.
+   */
+  async ensureSigningAlgs(algs: readonly SigningAlg[], now: number): Promise<void> {
+    for (const alg of new Set(algs)) await insertKeyOfAlgIfNone(this.store, this.secrets, alg, now);
+    await this.reload();
   }
 
   /** Reads the keys again; only keys not seen before are decrypted. Keeps the current ones if none is active. */
@@ -192,8 +260,8 @@ export class KeyRing {
       }
       if (options.retireExpiredAfter !== undefined) {
         // Each server may do it; deactivate is idempotent, so only one reports each key.
-        const expired = expiredKeys(this.state.keys, options.clock.nowSeconds(), options.retireExpiredAfter);
-        for (const key of expired) if (await this.store.deactivate(key.kid)) options.onRetired?.(key.kid);
+        const expired = expiredKeysPerAlg(this.state.keys, options.clock.nowSeconds(), options.retireExpiredAfter);
+        for (const key of expired) if (await this.store.deactivate(key.kid)) options.onRetired?.({ kid: key.kid, alg: key.alg });
         if (expired.length > 0 && await this.reload()) changed = true;
       }
       if (changed) {
@@ -217,15 +285,20 @@ export class KeyRing {
     this.reloadTimer.unref();
   }
 
+  /** Adds a key to each algorithm whose newest key is `intervalSeconds` old; true when any was due. */
   private async rotateIfDue(now: number, every: { intervalSeconds: number; graceSeconds: number }, onRotated: KeyReloading['onRotated']): Promise<boolean> {
-    const newest = Math.max(...this.state.keys.map((key) => key.createdAt));
-    if (now - newest < every.intervalSeconds) return false;
-    const fresh = await generateSigningKey(Math.max(now, newest + 1), { alg: this.signer(now).alg, signsFrom: now + every.graceSeconds });
-    const sealed = { ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, this.secrets) } };
-    // Another server may have rotated since this one's last reload: then nothing is inserted.
-    if (!await this.store.insertIfNewestBefore(sealed, now - every.intervalSeconds + 1)) return true;
-    onRotated?.({ kid: fresh.kid, alg: fresh.alg, signsFrom: fresh.signsFrom });
-    return true;
+    let due = false;
+    for (const alg of algsOf(this.state.keys)) {
+      const newest = Math.max(...keysOfAlg(this.state.keys, alg).map((key) => key.createdAt));
+      if (now - newest < every.intervalSeconds) continue;
+      due = true;
+      const sealed = await sealedSigningKey(this.secrets, Math.max(now, newest + 1), { alg, signsFrom: now + every.graceSeconds });
+      // Another server may have rotated this algorithm since this one's last reload: then nothing is inserted.
+      if (await this.store.insertIfNewestBefore(sealed, now - every.intervalSeconds + 1)) {
+        onRotated?.({ kid: sealed.kid, alg, signsFrom: sealed.signsFrom });
+      }
+    }
+    return due;
   }
 
   /** Stops reloading; waits for a reload in flight, so the store may be closed afterwards. */
@@ -234,6 +307,12 @@ export class KeyRing {
     this.reloadTimer = undefined;
     await this.reloading;
   }
+}
+
+/** Stores a key of `alg` that signs at once unless one of `alg` is active (KeyStore.insertIfNone: atomic). */
+async function insertKeyOfAlgIfNone(store: KeyStore, secrets: ServerSecrets, alg: SigningAlg, now: number): Promise<void> {
+  if ((await store.listActive()).some((key) => key.alg === alg)) return;
+  await store.insertIfNone(await sealedSigningKey(secrets, now, { alg }));
 }
 
 async function buildState(

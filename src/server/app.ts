@@ -15,7 +15,8 @@ import { TokenIssuer } from '../grants/token-issuer.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
-import { defaultGraceSeconds, KeyRing } from '../keys/key-ring.js';
+import { defaultGraceSeconds, KeyRing, resourceSigningAlgs } from '../keys/key-ring.js';
+import { ResourceSigners } from '../keys/token-signers.js';
 import type { ProtocolRegistry } from '../registry.js';
 import type { Store } from '../store/types.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
@@ -89,7 +90,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const { secrets } = options;
-  const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets);
+  // A key of every algorithm the server signs with: the default, and each a registered resource chose.
+  const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets, {
+    defaultAlg: settings.signingAlg, algs: await resourceSigningAlgs(store.resources),
+  });
   const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
 
   const app = Fastify({
@@ -134,12 +138,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onChange: (kids) => app.log.info(kids, 'signing keys changed'),
     // A key replaced longer ago than the access-token lifetime signed no token still valid.
     retireExpiredAfter: settings.accessTokenTtl,
-    onRetired: (kid) => app.log.info({ kid }, 'retired a signing key: every token it signed has expired'),
+    onRetired: (key) => {
+      app.log.info(key, 'retired a signing key: every token it signed has expired');
+      audit.record({ event: 'key.retired', kid: key.kid, alg: key.alg, reason: 'tokens_expired' });
+    },
     rotateEvery: settings.keyRotationInterval > 0
       ? { intervalSeconds: settings.keyRotationInterval, graceSeconds: defaultGraceSeconds(settings.jwksMaxAge) } : undefined,
     onRotated: (key) => {
       app.log.info(key, 'rotated the signing key (--key-rotation-interval)');
-      audit.record({ event: 'key.rotated', kid: key.kid, reason: 'rotation_interval' });
+      audit.record({ event: 'key.rotated', kid: key.kid, alg: key.alg, reason: 'rotation_interval' });
     },
   });
   app.addHook('onClose', async () => keys.stop());
@@ -159,7 +166,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const hashing = new SecretHashing(secrets);
   const grantContext: GrantContext = {
     settings, clock, random, signIn, hashing, audit,
-    tokenIssuer: new TokenIssuer(settings, keys, store.tokens, clock, random, hashing.tokens),
+    tokenIssuer: new TokenIssuer(settings, new ResourceSigners(keys, store.resources), store.tokens, clock, random, hashing.tokens),
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: store.resources,
   };
   const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });

@@ -22,6 +22,7 @@ export class JsonLinesAuditLog implements AuditLog {
       token_kind: event.tokenKind,
       reason: event.reason,
       kid: event.kid,
+      alg: event.alg,
     };
     this.out.write(`${JSON.stringify(line)}\n`);
   }

@@ -1,3 +1,5 @@
+import type { SigningAlg } from '../store/types.js';
+
 /**
  * What the authorization server itself needs to know, apart from where it listens and which
  * database it uses (those belong to the CLI's Config, src/config.ts). A library user builds
@@ -44,6 +46,11 @@ export interface ServerSettings {
    * max-age plus a margin; the old one is retired once its tokens have expired). 0: only by hand.
    */
   readonly keyRotationInterval: number;
+  /**
+   * The algorithm of access tokens for resources that choose none (a registered resource's
+   * `signingAlg` overrides it). ES256 by default; every algorithm has keys of its own.
+   */
+  readonly signingAlg: SigningAlg;
 }
 
 export interface ConnectionTimeouts {
@@ -85,6 +92,7 @@ export const DEFAULT_SETTINGS = {
   timeouts: { headersMs: 10_000, requestMs: 30_000, idleMs: 30_000, keepAliveMs: 5_000 },
   jwksMaxAge: 300,
   keyRotationInterval: 0,
+  signingAlg: 'ES256',
 } as const satisfies Omit<ServerSettings, 'issuer' | 'audience'>;
 
 /** RFC 8414 §2: the issuer is a URL using https (http for development) with no query or fragment. */

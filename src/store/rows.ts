@@ -4,7 +4,7 @@
  * says, through a `ValueEncoding`, how it stores what SQL has no common type for (lists,
  * booleans, JSON); everything else (strings, integers, NULL) is stored as it is.
  */
-import type { Client, CodeRecord, ResourceServer, SealedSuccessor, SessionRecord, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
+import type { Client, CodeRecord, ResourceServer, SealedSuccessor, SessionRecord, SigningAlg, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
 
 /** A row as the driver returns it, by column name. */
 export type Row = Record<string, unknown>;
@@ -60,7 +60,7 @@ export const CODE_COLUMNS = [
   'consumed_at',
 ] as const;
 export const SESSION_COLUMNS = ['hash', 'user_id', 'csrf_token', 'auth_time', 'created_at', 'expires_at'] as const;
-export const RESOURCE_SERVER_COLUMNS = ['resource', 'scope', 'introspection_clients', 'created_at'] as const;
+export const RESOURCE_SERVER_COLUMNS = ['resource', 'scope', 'introspection_clients', 'created_at', 'signing_alg'] as const;
 
 const text = (value: unknown): string => value as string;
 const textOrNull = (value: unknown): string | null => (value as string | null | undefined) ?? null;
@@ -171,12 +171,13 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
     resources: {
       table: 'resource_servers',
       columns: RESOURCE_SERVER_COLUMNS,
-      toParams: (r) => [r.resource, v.words(r.scope), v.list(r.introspectionClients), r.createdAt],
+      toParams: (r) => [r.resource, v.words(r.scope), v.list(r.introspectionClients), r.createdAt, r.signingAlg ?? null],
       fromRow: (row) => ({
         resource: text(row.resource),
         scope: v.readWords(row.scope),
         introspectionClients: v.readList(row.introspection_clients),
         createdAt: time(row.created_at),
+        ...(row.signing_alg ? { signingAlg: row.signing_alg as SigningAlg } : {}),
       }),
     },
   };

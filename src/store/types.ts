@@ -169,12 +169,15 @@ export interface SigningKey {
 
 export interface KeyStore {
   listActive(): Promise<SigningKey[]>;
-  /** Inserts unless a key already exists; returns the keys now active (a concurrent start wins once). */
+  /**
+   * Inserts unless an active key of the same algorithm exists; returns the active keys of that
+   * algorithm (a concurrent start wins once per algorithm).
+   */
   insertIfNone(key: SigningKey): Promise<SigningKey[]>;
   insert(key: SigningKey): Promise<void>;
   /**
-   * Inserts unless an active key was created at or after `before` (automatic rotation: of several
-   * servers due at once, one inserts); returns whether it inserted.
+   * Inserts unless an active key of the same algorithm was created at or after `before` (automatic
+   * rotation, per algorithm: of several servers due at once, one inserts); returns whether it inserted.
    */
   insertIfNewestBefore(key: SigningKey, before: number): Promise<boolean>;
   deactivate(kid: string): Promise<boolean>;
@@ -342,6 +345,11 @@ export interface ResourceServer {
    */
   introspectionClients: string[];
   createdAt: number;
+  /**
+   * The algorithm its access tokens are signed with (RFC 9068 §2.1 lets the resource server and
+   * the authorization server agree on one); absent: the server's default (`signingAlg`).
+   */
+  signingAlg?: SigningAlg | undefined;
 }
 
 export interface ResourceServerStore {

@@ -1,9 +1,12 @@
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { ServerSecrets } from '../../src/core/server-secrets.js';
 import { signJwt } from '../../src/keys/jws.js';
-import { expiredKeys, generateSigningKey, KeyRing, RETIRE_MARGIN_SECONDS, signingKeyAt } from '../../src/keys/key-ring.js';
+import { expiredKeys, expiredKeysPerAlg, generateSigningKey, KeyRing, RETIRE_MARGIN_SECONDS, signingKeyAt } from '../../src/keys/key-ring.js';
 import { sealJwk } from '../../src/keys/sealed-jwk.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { KeyStore, SigningAlg, SigningKey } from '../../src/store/types.js';
@@ -46,6 +49,16 @@ describe('signingKeyAt', () => {
   it('falls back to the key that may sign first when none may yet (clocks apart)', () => {
     expect(signingKeyAt([key('b', NOW, NOW + 50), key('a', NOW - 1, NOW + 10)], NOW)?.kid).toBe('a');
     expect(signingKeyAt([], NOW)).toBeUndefined();
+  });
+});
+
+describe('expiredKeysPerAlg', () => {
+  it('judges each algorithm by its own signing key', () => {
+    const key = (kid: string, alg: SigningAlg, createdAt: number, signsFrom: number) => ({ kid, alg, createdAt, signsFrom });
+    const keys = [key('es-new', 'ES256', NOW + 5, NOW + 5), key('rs-only', 'RS256', NOW - 1000, NOW - 1000), key('es-old', 'ES256', NOW - 2000, NOW - 2000)];
+    expect(expiredKeysPerAlg(keys, NOW + 5 + 300 + RETIRE_MARGIN_SECONDS, 300).map((k) => k.kid)).toEqual(['es-old']);
+    // Without the split, the newer ES256 key would have retired the only RS256 key.
+    expect(expiredKeys(keys, NOW + 5 + 300 + RETIRE_MARGIN_SECONDS, 300).map((k) => k.kid)).toEqual(['rs-only', 'es-old']);
   });
 });
 
@@ -169,7 +182,7 @@ describe('KeyRing', () => {
     const rotated = await sealedKey(NOW + 1, { signsFrom: NOW + 10 });
     await store.keys.insert(rotated);
     const retired: string[] = [];
-    ring.startReloading({ intervalMs: 20, clock, onError: (error) => { throw error; }, retireExpiredAfter: 300, onRetired: (kid) => retired.push(kid) });
+    ring.startReloading({ intervalMs: 20, clock, onError: (error) => { throw error; }, retireExpiredAfter: 300, onRetired: (key) => retired.push(key.kid) });
     try {
       await expect.poll(() => kids(ring), { timeout: 2_000, interval: 10 }).toEqual([rotated.kid, first]);
       clock.advance(10 + 300 + RETIRE_MARGIN_SECONDS - 1);
@@ -184,41 +197,120 @@ describe('KeyRing', () => {
     }
   });
 
-  it('rotates by itself once the newest key is as old as the interval, with the signing key\'s algorithm, once between two servers', async () => {
+  // Per algorithm since resources may choose theirs (was: one rotation, of the signing key's algorithm).
+  it('rotates each algorithm by itself once its newest key is as old as the interval, once between two servers', async () => {
     const store = openStore();
     const clock = new ManualClock(NOW);
     await store.keys.insert(await sealedKey(NOW, { alg: 'EdDSA' }));
-    const rings = [await KeyRing.load(store.keys, NOW, secrets), await KeyRing.load(store.keys, NOW, secrets)];
+    // ES256 (the default) is created at load, 1000 s later: it comes due 1000 s after EdDSA.
+    const rings = [await KeyRing.load(store.keys, NOW + 1000, secrets), await KeyRing.load(store.keys, NOW + 1000, secrets)];
     const rotations: { kid: string; alg: string; signsFrom: number }[] = [];
     for (const ring of rings) {
       ring.startReloading({ intervalMs: 20, clock, onError: (error) => { throw error; }, rotateEvery: { intervalSeconds: 3600, graceSeconds: 360 }, onRotated: (key) => rotations.push(key) });
     }
     try {
-      const [first] = kids(rings[0] as KeyRing);
+      const ring = rings[0] as KeyRing;
+      const [firstEs, firstEd] = [ring.signer(NOW + 1000).kid, ring.signer(NOW + 1000, 'EdDSA').kid];
       clock.advance(3599);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(rotations).toEqual([]);
       clock.advance(1);
-      await expect.poll(() => rings.map((ring) => kids(ring).length), { timeout: 2_000, interval: 10 }).toEqual([2, 2]);
+      await expect.poll(() => rings.map((r) => kids(r).length), { timeout: 2_000, interval: 10 }).toEqual([3, 3]);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(rotations).toHaveLength(1);
       expect(rotations[0]).toMatchObject({ alg: 'EdDSA', signsFrom: NOW + 3600 + 360 });
-      for (const ring of rings) {
-        expect(kids(ring)).toEqual([rotations[0]?.kid, first]);
-        expect(ring.signer(NOW + 3600 + 359).kid).toBe(first);
-        expect(ring.signer(NOW + 3600 + 360).kid).toBe(rotations[0]?.kid);
+      for (const r of rings) {
+        expect(r.signer(NOW + 3600 + 359, 'EdDSA').kid).toBe(firstEd);
+        expect(r.signer(NOW + 3600 + 360, 'EdDSA').kid).toBe(rotations[0]?.kid);
+        // The ES256 key is not due yet and keeps signing.
+        expect(r.signer(NOW + 3600 + 360).kid).toBe(firstEs);
+      }
+      clock.advance(1000);
+      await expect.poll(() => rings.map((r) => kids(r).length), { timeout: 2_000, interval: 10 }).toEqual([4, 4]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(rotations.map((k) => k.alg)).toEqual(['EdDSA', 'ES256']);
+      expect(rotations[1]).toMatchObject({ signsFrom: NOW + 4600 + 360 });
+      for (const r of rings) {
+        expect(r.signer(NOW + 4600 + 360).kid).toBe(rotations[1]?.kid);
+        expect(r.signer(NOW + 4600 + 360, 'EdDSA').kid).toBe(rotations[0]?.kid);
       }
     } finally {
-      for (const ring of rings) await ring.stop();
+      for (const r of rings) await r.stop();
+    }
+  });
+
+  it('retires per algorithm: a newer key of another algorithm never retires a key that still signs', async () => {
+    const store = openStore();
+    const clock = new ManualClock(NOW);
+    await store.keys.insert(await sealedKey(NOW - 10_000, { alg: 'RS256' }));
+    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const [es, rs] = [ring.signer(NOW).kid, ring.signer(NOW, 'RS256').kid];
+    const rotated = await sealedKey(NOW + 1, { alg: 'RS256', signsFrom: NOW + 10 });
+    await store.keys.insert(rotated);
+    const retired: { kid: string; alg: string }[] = [];
+    ring.startReloading({ intervalMs: 20, clock, onError: (error) => { throw error; }, retireExpiredAfter: 300, onRetired: (key) => retired.push(key) });
+    try {
+      clock.advance(5_000);
+      await expect.poll(() => retired, { timeout: 2_000, interval: 10 }).toEqual([{ kid: rs, alg: 'RS256' }]);
+      await expect.poll(() => kids(ring).sort(), { timeout: 2_000, interval: 10 }).toEqual([es, rotated.kid].sort());
+      expect(ring.signer(NOW + 5_000).kid).toBe(es);
+      expect(ring.signer(NOW + 5_000, 'RS256').kid).toBe(rotated.kid);
+    } finally {
+      await ring.stop();
+    }
+  });
+
+  it('holds a key of the default algorithm and of each one asked for; signer() without one is the default', async () => {
+    const store = openStore();
+    const ring = await KeyRing.load(store.keys, NOW, secrets, { defaultAlg: 'RS256', algs: ['EdDSA', 'RS256'] });
+    expect(ring.defaultAlg).toBe('RS256');
+    expect(ring.algs.sort()).toEqual(['EdDSA', 'RS256']);
+    expect(ring.signer(NOW).alg).toBe('RS256');
+    expect(ring.signer(NOW, 'EdDSA').alg).toBe('EdDSA');
+    expect(ring.has('ES256')).toBe(false);
+    expect(() => ring.signer(NOW, 'ES256')).toThrow(/no ES256 signing key/);
+    expect(ring.jwks.keys.map((key) => key.alg).sort()).toEqual(['EdDSA', 'RS256']);
+  });
+
+  it('ensureSigningAlgs adds a key that signs at once for each missing algorithm, once, and leaves the others', async () => {
+    const store = openStore();
+    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const es = ring.signer(NOW).kid;
+    await ring.ensureSigningAlgs(['ES256', 'RS256', 'EdDSA'], NOW + 5);
+    expect(ring.signer(NOW + 5).kid).toBe(es);
+    expect(ring.signer(NOW + 5, 'RS256').signsFrom).toBe(NOW + 5);
+    expect(ring.signer(NOW + 5, 'EdDSA').signsFrom).toBe(NOW + 5);
+    await ring.ensureSigningAlgs(['RS256', 'EdDSA'], NOW + 10);
+    const active = await store.keys.listActive();
+    expect(active.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+    expect(kids(ring).sort()).toEqual(active.map((key) => key.kid).sort());
+  });
+
+  it('two rings on one database file ensuring at once store one key per algorithm', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ring-'));
+    try {
+      const path = join(dir, 'keys.db');
+      const [a, b] = [new SqliteStore(path), new SqliteStore(path)];
+      stores.push(a, b);
+      const rings = await Promise.all([a, b].map((s) => KeyRing.load(s.keys, NOW, secrets, { algs: ['RS256', 'EdDSA'] })));
+      const active = await a.keys.listActive();
+      expect(active.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+      for (const alg of ['ES256', 'RS256', 'EdDSA'] as const) {
+        expect(rings.map((r) => r.signer(NOW, alg).kid)).toEqual(Array(2).fill(active.find((key) => key.alg === alg)?.kid));
+      }
+    } finally {
+      for (const s of stores.splice(0)) await s.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it.each(['ES256', 'RS256', 'EdDSA'] as const)('signs with %s keys, and jose verifies the token with the published key', async (alg) => {
     const store = openStore();
     await store.keys.insert(await sealedKey(NOW, { alg }));
-    const ring = await KeyRing.load(store.keys, NOW, secrets);
+    const ring = await KeyRing.load(store.keys, NOW, secrets, { defaultAlg: alg });
     const signer = ring.signer(NOW);
     expect(signer.alg).toBe(alg);
+    expect(ring.signer(NOW, alg).kid).toBe(signer.kid);
     const claims = { iss: 'https://as.example', sub: 's', aud: 'https://api.example', iat: NOW, exp: NOW + 60 };
     const jwt = signJwt({ typ: 'at+jwt' }, claims, signer);
     expect(decodeProtectedHeader(jwt)).toEqual({ alg, typ: 'at+jwt', kid: signer.kid });

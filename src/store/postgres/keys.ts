@@ -9,6 +9,11 @@ async function listActiveKeys(db: Queryable): Promise<SigningKey[]> {
   return rows.map(fromRow);
 }
 
+async function listActiveKeysOfAlg(db: Queryable, alg: SigningKey['alg']): Promise<SigningKey[]> {
+  const { rows } = await db.query('SELECT * FROM signing_keys WHERE active AND alg = $1 ORDER BY created_at DESC, kid', [alg]);
+  return rows.map(fromRow);
+}
+
 async function insertKey(db: Queryable, key: SigningKey): Promise<void> {
   await db.query(`INSERT INTO signing_keys (${columns.join(', ')}) VALUES (${placeholders(columns)})`, toParams(key));
 }
@@ -22,10 +27,10 @@ export class PostgresKeyStore implements KeyStore {
 
   async insertIfNone(key: SigningKey): Promise<SigningKey[]> {
     return inTransaction(this.pool, async (db) => {
-      // Two servers starting on an empty database would both see no key under READ COMMITTED;
+      // Two servers starting on a database with no key of this algorithm would both see no key under READ COMMITTED;
       // this lock mode conflicts with itself (so the second waits) but still lets readers through.
       await db.query('LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE');
-      const existing = await listActiveKeys(db);
+      const existing = await listActiveKeysOfAlg(db, key.alg);
       if (existing.length > 0) return existing;
       await insertKey(db, key);
       return [key];
@@ -40,7 +45,7 @@ export class PostgresKeyStore implements KeyStore {
     return inTransaction(this.pool, async (db) => {
       // As insertIfNone: servers due at once take turns, and the second sees the first's key.
       await db.query('LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE');
-      const { rows } = await db.query('SELECT MAX(created_at) AS newest FROM signing_keys WHERE active');
+      const { rows } = await db.query('SELECT MAX(created_at) AS newest FROM signing_keys WHERE active AND alg = $1', [key.alg]);
       const newest = rows[0]?.newest as string | number | null | undefined;
       if (newest !== null && newest !== undefined && Number(newest) >= before) return false;
       await insertKey(db, key);

@@ -164,4 +164,11 @@ export const postgresMigrations: Migration[] = [
       UPDATE signing_keys SET signs_from = created_at;
     `,
   },
+  {
+    version: 8,
+    name: 'resource servers: the algorithm their access tokens are signed with (null: the server default)',
+    sql: `
+      ALTER TABLE resource_servers ADD COLUMN signing_alg TEXT;
+    `,
+  },
 ];

@@ -21,7 +21,8 @@ export class PostgresResourceServerStore implements ResourceServerStore {
     // created_at is the first registration's.
     await this.pool.query(`
       INSERT INTO resource_servers (${columns.join(', ')}) VALUES (${placeholders(columns)})
-      ON CONFLICT (resource) DO UPDATE SET scope = excluded.scope, introspection_clients = excluded.introspection_clients`,
+      ON CONFLICT (resource) DO UPDATE SET scope = excluded.scope, introspection_clients = excluded.introspection_clients,
+        signing_alg = excluded.signing_alg`,
     toParams(resource));
   }
 

@@ -18,15 +18,16 @@ export class SqliteKeyStore implements KeyStore {
     this.insertStmt = db.prepare(`INSERT INTO signing_keys (${columns.join(', ')}) VALUES (${placeholders(columns)})`);
     this.deactivateStmt = db.prepare('UPDATE signing_keys SET active = 0 WHERE kid = ? AND active = 1');
     this.replaceStmt = db.prepare('UPDATE signing_keys SET private_jwk = ? WHERE kid = ? AND private_jwk = ?');
+    const listOfAlgStmt = db.prepare('SELECT * FROM signing_keys WHERE active = 1 AND alg = ? ORDER BY created_at DESC, kid');
     this.insertIfNoneTx = db.transaction((key: SigningKey) => {
-      const existing = this.listStmt.all() as Row[];
+      const existing = listOfAlgStmt.all(key.alg) as Row[];
       if (existing.length > 0) return existing.map(fromRow);
       this.insertStmt.run(...toParams(key));
       return [key];
     });
-    const newestStmt = db.prepare('SELECT MAX(created_at) AS newest FROM signing_keys WHERE active = 1');
+    const newestStmt = db.prepare('SELECT MAX(created_at) AS newest FROM signing_keys WHERE active = 1 AND alg = ?');
     this.insertIfNewestBeforeTx = db.transaction((key: SigningKey, before: number) => {
-      const { newest } = newestStmt.get() as { newest: number | null };
+      const { newest } = newestStmt.get(key.alg) as { newest: number | null };
       if (newest !== null && newest >= before) return false;
       this.insertStmt.run(...toParams(key));
       return true;
@@ -38,7 +39,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async insertIfNone(key: SigningKey): Promise<SigningKey[]> {
-    // IMMEDIATE: two processes starting on an empty database insert one key between them.
+    // IMMEDIATE: two processes starting on a database with no key of this algorithm insert one between them.
     return this.insertIfNoneTx.immediate(key);
   }
 

@@ -17,7 +17,8 @@ export class SqliteResourceServerStore implements ResourceServerStore {
     // created_at is the first registration's.
     this.upsertStmt = db.prepare(`
       INSERT INTO resource_servers (${columns.join(', ')}) VALUES (${placeholders(columns)})
-      ON CONFLICT (resource) DO UPDATE SET scope = excluded.scope, introspection_clients = excluded.introspection_clients`);
+      ON CONFLICT (resource) DO UPDATE SET scope = excluded.scope, introspection_clients = excluded.introspection_clients,
+        signing_alg = excluded.signing_alg`);
     this.deleteStmt = db.prepare('DELETE FROM resource_servers WHERE resource = ?');
   }
 
