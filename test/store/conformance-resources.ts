@@ -37,6 +37,20 @@ export function resourceServerConformance(name: string, open: () => Promise<Stor
       expect(await store.resources.get(bare.resource)).toEqual(bare);
     });
 
+    it('stores the signing algorithm a resource chose, and none when it chose none; upsert replaces it', async () => {
+      const rs = resourceServer({ resource: 'https://rs.example', signingAlg: 'RS256' });
+      const ed = resourceServer({ resource: 'https://ed.example', signingAlg: 'EdDSA' });
+      await store.resources.upsert(rs);
+      await store.resources.upsert(ed);
+      expect(await store.resources.get(rs.resource)).toEqual(rs);
+      expect(await store.resources.get(ed.resource)).toEqual(ed);
+      await store.resources.upsert(resourceServer({ resource: 'https://rs.example' }));
+      expect(await store.resources.get(rs.resource)).toEqual(resourceServer({ resource: 'https://rs.example' }));
+      expect(await store.resources.get(rs.resource)).not.toHaveProperty('signingAlg');
+      await store.resources.upsert(resourceServer({ resource: 'https://rs.example', signingAlg: 'ES256' }));
+      expect((await store.resources.get(rs.resource))?.signingAlg).toBe('ES256');
+    });
+
     it('keeps the order of scopes and introspection clients', async () => {
       const ordered = resourceServer({ scope: ['write', 'admin', 'read'], introspectionClients: ['zeta', 'alpha'] });
       await store.resources.upsert(ordered);

@@ -476,6 +476,30 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         for (const r of results) expect(r).toEqual(active);
       });
 
+      it('insertIfNone is per algorithm: a key of another algorithm does not stop it, and it returns the keys of its own', async () => {
+        const es = signingKey();
+        await store.keys.insert(es);
+        const rs = signingKey({ alg: 'RS256' });
+        expect(await store.keys.insertIfNone(rs)).toEqual([rs]);
+        expect(await store.keys.insertIfNone(signingKey({ alg: 'RS256', createdAt: NOW + 5 }))).toEqual([rs]);
+        expect(await store.keys.insertIfNone(signingKey())).toEqual([es]);
+        expect((await store.keys.listActive()).map((k) => k.kid).sort()).toEqual([es.kid, rs.kid].sort());
+      });
+
+      it('of 10 concurrent insertIfNone calls per algorithm, one of each algorithm wins', async () => {
+        const candidates = (['ES256', 'RS256', 'EdDSA'] as const).flatMap((alg) => Array.from({ length: 10 }, () => signingKey({ alg })));
+        await Promise.all(candidates.map((k) => store.keys.insertIfNone(k)));
+        expect((await store.keys.listActive()).map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+      });
+
+      it('insertIfNewestBefore looks at the keys of its own algorithm only', async () => {
+        await store.keys.insert(signingKey({ alg: 'RS256', createdAt: NOW - 100 }));
+        await store.keys.insert(signingKey({ createdAt: NOW }));
+        // The ES256 key is new, but the RS256 one is old enough: an RS256 rotation is due.
+        expect(await store.keys.insertIfNewestBefore(signingKey({ alg: 'RS256', createdAt: NOW + 1 }), NOW - 50)).toBe(true);
+        expect(await store.keys.insertIfNewestBefore(signingKey({ createdAt: NOW + 1 }), NOW - 50)).toBe(false);
+      });
+
       it('insertIfNewestBefore inserts only when every active key is older, once of 10 concurrent calls', async () => {
         await store.keys.insert(signingKey({ createdAt: NOW - 100 }));
         await store.keys.insert(signingKey({ createdAt: NOW - 50, active: false }));
