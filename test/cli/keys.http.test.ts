@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -116,19 +116,64 @@ describe('tessera keys', () => {
     await expect(tessera('keys', 'rotate', '--alg', 'HS256', '--db', db)).rejects.toThrow(/--alg must be one of ES256, RS256, EdDSA/);
   });
 
-  it.each(['RS256', 'EdDSA'] as const)('rotate --alg %s: the server signs with it, and jose verifies the tokens against the JWKS', async (alg) => {
+  // Keys rotate per algorithm (keyring contract): `rotate --alg X` used to switch every token to X;
+  // now it rotates X's key only, which signs the tokens of the resources that chose X.
+  it.each(['RS256', 'EdDSA'] as const)('rotate --alg %s rotates that algorithm\'s key only: its resource\'s tokens switch, the default ES256 ones do not; audited', async (alg) => {
     const db = `sqlite:${join(work, `${alg}.db`)}`;
-    const server = await serveCli(['--db', db, '--seed', seed]);
+    const api = `https://${alg.toLowerCase()}.api.example`;
+    const algSeed = join(work, `seed-${alg}.json`);
+    writeFileSync(algSeed, JSON.stringify({
+      clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read', resources: ['https://plain.api.example', api] }],
+      // The client's first resource, where its tokens go by default, chose no algorithm.
+      resources: [{ resource: api, signing_alg: alg }, { resource: 'https://plain.api.example' }],
+    }), { mode: 0o600 });
+    const audit = join(work, `audit-${alg}.jsonl`);
+    const server = await serveCli(['--db', db, '--seed', algSeed]);
     try {
-      const rotated = JSON.parse(await tessera('keys', 'rotate', '--now', '--alg', alg, '--db', db)) as { kid: string; alg: string };
+      const tokenFor = async (resource?: string) => {
+        const response = await postForm(`${server.origin}/token`, `grant_type=client_credentials${resource ? `&resource=${encodeURIComponent(resource)}` : ''}`, { authorization: basic('svc', 'svc-secret') });
+        expect(response.status).toBe(200);
+        return response.json.access_token as string;
+      };
+      const before = { api: decodeProtectedHeader(await tokenFor(api)), plain: decodeProtectedHeader(await tokenFor()) };
+      expect(before.api.alg).toBe(alg);
+      expect(before.plain.alg).toBe('ES256');
+
+      const rotated = JSON.parse(await tessera('keys', 'rotate', '--now', '--alg', alg, '--db', db, '--audit-log', audit)) as { kid: string; alg: string };
       expect(rotated.alg).toBe(alg);
-      await expect.poll(async () => kidOf(await accessToken(server.origin)), { timeout: 10_000, interval: 250 }).toBe(rotated.kid);
-      const token = await accessToken(server.origin);
+      await expect.poll(async () => kidOf(await tokenFor(api)), { timeout: 10_000, interval: 250 }).toBe(rotated.kid);
+      const token = await tokenFor(api);
       expect(decodeProtectedHeader(token)).toMatchObject({ alg, kid: rotated.kid, typ: 'at+jwt' });
-      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${server.origin}/jwks`)), { issuer: server.origin, algorithms: [alg] });
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${server.origin}/jwks`)), { issuer: server.origin, audience: api, algorithms: [alg] });
       expect(payload.client_id).toBe('svc');
+      // The other algorithm is left alone: same ES256 key as before.
+      expect(decodeProtectedHeader(await tokenFor()).kid).toBe(before.plain.kid);
+
+      const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+      expect(listed.filter((k) => k.signing).map((k) => k.kid).sort()).toEqual([rotated.kid, before.plain.kid].sort());
+      // The replaced key of the same algorithm may go; the ES256 one signs, so it may not.
+      await expect(tessera('keys', 'retire', before.plain.kid as string, '--db', db)).rejects.toThrow(/signs now for ES256/);
+      await tessera('keys', 'retire', before.api.kid as string, '--db', db, '--audit-log', audit);
+      await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).not.toContain(before.api.kid);
+
+      const events = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(events).toEqual([
+        expect.objectContaining({ event: 'key.rotated', kid: rotated.kid, alg, reason: 'rotate_now' }),
+        expect.objectContaining({ event: 'key.retired', kid: before.api.kid, alg, reason: 'retire' }),
+      ]);
+      for (const event of events) expect(typeof event.time).toBe('string');
+      expect(readFileSync(audit, 'utf8')).not.toMatch(/"d":|private/);
     } finally {
       await server.stop();
     }
+  });
+
+  it('rotate --audit-log - writes the key.rotated event to stdout, then the rotation\'s own output', async () => {
+    const db = `sqlite:${join(work, 'audit-stdout.db')}`;
+    const out = await tessera('keys', 'rotate', '--now', '--db', db, '--audit-log', '-');
+    const lines = out.trim().split('\n');
+    const event = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    expect(event).toMatchObject({ event: 'key.rotated', alg: 'ES256', reason: 'rotate_now' });
+    expect(JSON.parse(lines.slice(1).join('\n'))).toMatchObject({ kid: event.kid, alg: 'ES256' });
   });
 });
