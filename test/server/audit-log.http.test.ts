@@ -105,18 +105,34 @@ describe('security audit events, one JSON line each', () => {
   });
 });
 
-describe('key.rotated', () => {
-  it('is recorded when the server rotates its signing key by itself (--key-rotation-interval)', async () => {
+describe('key.rotated and key.retired', () => {
+  it('are recorded, per algorithm, when the server rotates its keys by itself (--key-rotation-interval) and retires the old ones', async () => {
     let lines = '';
     const out = new PassThrough();
     out.on('data', (chunk: Buffer) => { lines += chunk.toString('utf8'); });
-    const rotating = await startServer({ flags: { keyRotationInterval: '3600' }, server: { audit: new JsonLinesAuditLog(out), keyReloadMs: 50 } });
+    const rotating = await startServer({
+      flags: { keyRotationInterval: '3600' }, resources: [{ resource: 'https://rs.api.example', signing_alg: 'RS256' }],
+      server: { audit: new JsonLinesAuditLog(out), keyReloadMs: 50 },
+    });
+    const keyEvents = () => lines.trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((event) => String(event.event).startsWith('key.'));
     try {
+      const before = await rotating.store.keys.listActive();
+      expect(before.map((key) => key.alg).sort()).toEqual(['ES256', 'RS256']);
       rotating.clock.advance(3601);
-      const deadline = Date.now() + 5_000;
-      while (!lines.includes('key.rotated') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      const rotated = lines.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.event === 'key.rotated');
-      expect(rotated).toMatchObject({ event: 'key.rotated', kid: expect.any(String), reason: 'rotation_interval' });
+      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(2);
+      const rotated = keyEvents();
+      expect(rotated.map((event) => event.alg).sort()).toEqual(['ES256', 'RS256']);
+      for (const event of rotated) expect(event).toMatchObject({ event: 'key.rotated', kid: expect.any(String), reason: 'rotation_interval' });
+      // The new keys sign after the grace (JWKS max-age 300 + 60); the old ones' tokens have expired
+      // after the access-token lifetime (300) and a margin (60): then the server retires them.
+      rotating.clock.advance(360 + 300 + 60 + 1);
+      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(4);
+      const retired = keyEvents().slice(2);
+      expect(retired.map((event) => [event.event, event.alg, event.reason]).sort()).toEqual([
+        ['key.retired', 'ES256', 'tokens_expired'], ['key.retired', 'RS256', 'tokens_expired'],
+      ]);
+      expect(retired.map((event) => event.kid).sort()).toEqual(before.map((key) => key.kid).sort());
     } finally {
       await rotating.close();
     }
