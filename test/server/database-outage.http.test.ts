@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveCli, type ServingCli } from '../helpers/cli.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
@@ -45,8 +50,12 @@ describe.skipIf(!ThrowawayPostgres.available())('a PostgreSQL that stops or free
     const page = await fetch(`${server.issuer}/authorize?client_id=app&response_type=code`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(503);
     expect(page.headers.get('content-type')).toContain('text/html');
+    const ready = await fetch(`${server.issuer}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { error: string }).error).toBe('temporarily_unavailable');
     cluster.start();
     expect((await token()).status).toBe(200);
+    expect((await fetch(`${server.issuer}/readyz`)).status).toBe(200);
   }, 60_000);
 
   it('answers 503 within the timeout while frozen (SIGSTOP), never hangs, and recovers on SIGCONT', async () => {
@@ -69,4 +78,116 @@ describe.skipIf(!ThrowawayPostgres.available())('a PostgreSQL that stops or free
     }
     expect(status).toBe(200);
   }, 60_000);
+});
+
+/**
+ * Issue 11 "Done when": `/readyz` and the 503s follow a PostgreSQL stop and start without a
+ * Tessera restart, and a frozen database gives 503s within the timeout instead of hangs; tried as
+ * an operator would, with the built `tessera serve --db postgres://... --db-timeout 2`, under
+ * steady traffic from the test.
+ */
+describe.skipIf(!ThrowawayPostgres.available())('tessera serve on a PostgreSQL that is stopped, started and frozen under traffic', () => {
+  const DB_TIMEOUT_S = 2;
+  let cluster: ThrowawayPostgres;
+  let serving: ServingCli;
+  let work: string;
+  const token = () => postForm(`${serving.origin}/token`, 'grant_type=client_credentials&scope=read', { authorization: basic('app', 'app-secret') });
+  const readyz = async () => {
+    const started = Date.now();
+    const response = await fetch(`${serving.origin}/readyz`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown>, ms: Date.now() - started };
+  };
+
+  /** Requests one after another until stopped; every answer's status and duration. */
+  function traffic() {
+    const seen: { status: number; ms: number }[] = [];
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        const started = Date.now();
+        const response = await token();
+        seen.push({ status: response.status, ms: Date.now() - started });
+        if (response.status === 503) expect(response.json.error).toBe('temporarily_unavailable');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    return { seen, stop: async () => { running = false; await loop; return seen; } };
+  }
+
+  async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    cluster = ThrowawayPostgres.create();
+    cluster.start();
+    work = mkdtempSync(join(tmpdir(), 'tessera-pg-outage-'));
+    const secretFile = join(work, 'secret');
+    writeFileSync(secretFile, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+    const seed = join(work, 'seed.json');
+    writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'app', client_secret: 'app-secret', grant_types: ['client_credentials'], scope: 'read' }] }), { mode: 0o600 });
+    serving = await serveCli(['--db', cluster.url, '--db-timeout', String(DB_TIMEOUT_S), '--secret-file', secretFile, '--seed', seed], { timeoutMs: 60_000 });
+  }, 120_000);
+  afterAll(async () => {
+    cluster?.thaw();
+    await serving?.stop();
+    cluster?.remove();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('stopped: /readyz and the token endpoint answer 503 with Retry-After; started: 200 again, the same process', async () => {
+    const pid = serving.child.pid;
+    expect((await readyz()).status).toBe(200);
+    const load = traffic();
+    await until(async () => load.seen.some((r) => r.status === 200), 10_000);
+    cluster.stop();
+    const down = await readyz();
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ error: 'temporarily_unavailable' });
+    const tokenDown = await fetch(`${serving.origin}/token`, {
+      method: 'POST', body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('app', 'app-secret') },
+    });
+    expect(tokenDown.status).toBe(503);
+    expect(tokenDown.headers.get('retry-after')).toMatch(/^\d+$/);
+    await until(async () => load.seen.filter((r) => r.status === 503).length >= 3, 15_000);
+    cluster.start();
+    // Recovery by itself: no restart, readiness and tokens come back.
+    await until(async () => (await readyz()).status === 200, 20_000);
+    const before = load.seen.length;
+    await until(async () => load.seen.slice(before).some((r) => r.status === 200), 10_000);
+    const seen = await load.stop();
+    expect(new Set(seen.map((r) => r.status))).toEqual(new Set([200, 503]));
+    // Never a 500, never a hang: each answer within the statement/connect bound plus slack.
+    for (const r of seen) expect(r.ms).toBeLessThan(DB_TIMEOUT_S * 1000 * 2 + 3_000);
+    expect(serving.child.pid).toBe(pid);
+    expect(serving.child.exitCode).toBeNull();
+    // The request log saw the 503s, and no 500 (request-log.ts logs `"status":N` per request).
+    expect(serving.output()).toMatch(/"status":503/);
+    expect(serving.output()).not.toMatch(/"status":50[^3]/);
+  }, 120_000);
+
+  it('frozen (SIGSTOP): /readyz and tokens answer 503 within --db-timeout, never hang; thawed: 200 again', async () => {
+    expect((await token()).status).toBe(200);
+    cluster.freeze();
+    try {
+      const started = Date.now();
+      const [ready, ...tokens] = await Promise.all([readyz(), token(), token(), token()]);
+      expect(ready.status).toBe(503);
+      // /readyz waits at most its own 2 s bound for the ping.
+      expect(ready.ms).toBeLessThan(DB_TIMEOUT_S * 1000 + 2_000);
+      expect(tokens.map((r) => r.status)).toEqual([503, 503, 503]);
+      expect(tokens[0]?.json.error).toBe('temporarily_unavailable');
+      // connect timeout, or statement read timeout (timeout + 1 s), plus slack
+      expect(Date.now() - started).toBeLessThan(DB_TIMEOUT_S * 1000 * 2 + 3_000);
+    } finally {
+      cluster.thaw();
+    }
+    await until(async () => (await readyz()).status === 200, 20_000);
+    await until(async () => (await token()).status === 200, 20_000);
+    expect(serving.child.exitCode).toBeNull();
+  }, 120_000);
 });
