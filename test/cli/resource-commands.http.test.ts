@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, requireBuiltCli, serveCli, type ServingCli } from '../helpers/cli.js';
+import { decodeProtectedHeader } from 'jose';
+import { createBearerVerifier } from '../../src/resource/index.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
 
-// `tessera resource create|list|delete` and the seed file's `resources`: the registry of APIs
+// `tessera resource create|update|list|delete` and the seed file's `resources`: the registry of APIs
 // that findings 6 (who may introspect a token) and 7 (each API its own audience) rest on.
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-resource-cli-'));
@@ -58,11 +60,35 @@ describe('tessera resource', () => {
     expect(created.stderr).toBe('');
   });
 
+  it('--signing-alg chooses the algorithm of the API\'s tokens; update changes what it is given and keeps the rest', () => {
+    const db = freshDb();
+    const created = tessera('resource', 'create', 'https://api.example.com', '--scope', 'read', '--signing-alg', 'RS256', '--db', db);
+    expect(created.status, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ resource: 'https://api.example.com', scope: 'read', signing_alg: 'RS256' });
+    const updated = tessera('resource', 'update', 'https://api.example.com', '--signing-alg', 'EdDSA', '--db', db);
+    expect(updated.status, updated.stderr).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ scope: 'read', signing_alg: 'EdDSA' });
+    const rescoped = tessera('resource', 'update', 'https://api.example.com', '--scope', 'read write', '--db', db);
+    expect(JSON.parse(rescoped.stdout)).toMatchObject({ scope: 'read write', signing_alg: 'EdDSA' });
+    const reset = tessera('resource', 'update', 'https://api.example.com', '--signing-alg', 'default', '--db', db);
+    expect(JSON.parse(reset.stdout)).not.toHaveProperty('signing_alg');
+    expect(JSON.parse(tessera('resource', 'list', '--db', db).stdout)).toEqual([
+      expect.not.objectContaining({ signing_alg: expect.anything() }),
+    ]);
+    const refused = tessera('resource', 'update', 'https://api.example.com', '--signing-alg', 'none', '--db', db);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/signing_alg must be one of/);
+    const unknown = tessera('resource', 'update', 'https://other.example.com', '--scope', 'read', '--db', db);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/no resource "https:\/\/other\.example\.com"/);
+  }, SLOW);
+
   const badResources: [string, string[], RegExp][] = [
     ['a relative identifier', ['api'], /absolute ASCII URI without a fragment/],
     ['a fragment', ['https://api.example.com/#x'], /absolute ASCII URI without a fragment/],
     ['a non-ASCII identifier', ['https://äpi.example.com'], /absolute ASCII URI without a fragment/],
     ['a malformed scope', ['https://api.example.com', '--scope', '"read"'], /scope has characters RFC 6749 section 3.3 does not allow/],
+    ['an unknown signing algorithm', ['https://api.example.com', '--signing-alg', 'HS256'], /signing_alg must be one of ES256, RS256, EdDSA/],
   ];
   for (const [name, args, message] of badResources) {
     it(`refuses ${name} with one line and writes nothing`, () => {
@@ -106,11 +132,38 @@ describe('tessera serve --seed with resources', () => {
     expect(listed).toEqual([expect.objectContaining({ resource: 'https://api.example.com', scope: 'read write', introspection_clients: ['api-gateway'] })]);
    }, SLOW);
 
+  it('an API registered with --signing-alg RS256 while the server runs gets RS256 tokens from the first, which tessera/resource verifies', async () => {
+    const db = freshDb();
+    const seed = join(dir, 'seed-late-alg.json');
+    const api = 'https://late.api.example';
+    writeFileSync(seed, JSON.stringify({
+      clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read', resources: [api] }],
+    }), { mode: 0o600 });
+    const running = await serveCli(['--db', db, '--seed', seed]);
+    try {
+      const tokenAlg = async () => {
+        const response = await postForm(`${running.origin}/token`, 'grant_type=client_credentials', { authorization: basic('svc', 'svc-secret') });
+        expect(response.status).toBe(200);
+        return { token: response.json.access_token as string, alg: decodeProtectedHeader(response.json.access_token as string).alg };
+      };
+      expect((await tokenAlg()).alg).toBe('ES256');
+      const created = tessera('resource', 'create', api, '--signing-alg', 'RS256', '--db', db);
+      expect(created.status, created.stderr).toBe(0);
+      const first = await tokenAlg();
+      expect(first.alg).toBe('RS256');
+      const verifier = createBearerVerifier({ issuer: running.origin, audience: api, algorithms: ['RS256'] });
+      expect(await verifier.verify(`Bearer ${first.token}`, ['read'])).toMatchObject({ clientId: 'svc', audience: [api] });
+    } finally {
+      await running.stop();
+    }
+  }, SLOW);
+
   const badSeeds: [string, unknown, RegExp][] = [
     ['a resource without an identifier', [{ scope: 'read' }], /every resource server needs a "resource"/],
     ['a resource with a fragment', [{ resource: 'https://api.example.com#x' }], /absolute ASCII URI without a fragment/],
     ['an unknown field', [{ resource: 'https://api.example.com', audience: 'x' }], /unknown field "audience"/],
     ['introspection_clients that are not client_ids', [{ resource: 'https://api.example.com', introspection_clients: 'api-gateway' }], /introspection_clients must be an array/],
+    ['a signing_alg Tessera does not sign with', [{ resource: 'https://api.example.com', signing_alg: 'none' }], /signing_alg must be one of ES256, RS256, EdDSA/],
     ['the same resource twice', [{ resource: 'https://api.example.com' }, { resource: 'https://api.example.com' }], /listed twice/],
     ['resources that are not an array', { resource: 'https://api.example.com' }, /must be arrays/],
   ];
