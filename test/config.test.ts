@@ -30,6 +30,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ keyRotationInterval: '10m' }, {})).toThrow(/--key-rotation-interval must be off or a duration between 1h and 365d/);
     expect(() => loadConfig({ keyRotationInterval: '1w' }, {})).toThrow(/--key-rotation-interval/);
   });
+  it('reads the default signing algorithm (--signing-alg, TESSERA_SIGNING_ALG), ES256 unless told', () => {
+    expect(loadConfig({}, {}).settings.signingAlg).toBe('ES256');
+    expect(loadConfig({}, { TESSERA_SIGNING_ALG: 'RS256' }).settings.signingAlg).toBe('RS256');
+    expect(loadConfig({ signingAlg: 'EdDSA' }, { TESSERA_SIGNING_ALG: 'RS256' }).settings.signingAlg).toBe('EdDSA');
+    expect(() => loadConfig({ signingAlg: 'HS256' }, {})).toThrow(/--signing-alg must be one of ES256, RS256, EdDSA, got "HS256"/);
+    expect(() => loadConfig({ signingAlg: 'none' }, {})).toThrow(/--signing-alg/);
+  });
   it('defaults to SQLite under ./data', () => {
     expect(loadConfig({}, {}).db).toEqual({ kind: 'sqlite', path: './data/tessera.db' });
   });

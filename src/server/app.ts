@@ -15,7 +15,7 @@ import { TokenIssuer } from '../grants/token-issuer.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
-import { defaultGraceSeconds, KeyRing, resourceSigningAlgs } from '../keys/key-ring.js';
+import { algsOf, defaultGraceSeconds, KeyRing, keysOfAlg, resourceSigningAlgs } from '../keys/key-ring.js';
 import { ResourceSigners } from '../keys/token-signers.js';
 import type { ProtocolRegistry } from '../registry.js';
 import type { Store } from '../store/types.js';
@@ -151,7 +151,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.addHook('onClose', async () => keys.stop());
   if (metrics) {
-    metrics.observeSigningKeys(async () => (await store.keys.listActive())[0]?.createdAt);
+    // Keys rotate per algorithm: the age that matters is that of the algorithm rotated longest ago.
+    metrics.observeSigningKeys(async () => {
+      const active = await store.keys.listActive();
+      const newestPerAlg = algsOf(active).map((alg) => Math.max(...keysOfAlg(active, alg).map((key) => key.createdAt)));
+      return newestPerAlg.length === 0 ? undefined : Math.min(...newestPerAlg);
+    });
     if (store.poolUse) metrics.observePool(() => store.poolUse?.() ?? { total: 0, idle: 0, waiting: 0 });
     store.observeQueries?.((seconds) => metrics.databaseQuery(seconds));
     app.addHook('onResponse', async (request, reply) => {

@@ -54,7 +54,7 @@ export class ServerMetrics implements AuditLog {
       },
     });
     new Gauge({
-      name: 'tessera_signing_key_age_seconds', help: 'Age of the newest active signing key.', registers: [this.registry],
+      name: 'tessera_signing_key_age_seconds', help: 'Age of the newest active signing key of the algorithm rotated longest ago (keys rotate per algorithm).', registers: [this.registry],
       async collect() {
         const createdAt = await metrics.signingKeyCreatedAt().catch(() => undefined);
         if (createdAt === undefined) this.reset();
