@@ -86,27 +86,30 @@ describe.skipIf(!ThrowawayPostgres.available())('a PostgreSQL that stops or free
  * an operator would, with the built `tessera serve --db postgres://... --db-timeout 2`, under
  * steady traffic from the test.
  */
-describe.skipIf(!ThrowawayPostgres.available())('tessera serve on a PostgreSQL that is stopped, started and frozen under traffic', () => {
+describe.skipIf(!ThrowawayPostgres.available())('two tessera serve on a PostgreSQL that is stopped, started and frozen under traffic', () => {
   const DB_TIMEOUT_S = 2;
   let cluster: ThrowawayPostgres;
   let serving: ServingCli;
+  /** A second instance on the same database (issue 11 §6): the stop and start under traffic to both. */
+  let other: ServingCli;
   let work: string;
-  const token = () => postForm(`${serving.origin}/token`, 'grant_type=client_credentials&scope=read', { authorization: basic('app', 'app-secret') });
-  const readyz = async () => {
+  const token = (origin = serving.origin) => postForm(`${origin}/token`, 'grant_type=client_credentials&scope=read', { authorization: basic('app', 'app-secret') });
+  const readyz = async (origin = serving.origin) => {
     const started = Date.now();
-    const response = await fetch(`${serving.origin}/readyz`);
+    const response = await fetch(`${origin}/readyz`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown>, ms: Date.now() - started };
   };
 
-  /** Requests one after another until stopped; every answer's status and duration. */
+  /** Requests one after another, alternating between the instances, until stopped; every answer's status and duration. */
   function traffic() {
-    const seen: { status: number; ms: number }[] = [];
+    const seen: { origin: string; status: number; ms: number }[] = [];
     let running = true;
     const loop = (async () => {
-      while (running) {
+      for (let i = 0; running; i++) {
+        const origin = i % 2 === 0 ? serving.origin : other.origin;
         const started = Date.now();
-        const response = await token();
-        seen.push({ status: response.status, ms: Date.now() - started });
+        const response = await token(origin);
+        seen.push({ origin, status: response.status, ms: Date.now() - started });
         if (response.status === 503) expect(response.json.error).toBe('temporarily_unavailable');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -130,44 +133,50 @@ describe.skipIf(!ThrowawayPostgres.available())('tessera serve on a PostgreSQL t
     writeFileSync(secretFile, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
     const seed = join(work, 'seed.json');
     writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'app', client_secret: 'app-secret', grant_types: ['client_credentials'], scope: 'read' }] }), { mode: 0o600 });
-    serving = await serveCli(['--db', cluster.url, '--db-timeout', String(DB_TIMEOUT_S), '--secret-file', secretFile, '--seed', seed], { timeoutMs: 60_000 });
+    const args = ['--db', cluster.url, '--db-timeout', String(DB_TIMEOUT_S), '--secret-file', secretFile, '--seed', seed];
+    serving = await serveCli(args, { timeoutMs: 60_000 });
+    other = await serveCli(args, { timeoutMs: 60_000 });
   }, 120_000);
   afterAll(async () => {
     cluster?.thaw();
-    await serving?.stop();
+    await Promise.all([serving?.stop(), other?.stop()]);
     cluster?.remove();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('stopped: /readyz and the token endpoint answer 503 with Retry-After; started: 200 again, the same process', async () => {
-    const pid = serving.child.pid;
-    expect((await readyz()).status).toBe(200);
+  it('stopped: /readyz and the token endpoint answer 503 with Retry-After at both; started: 200 again, the same processes', async () => {
+    const pids = [serving.child.pid, other.child.pid];
+    for (const origin of [serving.origin, other.origin]) expect((await readyz(origin)).status).toBe(200);
     const load = traffic();
     await until(async () => load.seen.some((r) => r.status === 200), 10_000);
     cluster.stop();
-    const down = await readyz();
-    expect(down.status).toBe(503);
-    expect(down.body).toMatchObject({ error: 'temporarily_unavailable' });
+    for (const origin of [serving.origin, other.origin]) {
+      const down = await readyz(origin);
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ error: 'temporarily_unavailable' });
+    }
     const tokenDown = await fetch(`${serving.origin}/token`, {
       method: 'POST', body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('app', 'app-secret') },
     });
     expect(tokenDown.status).toBe(503);
     expect(tokenDown.headers.get('retry-after')).toMatch(/^\d+$/);
-    await until(async () => load.seen.filter((r) => r.status === 503).length >= 3, 15_000);
+    await until(async () => [serving.origin, other.origin].every((origin) => load.seen.filter((r) => r.origin === origin && r.status === 503).length >= 2), 15_000);
     cluster.start();
-    // Recovery by itself: no restart, readiness and tokens come back.
-    await until(async () => (await readyz()).status === 200, 20_000);
+    // Recovery by itself: no restart, readiness and tokens come back at both.
+    for (const origin of [serving.origin, other.origin]) await until(async () => (await readyz(origin)).status === 200, 20_000);
     const before = load.seen.length;
-    await until(async () => load.seen.slice(before).some((r) => r.status === 200), 10_000);
+    await until(async () => [serving.origin, other.origin].every((origin) => load.seen.slice(before).some((r) => r.origin === origin && r.status === 200)), 10_000);
     const seen = await load.stop();
     expect(new Set(seen.map((r) => r.status))).toEqual(new Set([200, 503]));
     // Never a 500, never a hang: each answer within the statement/connect bound plus slack.
     for (const r of seen) expect(r.ms).toBeLessThan(DB_TIMEOUT_S * 1000 * 2 + 3_000);
-    expect(serving.child.pid).toBe(pid);
-    expect(serving.child.exitCode).toBeNull();
-    // The request log saw the 503s, and no 500 (request-log.ts logs `"status":N` per request).
-    expect(serving.output()).toMatch(/"status":503/);
-    expect(serving.output()).not.toMatch(/"status":50[^3]/);
+    expect([serving.child.pid, other.child.pid]).toEqual(pids);
+    for (const instance of [serving, other]) {
+      expect(instance.child.exitCode).toBeNull();
+      // The request log saw the 503s, and no 500 (request-log.ts logs `"status":N` per request).
+      expect(instance.output()).toMatch(/"status":503/);
+      expect(instance.output()).not.toMatch(/"status":50[^3]/);
+    }
   }, 120_000);
 
   it('frozen (SIGSTOP): /readyz and tokens answer 503 within --db-timeout, never hang; thawed: 200 again', async () => {
