@@ -118,7 +118,7 @@ export function registerKeyCommands(program: Command): void {
         print({ kid: fresh.kid, alg: fresh.alg, created_at: fresh.createdAt, signs_from: fresh.signsFrom, note });
       }));
     });
-  keys.command('retire <kid>').description('stop publishing a signing key (never the one that signs now for its algorithm)')
+  keys.command('retire <kid>').description('stop publishing a signing key (never the one that signs now for its algorithm); a kid that begins with "-" goes after "--"')
     .option('--db <url>', 'database URL').option('--secret-file <path>', 'the server secret file, as for tessera serve')
     .option(auditOption, auditHelp)
     .action(async (kid: string, options: KeyOptions) => {

@@ -18,6 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'tessera-keys-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const env = { ...process.env, TESSERA_SECRET: '', TESSERA_SECRET_FILE: '', TESSERA_DB: '', TESSERA_JWKS_MAX_AGE: '' };
+// A kid is a base64url thumbprint and may begin with '-': `keys retire` gets it after `--`.
 const tessera = async (...args: string[]) => (await run(process.execPath, [CLI, ...args], { env })).stdout;
 const jwksKids = async (origin: string) => ((await (await fetch(`${origin}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
 
@@ -56,8 +57,8 @@ describe('tessera keys', () => {
 
       const after = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
       expect(after.map((k) => [k.kid, k.signing])).toEqual([[rotated.kid, true], [first, false]]);
-      await expect(tessera('keys', 'retire', rotated.kid, '--db', db)).rejects.toThrow(/signs now/);
-      await tessera('keys', 'retire', first as string, '--db', db);
+      await expect(tessera('keys', 'retire', '--db', db, '--', rotated.kid)).rejects.toThrow(/signs now/);
+      await tessera('keys', 'retire', '--db', db, '--', first as string);
       await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).toEqual([rotated.kid]);
     } finally {
       await server.stop();
@@ -78,7 +79,7 @@ describe('tessera keys', () => {
       expect(rotated.note).toMatch(/cached the JWKS/);
       await expect.poll(async () => kidOf(await accessToken(server.origin)), { timeout: 10_000, interval: 250 }).toBe(rotated.kid);
       // The emergency path: the old key can go at once.
-      await tessera('keys', 'retire', first as string, '--db', db);
+      await tessera('keys', 'retire', '--db', db, '--', first as string);
       await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).toEqual([rotated.kid]);
     } finally {
       await server.stop();
@@ -103,7 +104,7 @@ describe('tessera keys', () => {
     const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
     expect(listed.map((k) => [k.signing, k.pending ?? false])).toEqual([[false, true], [true, false]]);
     expect(listed[1]?.kid).toBe(first);
-    await expect(tessera('keys', 'retire', first as string, '--db', db)).rejects.toThrow(/signs now/);
+    await expect(tessera('keys', 'retire', '--db', db, '--', first as string)).rejects.toThrow(/signs now/);
     const shorter = await graceOf('--jwks-max-age', '30');
     expect(shorter.min).toBeLessThanOrEqual(30 + 60);
     expect(shorter.max).toBeGreaterThanOrEqual(30 + 60);
@@ -152,8 +153,8 @@ describe('tessera keys', () => {
       const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
       expect(listed.filter((k) => k.signing).map((k) => k.kid).sort()).toEqual([rotated.kid, before.plain.kid].sort());
       // The replaced key of the same algorithm may go; the ES256 one signs, so it may not.
-      await expect(tessera('keys', 'retire', before.plain.kid as string, '--db', db)).rejects.toThrow(/signs now for ES256/);
-      await tessera('keys', 'retire', before.api.kid as string, '--db', db, '--audit-log', audit);
+      await expect(tessera('keys', 'retire', '--db', db, '--', before.plain.kid as string)).rejects.toThrow(/signs now for ES256/);
+      await tessera('keys', 'retire', '--db', db, '--audit-log', audit, '--', before.api.kid as string);
       await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).not.toContain(before.api.kid);
 
       const events = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
