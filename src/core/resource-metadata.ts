@@ -67,6 +67,7 @@ export function resourceServerFromMetadata(input: unknown, now: number): Resourc
   if (!Array.isArray(clients) || !clients.every((id) => typeof id === 'string' && id !== '' && VSCHAR.test(id))) {
     throw new InvalidResourceMetadata(`${who}: introspection_clients must be an array of client_ids (printable ASCII).`);
   }
+  // RFC 9068 §2.1: access tokens MUST be signed, asymmetrically by recommendation: never "none" or an HMAC.
   if (m.signing_alg !== undefined && !isSigningAlg(m.signing_alg)) {
     throw new InvalidResourceMetadata(`${who}: signing_alg must be one of ${SIGNING_ALGS.join(', ')}.`);
   }

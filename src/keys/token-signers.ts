@@ -8,9 +8,11 @@ export interface AccessTokenSigners {
 
 /**
  * The signer of an access token: of the algorithm its audience's registered resource chose
- * (ResourceServer.signingAlg), else of the server's default (`signingAlg`). RFC 9068 §2.1 lets
- * an authorization server and a resource server agree on an algorithm other than RS256; the JWT's
- * `alg` header says which (RFC 7515 §4.1.1), and the JWKS publishes every algorithm's keys.
+ * (ResourceServer.signingAlg), else of the server's default (`signingAlg`). RFC 9068 §2.1: JWT
+ * access tokens MUST be signed (asymmetric cryptography RECOMMENDED), and authorization and
+ * resource servers MUST include RS256 among the algorithms they support; so an API whose library
+ * knows RS256 only can always be served, by registering it with RS256. The JWT's `alg` header says
+ * which algorithm (RFC 7515 §4.1.1), and the JWKS publishes every algorithm's keys.
  *
  * The resource is read at each token, not cached: a resource registered or changed with `tessera
  * resource` while servers run gets its algorithm from its first token on. A key of an algorithm no
