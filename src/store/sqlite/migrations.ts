@@ -164,4 +164,13 @@ export const sqliteMigrations: Migration[] = [
       UPDATE signing_keys SET signs_from = created_at;
     `,
   },
+  // 9 and 10 are another branch's.
+  {
+    version: 11,
+    name: 'registry_changes: a counter bumped with every client and resource-server write, polled by the caches of each process',
+    sql: `
+      CREATE TABLE registry_changes (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+      INSERT INTO registry_changes (id, version) VALUES (1, 0);
+    `,
+  },
 ];
