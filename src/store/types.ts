@@ -300,6 +300,8 @@ export interface ThrottleStore {
   /** Counts one failure (no reservation) in the window that began within `windowSeconds`, starting a new one otherwise. */
   recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState>;
   get(key: string): Promise<ThrottleState | undefined>;
+  /** The counters of several keys, in their order (undefined where none), in one statement. */
+  getMany(keys: readonly string[]): Promise<(ThrottleState | undefined)[]>;
   reset(key: string): Promise<void>;
   /** Deletes the counters whose window ended by `now` and that hold no live reservation; returns how many. */
   purgeEnded(now: number, windowSeconds: number): Promise<number>;
