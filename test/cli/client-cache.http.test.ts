@@ -26,6 +26,17 @@ async function tessera(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** A command that must fail: its exit code and what it printed on stderr. */
+async function tesseraFails(...args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await run(process.execPath, [CLI, ...args], { env });
+  } catch (error) {
+    const failed = error as { code: number; stderr: string };
+    return { code: failed.code, stderr: failed.stderr };
+  }
+  throw new Error(`tessera ${args.join(' ')} succeeded`);
+}
+
 const clientCredentials = (origin: string, clientId: string, secret: string) =>
   postForm(`${origin}/token`, 'grant_type=client_credentials', { authorization: basic(clientId, secret) });
 
@@ -106,6 +117,26 @@ describe('a client changed with `tessera client ...` while `tessera serve --work
     await tessera('client', 'delete', 'svc-deleted', '--db', db);
     await within(async () => (await clientCredentials(origin, 'svc-deleted', deletedSecret)).status, 401, 3);
     await within(() => authorizeStatus(origin, 'svc-deleted', 'http://app.test/one'), 400, 3);
+  });
+});
+
+describe('tessera client update and rotate-secret refuse what they cannot do', () => {
+  const db = `sqlite:${join(work, 'refusals.db')}`;
+
+  it('names the client that does not exist, the public client without a secret, and the bad redirect URI', async () => {
+    await tessera('client', 'create', '--db', db, '--client-id', 'spa', '--public', '--redirect-uri', 'https://spa.example/cb');
+    const unknown = await tesseraFails('client', 'rotate-secret', 'nobody', '--db', db);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no client "nobody"/);
+    const publicClient = await tesseraFails('client', 'rotate-secret', 'spa', '--db', db);
+    expect(publicClient.code).toBe(2);
+    expect(publicClient.stderr).toMatch(/public client/);
+    const relative = await tesseraFails('client', 'update', 'spa', '--db', db, '--redirect-uri', 'cb');
+    expect(relative.stderr).toMatch(/absolute URI/);
+    // Nothing was changed by the refusals.
+    const shown = JSON.parse(await tessera('client', 'show', 'spa', '--db', db)) as { redirect_uris: string[]; token_endpoint_auth_method: string };
+    expect(shown.redirect_uris).toEqual(['https://spa.example/cb']);
+    expect(shown.token_endpoint_auth_method).toBe('none');
   });
 });
 
