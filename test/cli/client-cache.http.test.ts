@@ -149,17 +149,19 @@ describe('tessera client update and rotate-secret refuse what they cannot do', (
  * the client's secret and registers the default audience's API with a narrower scope. The first,
  * which holds the client and the (absent) API in memory, must see both within the bound.
  */
-function twoServers(name: string, database: () => Promise<{ db: string; args: string[] }>) {
+function twoServers(name: string, database: () => Promise<{ db: string; args: string[]; drop?: () => Promise<void> }>) {
   describe(`two tessera serve processes on one ${name} database`, () => {
     let first: ServingCli | undefined;
     let second: ServingCli | undefined;
     let args: string[];
+    let drop: (() => Promise<void>) | undefined;
     const seedOne = join(work, `${name}-seed-one.json`);
     const seedTwo = join(work, `${name}-seed-two.json`);
     const issuer = 'http://tessera.test';
 
     beforeAll(async () => {
       const target = await database();
+      drop = target.drop;
       args = ['--db', target.db, ...target.args, '--issuer', issuer, '--client-cache-refresh', REFRESH_MS, '--trust-proxy', '127.0.0.1'];
       const client = { client_id: 'app', grant_types: ['client_credentials'], scope: 'read write' };
       writeFileSync(seedOne, JSON.stringify({ clients: [{ ...client, client_secret: 'first-secret' }] }), { mode: 0o600 });
@@ -172,6 +174,7 @@ function twoServers(name: string, database: () => Promise<{ db: string; args: st
     afterAll(async () => {
       await first?.stop();
       await second?.stop();
+      await drop?.();
     });
 
     it('sees the client and the API the other one changed', async () => {
@@ -203,15 +206,18 @@ twoServers('PostgreSQL', async () => {
   const baseUrl = process.env.TESSERA_TEST_POSTGRES_URL || inject('tesseraTestPostgresUrl');
   if (!baseUrl) throw new Error('TESSERA_TEST_POSTGRES_URL is not set; see test/setup/postgres.ts.');
   const schema = `tessera_cache_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
+  const admin = async (sql: string) => {
+    const pool = new pg.Pool({ connectionString: baseUrl, max: 1 });
+    try {
+      await pool.query(sql);
+    } finally {
+      await pool.end();
+    }
+  };
+  await admin(`CREATE SCHEMA ${schema}`);
   const url = new URL(baseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
   const secretFile = join(work, 'pg-secret');
   writeFileSync(secretFile, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
-  return { db: url.toString(), args: ['--secret-file', secretFile] };
+  return { db: url.toString(), args: ['--secret-file', secretFile], drop: () => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
 });
