@@ -1,5 +1,6 @@
 import { SIGNING_ALGS, type SigningAlg } from './store/types.js';
 import { DEFAULT_SETTINGS, InvalidSettings, LOG_LEVELS, validateIssuer, type LogLevel, type ServerSettings } from './server/settings.js';
+import { DEFAULT_REGISTRY_REFRESH_MS, REGISTRY_STALE_LIMIT_MS } from './store/registry-cache.js';
 
 /**
  * The one typed Config. Only this module reads process.env (DESIGN.md convention 5):
@@ -38,6 +39,11 @@ export interface Config {
   shutdownTimeout: number;
   /** Seconds PostgreSQL may take to connect or run a statement before a request gets a 503 (--db-timeout). */
   dbTimeout: number;
+  /**
+   * Milliseconds between two reads of the registry version (--client-cache-refresh): how long a
+   * client or resource server changed elsewhere may go unseen by this process (store/registry-cache.ts).
+   */
+  clientCacheRefreshMs: number;
   /** The Prometheus listener (--metrics-port, --metrics-host); undefined: no metrics (the default). */
   metrics: { port: number; host: string } | undefined;
   /** Security audit events as JSON lines (--audit-log): a file, '-' for stdout; undefined: none. */
@@ -67,6 +73,7 @@ export interface ConfigFlags {
   workers?: string | undefined;
   shutdownTimeout?: string | undefined;
   dbTimeout?: string | undefined;
+  clientCacheRefresh?: string | undefined;
   codeTtl?: string | undefined;
   pkceRequired?: string | undefined;
   sessionTtl?: string | undefined;
@@ -95,6 +102,7 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   workers: 'TESSERA_WORKERS',
   shutdownTimeout: 'TESSERA_SHUTDOWN_TIMEOUT',
   dbTimeout: 'TESSERA_DB_TIMEOUT',
+  clientCacheRefresh: 'TESSERA_CLIENT_CACHE_REFRESH',
   codeTtl: 'TESSERA_CODE_TTL',
   pkceRequired: 'TESSERA_PKCE_REQUIRED',
   sessionTtl: 'TESSERA_SESSION_TTL',
@@ -185,6 +193,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     workers: integer('workers', pick('workers') ?? '1', 1, 64),
     shutdownTimeout: integer('shutdown-timeout', pick('shutdownTimeout') ?? '10', 0, 3600),
     dbTimeout: integer('db-timeout', pick('dbTimeout') ?? '5', 1, 600),
+    // At most half the 10 s bound of docs/SECURITY.md, so that one failed read does not pass it.
+    clientCacheRefreshMs: integer('client-cache-refresh', pick('clientCacheRefresh') ?? String(DEFAULT_REGISTRY_REFRESH_MS), 10, REGISTRY_STALE_LIMIT_MS / 2),
     metrics: metricsListener(pick('metricsPort'), pick('metricsHost')),
     auditLog: pick('auditLog'),
     settings: {

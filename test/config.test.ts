@@ -37,6 +37,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ signingAlg: 'HS256' }, {})).toThrow(/--signing-alg must be one of ES256, RS256, EdDSA, got "HS256"/);
     expect(() => loadConfig({ signingAlg: 'none' }, {})).toThrow(/--signing-alg/);
   });
+  it('reads the client cache refresh: 2000 ms by default, at most 5000 so that the 10 s bound holds', () => {
+    expect(loadConfig({}, {}).clientCacheRefreshMs).toBe(2_000);
+    expect(loadConfig({}, { TESSERA_CLIENT_CACHE_REFRESH: '100' }).clientCacheRefreshMs).toBe(100);
+    expect(loadConfig({ clientCacheRefresh: '500' }, { TESSERA_CLIENT_CACHE_REFRESH: '100' }).clientCacheRefreshMs).toBe(500);
+    expect(() => loadConfig({ clientCacheRefresh: '5001' }, {})).toThrow(/--client-cache-refresh must be between 10 and 5000/);
+    expect(() => loadConfig({ clientCacheRefresh: '0' }, {})).toThrow(/--client-cache-refresh must be between 10 and 5000/);
+  });
   it('defaults to SQLite under ./data', () => {
     expect(loadConfig({}, {}).db).toEqual({ kind: 'sqlite', path: './data/tessera.db' });
   });

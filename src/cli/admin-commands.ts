@@ -104,6 +104,47 @@ export function registerClientCommands(program: Command): void {
         print(clientToMetadata(found));
       });
     });
+  client.command('rotate-secret <client_id>')
+    .description('give a confidential client a new secret, generated and printed once; the old one stops working on every server within seconds')
+    .option('--db <url>', 'database URL')
+    .option('--secret-file <path>', 'the server secret file, as for tessera serve (the client secret is hashed with it)')
+    .action(async (clientId: string, options: { db?: string; secretFile?: string }) => {
+      const secret = generateOpaqueToken(TOKEN_PREFIX.clientSecret, cryptoRandom);
+      await withStore({ db: options.db, secretFile: options.secretFile }, async (store, hashing) => {
+        const found = await store.clients.get(clientId);
+        if (!found) throw new AdminError(`no client "${clientId}".`);
+        if (found.secretHash === null) throw new AdminError(`client "${clientId}" is a public client: it has no secret.`);
+        // The upsert moves the registry version: every server's client cache drops the old hash.
+        await store.clients.upsert({ ...found, secretHash: hashing.clientSecrets.hash(secret) });
+      });
+      // Shown this once; only its hash is stored.
+      print({ client_id: clientId, client_secret: secret });
+    });
+  client.command('update <client_id>')
+    .description('change a client\'s redirect URIs, scope or name (what is not given stays); every server sees it within seconds')
+    .option('--db <url>', 'database URL')
+    .option('--redirect-uri <uri>', 'a redirect URI, replacing the registered ones (repeat for several)', collect)
+    .option('--scope <scopes>', 'space-separated scopes the client may request, replacing the registered ones')
+    .option('--name <name>', 'client_name shown on the consent page')
+    .action(async (clientId: string, options: { db?: string; redirectUri?: string[]; scope?: string; name?: string }) => {
+      const record = await withStore({ db: options.db }, async (store, hashing) => {
+        const found = await store.clients.get(clientId);
+        if (!found) throw new AdminError(`no client "${clientId}".`);
+        const metadata = {
+          ...clientToMetadata(found),
+          ...(options.redirectUri !== undefined ? { redirect_uris: options.redirectUri } : {}),
+          ...(options.scope !== undefined ? { scope: options.scope } : {}),
+          ...(options.name !== undefined ? { client_name: options.name } : {}),
+          // Validation wants a secret for a confidential client; the stored hash is kept below.
+          ...(found.secretHash !== null ? { client_secret: 'unchanged' } : {}),
+        };
+        const validated = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, found.createdAt, hashing);
+        const updated = { ...validated, secretHash: found.secretHash, createdAt: found.createdAt };
+        await store.clients.upsert(updated);
+        return updated;
+      });
+      print(clientToMetadata(record));
+    });
   client.command('delete <client_id>').description('delete a client, revoking its tokens and forgetting its consents').option('--db <url>', 'database URL')
     .action(async (clientId: string, options: { db?: string }) => {
       await withStore({ db: options.db }, async (store) => {

@@ -27,6 +27,7 @@ function serverOptions(command: Command): Command {
     .option('--audience <aud>', 'audience of access tokens when neither the request nor the client names a resource (default: the issuer)')
     .option('--workers <n>', 'processes sharing the port (default 1)')
     .option('--db-timeout <seconds>', 'PostgreSQL: bound on connecting and on each statement; past it a request gets 503 (default 5)')
+    .option('--client-cache-refresh <ms>', 'how often each process checks whether clients or resource servers changed elsewhere (default 2000, at most 5000)')
     .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long requests in flight may take before connections are closed (default 10)')
     .option('--code-ttl <seconds>', 'authorization code lifetime (default 60, at most 600)')
     .option('--pkce-required <who>', '"public" (default): PKCE required of public clients; "all": of every client')

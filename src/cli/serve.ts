@@ -55,7 +55,8 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
   const settings = settingsOnBoundPort(config.settings, boundPort(http));
   const observability = serveObservability(config);
   const gate = serveWhenReady(http);
-  const app = await buildServer({ settings, store, secrets, serverFactory: gate.factory, metrics: observability.metrics, audit: observability.audit });
+  const app = await buildServer({ settings, store, secrets, serverFactory: gate.factory, metrics: observability.metrics, audit: observability.audit,
+    registryRefreshMs: config.clientCacheRefreshMs });
   const metricsPort = await observability.listen();
   if (metricsPort !== undefined && config.metrics) app.log.info(`Metrics at ${metricsAddress(config.metrics.host, metricsPort)}`);
   const purge = startExpiryPurge(store, { clock: systemClock, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });

@@ -18,6 +18,7 @@ import { PasswordSignIn } from '../interaction/password-sign-in.js';
 import { algsOf, defaultGraceSeconds, KeyRing, keysOfAlg, resourceSigningAlgs } from '../keys/key-ring.js';
 import { ResourceSigners } from '../keys/token-signers.js';
 import type { ProtocolRegistry } from '../registry.js';
+import { RegistryCache } from '../store/registry-cache.js';
 import type { Store } from '../store/types.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { registerErrorHandler } from './error-handler.js';
@@ -64,6 +65,11 @@ export interface ServerOptions {
   serverFactory?: FastifyServerFactory;
   /** How often the signing keys are read again from the store, in ms (default 5 s; keys/key-ring.ts). */
   keyReloadMs?: number;
+  /**
+   * How often the registry version is read, in ms (default 2 s, at most 5 s; store/registry-cache.ts):
+   * how long a client or resource server changed by another process may go unseen here.
+   */
+  registryRefreshMs?: number;
 }
 
 /**
@@ -167,22 +173,30 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       metrics.tokenError(error instanceof OAuthError ? error.error : isDatabaseUnavailable(error) ? 'temporarily_unavailable' : 'server_error');
     });
   }
+  // Clients and resource servers from memory; a change made elsewhere is seen within one refresh.
+  const registryCache = await RegistryCache.start(store, {
+    refreshMs: options.registryRefreshMs,
+    onError: (error) => app.log.warn({ err: error }, 'reading the registry version failed; clients and resource servers are read from the database until it works again'),
+    onRecovered: () => app.log.info('reading the registry version works again'),
+  });
+  app.addHook('onClose', async () => registryCache.stop());
+  const { clients: clientStore, resources: resourceStore } = registryCache;
   const signIn = new PasswordSignIn(store.users, store.throttle, clock, undefined, audit);
   const hashing = new SecretHashing(secrets);
   const grantContext: GrantContext = {
     settings, clock, random, signIn, hashing, audit,
-    tokenIssuer: new TokenIssuer(settings, new ResourceSigners(keys, store.resources), store.tokens, clock, random, hashing.tokens),
-    users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: store.resources,
+    tokenIssuer: new TokenIssuer(settings, new ResourceSigners(keys, resourceStore), store.tokens, clock, random, hashing.tokens),
+    users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: resourceStore,
   };
-  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });
+  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: clientStore });
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
 
   metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge);
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
-  const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
+  const clients = new ClientAuthenticator(clientStore, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
   tokenRoute(app, { clients, registry, grants: grantContext });
-  introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock, audit });
-  const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };
+  introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: resourceStore, clock, audit });
+  const requests = { clients: clientStore, resourceServers: resourceStore, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions });
   sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });
   accountRoutes(app, { issuer: settings.issuer, sessions, interaction });

@@ -303,6 +303,8 @@ export interface ThrottleStore {
   /** Counts one failure (no reservation) in the window that began within `windowSeconds`, starting a new one otherwise. */
   recordFailure(key: string, now: number, windowSeconds: number): Promise<ThrottleState>;
   get(key: string): Promise<ThrottleState | undefined>;
+  /** The counters of several keys, in their order (undefined where none), in one statement. */
+  getMany(keys: readonly string[]): Promise<(ThrottleState | undefined)[]>;
   reset(key: string): Promise<void>;
   /** Deletes the counters whose window ended by `now` and that hold no live reservation; returns how many. */
   purgeEnded(now: number, windowSeconds: number): Promise<number>;
@@ -361,6 +363,22 @@ export interface ResourceServerStore {
   delete(resource: string): Promise<boolean>;
 }
 
+/**
+ * A counter that every write to the client registry or the resource-server registry bumps in the
+ * same transaction (upsert, delete, secret rehash, a client's removal from introspection lists).
+ * Each process polls it, and empties its caches of clients and resource servers when it moved
+ * (store/registry-cache.ts): a change reaches every worker and instance within one poll interval.
+ */
+export interface RegistryVersionStore {
+  /** The counter as committed now; it only grows. */
+  current(): Promise<number>;
+  /**
+   * Calls `listener` after each registry write made through this store object has committed, so
+   * that the caches of this process drop what they hold at once. Returns the unsubscribe.
+   */
+  onLocalChange(listener: () => void): () => void;
+}
+
 export interface Store {
   readonly clients: ClientStore;
   readonly users: UserStore;
@@ -371,6 +389,7 @@ export interface Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  readonly registryVersion: RegistryVersionStore;
   /** A trivial query, for /readyz: resolves when the database answers, rejects otherwise. */
   ping(): Promise<void>;
   /** A connection pool's use, for the metrics; absent for an embedded database. */

@@ -40,6 +40,16 @@ export function throttleConformance(name: string, open: () => Promise<Store>): v
         expect(await store.throttle.get('ip:127.0.0.1')).toEqual({ failures: 2, pending: 0, windowStart: NOW });
       });
 
+      it('reads several counters at once, in the order asked, undefined where none', async () => {
+        await store.throttle.recordFailure('ip:192.0.2.1', NOW, 60);
+        await store.throttle.recordFailure('client:x:192.0.2.1', NOW + 1, 60);
+        await store.throttle.recordFailure('client:x:192.0.2.1', NOW + 2, 60);
+        expect(await store.throttle.getMany(['client:x:192.0.2.1', 'never-seen', 'ip:192.0.2.1'])).toEqual([
+          { failures: 2, pending: 0, windowStart: NOW + 1 }, undefined, { failures: 1, pending: 0, windowStart: NOW },
+        ]);
+        expect(await store.throttle.getMany([])).toEqual([]);
+      });
+
       it('counts every one of 20 concurrent failures', async () => {
         const results = await Promise.all(Array.from({ length: 20 }, () => store.throttle.recordFailure('user:erin', NOW, 60)));
         expect(results.map((r) => r.failures).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

@@ -6,12 +6,17 @@ import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
+import { registryVersionConformance } from './conformance-registry-version.js';
 import { usePostgresSchemas } from './postgres-schemas.js';
 
 const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
 
 storeConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 storeRotationConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
+registryVersionConformance('PostgreSQL', async () => {
+  const url = await freshSchemaUrl();
+  return { store: await PostgresStore.connect(url), connectAgain: () => PostgresStore.connect(url) };
+});
 resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 throttleConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 

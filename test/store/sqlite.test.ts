@@ -8,6 +8,7 @@ import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
+import { registryVersionConformance } from './conformance-registry-version.js';
 
 storeConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 storeRotationConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
@@ -20,6 +21,10 @@ let files = 0;
 storeConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 throttleConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 storeRotationConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
+registryVersionConformance('SQLite file', async () => {
+  const path = join(dir, `store-${++files}.db`);
+  return { store: new SqliteStore(path), connectAgain: async () => new SqliteStore(path) };
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SQLite purge of expired tokens', () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  ClientStore, CodeStore, ConsentStore, KeyStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { PostgresClientStore } from './clients.js';
 import { PostgresCodeStore } from './codes.js';
@@ -8,6 +8,8 @@ import { PostgresConsentStore } from './consents.js';
 import { inTransaction } from './dialect.js';
 import { PostgresKeyStore } from './keys.js';
 import { postgresMigrations } from './migrations.js';
+import { RegistryChangeSignal } from '../registry-change-signal.js';
+import { PostgresRegistryVersionStore } from './registry-version.js';
 import { PostgresResourceServerStore } from './resources.js';
 import { PostgresSessionStore } from './sessions.js';
 import { PostgresThrottleStore } from './throttle.js';
@@ -97,9 +99,12 @@ export class PostgresStore implements Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  readonly registryVersion: RegistryVersionStore;
 
   private constructor(private readonly pool: pg.Pool, private readonly timing: QueryTiming) {
-    this.clients = new PostgresClientStore(pool);
+    // Registry writes through this store tell the caches of this process at once.
+    const registryChanges = new RegistryChangeSignal();
+    this.clients = new PostgresClientStore(pool, registryChanges);
     this.users = new PostgresUserStore(pool);
     this.tokens = new PostgresTokenStore(pool);
     this.keys = new PostgresKeyStore(pool);
@@ -107,7 +112,8 @@ export class PostgresStore implements Store {
     this.consents = new PostgresConsentStore(pool);
     this.throttle = new PostgresThrottleStore(pool);
     this.sessions = new PostgresSessionStore(pool);
-    this.resources = new PostgresResourceServerStore(pool);
+    this.resources = new PostgresResourceServerStore(pool, registryChanges);
+    this.registryVersion = new PostgresRegistryVersionStore(pool, registryChanges);
   }
 
   /**

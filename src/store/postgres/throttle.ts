@@ -61,6 +61,13 @@ export class PostgresThrottleStore implements ThrottleStore {
     return rows[0] && throttleFromRow(rows[0]);
   }
 
+  async getMany(keys: readonly string[]): Promise<(ThrottleState | undefined)[]> {
+    // One round trip and one pooled connection for every key (the token endpoint reads two).
+    const { rows } = await this.pool.query('SELECT key, failures, pending, window_start FROM throttle WHERE key = ANY($1::text[])', [keys]);
+    const byKey = new Map(rows.map((row) => [row.key as string, throttleFromRow(row)]));
+    return keys.map((key) => byKey.get(key));
+  }
+
   async reset(key: string): Promise<void> {
     await this.pool.query('DELETE FROM throttle WHERE key = $1', [key]);
   }

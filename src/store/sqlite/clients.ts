@@ -1,34 +1,51 @@
 import type Database from 'better-sqlite3';
+import type { RegistryChangeSignal } from '../registry-change-signal.js';
 import type { Row } from '../rows.js';
 import type { Client, ClientStore } from '../types.js';
 import { placeholders, rows } from './dialect.js';
 import { endGrants } from './grant-cleanup.js';
+import { registryVersionBump } from './registry-version.js';
 
 const { columns, toParams, fromRow } = rows.clients;
 
 export class SqliteClientStore implements ClientStore {
   private readonly getStmt;
   private readonly listStmt;
-  private readonly upsertStmt;
+  private readonly upsertTx;
   private readonly deleteTx;
-  private readonly replaceSecretStmt;
+  private readonly replaceSecretTx;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, private readonly changes: RegistryChangeSignal) {
     this.getStmt = db.prepare('SELECT * FROM clients WHERE client_id = ?');
     this.listStmt = db.prepare('SELECT * FROM clients ORDER BY client_id');
     // created_at is the first registration's.
-    this.upsertStmt = db.prepare(`
+    const upsertStmt = db.prepare(`
       INSERT INTO clients (${columns.join(', ')}) VALUES (${placeholders(columns)})
       ON CONFLICT (client_id) DO UPDATE SET client_name = excluded.client_name, secret_hash = excluded.secret_hash,
         redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types,
         response_types = excluded.response_types, scope = excluded.scope,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
         skip_consent = excluded.skip_consent, application_type = excluded.application_type`);
-    this.replaceSecretStmt = db.prepare('UPDATE clients SET secret_hash = ? WHERE client_id = ? AND secret_hash = ?');
+    const replaceSecretStmt = db.prepare('UPDATE clients SET secret_hash = ? WHERE client_id = ? AND secret_hash = ?');
     const deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
+    // Every write moves the registry version in its own transaction, so that the caches of every
+    // process learn of it (store/registry-cache.ts).
+    const bump = registryVersionBump(db);
+    this.upsertTx = db.transaction((client: Client) => {
+      upsertStmt.run(...toParams(client));
+      bump.run();
+    });
+    this.replaceSecretTx = db.transaction((clientId: string, expected: string, replacement: string) => {
+      const replaced = replaceSecretStmt.run(replacement, clientId, expected).changes > 0;
+      if (replaced) bump.run();
+      return replaced;
+    });
     this.deleteTx = db.transaction((clientId: string, now: number) => {
       const deleted = deleteStmt.run(clientId).changes > 0;
-      if (deleted) endGrants(db, { clientId }, now);
+      if (deleted) {
+        endGrants(db, { clientId }, now);
+        bump.run();
+      }
       return deleted;
     });
   }
@@ -43,14 +60,14 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async upsert(client: Client): Promise<void> {
-    this.upsertStmt.run(...toParams(client));
+    await this.changes.afterWrite(() => this.upsertTx.immediate(client));
   }
 
   async replaceSecretHash(clientId: string, expected: string, replacement: string): Promise<boolean> {
-    return this.replaceSecretStmt.run(replacement, clientId, expected).changes > 0;
+    return this.changes.afterWrite(() => this.replaceSecretTx.immediate(clientId, expected, replacement));
   }
 
   async delete(clientId: string, now: number): Promise<boolean> {
-    return this.deleteTx.immediate(clientId, now);
+    return this.changes.afterWrite(() => this.deleteTx.immediate(clientId, now));
   }
 }

@@ -171,4 +171,13 @@ export const sqliteMigrations: Migration[] = [
       ALTER TABLE resource_servers ADD COLUMN signing_alg TEXT;
     `,
   },
+  // 10 is another branch's.
+  {
+    version: 11,
+    name: 'registry_changes: a counter bumped with every client and resource-server write, polled by the caches of each process',
+    sql: `
+      CREATE TABLE registry_changes (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+      INSERT INTO registry_changes (id, version) VALUES (1, 0);
+    `,
+  },
 ];

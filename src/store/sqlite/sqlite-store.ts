@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  ClientStore, CodeStore, ConsentStore, KeyStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { BackgroundCheckpoint } from './background-checkpoint.js';
 import { SqliteClientStore } from './clients.js';
@@ -8,6 +8,8 @@ import { SqliteCodeStore } from './codes.js';
 import { SqliteConsentStore } from './consents.js';
 import { SqliteKeyStore } from './keys.js';
 import { sqliteMigrations } from './migrations.js';
+import { RegistryChangeSignal } from '../registry-change-signal.js';
+import { SqliteRegistryVersionStore } from './registry-version.js';
 import { SqliteResourceServerStore } from './resources.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteThrottleStore } from './throttle.js';
@@ -47,6 +49,7 @@ export class SqliteStore implements Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  readonly registryVersion: RegistryVersionStore;
   readonly db: Database.Database;
   private readonly checkpoint: BackgroundCheckpoint | undefined;
 
@@ -79,7 +82,9 @@ export class SqliteStore implements Store {
       this.checkpoint = new BackgroundCheckpoint(path);
     }
     this.db = db;
-    this.clients = new SqliteClientStore(db);
+    // Registry writes through this store tell the caches of this process at once.
+    const registryChanges = new RegistryChangeSignal();
+    this.clients = new SqliteClientStore(db, registryChanges);
     this.users = new SqliteUserStore(db);
     this.tokens = new SqliteTokenStore(db);
     this.keys = new SqliteKeyStore(db);
@@ -87,7 +92,8 @@ export class SqliteStore implements Store {
     this.consents = new SqliteConsentStore(db);
     this.throttle = new SqliteThrottleStore(db);
     this.sessions = new SqliteSessionStore(db);
-    this.resources = new SqliteResourceServerStore(db);
+    this.resources = new SqliteResourceServerStore(db, registryChanges);
+    this.registryVersion = new SqliteRegistryVersionStore(db, registryChanges);
   }
 
   async ping(): Promise<void> {

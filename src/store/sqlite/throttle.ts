@@ -78,6 +78,14 @@ export class SqliteThrottleStore implements ThrottleStore {
     return row ? throttleFromRow(row) : undefined;
   }
 
+  async getMany(keys: readonly string[]): Promise<(ThrottleState | undefined)[]> {
+    // In-process reads: one statement per key costs no round trip here.
+    return keys.map((key) => {
+      const row = this.getStmt.get(key) as Row | undefined;
+      return row ? throttleFromRow(row) : undefined;
+    });
+  }
+
   async reset(key: string): Promise<void> {
     this.resetStmt.run(key);
   }
