@@ -1,0 +1,53 @@
+// Ad hoc measurement of the resource-server check, one core, one operation at a time:
+// jose.jwtVerify with a local key, createBearerVerifier without its token cache (every call
+// verifies the signature), and with it (the same token again). Rounds alternate so a noisy
+// neighbour slows all alike. Build first: npm run build -w @tessera/resource
+//   node packages/resource/scripts/measure-verify.mjs [seconds-per-round] [rounds]
+import { performance } from 'node:perf_hooks';
+import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
+import { createBearerVerifier } from '../dist/index.js';
+
+const seconds = Number(process.argv[2] ?? 1);
+const rounds = Number(process.argv[3] ?? 3);
+const issuer = 'https://as.example';
+const audience = 'https://api.example';
+
+async function opsPerSecond(fn) {
+  const warm = performance.now() + 200;
+  while (performance.now() < warm) await fn();
+  let ops = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let now;
+  do {
+    for (let i = 0; i < 20; i += 1) await fn();
+    ops += 20;
+    now = performance.now();
+  } while (now < end);
+  return ops / ((now - start) / 1000);
+}
+
+for (const alg of ['ES256', 'RS256', 'EdDSA']) {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg, use: 'sig' };
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ client_id: 'bench-client', scope: 'read write' })
+    .setProtectedHeader({ alg, typ: 'at+jwt', kid: 'k1' }).setIssuer(issuer).setSubject('bench-client').setAudience(audience)
+    .setIssuedAt(now).setExpirationTime(now + 3600).setJti('bench-jti-0123456789ab').sign(privateKey);
+  const joseKey = await importJWK(jwk, alg);
+  const joseOptions = { issuer, audience, typ: 'at+jwt', algorithms: [alg], requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'] };
+  const uncached = createBearerVerifier({ issuer, audience, jwks: { keys: [jwk] }, tokenCacheSize: 0 });
+  const cached = createBearerVerifier({ issuer, audience, jwks: { keys: [jwk] } });
+  const header = `Bearer ${token}`;
+  const totals = { jose: [], uncached: [], cached: [] };
+  for (let round = 0; round < rounds; round += 1) {
+    totals.jose.push(await opsPerSecond(() => jwtVerify(token, joseKey, joseOptions)));
+    totals.uncached.push(await opsPerSecond(() => uncached.verify(header, ['read'])));
+    totals.cached.push(await opsPerSecond(() => cached.verify(header, ['read'])));
+  }
+  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+  const jose = median(totals.jose);
+  const line = (name) => `${name} ${Math.round(median(totals[name]))}/s (${(median(totals[name]) / jose).toFixed(2)}x jose)`;
+  console.log(`${alg}: jose.jwtVerify ${Math.round(jose)}/s; ${line('uncached')}; ${line('cached')}`
+    + `  [rounds: ${Object.entries(totals).map(([k, v]) => `${k}=${v.map(Math.round).join(',')}`).join(' ')}]`);
+}
