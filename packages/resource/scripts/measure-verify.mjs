@@ -8,7 +8,7 @@ import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose'
 import { createBearerVerifier } from '../dist/index.js';
 
 const seconds = Number(process.argv[2] ?? 1);
-const rounds = Number(process.argv[3] ?? 3);
+const rounds = Number(process.argv[3] ?? 5);
 const issuer = 'https://as.example';
 const audience = 'https://api.example';
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { verify as verifySignature } from 'node:crypto';
 import { claimsFromJwt, UnusableClaims, type AccessTokenClaims } from './claims.js';
 import { UpstreamError } from './fetch-json.js';
@@ -44,7 +45,16 @@ const BAD_TYP = 'The token is not a JWT access token: its typ header must be at+
 
 // RFC 7515 §2 and RFC 7515 Appendix C: base64url without padding. A length of 4n+1 is no encoding.
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * UTF-8 text, refusing invalid sequences instead of replacing them (RFC 8259 §8.1), and dropping
+ * a leading byte order mark as jose's TextDecoder does.
+ */
+function utf8(bytes: Buffer): string {
+  if (!isUtf8(bytes)) throw new UnusableClaims(MALFORMED);
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 function base64url(part: string): Buffer {
   if (part.length % 4 === 1 || !BASE64URL.test(part)) throw new UnusableClaims(MALFORMED);
@@ -56,7 +66,7 @@ function jsonObject(part: string): Record<string, unknown> {
   let value: unknown;
   try {
     // RFC 8259 §8.1: JSON is UTF-8; invalid sequences are refused, not replaced.
-    value = JSON.parse(strictUtf8.decode(base64url(part)));
+    value = JSON.parse(utf8(base64url(part)));
   } catch {
     throw new UnusableClaims(MALFORMED);
   }

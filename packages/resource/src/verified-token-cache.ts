@@ -56,15 +56,21 @@ export class VerifiedTokenCache {
   }
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+/** Freezes a JSON value and everything in it (claims as received hold only JSON values). */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (const item of value) deepFreeze(item);
+  } else {
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
   }
-  return value;
 }
 
 /** Freezes claims (and every claim as received) so that one request cannot change what the next one sees. */
 export function frozenClaims(claims: AccessTokenClaims): AccessTokenClaims {
-  return deepFreeze(claims);
+  deepFreeze(claims.raw);
+  Object.freeze(claims.scopes);
+  Object.freeze(claims.audience);
+  return Object.freeze(claims);
 }
