@@ -49,8 +49,10 @@ for (const alg of ['ES256', 'RS256', 'EdDSA']) {
     totals.cached.push(await opsPerSecond(() => cached.verify(header, ['read'])));
   }
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-  const jose = median(totals.jose);
-  const line = (name) => `${name} ${Math.round(median(totals[name]))}/s (${(median(totals[name]) / jose).toFixed(2)}x jose)`;
-  console.log(`${alg}: jose.jwtVerify ${Math.round(jose)}/s; ${line('uncached')}; ${line('cached')}`
-    + `  [rounds: ${Object.entries(totals).map(([k, v]) => `${k}=${v.map(Math.round).join(',')}`).join(' ')}]`);
+  // Each round's ratio is of two runs a second apart, so it suffers less from the neighbours'
+  // load changing than a ratio of medians taken across rounds.
+  const ratio = (name) => median(totals[name].map((rate, round) => rate / totals.jose[round]));
+  console.log(`${alg}: jose.jwtVerify ${Math.round(median(totals.jose))}/s; uncached ${Math.round(median(totals.uncached))}/s `
+    + `(${ratio('uncached').toFixed(2)}x jose); cached ${Math.round(median(totals.cached))}/s (${ratio('cached').toFixed(0)}x jose)`
+    + `  [per CPU second; rounds: ${Object.entries(totals).map(([k, v]) => `${k}=${v.map(Math.round).join(',')}`).join(' ')}]`);
 }
