@@ -196,3 +196,35 @@ describe('agreement with jose.jwtVerify', () => {
       }), { numRuns: 500 });
   });
 });
+
+describe('the cache changes no verdict', () => {
+  it('a verifier with the cache and one without answer alike, whatever the tokens, scopes and clock', async () => {
+    // A few tokens, valid and not, with short lifetimes and nbf, presented in any order while the
+    // clock moves back and forth: the cached verifier must give the uncached one's answer each time.
+    const pool = [
+      signed({ alg: 'ES256', typ: 'at+jwt', kid: 'es' }, { ...VALID_CLAIMS, exp: NOW + 10 }, 'ES256', 'es'),
+      signed({ alg: 'EdDSA', typ: 'at+jwt', kid: 'ed' }, { ...VALID_CLAIMS, exp: NOW + 30, nbf: NOW + 10, scope: 'read write' }, 'EdDSA', 'ed'),
+      signed({ alg: 'RS256', typ: 'at+jwt', kid: 'rs' }, { ...VALID_CLAIMS, exp: NOW + 60, scope: 'write' }, 'RS256', 'rsa'),
+      signed({ alg: 'ES256', typ: 'at+jwt', kid: 'es' }, { ...VALID_CLAIMS, exp: NOW + 20 }, 'ES256', 'foreignEs'),
+      signed({ alg: 'ES256', typ: 'at+jwt', kid: 'es' }, { ...VALID_CLAIMS, aud: 'https://other.example' }, 'ES256', 'es'),
+    ];
+    const step = fc.record({
+      token: fc.nat({ max: pool.length - 1 }),
+      scopes: fc.constantFrom([], ['read'], ['write'], ['read', 'write']),
+      advance: fc.integer({ min: -20, max: 20 }),
+    });
+    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
+      const clock = new ManualClock(NOW);
+      const options = { issuer: ISSUER, audience: AUDIENCE, jwks: keys.jwks, clock };
+      const cached = createBearerVerifier({ ...options, tokenCacheSize: 2 });
+      const uncached = createBearerVerifier({ ...options, tokenCacheSize: 0 });
+      const answer = (verifier: BearerVerifier, token: string, scopes: readonly string[]) => verifier.verify(`Bearer ${token}`, scopes)
+        .then((claims) => `ok ${claims.tokenId}`, (error: BearerError) => `${error.status} ${error.description}`);
+      for (const { token, scopes, advance } of steps) {
+        clock.advance(advance);
+        const text = pool[token] as string;
+        expect(await answer(cached, text, scopes)).toBe(await answer(uncached, text, scopes));
+      }
+    }), { numRuns: 150 });
+  });
+});
