@@ -72,9 +72,9 @@ function audienceList(aud: unknown): readonly string[] | undefined {
 }
 
 /**
- * Maps a JWT claims set that jose has already verified (signature, typ, iss, aud, exp, nbf and
- * the presence of every RFC 9068 §2.2 claim) to {@link AccessTokenClaims}; what is left to check
- * is the types jose does not know.
+ * Maps a JWT claims set already verified (signature, typ, iss, aud, exp, nbf and the presence of
+ * every RFC 9068 §2.2 claim, access-token-jwt.ts) to {@link AccessTokenClaims}; what is left to
+ * check is the types of the claims that are not dates.
  */
 export function claimsFromJwt(payload: JWTPayload): AccessTokenClaims {
   return {

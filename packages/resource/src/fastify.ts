@@ -70,8 +70,8 @@ async function bearerAuth(app: FastifyInstance, options: FastifyBearerAuthOption
 export const fastifyBearerAuth = markAsFastifyPlugin(bearerAuth, 'tessera-bearer-auth', '5.x');
 
 /**
- * What the fastify-plugin package does, without depending on it (the toolkit's only runtime
- * dependency is jose; fastify is an optional peer): `skip-override` makes Fastify register the
+ * What the fastify-plugin package does, without depending on it (the toolkit's only
+ * dependency is jose, for its types; fastify is an optional peer): `skip-override` makes Fastify register the
  * plugin in its parent's context rather than a new encapsulated one, the display name names it
  * in errors and `printPlugins()`, and the plugin meta lets Fastify check its version.
  */

@@ -2,7 +2,8 @@
  * `@tessera/resource` (re-exported by the server package as `tessera/resource`): protect an API
  * with the access tokens of a Tessera (or any RFC 8414 / RFC 9068 / RFC 7662) authorization
  * server. {@link createBearerVerifier} does the work; the Fastify plugin and the Express-style
- * middleware are thin adapters over it. Its only runtime dependency is jose.
+ * middleware are thin adapters over it. Signatures are checked with node:crypto; its only
+ * dependency is jose, for the JWK types.
  *
  * @packageDocumentation
  */

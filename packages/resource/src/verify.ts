@@ -1,29 +1,16 @@
-import {
-  createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify,
-  type JSONWebKeySet, type JWTVerifyGetKey, type JWTVerifyOptions,
-} from 'jose';
+import type { JSONWebKeySet } from 'jose';
+import { verifyAccessTokenJwt, type AccessTokenRules } from './access-token-jwt.js';
 import { bearerTokenFrom } from './authorization-header.js';
 import { BearerChallenges, type BearerError } from './bearer-error.js';
-import { claimsFromIntrospection, claimsFromJwt, UnusableClaims, type AccessTokenClaims } from './claims.js';
+import { claimsFromIntrospection, UnusableClaims, type AccessTokenClaims } from './claims.js';
 import { assertIssuerIdentifier, discoverMetadata, type DiscoveredMetadata } from './discovery.js';
 import { UpstreamError } from './fetch-json.js';
 import { basicAuthorization, introspect, type IntrospectionCredentials } from './introspection.js';
+import { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm, type AsymmetricAlgorithm } from './jws-algorithms.js';
+import { FixedKeys, RemoteKeys, type KeySource } from './key-source.js';
+import { frozenClaims, VerifiedTokenCache } from './verified-token-cache.js';
 
-/**
- * JWS algorithms an access token may be signed with: asymmetric only. A MAC algorithm (HS*)
- * would let anyone holding the public key forge tokens, and `none` is no signature at all
- * ({@link https://www.rfc-editor.org/rfc/rfc9068#section-4 RFC 9068 §4},
- * {@link https://www.rfc-editor.org/rfc/rfc8725#section-3.1 RFC 8725 §3.1}).
- */
-export type AsymmetricAlgorithm =
-  | 'ES256' | 'ES384' | 'ES512'
-  | 'PS256' | 'PS384' | 'PS512'
-  | 'RS256' | 'RS384' | 'RS512'
-  | 'EdDSA' | 'Ed25519';
-
-const ASYMMETRIC_ALGORITHMS: readonly AsymmetricAlgorithm[] = [
-  'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA', 'Ed25519',
-];
+export type { AsymmetricAlgorithm };
 
 /** Options of {@link createBearerVerifier}. */
 export interface BearerVerifierOptions {
@@ -52,9 +39,19 @@ export interface BearerVerifierOptions {
    * per `cacheMs`.
    */
   checkRevocation?: boolean | { cacheMs?: number };
+  /**
+   * How many verified JWT access tokens to remember, by the exact token string, so that the same
+   * token presented again skips the signature check. Only tokens that verified enter; each is
+   * used until its `exp` at most (checked against the clock on every use, with `nbf`); the least
+   * recently used goes when the cache is full. Required scopes are checked on every request, and
+   * the revocation check (`checkRevocation`) runs on every request as well, so a cached token is
+   * refused at most `cacheMs` after the authorization server last said it was active, exactly as
+   * without this cache. Default 4,096 (a few MB at most); 0 turns the cache off.
+   */
+  tokenCacheSize?: number;
   /** Leeway for `exp` and `nbf`, for clocks that drift apart. Default 5 seconds. */
   clockToleranceSeconds?: number;
-  /** Accepted signing algorithms. Default: every asymmetric algorithm jose knows. */
+  /** Accepted signing algorithms. Default: every asymmetric JWS algorithm (RFC 7518, RFC 8037). */
   algorithms?: readonly AsymmetricAlgorithm[];
   /**
    * The authorization server's public keys, to use instead of fetching `jwks_uri` (tests,
@@ -93,38 +90,6 @@ export interface BearerVerifier {
    * @param requiredScopes Scopes the token must all have; `[]` accepts any valid token.
    */
   verify(authorization: string | undefined, requiredScopes: readonly string[]): Promise<AccessTokenClaims>;
-}
-
-const TOKEN_CODES = new Set([
-  'ERR_JWT_EXPIRED', 'ERR_JWT_CLAIM_VALIDATION_FAILED', 'ERR_JWT_INVALID', 'ERR_JWS_INVALID',
-  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'ERR_JOSE_ALG_NOT_ALLOWED', 'ERR_JOSE_NOT_SUPPORTED',
-  'ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
-]);
-
-/** Why jose refused a token, in words a client developer can act on (and in the RFC 6750 charset). */
-function describeJoseError(error: errors.JOSEError): string {
-  switch (error.code) {
-    case 'ERR_JWT_EXPIRED':
-      return 'The access token has expired.';
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return 'The access token signature is invalid.';
-    case 'ERR_JOSE_ALG_NOT_ALLOWED':
-      return 'The access token is not signed with an algorithm this resource accepts (RFC 9068 section 4).';
-    case 'ERR_JWKS_NO_MATCHING_KEY':
-    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
-      return 'The access token is not signed with a key the authorization server publishes.';
-    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
-      const { claim, reason } = error as errors.JWTClaimValidationFailed;
-      if (claim === 'typ') return 'The token is not a JWT access token: its typ header must be at+jwt (RFC 9068 section 4).';
-      if (reason === 'missing') return `The access token lacks the ${claim} claim RFC 9068 section 2.2 requires.`;
-      if (claim === 'iss') return 'The access token was issued by a different authorization server.';
-      if (claim === 'aud') return 'The access token is not meant for this resource (its audience does not include it).';
-      if (claim === 'nbf') return 'The access token is not valid yet (nbf).';
-      return `The access token ${claim} claim is invalid.`;
-    }
-    default:
-      return 'The access token is not a well-formed signed JWT.';
-  }
 }
 
 /** JWS compact serialization has exactly two dots (RFC 7515 §7.1); anything else is opaque. */
@@ -175,8 +140,8 @@ class CachingBearerVerifier implements BearerVerifier {
   readonly issuer: string;
   readonly audience: string;
   private readonly challenges: BearerChallenges;
-  /** Shared by every call: jose reads it and never writes it. */
-  private readonly jwtOptions: Readonly<JWTVerifyOptions>;
+  /** What every JWT access token must agree with (RFC 9068 §4). */
+  private readonly rules: AccessTokenRules;
   private readonly clockToleranceSeconds: number;
   private readonly httpTimeoutMs: number;
   private readonly jwksCooldownMs: number;
@@ -184,10 +149,13 @@ class CachingBearerVerifier implements BearerVerifier {
   private readonly clock: { nowSeconds(): number } | undefined;
   private readonly introspectionAuthorization: string | undefined;
   private readonly revocation: RevocationCache | undefined;
+  private readonly tokens: VerifiedTokenCache | undefined;
   /** Set once: from `jwks`, or from the discovered `jwks_uri`. */
-  private keys: JWTVerifyGetKey | undefined;
+  private keys: KeySource | undefined;
   /** Discovery in flight or done; cleared on failure so that the next request tries again. */
   private metadata: Promise<DiscoveredMetadata> | undefined;
+  /** Whole seconds since the epoch, as jose and RFC 7519 §2 NumericDate comparisons use them. */
+  private readonly nowSeconds = (): number => Math.floor(this.clock?.nowSeconds() ?? Date.now() / 1000);
 
   constructor(options: BearerVerifierOptions) {
     assertIssuerIdentifier(options.issuer);
@@ -203,21 +171,20 @@ class CachingBearerVerifier implements BearerVerifier {
     const algorithms = options.algorithms ?? ASYMMETRIC_ALGORITHMS;
     // Checked at run time too: a JavaScript caller (or a cast) could still pass HS256 or none.
     for (const alg of algorithms) {
-      if (!ASYMMETRIC_ALGORITHMS.includes(alg)) throw new TypeError(`algorithm ${String(alg)} is not an asymmetric JWS algorithm.`);
+      if (!isAsymmetricAlgorithm(alg)) throw new TypeError(`algorithm ${String(alg)} is not an asymmetric JWS algorithm.`);
     }
     if (algorithms.length === 0) throw new TypeError('algorithms must name at least one algorithm.');
-    this.jwtOptions = Object.freeze({
-      algorithms: [...algorithms],
-      // RFC 9068 §4: the resource server MUST check typ is at+jwt (jose also accepts application/at+jwt).
-      typ: 'at+jwt',
+    this.rules = Object.freeze({
+      algorithms: new Set(algorithms),
       // RFC 9068 §4: iss MUST exactly match the issuer; aud MUST contain this resource.
       issuer: options.issuer,
       audience: options.audience,
-      // RFC 9068 §2.2: these are REQUIRED in a JWT access token.
-      requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'],
-      clockTolerance: this.clockToleranceSeconds,
+      clockToleranceSeconds: this.clockToleranceSeconds,
     });
-    if (options.jwks !== undefined) this.keys = createLocalJWKSet(options.jwks);
+    const cacheSize = nonNegative(options.tokenCacheSize, 4096, 'tokenCacheSize');
+    if (!Number.isInteger(cacheSize)) throw new TypeError(`tokenCacheSize must be a whole number, got ${cacheSize}.`);
+    if (cacheSize > 0) this.tokens = new VerifiedTokenCache(cacheSize);
+    if (options.jwks !== undefined) this.keys = new FixedKeys(options.jwks);
     this.introspectionAuthorization = options.introspection === undefined ? undefined : basicAuthorization(options.introspection);
     if (options.checkRevocation !== undefined && options.checkRevocation !== false) {
       if (this.introspectionAuthorization === undefined) throw new TypeError('checkRevocation needs introspection credentials.');
@@ -230,7 +197,7 @@ class CachingBearerVerifier implements BearerVerifier {
     const token = bearerTokenFrom(authorization, this.challenges);
     let claims: AccessTokenClaims;
     if (isJwt(token)) {
-      claims = await this.verifyJwt(token);
+      claims = this.cachedClaims(token) ?? await this.verifyJwt(token);
       if (this.revocation !== undefined && this.introspectionAuthorization !== undefined) {
         await this.checkStillActive(token, claims, this.introspectionAuthorization, this.revocation);
       }
@@ -244,14 +211,35 @@ class CachingBearerVerifier implements BearerVerifier {
     return claims;
   }
 
+  /**
+   * A token verified before, if it is still within its time window now: the same exp and nbf
+   * checks as a first verification, against the clock of this request.
+   */
+  private cachedClaims(token: string): AccessTokenClaims | undefined {
+    const entry = this.tokens?.get(token);
+    if (entry === undefined) return undefined;
+    const now = this.nowSeconds();
+    if (entry.claims.expiresAt <= now - this.clockToleranceSeconds) {
+      // Verified again below, which refuses it as expired.
+      this.tokens?.delete(token);
+      return undefined;
+    }
+    if (entry.notBefore !== undefined && entry.notBefore > now + this.clockToleranceSeconds) return undefined;
+    // The key that verified it must still be published, unchanged, and the keys not due for a
+    // refetch: a key the server withdrew (rotation after a leak) stops its cached tokens as soon
+    // as the keys are fetched again, as it would without this cache.
+    if (this.keys?.current(entry.alg, entry.kid) !== entry.key) return undefined;
+    return entry.claims;
+  }
+
   private async verifyJwt(token: string): Promise<AccessTokenClaims> {
-    const keys = this.keys ?? await this.remoteKeys();
-    const options = this.clock === undefined
-      ? this.jwtOptions
-      : { ...this.jwtOptions, currentDate: new Date(this.clock.nowSeconds() * 1000) };
     try {
-      const { payload } = await jwtVerify(token, keys, options);
-      return claimsFromJwt(payload);
+      const keys = this.keys ?? await this.remoteKeys();
+      const { claims, alg, kid, key } = await verifyAccessTokenJwt(token, keys, this.rules, this.nowSeconds);
+      const frozen = frozenClaims(claims);
+      const nbf = frozen.raw.nbf;
+      this.tokens?.set(token, { claims: frozen, notBefore: typeof nbf === 'number' ? nbf : undefined, alg, kid, key });
+      return frozen;
     } catch (error) {
       throw this.failure(error);
     }
@@ -299,22 +287,17 @@ class CachingBearerVerifier implements BearerVerifier {
     if (!active) throw this.challenges.invalidToken('The access token has been revoked.');
   }
 
-  /** Creates the JWKS getter once; jose then caches keys and refetches on an unknown kid. */
-  private async remoteKeys(): Promise<JWTVerifyGetKey> {
-    let metadata: DiscoveredMetadata;
-    try {
-      metadata = await this.discovered();
-    } catch (error) {
-      throw this.failure(error);
-    }
+  /** Creates the JWKS source once, from the discovered `jwks_uri`. */
+  private async remoteKeys(): Promise<KeySource> {
+    const metadata = await this.discovered();
     if (metadata.jwksUri === undefined) {
-      throw this.challenges.unavailable(new UpstreamError('authorization server metadata has no jwks_uri (RFC 8414 section 2).'));
+      throw new UpstreamError('authorization server metadata has no jwks_uri (RFC 8414 section 2).');
     }
-    // Concurrent first requests all get here; the first one's getter is kept.
-    this.keys ??= createRemoteJWKSet(new URL(metadata.jwksUri), {
-      cooldownDuration: this.jwksCooldownMs,
-      cacheMaxAge: this.jwksMaxAgeMs,
-      timeoutDuration: this.httpTimeoutMs,
+    // Concurrent first requests all get here; the first one's source is kept.
+    this.keys ??= new RemoteKeys(metadata.jwksUri, {
+      cooldownMs: this.jwksCooldownMs,
+      maxAgeMs: this.jwksMaxAgeMs,
+      timeoutMs: this.httpTimeoutMs,
     });
     return this.keys;
   }
@@ -333,9 +316,6 @@ class CachingBearerVerifier implements BearerVerifier {
   /** A token problem is 401; anything else (the server down, its keys unreadable) is 503. */
   private failure(error: unknown): BearerError {
     if (error instanceof UnusableClaims) return this.challenges.invalidToken(error.description);
-    if (error instanceof errors.JOSEError && TOKEN_CODES.has(error.code)) {
-      return this.challenges.invalidToken(describeJoseError(error), error);
-    }
     return this.challenges.unavailable(error);
   }
 }

@@ -55,6 +55,26 @@ describe('revocation check', () => {
     expect((await rejection(verifier.verify(`Bearer ${token}`, []))).error).toBe('invalid_token');
   });
 
+  it('with the cache of verified tokens, still refuses a revoked token within cacheMs of the last active answer', async () => {
+    const clock = new ManualClock(tessera.clock.nowSeconds());
+    const verifier = createBearerVerifier({
+      issuer: tessera.issuer, audience: tessera.config.settings.audience, introspection: introspectionCredentials,
+      checkRevocation: { cacheMs: 2_000 }, tokenCacheSize: 16, clock,
+    });
+    const token = await fetchToken(tessera.issuer, { scope: 'read' });
+    const claims = await verifier.verify(`Bearer ${token}`, []);
+    // The signature is not checked again (same claims object), the revocation answer is reused.
+    expect(await verifier.verify(`Bearer ${token}`, [])).toBe(claims);
+    await revoke(token);
+    clock.advance(1);
+    expect(await verifier.verify(`Bearer ${token}`, [])).toBe(claims);
+    clock.advance(2);
+    expect((await rejection(verifier.verify(`Bearer ${token}`, []))).error).toBe('invalid_token');
+    // And stays refused: the inactive answer is kept until the token expires.
+    clock.advance(60);
+    expect((await rejection(verifier.verify(`Bearer ${token}`, []))).status).toBe(401);
+  });
+
   it('caps the cache at 10 seconds and needs introspection credentials', async () => {
     expect(() => createBearerVerifier({ issuer: tessera.issuer, audience: 'https://api.example', checkRevocation: true })).toThrow(TypeError);
     const clock = new ManualClock(tessera.clock.nowSeconds());

@@ -261,6 +261,45 @@ describe('key rotation', () => {
     }
   });
 
+  it('fetches the keys once for many unknown kids at once after the cooldown, and not again within it', async () => {
+    const mock = await startMockIssuer();
+    try {
+      const first = await signedBy(mock, 'k1');
+      mock.jwks.keys = [first.jwk];
+      const verifier = createBearerVerifier({ issuer: mock.issuer, audience: 'https://api.example', jwksCooldownMs: 200 });
+      await verifier.verify(`Bearer ${first.token}`, []);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const forged = await Promise.all(Array.from({ length: 10 }, (_, i) => signedBy(mock, `unknown-${i}`)));
+      const answers = await Promise.all(forged.map(({ token }) => bearerError(verifier.verify(`Bearer ${token}`, []))));
+      expect(answers.every((answer) => answer.status === 401)).toBe(true);
+      expect(mock.hits.jwks).toBe(2);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('stops accepting a cached token once its key is withdrawn from the JWKS and the keys are fetched again', async () => {
+    const mock = await startMockIssuer();
+    try {
+      const old = await signedBy(mock, 'k-old');
+      const replacement = await signedBy(mock, 'k-new');
+      mock.jwks.keys = [old.jwk];
+      const verifier = createBearerVerifier({ issuer: mock.issuer, audience: 'https://api.example', jwksMaxAgeMs: 200 });
+      const cached = await verifier.verify(`Bearer ${old.token}`, []);
+      expect(await verifier.verify(`Bearer ${old.token}`, [])).toBe(cached);
+      // Emergency rotation: the old key is gone from the set.
+      mock.jwks.keys = [replacement.jwk];
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await bearerError(verifier.verify(`Bearer ${old.token}`, []))).toMatchObject({
+        status: 401, description: 'The access token is not signed with a key the authorization server publishes.',
+      });
+      await expect(verifier.verify(`Bearer ${replacement.token}`, [])).resolves.toBeDefined();
+      expect(mock.hits.jwks).toBe(2);
+    } finally {
+      await mock.close();
+    }
+  });
+
   it('accepts tokens of a key Tessera rotated to after a restart, and still those of the old key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-rotation-'));
     const store = new SqliteStore(join(dir, 'tessera.db'));
