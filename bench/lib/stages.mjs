@@ -1,5 +1,5 @@
 // Server CPU per request by stage, from a V8 .cpuprofile of a Tessera process under load
-// (`node bench/run.mjs --stages`): HTTP, parse, client authentication, sign, store, serialize.
+// (the stages step of `node bench/run.mjs`): HTTP, parse, client authentication, sign, store, serialize.
 //
 // Built-ins such as JSON.stringify are no frames of their own in V8 profiles: their time is
 // their caller's (the reply's serialisation is Fastify's reply.js, the JWT's claims are sign).
