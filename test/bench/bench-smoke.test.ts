@@ -106,10 +106,11 @@ describe('npm run bench (quick mode)', () => {
       expect(results.micro[rate], rate).toBeGreaterThan(0);
     }
 
-    // Stages: the profile was classified, the shares add up, the main stages were seen.
+    // Stages: the profile was classified, the shares add up, the stages every client_credentials
+    // request goes through were seen ("store" may rightly be empty once access tokens are not written).
     const stages = results.stages.rows;
     expect(stages.reduce((sum, row) => sum + row.share, 0)).toBeCloseTo(1, 5);
-    for (const stage of ['HTTP', 'sign', 'store', 'client authentication']) {
+    for (const stage of ['HTTP', 'sign', 'client authentication']) {
       expect(stages.find((row) => row.stage === stage)?.share ?? 0, `stage ${stage}`).toBeGreaterThan(0);
     }
 
