@@ -3,13 +3,29 @@
 import autocannon from 'autocannon';
 
 /**
- * @param {{ url: string, headers: Record<string,string>, body: string, connections: number,
- *           duration: number, warmup: number, onMeasure?: () => () => object }} options durations in
- *   seconds; `onMeasure` is called as the measured run starts, and what it returns as it ends
- *   (its result is merged into the returned object)
+ * @param {{ url: string | string[], method?: string, headers: Record<string,string>, body?: string,
+ *           connections: number, duration: number, warmup: number, onMeasure?: () => () => object,
+ *           next?: () => { body?: string, headers?: Record<string,string> },
+ *           onResponse?: (status: number, body: string) => void }} options durations in seconds;
+ *   `onMeasure` is called as the measured run starts, and what it returns as it ends (its result
+ *   is merged into the returned object); `next`, when given, supplies each request's own body
+ *   and/or headers (single-use codes and refresh tokens, a pool of access tokens); `onResponse`
+ *   sees every answer (a rotated refresh token's successor). Several URLs share the connections
+ *   round-robin (two server instances behind no load balancer).
  */
-export async function load({ url, headers, body, connections, duration, warmup, onMeasure }) {
-  const request = { url, method: 'POST', headers, body, connections, pipelining: 1, timeout: 10 };
+export async function load({ url, method = 'POST', headers, body, connections, duration, warmup, onMeasure, next, onResponse }) {
+  const request = { url, method, headers, body, connections, pipelining: 1, timeout: 10 };
+  if (next || onResponse) {
+    request.requests = [{
+      ...(next ? {
+        setupRequest: (req) => {
+          const own = next();
+          return { ...req, ...(own.body !== undefined ? { body: own.body } : {}), headers: { ...req.headers, ...own.headers } };
+        },
+      } : {}),
+      ...(onResponse ? { onResponse: (status, responseBody) => onResponse(status, responseBody) } : {}),
+    }];
+  }
   if (warmup > 0) await run({ ...request, duration: warmup });
   const measuring = onMeasure?.();
   const result = await run({ ...request, duration });

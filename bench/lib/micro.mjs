@@ -2,7 +2,7 @@
 // other (the next starts when the previous has finished), so the rate is what one core gives.
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { importJWK, jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 
 const BATCH = 20;
 
@@ -63,39 +63,4 @@ export async function signCeilings(seconds) {
       .setExpirationTime(claims.exp).setJti(claims.jti).sign(key),
     seconds);
   return { nodeCrypto, jose };
-}
-
-/**
- * Verification of one real access token: raw jose.jwtVerify with a local key (the ceiling), and
- * `tessera/resource` (JWKS fetched once from the running server, then cached). The two alternate
- * in rounds so that a noisy neighbour slows both alike.
- * @param {{ token: string, issuer: string, audience: string, jwk: Record<string, unknown>,
- *           resourceModule: any, seconds: number }} input
- */
-export async function verifyRates({ token, issuer, audience, jwk, resourceModule, seconds }) {
-  const publicKey = await importJWK(jwk, 'ES256');
-  const options = { issuer, audience, typ: 'at+jwt', algorithms: ['ES256'] };
-  await jwtVerify(token, publicKey, options);
-  let verifier = null;
-  let resourceError = null;
-  const header = `Bearer ${token}`;
-  if (resourceModule?.createBearerVerifier) {
-    try {
-      verifier = resourceModule.createBearerVerifier({ issuer, audience });
-      await verifier.verify(header, ['read']); // fetches and caches the metadata and the JWKS
-    } catch (error) {
-      verifier = null;
-      resourceError = `tessera/resource verify failed: ${error?.message ?? error}`;
-    }
-  } else {
-    resourceError = 'tessera/resource has no createBearerVerifier';
-  }
-  const rounds = 3;
-  let jose = 0;
-  let resource = 0;
-  for (let round = 0; round < rounds; round++) {
-    jose += await asyncOpsPerSecond(() => jwtVerify(token, publicKey, options), seconds / rounds);
-    if (verifier) resource += await asyncOpsPerSecond(() => verifier.verify(header, ['read']), seconds / rounds);
-  }
-  return { jose: Math.round(jose / rounds), resource: verifier ? Math.round(resource / rounds) : null, resourceError };
 }

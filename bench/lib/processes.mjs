@@ -52,6 +52,24 @@ export function processTree(pid) {
   return pids;
 }
 
+/**
+ * CPU time (user + system) used so far by a process and its descendants, in milliseconds. A
+ * descendant that has exited is no longer counted, so take both readings of a measurement from
+ * processes that live through it (a server, the PostgreSQL postmaster and its pooled backends).
+ */
+export function treeCpuMs(rootPid) {
+  let ticks = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      // /proc/PID/stat: fields after the parenthesised command; utime and stime are the 14th and 15th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch { /* the process ended */ }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
 export class ManagedProcess {
   /**
    * @param {string} name
@@ -130,16 +148,7 @@ export class ManagedProcess {
 
   /** CPU time (user + system) used so far by the process tree, in milliseconds. */
   cpuMs() {
-    let ticks = 0;
-    for (const pid of processTree(this.pid)) {
-      try {
-        // /proc/PID/stat: fields after the parenthesised command; utime and stime are the 14th and 15th.
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      } catch { /* the process ended */ }
-    }
-    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+    return treeCpuMs(this.pid);
   }
 
   /**
