@@ -16,6 +16,7 @@ import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
 import { defaultGraceSeconds, KeyRing } from '../keys/key-ring.js';
+import { AccessTokenVerifier } from '../core/access-token-verifier.js';
 import type { ProtocolRegistry } from '../registry.js';
 import type { Store } from '../store/types.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
@@ -169,7 +170,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
   const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
   tokenRoute(app, { clients, registry, grants: grantContext });
-  introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock, audit });
+  introspectRevokeRoutes(app, {
+    issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock, audit,
+    accessTokens: new AccessTokenVerifier(settings.issuer, keys), denials: store.denials,
+  });
   const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions });
   sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });

@@ -104,6 +104,11 @@ export interface TokenRecord {
 export interface SealedSuccessor {
   /** The successor tokens, sealed (opaque to the store). */
   sealed: string;
+  /**
+   * The jti of the successor access token (which is not stored): a retry is refused once it has
+   * been revoked (the deny list), as once its refresh token has been used or revoked.
+   */
+  accessTokenId: string;
   /** A retry is answered while `now < until`; from then on it is a replay. */
   until: number;
 }
@@ -144,6 +149,45 @@ export interface TokenStore {
   purgeExpired(before: number): Promise<number>;
   /** Deletes the sealed successors whose retry window closed at or before `now`; returns how many. */
   purgeSealedSuccessors(now: number): Promise<number>;
+  count(): Promise<number>;
+}
+
+/**
+ * What introspection reads from a verified JWT access token to ask the deny list about it (the
+ * token itself is never stored, DESIGN.md "Access tokens are not stored").
+ */
+export interface AccessTokenIdentity {
+  jti: string;
+  /** The grant family (the `gid` claim); null for tokens of earlier versions, which carry none. */
+  familyId: string | null;
+  /** The `sub` claim: a user's id, or the client_id for a token with no user. */
+  subject: string;
+  clientId: string;
+  issuedAt: number;
+}
+
+/**
+ * The access-token deny list, shared by every worker and instance (one table). Three kinds of rows:
+ * one revoked access token (by jti, until its exp); a revoked grant family (every access token of
+ * it: refresh-token reuse, code replay, revocation of the refresh token); and a cut-off (every
+ * access token of a user, of a client, or of a user at a client, issued at or before its time:
+ * deletion, withdrawn consent, ended sessions). Family rows and cut-offs are written by the store
+ * operations that revoke (tokens.revokeFamily, rotateRefreshToken, codes.redeem, endGrants of
+ * users.delete, users.endSessions, clients.delete, consents.withdraw), in their transaction.
+ */
+export interface AccessTokenDenyList {
+  /**
+   * RFC 7009: denies the access token `jti` until `expiresAt` (its exp). Denying it again changes
+   * nothing. The caller has verified that the token is one this server signed for the caller.
+   */
+  denyToken(jti: string, expiresAt: number, now: number): Promise<void>;
+  /** True when a row denies the token: its jti, its family, or a cut-off at or after its iat. One indexed query. */
+  isDenied(token: AccessTokenIdentity): Promise<boolean>;
+  /**
+   * Deletes jti rows whose token expired before `expiredBefore`, and family and cut-off rows
+   * recorded before `recordedBefore` (every token they deny has expired by then); returns how many.
+   */
+  purge(expiredBefore: number, recordedBefore: number): Promise<number>;
   count(): Promise<number>;
 }
 
@@ -363,6 +407,7 @@ export interface Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  readonly denials: AccessTokenDenyList;
   /** A trivial query, for /readyz: resolves when the database answers, rejects otherwise. */
   ping(): Promise<void>;
   /** A connection pool's use, for the metrics; absent for an embedded database. */

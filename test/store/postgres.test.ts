@@ -4,6 +4,7 @@ import { postgresMigrations } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
+import { denyListConformance } from './conformance-denials.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
 import { usePostgresSchemas } from './postgres-schemas.js';
@@ -12,6 +13,7 @@ const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
 
 storeConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 storeRotationConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
+denyListConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 throttleConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 

@@ -6,11 +6,13 @@ import { rows } from '../../src/store/sqlite/dialect.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
+import { denyListConformance } from './conformance-denials.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
 
 storeConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 storeRotationConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
+denyListConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 resourceServerConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 throttleConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 
@@ -20,6 +22,7 @@ let files = 0;
 storeConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 throttleConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 storeRotationConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
+denyListConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SQLite purge of expired tokens', () => {

@@ -1,10 +1,11 @@
 import pg from 'pg';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { PostgresClientStore } from './clients.js';
 import { PostgresCodeStore } from './codes.js';
 import { PostgresConsentStore } from './consents.js';
+import { PostgresAccessTokenDenyList } from './denials.js';
 import { inTransaction } from './dialect.js';
 import { PostgresKeyStore } from './keys.js';
 import { postgresMigrations } from './migrations.js';
@@ -97,6 +98,7 @@ export class PostgresStore implements Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  readonly denials: AccessTokenDenyList;
 
   private constructor(private readonly pool: pg.Pool, private readonly timing: QueryTiming) {
     this.clients = new PostgresClientStore(pool);
@@ -108,6 +110,7 @@ export class PostgresStore implements Store {
     this.throttle = new PostgresThrottleStore(pool);
     this.sessions = new PostgresSessionStore(pool);
     this.resources = new PostgresResourceServerStore(pool);
+    this.denials = new PostgresAccessTokenDenyList(pool);
   }
 
   /**

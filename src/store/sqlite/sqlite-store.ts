@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { BackgroundCheckpoint } from './background-checkpoint.js';
 import { SqliteClientStore } from './clients.js';
@@ -8,6 +8,7 @@ import { SqliteCodeStore } from './codes.js';
 import { SqliteConsentStore } from './consents.js';
 import { SqliteKeyStore } from './keys.js';
 import { sqliteMigrations } from './migrations.js';
+import { SqliteAccessTokenDenyList } from './denials.js';
 import { SqliteResourceServerStore } from './resources.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteThrottleStore } from './throttle.js';
@@ -47,6 +48,7 @@ export class SqliteStore implements Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  readonly denials: AccessTokenDenyList;
   readonly db: Database.Database;
   private readonly checkpoint: BackgroundCheckpoint | undefined;
 
@@ -88,6 +90,7 @@ export class SqliteStore implements Store {
     this.throttle = new SqliteThrottleStore(db);
     this.sessions = new SqliteSessionStore(db);
     this.resources = new SqliteResourceServerStore(db);
+    this.denials = new SqliteAccessTokenDenyList(db);
   }
 
   async ping(): Promise<void> {
