@@ -5,6 +5,8 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertUser } from '../../src/admin/seed.js';
 import { clientFromMetadata } from '../../src/core/client-metadata.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
+import { signJwt } from '../../src/keys/jws.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
@@ -204,6 +206,43 @@ describe('what makes an access token inactive at introspection', () => {
     expect(await active(server, machine.json.access_token)).toBe(false);
     expect((await postForm(`${server.issuer}/revoke`, form({ token: String(machine.json.access_token) }), app)).status).toBe(200);
     expect(await server.store.denials.count()).toBe(rows);
+  });
+});
+
+describe('access tokens of an earlier version (stored, no grant family in the JWT)', () => {
+  let server: RunningServer;
+  beforeAll(async () => { server = await startServer({ clients: [APP], users: [ANN] }); });
+  afterAll(async () => server?.close());
+
+  /** What an earlier version issued: the same JWT without `gid`, and a row with its hash. */
+  async function legacyToken(familyId: string, stored = true): Promise<string> {
+    const now = server.clock.nowSeconds();
+    const ring = await KeyRing.load(server.store.keys, now, server.secrets);
+    const jti = `legacy-${familyId}`;
+    const token = signJwt({ typ: 'at+jwt' }, {
+      iss: server.issuer, sub: 'user-legacy', aud: server.issuer, iat: now, exp: now + 300, jti, client_id: 'app', scope: 'read',
+    }, ring.signer(now));
+    if (stored) {
+      await server.store.tokens.save({
+        hash: server.hashing.tokens.hash(token), kind: 'access_token', jti, clientId: 'app', subject: 'user-legacy', userId: 'user-legacy',
+        scope: ['read'], audience: server.issuer, issuedAt: now, expiresAt: now + 300, familyId, revokedAt: null, rotatedAt: null,
+      });
+    }
+    return token;
+  }
+
+  it('stays active while its stored row is live, and ends with its family (revoked by the earlier version\'s rules)', async () => {
+    const token = await legacyToken('legacy-family-1');
+    expect(await introspect(server, token)).toMatchObject({ active: true, client_id: 'app', sub: 'user-legacy', scope: 'read' });
+    await server.store.tokens.revokeFamily('legacy-family-1', server.clock.nowSeconds());
+    expect(await active(server, token)).toBe(false);
+  });
+
+  it('without its row (purged) it is inactive; revoked by /revoke it is inactive', async () => {
+    expect(await active(server, await legacyToken('legacy-family-2', false))).toBe(false);
+    const token = await legacyToken('legacy-family-3');
+    expect((await postForm(`${server.issuer}/revoke`, form({ token }), app)).status).toBe(200);
+    expect(await active(server, token)).toBe(false);
   });
 });
 
