@@ -1,5 +1,5 @@
 import type { AccessTokenDenyList, Client, ResourceServerStore, TokenRecord, TokenStore } from '../store/types.js';
-import type { AccessTokenVerifier, VerifiedAccessToken } from './access-token-verifier.js';
+import { looksLikeJwt, type AccessTokenVerifier, type VerifiedAccessToken } from './access-token-verifier.js';
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
 import { formatScope } from './scope.js';
 import type { KeyedHash } from './secret-hash.js';
@@ -105,9 +105,10 @@ export async function introspectToken(token: string, caller: Client, deps: Token
       jti: verified.jti,
     };
   }
+  // A JWT that does not verify (expired, foreign, signed by a retired key) is not live, whatever an
+  // earlier version stored for it; only refresh tokens (no dots) are looked up by their hash.
+  if (looksLikeJwt(token)) return { active: false };
   const record = await deps.tokenHash.find(token, (hash) => deps.tokens.find(hash));
-  // Access tokens are known by their signature only: a stored access-token row (an earlier
-  // version's) whose JWT does not verify (expired, or signed by a retired key) is not live.
   if (!record || record.kind !== 'refresh_token' || !isLive(record, now)) return { active: false };
   if (!(await mayIntrospect(record, caller, deps.resourceServers))) return { active: false };
   return {
@@ -142,8 +143,9 @@ export async function revokeToken(token: string, caller: Client, deps: TokenStat
     audit?.record({ event: 'token.revoked', tokenKind: 'access_token', clientId: caller.clientId, userId: verified.subject !== verified.clientId ? verified.subject : undefined, address: origin?.address, requestId: origin?.requestId });
     return;
   }
-  const record = await deps.tokenHash.find(token, (hash) => deps.tokens.find(hash));
   // An access token that does not verify is expired or not ours: nothing to revoke (§2.2).
+  if (looksLikeJwt(token)) return;
+  const record = await deps.tokenHash.find(token, (hash) => deps.tokens.find(hash));
   if (!record || record.kind !== 'refresh_token') return;
   if (record.clientId !== caller.clientId) throw new UnauthorizedClient('This token was not issued to the requesting client.');
   await deps.tokens.revokeFamily(record.familyId, now);

@@ -71,6 +71,10 @@ export interface UserStore {
   endSessions(userId: string, now: number): Promise<void>;
 }
 
+/**
+ * What the tokens table holds: refresh tokens. Access tokens are not stored (DESIGN.md); rows of kind
+ * 'access_token' are an earlier version's, read only for its own tokens and purged after they expire.
+ */
 export type TokenKind = 'access_token' | 'refresh_token';
 
 /** An issued token. Only its hash is stored, never the token. */
@@ -127,19 +131,22 @@ export type RotateResult =
 
 export interface TokenStore {
   save(record: TokenRecord): Promise<void>;
-  /** Saves several tokens in one write (an access token and its refresh token). */
+  /** Saves several tokens in one write. */
   saveAll(records: TokenRecord[]): Promise<void>;
   find(hash: string): Promise<TokenRecord | undefined>;
   /** Marks one token revoked; true when it existed. */
   revoke(hash: string, now: number): Promise<boolean>;
-  /** Revokes every token of a family; returns how many were live. */
+  /**
+   * Revokes every stored token of a family and, in the same transaction, denies the family's access
+   * tokens (a family row of the deny list); returns how many stored tokens were live.
+   */
   revokeFamily(familyId: string, now: number): Promise<number>;
   /**
    * Atomically retires the refresh token `oldHash` (live, unexpired, of `clientId`) and saves
    * `replacements` in its place, with `successor` (when given) keyed on `oldHash`. Exactly one of
    * any number of concurrent callers gets 'rotated'. A token already rotated by `clientId` yields
    * 'retried' with the first rotation's sealed successor while that is within its window and its
-   * replacements (one access and one refresh token) are live, the refresh token unrotated;
+   * replacement (one refresh token) is live and unrotated and its access token (successor.accessTokenId) not denied;
    * otherwise 'reused', and its family is revoked (RFC 9700 §4.14.2). Another client gets 'invalid'.
    */
   rotateRefreshToken(
@@ -149,6 +156,7 @@ export interface TokenStore {
   purgeExpired(before: number): Promise<number>;
   /** Deletes the sealed successors whose retry window closed at or before `now`; returns how many. */
   purgeSealedSuccessors(now: number): Promise<number>;
+  /** The stored tokens: refresh tokens (and, until purged, access tokens of earlier versions). */
   count(): Promise<number>;
 }
 
@@ -265,7 +273,7 @@ export interface CodeStore {
   find(hash: string): Promise<CodeRecord | undefined>;
   /**
    * One atomic operation, like tokens.rotateRefreshToken. If the code is unconsumed and unexpired
-   * (expiresAt > now), marks it consumed and saves `records` (the tokens issued from it): 'redeemed'.
+   * (expiresAt > now), marks it consumed and saves `records` (the refresh token issued from it, if any; access tokens are not stored): 'redeemed'.
    * Of any number of concurrent callers exactly one gets 'redeemed'. If it was already consumed
    * (even if it has expired since), revokes every token of its family, as tokens.revokeFamily does,
    * and saves nothing: 'replayed'. A replay's revocation always comes after the redemption it replays
