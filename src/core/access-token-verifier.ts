@@ -34,39 +34,60 @@ export class AccessTokenVerifier {
   private jwks: PublicJwks | undefined;
   private keySet: JWTVerifyGetKey | undefined;
 
+  /** When the keys were last read again for an unknown kid (ms), so that unknown kids cost one read per interval. */
+  private lastReload = Number.NEGATIVE_INFINITY;
+
   constructor(
     private readonly issuer: string,
-    /** Read at each verification: a key rotated in or retired counts at once. */
-    private readonly keys: { readonly jwks: PublicJwks },
+    /**
+     * Read at each verification: a key rotated in or retired counts at once. `reload`, when given,
+     * reads the keys from the store again: another instance may have added a key (a new algorithm at
+     * start) a few seconds before this one's periodic reload.
+     */
+    private readonly keys: { readonly jwks: PublicJwks; reload?(): Promise<unknown> },
+    private readonly reloadIntervalMs = 5_000,
   ) {}
 
   async verify(token: string, now: number): Promise<VerifiedAccessToken | undefined> {
     if (!looksLikeJwt(token)) return undefined;
     try {
-      const { payload } = await jwtVerify(token, this.currentKeySet(), {
-        issuer: this.issuer,
-        typ: 'at+jwt',
-        algorithms: [...SIGNING_ALGS],
-        currentDate: new Date(now * 1000),
-        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'aud'],
-      });
-      const jti = text(payload.jti);
-      const subject = text(payload.sub);
-      const clientId = text(payload.client_id);
-      const audience = text(payload.aud);
-      const issuedAt = time(payload.iat);
-      const expiresAt = time(payload.exp);
-      const familyId = payload.gid === undefined ? null : text(payload.gid);
-      const scope = payload.scope === undefined ? undefined : text(payload.scope);
-      if (jti === undefined || subject === undefined || clientId === undefined || audience === undefined
-        || issuedAt === undefined || expiresAt === undefined || familyId === undefined || (payload.scope !== undefined && scope === undefined)) {
+      return await this.verifyWithCurrentKeys(token, now);
+    } catch (error) {
+      // An unknown kid: read the keys again, at most once per interval, then try once more.
+      if ((error as { code?: unknown }).code !== 'ERR_JWKS_NO_MATCHING_KEY' || this.keys.reload === undefined) return undefined;
+      if (Date.now() - this.lastReload < this.reloadIntervalMs) return undefined;
+      this.lastReload = Date.now();
+      try {
+        await this.keys.reload();
+        return await this.verifyWithCurrentKeys(token, now);
+      } catch {
         return undefined;
       }
-      return { jti, familyId, subject, clientId, audience, scope, issuedAt, expiresAt, notBefore: time(payload.nbf) };
-    } catch {
-      // A bad signature, another issuer, an expired token, an unknown kid: not a live token of ours.
+    }
+  }
+
+  /** Throws what jose throws for a token it refuses (a bad signature, another issuer, expired, an unknown kid). */
+  private async verifyWithCurrentKeys(token: string, now: number): Promise<VerifiedAccessToken | undefined> {
+    const { payload } = await jwtVerify(token, this.currentKeySet(), {
+      issuer: this.issuer,
+      typ: 'at+jwt',
+      algorithms: [...SIGNING_ALGS],
+      currentDate: new Date(now * 1000),
+      requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'aud'],
+    });
+    const jti = text(payload.jti);
+    const subject = text(payload.sub);
+    const clientId = text(payload.client_id);
+    const audience = text(payload.aud);
+    const issuedAt = time(payload.iat);
+    const expiresAt = time(payload.exp);
+    const familyId = payload.gid === undefined ? null : text(payload.gid);
+    const scope = payload.scope === undefined ? undefined : text(payload.scope);
+    if (jti === undefined || subject === undefined || clientId === undefined || audience === undefined
+      || issuedAt === undefined || expiresAt === undefined || familyId === undefined || (payload.scope !== undefined && scope === undefined)) {
       return undefined;
     }
+    return { jti, familyId, subject, clientId, audience, scope, issuedAt, expiresAt, notBefore: time(payload.nbf) };
   }
 
   /** jose imports each key once per key set: a new set only when the ring's JWKS changed. */

@@ -69,6 +69,22 @@ describe('AccessTokenVerifier', () => {
     expect(await following.verify(token, NOW)).toBeUndefined();
   });
 
+  it('reads the keys again for an unknown kid (another instance added it), at most once per interval', async () => {
+    const second = await generateKeyPair('ES256');
+    const published = { ...(await exportJWK(second.publicKey)), kid: 'k2', alg: 'ES256', use: 'sig' };
+    let reloads = 0;
+    const ring = {
+      jwks: { keys: [...jwks.keys] },
+      async reload() { reloads++; this.jwks = { keys: [...jwks.keys, published] }; return true; },
+    };
+    const reloading = new AccessTokenVerifier(ISSUER, ring, 60_000);
+    const token = await sign(CLAIMS, { kid: 'k2' }, second.privateKey);
+    expect(await reloading.verify(token, NOW)).toBeDefined();
+    expect(reloads).toBe(1);
+    expect(await reloading.verify(await sign(CLAIMS, { kid: 'k3' }), NOW)).toBeUndefined();
+    expect(reloads).toBe(1);
+  });
+
   it('tells a JWS compact serialization from an opaque token', () => {
     expect(looksLikeJwt('a.b.c')).toBe(true);
     expect(looksLikeJwt('tsr_rt_abc')).toBe(false);
