@@ -39,7 +39,7 @@ export function requireTokenParam(params: Readonly<Record<string, string>>): str
 /** What introspection and revocation read: the stored refresh tokens, and the access tokens' verifier and deny list. */
 export interface TokenStateDependencies {
   readonly issuer: string;
-  readonly tokens: Pick<TokenStore, 'find' | 'revokeFamily'>;
+  readonly tokens: Pick<TokenStore, 'find' | 'revoke' | 'revokeFamily'>;
   readonly tokenHash: KeyedHash;
   readonly accessTokens: AccessTokenVerifier;
   readonly denials: Pick<AccessTokenDenyList, 'isDenied' | 'denyToken'>;
@@ -81,8 +81,8 @@ async function isAccessTokenLive(token: string, verified: VerifiedAccessToken, d
 
 /**
  * RFC 7662 §2.2. An access token is verified like a resource server would (signature by our
- * published keys, iss, exp, nbf), then the deny list is asked (one indexed query); a refresh token
- * is found by its hash. A revoked token is inactive even though its JWT signature still verifies.
+ * published keys, iss, exp, nbf), then the deny list is asked (one indexed query); an opaque token
+ * (a refresh token) is found by its hash. A revoked token is inactive even though its JWT signature still verifies.
  * A caller that may not learn about the token gets the same `{"active": false}` as for an unknown
  * one, so it cannot tell a live token from a dead one.
  */
@@ -106,17 +106,18 @@ export async function introspectToken(token: string, caller: Client, deps: Token
     };
   }
   // A JWT that does not verify (expired, foreign, signed by a retired key) is not live, whatever an
-  // earlier version stored for it; only refresh tokens (no dots) are looked up by their hash.
+  // earlier version stored for it. Opaque tokens are looked up by their hash: refresh tokens, and
+  // opaque access tokens a custom grant may have stored itself.
   if (looksLikeJwt(token)) return { active: false };
   const record = await deps.tokenHash.find(token, (hash) => deps.tokens.find(hash));
-  if (!record || record.kind !== 'refresh_token' || !isLive(record, now)) return { active: false };
+  if (!record || !isLive(record, now)) return { active: false };
   if (!(await mayIntrospect(record, caller, deps.resourceServers))) return { active: false };
   return {
     active: true,
     scope: formatScope(record.scope),
     client_id: record.clientId,
     // A refresh token is labelled as one, so that no resource server mistakes it for a Bearer access token.
-    token_type: 'refresh_token',
+    token_type: record.kind === 'access_token' ? 'Bearer' : 'refresh_token',
     exp: record.expiresAt,
     iat: record.issuedAt,
     sub: record.subject,
@@ -146,8 +147,10 @@ export async function revokeToken(token: string, caller: Client, deps: TokenStat
   // An access token that does not verify is expired or not ours: nothing to revoke (§2.2).
   if (looksLikeJwt(token)) return;
   const record = await deps.tokenHash.find(token, (hash) => deps.tokens.find(hash));
-  if (!record || record.kind !== 'refresh_token') return;
+  if (!record) return;
   if (record.clientId !== caller.clientId) throw new UnauthorizedClient('This token was not issued to the requesting client.');
-  await deps.tokens.revokeFamily(record.familyId, now);
+  // A refresh token ends its grant; a stored opaque access token (a custom grant's) only itself.
+  if (record.kind === 'refresh_token') await deps.tokens.revokeFamily(record.familyId, now);
+  else await deps.tokens.revoke(record.hash, now);
   audit?.record({ event: 'token.revoked', tokenKind: record.kind, clientId: caller.clientId, userId: record.userId ?? undefined, address: origin?.address, requestId: origin?.requestId });
 }
