@@ -26,8 +26,8 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
   const key = denialKey.cutoff(owner.userId ?? null, owner.clientId ?? null);
   const clientMustExist = owner.userId !== undefined && owner.clientId !== undefined;
   db.prepare(`INSERT INTO access_token_denials (key, denied_at, expires_at) SELECT ?, ?, NULL
-    WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = ?)' : '? IS NULL'}
-    ON CONFLICT (key) DO UPDATE SET denied_at = max(denied_at, excluded.denied_at)`).run(key, now, clientMustExist ? owner.clientId : null);
+    WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = ?)' : 'true'}
+    ON CONFLICT (key) DO UPDATE SET denied_at = max(denied_at, excluded.denied_at)`).run(key, now, ...(clientMustExist ? [owner.clientId] : []));
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
   if (!options.keepConsents) db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
