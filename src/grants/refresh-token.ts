@@ -99,10 +99,11 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
 function successorFor(
   presented: string, clientId: string, minted: MintedTokens, now: number, window: number,
 ): SealedSuccessor | undefined {
-  const access = minted.records.find((record) => record.kind === 'access_token');
-  if (window <= 0 || !access) return undefined;
+  const access = minted.accessToken;
+  if (window <= 0) return undefined;
   return {
     sealed: sealSuccessor(presented, clientId, minted.response, access.expiresAt),
     until: Math.min(now + window, access.expiresAt),
+    accessTokenId: access.jti,
   };
 }

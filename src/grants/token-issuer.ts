@@ -24,10 +24,23 @@ export interface IssueInput {
 
 export interface MintedTokens {
   response: TokenResponse;
+  /** What to store: the refresh token's record, if there is one. The access token is not stored. */
   records: TokenRecord[];
+  /** The access token's jti and exp, for a rotation's retry record (refresh-token.ts). */
+  accessToken: { jti: string; expiresAt: number };
 }
 
-/** Mints RFC 9068 JWT access tokens and opaque refresh tokens, and records their hashes. */
+/**
+ * The private claim of an access token that names its grant family: one deny-list row ends every
+ * access token of a family (refresh-token reuse, code replay, revocation), without storing them.
+ */
+export const GRANT_FAMILY_CLAIM = 'gid';
+
+/**
+ * Mints RFC 9068 JWT access tokens and opaque refresh tokens, and records the refresh tokens'
+ * hashes. An access token is self-contained and never stored (DESIGN.md "Access tokens are not
+ * stored"): issuing one writes nothing.
+ */
 export class TokenIssuer {
   constructor(
     private readonly settings: Pick<ServerSettings, 'issuer' | 'accessTokenTtl' | 'refreshTokenTtl'>,
@@ -52,36 +65,34 @@ export class TokenIssuer {
     const expiresAt = now + this.settings.accessTokenTtl;
     const scope = formatScope(input.scope);
     const signer = await this.signers.signerFor(input.audience, now);
-    // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope).
+    // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope); and
+    // the grant family, which introspection looks up in the deny list.
     const accessToken = signJwt({ typ: 'at+jwt' }, {
       iss: this.settings.issuer, sub: subject, aud: input.audience, iat: now, exp: expiresAt, jti,
-      client_id: input.client.clientId, ...(scope !== '' ? { scope } : {}),
+      client_id: input.client.clientId, ...(scope !== '' ? { scope } : {}), [GRANT_FAMILY_CLAIM]: familyId,
     }, signer);
-    const base = {
-      clientId: input.client.clientId, subject, userId: input.userId, scope: input.scope, audience: input.audience,
-      issuedAt: now, familyId, revokedAt: null, rotatedAt: null,
-    };
-    const records: TokenRecord[] = [{ ...base, hash: this.tokenHash.hash(accessToken), kind: 'access_token', jti, expiresAt }];
+    const records: TokenRecord[] = [];
     const response: TokenResponse = {
       access_token: accessToken, token_type: 'Bearer', expires_in: this.settings.accessTokenTtl, ...(scope !== '' ? { scope } : {}),
     };
     if (input.withRefreshToken) {
       const refreshToken = generateOpaqueToken(TOKEN_PREFIX.refreshToken, this.random);
       records.push({
-        ...base, hash: this.tokenHash.hash(refreshToken), kind: 'refresh_token', jti: this.random.token(16),
-        scope: input.refreshScope ?? input.scope,
-        expiresAt: now + this.settings.refreshTokenTtl,
+        hash: this.tokenHash.hash(refreshToken), kind: 'refresh_token', jti: this.random.token(16),
+        clientId: input.client.clientId, subject, userId: input.userId, scope: input.refreshScope ?? input.scope,
+        audience: input.audience, issuedAt: now, expiresAt: now + this.settings.refreshTokenTtl,
+        familyId, revokedAt: null, rotatedAt: null,
       });
       response.refresh_token = refreshToken;
     }
-    return { response, records };
+    return { response, records, accessToken: { jti, expiresAt } };
   }
 
-  /** Mints and records the tokens of a new grant. */
+  /** Mints the tokens of a new grant and records its refresh token; an access token alone writes nothing. */
   async issue(input: IssueInput): Promise<TokenResponse> {
     const minted = await this.mint(input);
-    if (minted.records.length === 1) await this.store.save(minted.records[0] as TokenRecord);
-    else await this.store.saveAll(minted.records);
+    const [refresh] = minted.records;
+    if (refresh) await this.store.save(refresh);
     return minted.response;
   }
 }

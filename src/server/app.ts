@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import { defaultResponseTypes } from '../authorize/index.js';
 import type { ResponseTypeHandler } from '../authorize/types.js';
+import { AccessTokenVerifier } from '../core/access-token-verifier.js';
 import { auditToAll, noAudit, type AuditLog } from '../core/audit.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ClientAuthenticator } from '../core/client-auth.js';
@@ -195,7 +196,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
   const clients = new ClientAuthenticator(clientStore, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
   tokenRoute(app, { clients, registry, grants: grantContext });
-  introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: resourceStore, clock, audit });
+  introspectRevokeRoutes(app, {
+    issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: resourceStore, clock, audit,
+    accessTokens: new AccessTokenVerifier(settings.issuer, keys), denials: store.denials,
+  });
   const requests = { clients: clientStore, resourceServers: resourceStore, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions });
   sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });

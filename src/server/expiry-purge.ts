@@ -8,9 +8,18 @@ export interface ExpiryPurgeOptions {
   firstDelayMs?: number;
   /** How often to purge after that, in milliseconds (default 5 minutes). */
   intervalMs?: number;
+  /**
+   * The longest access-token lifetime any server on this database issues, in seconds: the deny
+   * list's family and cut-off rows are kept that long (plus a day). Default: the longest the
+   * configuration allows (365 days), which is right for any setting.
+   */
+  accessTokenTtl?: number;
   /** Told when a purge fails; the next one tries again. */
   onError?: (error: unknown) => void;
 }
+
+/** The longest access-token lifetime the configuration accepts (config.ts --access-token-ttl). */
+export const MAX_ACCESS_TOKEN_TTL = 365 * 86_400;
 
 /** What the running purge offers: one purge now (tests, shutdown), and stopping it. */
 export interface ExpiryPurge {
@@ -19,7 +28,7 @@ export interface ExpiryPurge {
 }
 
 /**
- * Deletes expired tokens, codes, sessions and ended throttle windows now and then, so the tables do
+ * Deletes expired tokens, deny-list rows, codes, sessions and ended throttle windows now and then, so the tables do
  * not grow without bound: first soon after start (a server restarted now and then would otherwise
  * never purge), then every few minutes. `tessera serve` runs one per process; a library user who
  * calls buildServer runs it too.
@@ -33,6 +42,9 @@ export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): Exp
       await store.tokens.purgeExpired(now - 86_400);
       // A rotation's sealed successor tokens are deleted once their retry window has closed.
       await store.tokens.purgeSealedSuccessors(now);
+      // The deny list: a revoked access token's row once it has expired; a revoked family's or a
+      // cut-off's once every access token it ends has expired (docs/SECURITY.md).
+      await store.denials.purge(now, now - (options.accessTokenTtl ?? MAX_ACCESS_TOKEN_TTL) - 86_400);
       await store.codes.purgeExpired(now - 3_600);
       await store.sessions.purgeExpired(now);
       await store.throttle.purgeEnded(now, THROTTLE.windowSeconds);

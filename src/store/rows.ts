@@ -4,6 +4,7 @@
  * says, through a `ValueEncoding`, how it stores what SQL has no common type for (lists,
  * booleans, JSON); everything else (strings, integers, NULL) is stored as it is.
  */
+import { denialKey } from './denial-keys.js';
 import type { Client, CodeRecord, ResourceServer, SealedSuccessor, SessionRecord, SigningAlg, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
 
 /** A row as the driver returns it, by column name. */
@@ -190,22 +191,24 @@ export function throttleFromRow(row: Row): ThrottleState {
 
 /**
  * The refresh_retries table: a rotation's sealed successor tokens (types.ts SealedSuccessor),
- * keyed on the rotated refresh token's hash, with the hashes of the successors whose state
- * decides whether a retry is answered. Written only, by the rotation; read only for `sealed`.
+ * keyed on the rotated refresh token's hash, with what decides whether a retry is answered: the
+ * successor refresh token's hash, and in `access_hash` the successor access token's deny-list key
+ * (`jti:<jti>`; access tokens are not stored). Rows of earlier versions hold the access token's
+ * hash there, which no deny-list key equals; they live for the retry window only. Written only,
+ * by the rotation; read only for `sealed`.
  */
 export const REFRESH_RETRY_COLUMNS = ['hash', 'refresh_hash', 'access_hash', 'sealed', 'expires_at'] as const;
 
 /**
  * The values of the refresh_retries row that keeps `successor` for the rotation of `oldHash`, in
  * the order of REFRESH_RETRY_COLUMNS; undefined when there is nothing to keep: no successor, its
- * window already closed, or replacements that are not one access token and one refresh token.
+ * window already closed, or replacements that are not one refresh token.
  */
 export function refreshRetryParams(
   oldHash: string, replacements: readonly TokenRecord[], successor: SealedSuccessor | undefined, now: number,
 ): unknown[] | undefined {
   if (!successor || successor.until <= now) return undefined;
   const refresh = replacements.filter((r) => r.kind === 'refresh_token');
-  const access = replacements.filter((r) => r.kind === 'access_token');
-  if (refresh.length !== 1 || access.length !== 1) return undefined;
-  return [oldHash, refresh[0]?.hash, access[0]?.hash, successor.sealed, successor.until];
+  if (refresh.length !== 1) return undefined;
+  return [oldHash, refresh[0]?.hash, denialKey.token(successor.accessTokenId), successor.sealed, successor.until];
 }

@@ -71,6 +71,10 @@ export interface UserStore {
   endSessions(userId: string, now: number): Promise<void>;
 }
 
+/**
+ * What the tokens table holds: refresh tokens. Access tokens are not stored (DESIGN.md); rows of kind
+ * 'access_token' are an earlier version's, read only for its own tokens and purged after they expire.
+ */
 export type TokenKind = 'access_token' | 'refresh_token';
 
 /** An issued token. Only its hash is stored, never the token. */
@@ -104,6 +108,11 @@ export interface TokenRecord {
 export interface SealedSuccessor {
   /** The successor tokens, sealed (opaque to the store). */
   sealed: string;
+  /**
+   * The jti of the successor access token (which is not stored): a retry is refused once it has
+   * been revoked (the deny list), as once its refresh token has been used or revoked.
+   */
+  accessTokenId: string;
   /** A retry is answered while `now < until`; from then on it is a replay. */
   until: number;
 }
@@ -122,19 +131,22 @@ export type RotateResult =
 
 export interface TokenStore {
   save(record: TokenRecord): Promise<void>;
-  /** Saves several tokens in one write (an access token and its refresh token). */
+  /** Saves several tokens in one write. */
   saveAll(records: TokenRecord[]): Promise<void>;
   find(hash: string): Promise<TokenRecord | undefined>;
   /** Marks one token revoked; true when it existed. */
   revoke(hash: string, now: number): Promise<boolean>;
-  /** Revokes every token of a family; returns how many were live. */
+  /**
+   * Revokes every stored token of a family and, in the same transaction, denies the family's access
+   * tokens (a family row of the deny list); returns how many stored tokens were live.
+   */
   revokeFamily(familyId: string, now: number): Promise<number>;
   /**
    * Atomically retires the refresh token `oldHash` (live, unexpired, of `clientId`) and saves
    * `replacements` in its place, with `successor` (when given) keyed on `oldHash`. Exactly one of
    * any number of concurrent callers gets 'rotated'. A token already rotated by `clientId` yields
    * 'retried' with the first rotation's sealed successor while that is within its window and its
-   * replacements (one access and one refresh token) are live, the refresh token unrotated;
+   * replacement (one refresh token) is live and unrotated and its access token (successor.accessTokenId) not denied;
    * otherwise 'reused', and its family is revoked (RFC 9700 §4.14.2). Another client gets 'invalid'.
    */
   rotateRefreshToken(
@@ -144,6 +156,46 @@ export interface TokenStore {
   purgeExpired(before: number): Promise<number>;
   /** Deletes the sealed successors whose retry window closed at or before `now`; returns how many. */
   purgeSealedSuccessors(now: number): Promise<number>;
+  /** The stored tokens: refresh tokens (and, until purged, access tokens of earlier versions). */
+  count(): Promise<number>;
+}
+
+/**
+ * What introspection reads from a verified JWT access token to ask the deny list about it (the
+ * token itself is never stored, DESIGN.md "Access tokens are not stored").
+ */
+export interface AccessTokenIdentity {
+  jti: string;
+  /** The grant family (the `gid` claim); null for tokens of earlier versions, which carry none. */
+  familyId: string | null;
+  /** The `sub` claim: a user's id, or the client_id for a token with no user. */
+  subject: string;
+  clientId: string;
+  issuedAt: number;
+}
+
+/**
+ * The access-token deny list, shared by every worker and instance (one table). Three kinds of rows:
+ * one revoked access token (by jti, until its exp); a revoked grant family (every access token of
+ * it: refresh-token reuse, code replay, revocation of the refresh token); and a cut-off (every
+ * access token of a user, of a client, or of a user at a client, issued at or before its time:
+ * deletion, withdrawn consent, ended sessions). Family rows and cut-offs are written by the store
+ * operations that revoke (tokens.revokeFamily, rotateRefreshToken, codes.redeem, endGrants of
+ * users.delete, users.endSessions, clients.delete, consents.withdraw), in their transaction.
+ */
+export interface AccessTokenDenyList {
+  /**
+   * RFC 7009: denies the access token `jti` until `expiresAt` (its exp). Denying it again changes
+   * nothing. The caller has verified that the token is one this server signed for the caller.
+   */
+  denyToken(jti: string, expiresAt: number, now: number): Promise<void>;
+  /** True when a row denies the token: its jti, its family, or a cut-off at or after its iat. One indexed query. */
+  isDenied(token: AccessTokenIdentity): Promise<boolean>;
+  /**
+   * Deletes jti rows whose token expired before `expiredBefore`, and family and cut-off rows
+   * recorded before `recordedBefore` (every token they deny has expired by then); returns how many.
+   */
+  purge(expiredBefore: number, recordedBefore: number): Promise<number>;
   count(): Promise<number>;
 }
 
@@ -224,7 +276,7 @@ export interface CodeStore {
   find(hash: string): Promise<CodeRecord | undefined>;
   /**
    * One atomic operation, like tokens.rotateRefreshToken. If the code is unconsumed and unexpired
-   * (expiresAt > now), marks it consumed and saves `records` (the tokens issued from it): 'redeemed'.
+   * (expiresAt > now), marks it consumed and saves `records` (the refresh token issued from it, if any; access tokens are not stored): 'redeemed'.
    * Of any number of concurrent callers exactly one gets 'redeemed'. If it was already consumed
    * (even if it has expired since), revokes every token of its family, as tokens.revokeFamily does,
    * and saves nothing: 'replayed'. A replay's revocation always comes after the redemption it replays
@@ -390,6 +442,7 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
   readonly registryVersion: RegistryVersionStore;
+  readonly denials: AccessTokenDenyList;
   /** A trivial query, for /readyz: resolves when the database answers, rejects otherwise. */
   ping(): Promise<void>;
   /** A connection pool's use, for the metrics; absent for an embedded database. */

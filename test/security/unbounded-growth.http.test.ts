@@ -88,14 +88,20 @@ describe('finding 9: anonymous visits write nothing to the database', () => {
 });
 
 describe('finding 9: purge and WAL', () => {
-  it('the expiry purge runs within seconds of start, and removes ended throttle windows and expired sessions', async () => {
+  it('the expiry purge runs within seconds of start, and removes ended throttle windows, expired sessions and deny-list rows', async () => {
     const store = new SqliteStore(':memory:');
     const now = systemClock.nowSeconds();
     await store.sessions.save({ hash: 'expired', userId: 'u', csrfToken: 'c', authTime: now - 100, createdAt: now - 100, expiresAt: now - 1 });
     await store.sessions.save({ hash: 'live', userId: 'u', csrfToken: 'c', authTime: now, createdAt: now, expiresAt: now + 3_600 });
     store.db.prepare('INSERT INTO throttle (key, failures, window_start) VALUES (?, ?, ?)').run('ip:ended', 3, now - 3_600);
     store.db.prepare('INSERT INTO throttle (key, failures, window_start) VALUES (?, ?, ?)').run('ip:current', 3, now);
-    const purge = startExpiryPurge(store, { clock: systemClock });
+    // The access-token deny list: a revoked token's row goes after its exp; a family's once every
+    // access token it could end has expired (accessTokenTtl, plus a day).
+    await store.denials.denyToken('expired-jti', now - 1, now - 100);
+    await store.denials.denyToken('live-jti', now + 300, now);
+    store.db.prepare('INSERT INTO access_token_denials (key, denied_at, expires_at) VALUES (?, ?, NULL)').run('family:old', now - 300 - 86_400 - 1);
+    store.db.prepare('INSERT INTO access_token_denials (key, denied_at, expires_at) VALUES (?, ?, NULL)').run('family:recent', now - 300);
+    const purge = startExpiryPurge(store, { clock: systemClock, accessTokenTtl: 300 });
     try {
       const deadline = Date.now() + 5_000;
       while (Date.now() < deadline && (store.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n > 1) {
@@ -103,6 +109,8 @@ describe('finding 9: purge and WAL', () => {
       }
       expect((store.db.prepare('SELECT hash FROM sessions').all() as { hash: string }[]).map((r) => r.hash)).toEqual(['live']);
       expect((store.db.prepare('SELECT key FROM throttle').all() as { key: string }[]).map((r) => r.key)).toEqual(['ip:current']);
+      expect((store.db.prepare('SELECT key FROM access_token_denials ORDER BY key').all() as { key: string }[]).map((r) => r.key))
+        .toEqual(['family:recent', 'jti:live-jti']);
     } finally {
       purge.stop();
       await store.close();

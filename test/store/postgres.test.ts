@@ -4,6 +4,7 @@ import { postgresMigrations } from '../../src/store/postgres/migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
+import { denyListConformance } from './conformance-denials.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
 import { registryVersionConformance } from './conformance-registry-version.js';
@@ -17,6 +18,7 @@ registryVersionConformance('PostgreSQL', async () => {
   const url = await freshSchemaUrl();
   return { store: await PostgresStore.connect(url), connectAgain: () => PostgresStore.connect(url) };
 });
+denyListConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 throttleConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 

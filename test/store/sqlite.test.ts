@@ -6,12 +6,14 @@ import { rows } from '../../src/store/sqlite/dialect.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
+import { denyListConformance } from './conformance-denials.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
 import { registryVersionConformance } from './conformance-registry-version.js';
 
 storeConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 storeRotationConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
+denyListConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 resourceServerConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 throttleConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 
@@ -25,6 +27,7 @@ registryVersionConformance('SQLite file', async () => {
   const path = join(dir, `store-${++files}.db`);
   return { store: new SqliteStore(path), connectAgain: async () => new SqliteStore(path) };
 });
+denyListConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SQLite purge of expired tokens', () => {

@@ -1,20 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { presentedClient, type ClientAuthenticator } from '../../core/client-auth.js';
-import type { KeyedHash } from '../../core/secret-hash.js';
 import { singleValuedParams } from '../../core/form-params.js';
-import { introspectToken, requireConfidential, requireTokenParam, revokeToken } from '../../core/token-state.js';
+import { introspectToken, requireConfidential, requireTokenParam, revokeToken, type TokenStateDependencies } from '../../core/token-state.js';
 import type { Clock } from '../../core/clock.js';
 import type { AuditLog } from '../../core/audit.js';
-import type { Client, ResourceServerStore, TokenStore } from '../../store/types.js';
+import type { Client } from '../../store/types.js';
 import { formBody } from '../form-body.js';
 
-export interface TokenStateRouteDependencies {
-  readonly issuer: string;
+export interface TokenStateRouteDependencies extends TokenStateDependencies {
   readonly clients: ClientAuthenticator;
-  readonly tokens: TokenStore;
-  readonly tokenHash: KeyedHash;
-  /** Who may introspect the tokens of each registered API (RFC 7662 §4). */
-  readonly resourceServers: ResourceServerStore;
   readonly clock: Clock;
   readonly audit?: AuditLog;
 }
@@ -34,12 +28,12 @@ export function introspectRevokeRoutes(app: FastifyInstance, ctx: TokenStateRout
   app.post('/introspect', async (request, reply) => {
     const { client, token } = await authenticatedRequest(request, ctx, 'introspection');
     void reply.header('cache-control', 'no-store');
-    return introspectToken(token, client, ctx.tokens, ctx.tokenHash, ctx.resourceServers, ctx.clock.nowSeconds(), ctx.issuer);
+    return introspectToken(token, client, ctx, ctx.clock.nowSeconds());
   });
 
   app.post('/revoke', async (request, reply) => {
     const { client, token } = await authenticatedRequest(request, ctx, 'revocation');
-    await revokeToken(token, client, ctx.tokens, ctx.tokenHash, ctx.clock.nowSeconds(), ctx.audit, { address: request.ip ?? 'unknown', requestId: request.id });
+    await revokeToken(token, client, ctx, ctx.clock.nowSeconds(), ctx.audit, { address: request.ip ?? 'unknown', requestId: request.id });
     // RFC 7009 §2.2: 200 whether or not the token was valid.
     void reply.header('cache-control', 'no-store').code(200).send();
   });

@@ -1,3 +1,4 @@
+import { denialKey } from '../denial-keys.js';
 import type { Queryable } from './dialect.js';
 
 /** Whose grants end: one user's, one client's, or one user's at one client. */
@@ -29,6 +30,15 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
     ) AS families`, params);
   await db.query(`DELETE FROM codes WHERE ${where}`, params);
   await db.query(`UPDATE tokens SET revoked_at = $${params.length + 1} WHERE ${where} AND revoked_at IS NULL`, [...params, now]);
+  // Access tokens are not stored: a cut-off ends those issued until now (types.ts AccessTokenDenyList).
+  // One row per user, client, or user at a client that exists, so a signed-in user withdrawing
+  // consent for made-up client_ids adds nothing.
+  const key = denialKey.cutoff(owner.userId ?? null, owner.clientId ?? null);
+  const clientMustExist = owner.userId !== undefined && owner.clientId !== undefined;
+  await db.query(`INSERT INTO access_token_denials (key, denied_at, expires_at) SELECT $1, $2::bigint, NULL
+    WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = $3)' : 'true'}
+    ON CONFLICT (key) DO UPDATE SET denied_at = GREATEST(access_token_denials.denied_at, excluded.denied_at)`,
+  clientMustExist ? [key, now, owner.clientId] : [key, now]);
   if (!options.keepConsents) await db.query(`DELETE FROM consents WHERE ${where}`, params);
   if (owner.userId !== undefined && owner.clientId === undefined) await db.query('DELETE FROM sessions WHERE user_id = $1', [owner.userId]);
   if (owner.clientId !== undefined && owner.userId === undefined) {

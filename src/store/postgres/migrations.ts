@@ -171,7 +171,24 @@ export const postgresMigrations: Migration[] = [
       ALTER TABLE resource_servers ADD COLUMN signing_alg TEXT;
     `,
   },
-  // 9 is another branch's.
+  {
+    version: 9,
+    name: 'access tokens are not stored: a deny list of revoked access tokens, revoked grant families and grant cut-offs',
+    // See the SQLite migration 10 for what the keys mean.
+    sql: `
+      CREATE TABLE access_token_denials (
+        key TEXT PRIMARY KEY,
+        denied_at BIGINT NOT NULL,
+        expires_at BIGINT
+      );
+      CREATE INDEX access_token_denials_expires ON access_token_denials (expires_at);
+      CREATE INDEX access_token_denials_denied ON access_token_denials (denied_at);
+      INSERT INTO access_token_denials (key, denied_at, expires_at)
+        SELECT 'jti:' || jti, revoked_at, expires_at FROM tokens
+        WHERE kind = 'access_token' AND revoked_at IS NOT NULL AND expires_at > extract(epoch FROM now())::bigint
+        ON CONFLICT (key) DO NOTHING;
+    `,
+  },
   {
     version: 10,
     name: 'registry_changes: a counter bumped with every client and resource-server write, polled by the caches of each process',

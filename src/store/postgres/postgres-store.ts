@@ -1,10 +1,11 @@
 import pg from 'pg';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { PostgresClientStore } from './clients.js';
 import { PostgresCodeStore } from './codes.js';
 import { PostgresConsentStore } from './consents.js';
+import { PostgresAccessTokenDenyList } from './denials.js';
 import { inTransaction } from './dialect.js';
 import { PostgresKeyStore } from './keys.js';
 import { postgresMigrations } from './migrations.js';
@@ -100,6 +101,7 @@ export class PostgresStore implements Store {
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
   readonly registryVersion: RegistryVersionStore;
+  readonly denials: AccessTokenDenyList;
 
   private constructor(private readonly pool: pg.Pool, private readonly timing: QueryTiming) {
     // Registry writes through this store tell the caches of this process at once.
@@ -114,6 +116,7 @@ export class PostgresStore implements Store {
     this.sessions = new PostgresSessionStore(pool);
     this.resources = new PostgresResourceServerStore(pool, registryChanges);
     this.registryVersion = new PostgresRegistryVersionStore(pool, registryChanges);
+    this.denials = new PostgresAccessTokenDenyList(pool);
   }
 
   /**

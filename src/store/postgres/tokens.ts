@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { denialKey } from '../denial-keys.js';
 import { REFRESH_RETRY_COLUMNS, refreshRetryParams } from '../rows.js';
 import type { RotateResult, SealedSuccessor, TokenRecord, TokenStore } from '../types.js';
 import { inTransaction, placeholders, rows, type Queryable } from './dialect.js';
@@ -20,6 +21,9 @@ export async function insertTokens(db: Queryable, records: readonly TokenRecord[
  * concurrent rotation and miss its new tokens. Code redemption (codes.ts) takes the same lock.
  */
 export async function revokeFamilyLocked(db: Queryable, familyId: string, now: number): Promise<number> {
+  // Access tokens are not stored: a family row in the deny list ends them (types.ts AccessTokenDenyList).
+  await db.query('INSERT INTO access_token_denials (key, denied_at, expires_at) VALUES ($1, $2, NULL) ON CONFLICT (key) DO NOTHING',
+    [denialKey.family(familyId), now]);
   const result = await db.query('UPDATE tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL', [now, familyId]);
   return result.rowCount ?? 0;
 }
@@ -83,15 +87,18 @@ export class PostgresTokenStore implements TokenStore {
       if (!existing) return { outcome: 'invalid' };
       const previous = fromRow(existing);
       // The same client again, within the window, before any successor was used: a retry. Never
-      // a resurrection: every successor must still be live.
+      // a resurrection: every successor must still be live. The successor access token is not
+      // stored: its revocation is its jti row in the deny list (rows.ts); a row of an earlier
+      // version names a stored access token instead.
       const { rows: [retry] } = await db.query<{ sealed: string }>(`
         SELECT r.sealed FROM refresh_retries r
           JOIN tokens old ON old.hash = r.hash
           JOIN tokens rt ON rt.hash = r.refresh_hash
-          JOIN tokens at ON at.hash = r.access_hash
+          LEFT JOIN tokens at ON at.hash = r.access_hash
         WHERE r.hash = $1 AND r.expires_at > $2 AND old.revoked_at IS NULL
           AND rt.rotated_at IS NULL AND rt.revoked_at IS NULL AND rt.expires_at > $2
-          AND at.revoked_at IS NULL AND at.expires_at > $2`, [oldHash, now]);
+          AND (at.hash IS NULL OR (at.revoked_at IS NULL AND at.expires_at > $2))
+          AND NOT EXISTS (SELECT 1 FROM access_token_denials d WHERE d.key = r.access_hash)`, [oldHash, now]);
       if (retry) return { outcome: 'retried', previous, sealed: retry.sealed };
       // RFC 9700 §4.14.2: a rotated refresh token presented again is a replay; revoke its family.
       await revokeFamilyLocked(db, previous.familyId, now);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { denialKey } from '../denial-keys.js';
 
 /** Whose grants end: one user's, one client's, or one user's at one client. */
 export interface GrantOwner {
@@ -7,7 +8,7 @@ export interface GrantOwner {
 }
 
 /**
- * Ends everything granted to `owner`: live tokens revoked, unredeemed codes and consents deleted
+ * Ends everything granted to `owner`: live tokens revoked (access tokens by a cut-off in the deny list), unredeemed codes and consents deleted
  * (and, for a user, their signed-in sessions). Run inside the caller's IMMEDIATE transaction,
  * with the deletion it goes with, so nothing is left half done.
  */
@@ -19,6 +20,14 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
   if (conditions.length === 0) throw new Error('endGrants needs a user or a client');
   const where = conditions.join(' AND ');
   db.prepare(`UPDATE tokens SET revoked_at = ? WHERE ${where} AND revoked_at IS NULL`).run(now, ...params);
+  // Access tokens are not stored: a cut-off ends those issued until now (types.ts AccessTokenDenyList).
+  // One row per user, client, or user at a client that exists, so a signed-in user withdrawing
+  // consent for made-up client_ids adds nothing.
+  const key = denialKey.cutoff(owner.userId ?? null, owner.clientId ?? null);
+  const clientMustExist = owner.userId !== undefined && owner.clientId !== undefined;
+  db.prepare(`INSERT INTO access_token_denials (key, denied_at, expires_at) SELECT ?, ?, NULL
+    WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = ?)' : 'true'}
+    ON CONFLICT (key) DO UPDATE SET denied_at = max(denied_at, excluded.denied_at)`).run(key, now, ...(clientMustExist ? [owner.clientId] : []));
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
   if (!options.keepConsents) db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);

@@ -171,7 +171,27 @@ export const sqliteMigrations: Migration[] = [
       ALTER TABLE resource_servers ADD COLUMN signing_alg TEXT;
     `,
   },
-  // 10 is another branch's.
+  {
+    version: 10,
+    name: 'access tokens are not stored: a deny list of revoked access tokens, revoked grant families and grant cut-offs',
+    // key: 'jti:<jti>' (one revoked access token, until its expires_at), 'family:<family id>' (every
+    // access token of a revoked grant family), or 'cutoff:["<user id>"|null,"<client id>"|null]'
+    // (every access token of that user, client or both issued at or before denied_at). Rows with
+    // expires_at are purged after it; the others once denied_at is older than the longest access-token
+    // lifetime. Access tokens revoked by earlier versions (their rows) carry over as jti rows.
+    sql: `
+      CREATE TABLE access_token_denials (
+        key TEXT PRIMARY KEY,
+        denied_at INTEGER NOT NULL,
+        expires_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX access_token_denials_expires ON access_token_denials (expires_at);
+      CREATE INDEX access_token_denials_denied ON access_token_denials (denied_at);
+      INSERT OR IGNORE INTO access_token_denials (key, denied_at, expires_at)
+        SELECT 'jti:' || jti, revoked_at, expires_at FROM tokens
+        WHERE kind = 'access_token' AND revoked_at IS NOT NULL AND expires_at > CAST(strftime('%s', 'now') AS INTEGER);
+    `,
+  },
   {
     version: 11,
     name: 'registry_changes: a counter bumped with every client and resource-server write, polled by the caches of each process',

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { BackgroundCheckpoint } from './background-checkpoint.js';
 import { SqliteClientStore } from './clients.js';
@@ -10,6 +10,7 @@ import { SqliteKeyStore } from './keys.js';
 import { sqliteMigrations } from './migrations.js';
 import { RegistryChangeSignal } from '../registry-change-signal.js';
 import { SqliteRegistryVersionStore } from './registry-version.js';
+import { SqliteAccessTokenDenyList } from './denials.js';
 import { SqliteResourceServerStore } from './resources.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteThrottleStore } from './throttle.js';
@@ -50,6 +51,7 @@ export class SqliteStore implements Store {
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
   readonly registryVersion: RegistryVersionStore;
+  readonly denials: AccessTokenDenyList;
   readonly db: Database.Database;
   private readonly checkpoint: BackgroundCheckpoint | undefined;
 
@@ -94,6 +96,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionStore(db);
     this.resources = new SqliteResourceServerStore(db, registryChanges);
     this.registryVersion = new SqliteRegistryVersionStore(db, registryChanges);
+    this.denials = new SqliteAccessTokenDenyList(db);
   }
 
   async ping(): Promise<void> {

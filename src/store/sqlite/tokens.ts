@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { denialKey } from '../denial-keys.js';
 import { REFRESH_RETRY_COLUMNS, refreshRetryParams, type Row } from '../rows.js';
 import type { RotateResult, SealedSuccessor, TokenRecord, TokenStore } from '../types.js';
 import { placeholders, rows } from './dialect.js';
@@ -13,18 +14,24 @@ const { columns, toParams, fromRow } = rows.tokens;
 export class SqliteTokenWrites {
   private readonly insertStmt;
   private readonly revokeFamilyStmt;
+  private readonly denyFamilyStmt;
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(`INSERT INTO tokens (${columns.join(', ')}) VALUES (${placeholders(columns)})`);
     this.revokeFamilyStmt = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
+    this.denyFamilyStmt = db.prepare('INSERT INTO access_token_denials (key, denied_at, expires_at) VALUES (?, ?, NULL) ON CONFLICT (key) DO NOTHING');
   }
 
   insert(records: readonly TokenRecord[]): void {
     for (const record of records) this.insertStmt.run(...toParams(record));
   }
 
-  /** Revokes the family's live tokens; returns how many. */
+  /**
+   * Revokes the family's live stored tokens, and denies its access tokens (which are not stored)
+   * by a family row in the deny list; returns how many stored tokens were live.
+   */
   revokeFamily(familyId: string, now: number): number {
+    this.denyFamilyStmt.run(denialKey.family(familyId), now);
     return this.revokeFamilyStmt.run(now, familyId).changes;
   }
 }
@@ -62,15 +69,18 @@ export class SqliteTokenStore implements TokenStore {
     this.insertSuccessorStmt = db.prepare(
       `INSERT INTO refresh_retries (${REFRESH_RETRY_COLUMNS.join(', ')}) VALUES (${placeholders(REFRESH_RETRY_COLUMNS)})`);
     // A retry is answered only while its window is open, by the client the token was issued to,
-    // and while no successor has been used, revoked or has expired: never a resurrection.
+    // and while no successor has been used, revoked or has expired: never a resurrection. The
+    // successor access token is not stored: its revocation is its jti row in the deny list (rows.ts);
+    // a row of an earlier version names a stored access token instead.
     this.retryStmt = db.prepare(`
       SELECT r.sealed FROM refresh_retries r
         JOIN tokens old ON old.hash = r.hash
         JOIN tokens rt ON rt.hash = r.refresh_hash
-        JOIN tokens at ON at.hash = r.access_hash
+        LEFT JOIN tokens at ON at.hash = r.access_hash
       WHERE r.hash = ? AND r.expires_at > ? AND old.client_id = ? AND old.revoked_at IS NULL
         AND rt.rotated_at IS NULL AND rt.revoked_at IS NULL AND rt.expires_at > ?
-        AND at.revoked_at IS NULL AND at.expires_at > ?`);
+        AND (at.hash IS NULL OR (at.revoked_at IS NULL AND at.expires_at > ?))
+        AND NOT EXISTS (SELECT 1 FROM access_token_denials d WHERE d.key = r.access_hash)`);
     this.forgetSuccessorStmt = db.prepare('DELETE FROM refresh_retries WHERE hash = ?');
     this.purgeSuccessorsStmt = db.prepare('DELETE FROM refresh_retries WHERE expires_at <= ?');
     const insertMany = db.transaction((records: readonly TokenRecord[]) => this.writes.insert(records));

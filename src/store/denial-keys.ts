@@ -1,0 +1,31 @@
+import type { AccessTokenIdentity } from './types.js';
+
+/**
+ * The keys of the access_token_denials table, shared by both backends (types.ts AccessTokenDenyList).
+ * The prefixes keep the kinds apart; a cut-off's key is JSON so that no user or client id can
+ * spell another's.
+ */
+export const denialKey = {
+  token: (jti: string): string => `jti:${jti}`,
+  family: (familyId: string): string => `family:${familyId}`,
+  /** null: any user, or any client. */
+  cutoff: (userId: string | null, clientId: string | null): string => `cutoff:${JSON.stringify([userId, clientId])}`,
+};
+
+/**
+ * The keys that may deny `token`: any row under an `absolute` key denies it, a row under a `cutoffs`
+ * key when its denied_at is at or after the token's iat. The subject is looked up as a user even
+ * for a token with no user (sub is then the client_id): at worst a cut-off of a user whose id is a
+ * client_id also ends that client's own tokens, which fails safe.
+ */
+export function denialKeysOf(token: AccessTokenIdentity): { absolute: [string, string]; cutoffs: [string, string, string] } {
+  const jti = denialKey.token(token.jti);
+  return {
+    absolute: [jti, token.familyId === null ? jti : denialKey.family(token.familyId)],
+    cutoffs: [
+      denialKey.cutoff(token.subject, null),
+      denialKey.cutoff(token.subject, token.clientId),
+      denialKey.cutoff(null, token.clientId),
+    ],
+  };
+}
