@@ -143,6 +143,8 @@ export class KeyRing {
     private state: RingState,
     /** Keys an earlier version stored in the clear, sealed at this load: they may have been copied. */
     readonly sealedFromPlain: readonly string[],
+    /** The algorithm of access tokens when the caller names none. */
+    private readonly defaultAlg: SigningAlg = 'ES256',
   ) {}
 
   /**
@@ -165,9 +167,38 @@ export class KeyRing {
     return this.state.jwks;
   }
 
-  /** The key that signs at `now` (epoch seconds). */
-  signer(now: number): Signer {
-    return signingKeyAt(this.state.keys, now) as LoadedKey;
+  /**
+   * The key that signs at `now` (epoch seconds). Without `alg`: the signer of access tokens, of
+   * the ring's default algorithm (ES256), or of any algorithm when the ring holds none of it (a
+   * database whose keys were all rotated to another algorithm). With `alg`: the current key of that
+   * algorithm (ID tokens: RS256, or a client's id_token_signed_response_alg); throws when the ring
+   * has none (shared contract, docs/DESIGN.md).
+   */
+  signer(now: number, alg?: SigningAlg): Signer {
+    const wanted = alg ?? this.defaultAlg;
+    const ofAlg = this.state.keys.filter((key) => key.alg === wanted);
+    if (ofAlg.length === 0) {
+      if (alg !== undefined) throw new Error(`no active ${alg} signing key; the server ensures one at start-up (ensureSigningAlgs)`);
+      return signingKeyAt(this.state.keys, now) as LoadedKey;
+    }
+    return signingKeyAt(ofAlg, now) as LoadedKey;
+  }
+
+  /**
+   * Makes sure the database holds an active key of each algorithm, inserting one that signs at once
+   * when none exists, then reloads. Two servers starting at once may both insert one; both keys
+   * are then valid and the newer signs (signingKeyAt), so nothing breaks.
+   */
+  async ensureSigningAlgs(algs: readonly SigningAlg[], now: number): Promise<void> {
+    let inserted = false;
+    for (const alg of new Set(algs)) {
+      if (this.state.keys.some((key) => key.alg === alg)) continue;
+      if ((await this.store.listActive()).some((key) => key.alg === alg)) continue;
+      const fresh = await generateSigningKey(now, { alg });
+      await this.store.insert({ ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, this.secrets) } });
+      inserted = true;
+    }
+    if (inserted || algs.some((alg) => !this.state.keys.some((key) => key.alg === alg))) await this.reload();
   }
 
   /** Reads the keys again; only keys not seen before are decrypted. Keeps the current ones if none is active. */
@@ -192,7 +223,10 @@ export class KeyRing {
       }
       if (options.retireExpiredAfter !== undefined) {
         // Each server may do it; deactivate is idempotent, so only one reports each key.
-        const expired = expiredKeys(this.state.keys, options.clock.nowSeconds(), options.retireExpiredAfter);
+        // Per algorithm: an ID-token key (RS256) newer than the access-token key must not retire it.
+        const now = options.clock.nowSeconds();
+        const algs = [...new Set(this.state.keys.map((key) => key.alg))];
+        const expired = algs.flatMap((alg) => expiredKeys(this.state.keys.filter((key) => key.alg === alg), now, options.retireExpiredAfter as number));
         for (const key of expired) if (await this.store.deactivate(key.kid)) options.onRetired?.(key.kid);
         if (expired.length > 0 && await this.reload()) changed = true;
       }

@@ -12,6 +12,7 @@ import type { ServerSecrets } from '../core/server-secrets.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { defaultGrants } from '../grants/index.js';
 import { TokenIssuer } from '../grants/token-issuer.js';
+import { ID_TOKEN_ALGS, IdTokenIssuer } from '../oidc/id-token.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
@@ -32,6 +33,7 @@ import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
 import { sessionRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { tokenRoute } from './routes/token.js';
+import { userInfoRoutes } from './routes/userinfo.js';
 import { Sessions } from './session.js';
 import type { ConnectionTimeouts, ServerSettings } from './settings.js';
 import type { Server } from 'node:http';
@@ -90,6 +92,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const random = options.random ?? cryptoRandom;
   const { secrets } = options;
   const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets);
+  // OpenID Connect Core §15.1: RS256 ID tokens, whatever signs access tokens; and every algorithm a
+  // client may register as id_token_signed_response_alg, so that one registered while the server
+  // runs finds its key (discovery's id_token_signing_alg_values_supported lists them).
+  await keys.ensureSigningAlgs(ID_TOKEN_ALGS, clock.nowSeconds());
   const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
 
   const app = Fastify({
@@ -160,6 +166,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const grantContext: GrantContext = {
     settings, clock, random, signIn, hashing, audit,
     tokenIssuer: new TokenIssuer(settings, keys, store.tokens, clock, random, hashing.tokens),
+    idTokens: new IdTokenIssuer(settings, keys, clock), openIdGrants: store.openIdGrants,
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: store.resources,
   };
   const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });
@@ -174,5 +181,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   authorizeRoutes(app, { requests, interaction, sessions });
   sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });
   accountRoutes(app, { issuer: settings.issuer, sessions, interaction });
+  userInfoRoutes(app, { issuer: settings.issuer, audience: settings.audience, keys, users: store.users, tokens: store.tokens, tokenHash: hashing.tokens, clock });
   return app;
 }

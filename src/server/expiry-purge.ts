@@ -35,6 +35,7 @@ export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): Exp
       await store.tokens.purgeSealedSuccessors(now);
       await store.codes.purgeExpired(now - 3_600);
       await store.sessions.purgeExpired(now);
+      await store.openIdGrants.purgeExpired(now);
       await store.throttle.purgeEnded(now, THROTTLE.windowSeconds);
     } catch (error) {
       options.onError?.(error);

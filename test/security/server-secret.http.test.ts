@@ -41,7 +41,8 @@ describe('the embedded database', () => {
     const server = await serveCli(['--db', `sqlite:${db}`]);
     try {
       const jwks = await (await fetch(`${server.origin}/jwks`)).json() as { keys: Record<string, unknown>[] };
-      expect(jwks.keys).toHaveLength(1);
+      // The access-token key (ES256) and the ID-token keys of OpenID Connect (RS256, EdDSA).
+      expect(jwks.keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
     } finally {
       await server.stop();
     }

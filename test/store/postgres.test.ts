@@ -6,6 +6,7 @@ import { PRODUCT_TABLES, storeConformance } from './conformance.js';
 import { storeRotationConformance } from './conformance-rotation.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
+import { openIdConformance } from './conformance-openid.js';
 import { usePostgresSchemas } from './postgres-schemas.js';
 
 const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
@@ -14,6 +15,7 @@ storeConformance('PostgreSQL', async () => PostgresStore.connect(await freshSche
 storeRotationConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 throttleConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
+openIdConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 
 describe('PostgresStore.connect', () => {
   it('applies each migration once when several processes start at once', async () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { PostgresClientStore } from './clients.js';
 import { PostgresCodeStore } from './codes.js';
@@ -8,6 +8,7 @@ import { PostgresConsentStore } from './consents.js';
 import { inTransaction } from './dialect.js';
 import { PostgresKeyStore } from './keys.js';
 import { postgresMigrations } from './migrations.js';
+import { PostgresOpenIdGrantStore } from './openid-grants.js';
 import { PostgresResourceServerStore } from './resources.js';
 import { PostgresSessionStore } from './sessions.js';
 import { PostgresThrottleStore } from './throttle.js';
@@ -97,6 +98,7 @@ export class PostgresStore implements Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  readonly openIdGrants: OpenIdGrantStore;
 
   private constructor(private readonly pool: pg.Pool, private readonly timing: QueryTiming) {
     this.clients = new PostgresClientStore(pool);
@@ -108,6 +110,7 @@ export class PostgresStore implements Store {
     this.throttle = new PostgresThrottleStore(pool);
     this.sessions = new PostgresSessionStore(pool);
     this.resources = new PostgresResourceServerStore(pool);
+    this.openIdGrants = new PostgresOpenIdGrantStore(pool);
   }
 
   /**

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type {
-  ClientStore, CodeStore, ConsentStore, KeyStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { BackgroundCheckpoint } from './background-checkpoint.js';
 import { SqliteClientStore } from './clients.js';
@@ -13,6 +13,7 @@ import { SqliteSessionStore } from './sessions.js';
 import { SqliteThrottleStore } from './throttle.js';
 import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
+import { SqliteOpenIdGrantStore } from './openid-grants.js';
 import { preparePrivateDatabaseFile, restrictDatabaseFiles } from './private-files.js';
 import { checkIntegrity, checkWritable, isCorruptionError, UnusableDatabaseFile } from './database-check.js';
 
@@ -47,6 +48,7 @@ export class SqliteStore implements Store {
   readonly throttle: ThrottleStore;
   readonly sessions: SessionStore;
   readonly resources: ResourceServerStore;
+  readonly openIdGrants: OpenIdGrantStore;
   readonly db: Database.Database;
   private readonly checkpoint: BackgroundCheckpoint | undefined;
 
@@ -88,6 +90,7 @@ export class SqliteStore implements Store {
     this.throttle = new SqliteThrottleStore(db);
     this.sessions = new SqliteSessionStore(db);
     this.resources = new SqliteResourceServerStore(db);
+    this.openIdGrants = new SqliteOpenIdGrantStore(db);
   }
 
   async ping(): Promise<void> {
