@@ -3,6 +3,7 @@ import type { AuthorizationRequest, ConsentedGrant } from '../authorize/types.js
 import type { RequestOrigin } from '../core/audit.js';
 import { AccessDenied, ConsentRequired, LoginRequired } from '../core/errors.js';
 import type { GrantContext } from '../grants/types.js';
+import { releasedClaimNames } from '../oidc/claims-selection.js';
 import type { ClientStore, ConsentStore, User } from '../store/types.js';
 
 /** What the authorization endpoint does next with a valid request. */
@@ -10,7 +11,7 @@ export type NextStep =
   /** Nobody is signed in, or the signed-in user no longer exists (`staleSession`: end that session). */
   | { step: 'sign-in'; staleSession: boolean }
   /** Ask the user to allow these scopes. */
-  | { step: 'consent'; user: User; scopes: string[] }
+  | { step: 'consent'; user: User; scopes: string[]; claims: { name: string; essential: boolean }[] }
   /** Done: send the browser here (an authorization response or error). */
   | { step: 'redirect'; location: string };
 
@@ -23,6 +24,24 @@ export interface SessionFacts {
   readonly authTime: number | null;
   /** The session's id for relying parties (OpenID Connect sid). */
   readonly sid: string | null;
+}
+
+/**
+ * The claims an OpenID request asks for one by one (Core §5.5) that its scope does not already
+ * release: the consent page lists them, so the user allows every claim the client will get.
+ */
+function claimsToConsent(request: AuthorizationRequest): { name: string; essential: boolean }[] {
+  const claims = request.openid?.claims;
+  if (!claims) return [];
+  const byScope = new Set(releasedClaimNames(request.scope, []));
+  const asked = new Map<string, boolean>();
+  for (const where of ['id_token', 'userinfo'] as const) {
+    for (const [name, ask] of Object.entries(claims[where])) {
+      if (name === 'sub' || name === 'auth_time' || byScope.has(name)) continue;
+      asked.set(name, (asked.get(name) ?? false) || ask.essential);
+    }
+  }
+  return [...asked].map(([name, essential]) => ({ name, essential }));
 }
 
 /** Core §2 amr: the only way to sign in here is a password (RFC 8176 "pwd"). */
@@ -56,7 +75,7 @@ export class AuthorizationInteraction {
     }
     if (await this.needsConsent(request, user.id)) {
       if (silent) return this.redirectError(request, new ConsentRequired('The user has not allowed this request yet (prompt=none).'));
-      return { step: 'consent', user, scopes: request.scope };
+      return { step: 'consent', user, scopes: request.scope, claims: claimsToConsent(request) };
     }
     return { step: 'redirect', location: await authorizationResponse(request, consented(user.id, request.scope, session, this.ctx.clock.nowSeconds()), this.ctx) };
   }
@@ -95,6 +114,8 @@ export class AuthorizationInteraction {
     // allowed it to this client before (remembered consent is the OP's "other condition").
     if (request.openid && request.scope.includes('offline_access') && !consent?.scopes.includes('offline_access')) return true;
     if (request.client.skipConsent) return false;
+    // Claims asked for one by one are not remembered with the consent: the page lists them each time.
+    if (claimsToConsent(request).length > 0) return true;
     return consent === undefined || !request.scope.every((scope) => consent.scopes.includes(scope));
   }
 

@@ -18,6 +18,7 @@ const PUBLIC_RP = {
 };
 const ED_RP = { ...RP, client_id: 'ed', client_secret: 'ed-secret', id_token_signed_response_alg: 'EdDSA' };
 const PLAIN = { ...RP, client_id: 'plain', client_secret: 'plain-secret', scope: 'read' };
+const FIRST_PARTY = { ...RP, client_id: 'first', client_secret: 'first-secret', skip_consent: true };
 const ALICE = { username: 'alice', password: 'correct horse battery staple' };
 const ALICE_CLAIMS = {
   name: 'Alice Liddell', given_name: 'Alice', family_name: 'Liddell', preferred_username: 'alice', email: 'alice@example.com',
@@ -28,7 +29,7 @@ const ALICE_CLAIMS = {
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ clients: [RP, PUBLIC_RP, ED_RP, PLAIN], users: [{ ...ALICE, claims: ALICE_CLAIMS }] });
+  server = await startServer({ clients: [RP, PUBLIC_RP, ED_RP, PLAIN, FIRST_PARTY], users: [{ ...ALICE, claims: ALICE_CLAIMS }] });
 });
 afterAll(async () => server.close());
 
@@ -152,6 +153,36 @@ describe('openid-client as the relying party', () => {
     expect(tokens.claims()).not.toHaveProperty('urn:example:unknown');
     const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()?.sub as string);
     expect(info).toEqual({ sub: tokens.claims()?.sub, phone_number: '+44 20 7946 0000', address: { locality: 'Oxford', country: 'GB' } });
+  });
+});
+
+describe('consent for OpenID requests', () => {
+  it('lists claims asked for one by one, in plain words, essential ones marked, and asks each time', async () => {
+    const config = await discover('rp', 'rp-secret');
+    const agent = new UserAgent(server.issuer);
+    await signIn(config, { scope: 'openid' }, agent);
+    const claims = JSON.stringify({ userinfo: { phone_number: { essential: true } }, id_token: { birthdate: null } });
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid', claims, code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const page = await agent.request(url.href);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('action="/consent"');
+    expect(page.body).toContain('your phone number (the application needs it)');
+    expect(page.body).toContain('your birthdate');
+  });
+
+  it('a first-party (skip_consent) client is asked once for offline_access, then not again', async () => {
+    const config = await discover('first', 'first-secret');
+    const agent = new UserAgent(server.issuer);
+    const url = async () => client.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid offline_access', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const plain = client.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    // Signed in, openid alone: no page for a first-party client.
+    await authorizeAs(agent, plain.href, ALICE);
+    expect((await agent.request(plain.href)).status).toBe(303);
+    const asked = await agent.request((await url()).href);
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain('Keep access while you are away');
+    await authorizeAs(agent, (await url()).href, ALICE);
+    expect((await agent.request((await url()).href)).status).toBe(303);
   });
 });
 

@@ -56,7 +56,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
       case 'consent':
         return reply.send(consentPage({
           csrfToken: session.csrfToken, request: query, clientName: authorization.client.clientName, username: next.user.username,
-          scopes: next.scopes, redirectUri: authorization.redirectUri,
+          scopes: next.scopes, claims: next.claims, redirectUri: authorization.redirectUri,
         }));
       case 'sign-in': {
         let current = session;
