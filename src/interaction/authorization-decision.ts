@@ -44,6 +44,15 @@ function claimsToConsent(request: AuthorizationRequest): { name: string; essenti
   return [...asked].map(([name, essential]) => ({ name, essential }));
 }
 
+/**
+ * OpenID Connect Core §5.5.1: when the claims parameter asks for the ID token's `sub` with a value,
+ * the server MUST only answer positively for that user, never with tokens for another one signed in.
+ */
+function isRequestedSubject(request: AuthorizationRequest, userId: string): boolean {
+  const values = request.openid?.claims?.id_token.sub?.values;
+  return values === undefined || values.includes(userId);
+}
+
 /** Core §2 amr: the only way to sign in here is a password (RFC 8176 "pwd"). */
 const PASSWORD_AMR = ['pwd'];
 
@@ -73,6 +82,7 @@ export class AuthorizationInteraction {
       if (silent) return this.redirectError(request, new LoginRequired('No user is signed in (prompt=none).'));
       return { step: 'sign-in', staleSession: session.userId !== null };
     }
+    if (!isRequestedSubject(request, user.id)) return this.redirectError(request, new LoginRequired('The signed-in user is not the one the request asks for.'));
     if (await this.needsConsent(request, user.id)) {
       if (silent) return this.redirectError(request, new ConsentRequired('The user has not allowed this request yet (prompt=none).'));
       return { step: 'consent', user, scopes: request.scope, claims: claimsToConsent(request) };
@@ -87,6 +97,7 @@ export class AuthorizationInteraction {
   /** The user's answer on the consent page; an allowed request is remembered for next time. */
   async answerConsent(request: AuthorizationRequest, session: SessionFacts & { readonly userId: string }, allowed: boolean, origin?: RequestOrigin): Promise<NextStep> {
     const { userId } = session;
+    if (allowed && !isRequestedSubject(request, userId)) return this.redirectError(request, new LoginRequired('The signed-in user is not the one the request asks for.'));
     this.ctx.audit?.record({ event: allowed ? 'consent.granted' : 'consent.denied', clientId: request.client.clientId, userId, address: origin?.address, requestId: origin?.requestId });
     if (!allowed) {
       // RFC 6749 §4.1.2.1: the resource owner denied the request.

@@ -266,6 +266,21 @@ describe('what an OpenID Provider must refuse', () => {
     expect(new URL(again.location as string).searchParams.get('error')).toBe('consent_required');
   });
 
+  it('a claims request for a sub other than the signed-in user\'s is login_required (Core 5.5.1); the right sub is answered', async () => {
+    const config = await discover('rp', 'rp-secret');
+    const agent = new UserAgent(server.issuer);
+    await signIn(config, {}, agent);
+    const url = async (sub: string) => client.buildAuthorizationUrl(config, {
+      redirect_uri: CB, scope: 'openid', claims: JSON.stringify({ id_token: { sub: { value: sub } } }),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    });
+    const other = await agent.request((await url('someone-else')).href);
+    expect(new URL(other.location as string).searchParams.get('error')).toBe('login_required');
+    const alice = await server.store.users.getByUsername('alice');
+    const own = await authorizeAs(agent, (await url(alice?.id as string)).href, ALICE);
+    expect(own.searchParams.get('code')).toEqual(expect.any(String));
+  });
+
   it('an implicit (token) request with openid stays OAuth 2: an access token, no ID token', async () => {
     const implicitServer = await startServer({
       clients: [{ ...RP, client_id: 'imp', grant_types: ['implicit'], redirect_uris: ['https://app.example/cb'] }],

@@ -61,6 +61,19 @@ export function openIdConformance(name: string, open: () => Promise<Store>): voi
       expect(await store.openIdGrants.find('live')).toBeDefined();
     });
 
+    it('deleting a user, deleting a client or withdrawing consent deletes their OpenID grants', async () => {
+      await store.openIdGrants.save(grant({ familyId: 'a', userId: 'user-1', clientId: 'rp' }));
+      await store.openIdGrants.save(grant({ familyId: 'b', userId: 'user-2', clientId: 'rp' }));
+      await store.openIdGrants.save(grant({ familyId: 'c', userId: 'user-2', clientId: 'other' }));
+      await store.users.upsert({ id: 'user-1', username: 'alice', passwordHash: '$argon2id$x', claims: {}, createdAt: NOW });
+      await store.users.delete('alice', NOW);
+      expect(await store.openIdGrants.find('a')).toBeUndefined();
+      await store.consents.grant('user-2', 'rp', 'https://api.example', ['openid'], NOW);
+      await store.consents.withdraw('user-2', 'rp', NOW);
+      expect(await store.openIdGrants.find('b')).toBeUndefined();
+      expect(await store.openIdGrants.find('c')).toBeDefined();
+    });
+
     it('stores a user\'s claims, and an upsert of the username replaces them', async () => {
       const alice: User = { id: 'user-1', username: 'alice', passwordHash: '$argon2id$x', claims: CLAIMS, createdAt: NOW };
       expect(await store.users.upsert(alice)).toEqual(alice);

@@ -20,6 +20,8 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
   const where = conditions.join(' AND ');
   db.prepare(`UPDATE tokens SET revoked_at = ? WHERE ${where} AND revoked_at IS NULL`).run(now, ...params);
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
+  // What the ended grants' ID tokens would have said (nonce, sid, claims asked for): no longer needed.
+  db.prepare(`DELETE FROM openid_grants WHERE ${where}`).run(...params);
   if (!options.keepConsents) db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
   if (owner.clientId !== undefined && owner.userId === undefined) {
