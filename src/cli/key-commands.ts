@@ -3,7 +3,7 @@ import { jwksMaxAge } from '../config.js';
 import { systemClock } from '../core/clock.js';
 import { DEFAULT_KEY_RELOAD_MS, defaultGraceSeconds, GRACE_MARGIN_SECONDS, generateSigningKey, signingKeyAt } from '../keys/key-ring.js';
 import { sealJwk } from '../keys/sealed-jwk.js';
-import { SIGNING_ALGS, type SigningAlg } from '../store/types.js';
+import { SIGNING_ALGS, type SigningAlg, type SigningKey } from '../store/types.js';
 import { AdminError, print, withStore } from './admin-commands.js';
 
 interface KeyOptions {
@@ -16,6 +16,19 @@ interface RotateOptions extends KeyOptions {
   now?: boolean;
   alg?: string;
   jwksMaxAge?: string;
+}
+
+/**
+ * The key of each algorithm that signs at `now`: access tokens use one algorithm and OpenID
+ * Connect ID tokens others (RS256, EdDSA), so each algorithm has its own current key.
+ */
+function signingKids(active: readonly SigningKey[], now: number): Set<string> {
+  const kids = new Set<string>();
+  for (const alg of new Set(active.map((key) => key.alg))) {
+    const signing = signingKeyAt(active.filter((key) => key.alg === alg), now);
+    if (signing) kids.add(signing.kid);
+  }
+  return kids;
 }
 
 function graceSeconds(options: RotateOptions): number {
@@ -41,16 +54,16 @@ function graceSeconds(options: RotateOptions): number {
  */
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('list, rotate and retire the signing keys');
-  keys.command('list').description('list the active signing keys, newest first; "signing" marks the one that signs now')
+  keys.command('list').description('list the active signing keys, newest first; "signing" marks the one of each algorithm that signs now')
     .option('--db <url>', 'database URL').option('--secret-file <path>', 'the server secret file, as for tessera serve')
     .action(async (options: KeyOptions) => {
       await withStore({ db: options.db, secretFile: options.secretFile }, async (store) => {
         const now = systemClock.nowSeconds();
         const active = await store.keys.listActive();
-        const signing = signingKeyAt(active, now);
+        const signing = signingKids(active, now);
         print(active.map((key) => ({
           kid: key.kid, alg: key.alg, created_at: key.createdAt, signs_from: key.signsFrom,
-          signing: key.kid === signing?.kid, ...(key.signsFrom > now ? { pending: true } : {}),
+          signing: signing.has(key.kid), ...(key.signsFrom > now ? { pending: true } : {}),
         })));
       });
     });
@@ -68,7 +81,7 @@ export function registerKeyCommands(program: Command): void {
       await withStore({ db: options.db, secretFile: options.secretFile }, async (store, _hashing, secrets) => {
         const now = systemClock.nowSeconds();
         // At least one second after the newest, so that it is the newest even within the same second.
-        const newest = (await store.keys.listActive())[0];
+        const newest = (await store.keys.listActive()).find((key) => key.alg === alg);
         const createdAt = Math.max(now, (newest?.createdAt ?? 0) + 1);
         // With no key yet, no resource server can have cached one: nothing to wait for.
         const fresh = await generateSigningKey(createdAt, { alg, signsFrom: newest ? now + grace : now });
@@ -89,7 +102,7 @@ export function registerKeyCommands(program: Command): void {
       await withStore({ db: options.db, secretFile: options.secretFile }, async (store) => {
         const active = await store.keys.listActive();
         if (!active.some((key) => key.kid === kid)) throw new AdminError(`no active key "${kid}".`);
-        if (signingKeyAt(active, systemClock.nowSeconds())?.kid === kid) {
+        if (signingKids(active, systemClock.nowSeconds()).has(kid)) {
           throw new AdminError('that key signs now; rotate first (tessera keys rotate), wait for the new key to sign, then retire it.');
         }
         await store.keys.deactivate(kid);

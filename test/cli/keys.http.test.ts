@@ -19,7 +19,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const env = { ...process.env, TESSERA_SECRET: '', TESSERA_SECRET_FILE: '', TESSERA_DB: '', TESSERA_JWKS_MAX_AGE: '' };
 const tessera = async (...args: string[]) => (await run(process.execPath, [CLI, ...args], { env })).stdout;
-const jwksKids = async (origin: string) => ((await (await fetch(`${origin}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+// The JWKS also publishes the OpenID Connect ID-token keys (RS256, EdDSA); these tests follow one algorithm's keys.
+const jwksKids = async (origin: string, alg = 'ES256') => ((await (await fetch(`${origin}/jwks`)).json()) as { keys: { kid: string; alg: string }[] }).keys
+  .filter((k) => k.alg === alg).map((k) => k.kid);
 
 const seed = join(work, 'seed.json');
 writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read' }] }), { mode: 0o600 });
@@ -54,7 +56,7 @@ describe('tessera keys', () => {
       }, { timeout: 15_000, interval: 250 }).toBe(rotated.kid);
       for (const token of tokens) expect(token.kid).toBe(token.iat < rotated.signs_from ? first : rotated.kid);
 
-      const after = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+      const after = (JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).filter((k) => k.alg === 'ES256');
       expect(after.map((k) => [k.kid, k.signing])).toEqual([[rotated.kid, true], [first, false]]);
       await expect(tessera('keys', 'retire', rotated.kid, '--db', db)).rejects.toThrow(/signs now/);
       await tessera('keys', 'retire', first as string, '--db', db);
@@ -70,7 +72,7 @@ describe('tessera keys', () => {
     try {
       const jwks = await fetch(`${server.origin}/jwks`);
       expect(jwks.headers.get('cache-control')).toBe('public, max-age=120');
-      const [first] = ((await jwks.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+      const [first] = ((await jwks.json()) as { keys: { kid: string; alg: string }[] }).keys.filter((k) => k.alg === 'ES256').map((k) => k.kid);
 
       const rotated = JSON.parse(await tessera('keys', 'rotate', '--now', '--db', db)) as { kid: string; created_at: number; signs_from: number; note: string };
       expect(rotated.signs_from).toBeLessThanOrEqual(rotated.created_at);
@@ -100,7 +102,7 @@ describe('tessera keys', () => {
     const byDefault = await graceOf();
     expect(byDefault.min).toBeLessThanOrEqual(300 + 60);
     expect(byDefault.max).toBeGreaterThanOrEqual(300 + 60);
-    const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+    const listed = (JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).filter((k) => k.alg === 'ES256');
     expect(listed.map((k) => [k.signing, k.pending ?? false])).toEqual([[false, true], [true, false]]);
     expect(listed[1]?.kid).toBe(first);
     await expect(tessera('keys', 'retire', first as string, '--db', db)).rejects.toThrow(/signs now/);
@@ -116,17 +118,24 @@ describe('tessera keys', () => {
     await expect(tessera('keys', 'rotate', '--alg', 'HS256', '--db', db)).rejects.toThrow(/--alg must be one of ES256, RS256, EdDSA/);
   });
 
-  it.each(['RS256', 'EdDSA'] as const)('rotate --alg %s: the server signs with it, and jose verifies the tokens against the JWKS', async (alg) => {
+  it.each(['RS256', 'EdDSA'] as const)('rotate --alg %s rotates that algorithm\'s key (OpenID Connect ID tokens); access tokens keep their ES256 key', async (alg) => {
     const db = `sqlite:${join(work, `${alg}.db`)}`;
     const server = await serveCli(['--db', db, '--seed', seed]);
     try {
+      const [accessKid] = await jwksKids(server.origin);
+      const [previous] = await jwksKids(server.origin, alg);
       const rotated = JSON.parse(await tessera('keys', 'rotate', '--now', '--alg', alg, '--db', db)) as { kid: string; alg: string };
       expect(rotated.alg).toBe(alg);
-      await expect.poll(async () => kidOf(await accessToken(server.origin)), { timeout: 10_000, interval: 250 }).toBe(rotated.kid);
+      await expect.poll(() => jwksKids(server.origin, alg), { timeout: 10_000, interval: 250 }).toEqual([rotated.kid, previous]);
+      const listed = (JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).filter((k) => k.alg === alg);
+      expect(listed.map((k) => [k.kid, k.signing])).toEqual([[rotated.kid, true], [previous, false]]);
       const token = await accessToken(server.origin);
-      expect(decodeProtectedHeader(token)).toMatchObject({ alg, kid: rotated.kid, typ: 'at+jwt' });
-      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${server.origin}/jwks`)), { issuer: server.origin, algorithms: [alg] });
+      expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: accessKid, typ: 'at+jwt' });
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${server.origin}/jwks`)), { issuer: server.origin, algorithms: ['ES256'] });
       expect(payload.client_id).toBe('svc');
+      // The ES256 key still signs access tokens, so it cannot be retired; the replaced key of the other algorithm can.
+      await expect(tessera('keys', 'retire', accessKid as string, '--db', db)).rejects.toThrow(/signs now/);
+      await tessera('keys', 'retire', previous as string, '--db', db);
     } finally {
       await server.stop();
     }

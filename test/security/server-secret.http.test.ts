@@ -64,10 +64,13 @@ describe('the embedded database', () => {
     const sqlite = new Database(db, { readonly: true });
     const rows = sqlite.prepare('SELECT private_jwk FROM signing_keys').all() as { private_jwk: string }[];
     sqlite.close();
-    expect(rows).toHaveLength(1);
-    const stored = JSON.parse(rows[0]!.private_jwk) as Record<string, unknown>;
-    expect(stored.d).toBeUndefined();
-    expect(stored.sealed).toBe('A256GCM');
+    // The access-token key and the OpenID Connect ID-token keys: all sealed.
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      const stored = JSON.parse(row.private_jwk) as Record<string, unknown>;
+      expect(stored.d).toBeUndefined();
+      expect(stored.sealed).toBe('A256GCM');
+    }
   });
 
   it('refuses to start, in one line that says what to run, when the database file is readable by others', async () => {
