@@ -19,6 +19,21 @@ export interface UserInfoDependencies {
   readonly clock: Clock;
 }
 
+/**
+ * The verification key set of each published JWKS: the ring replaces its JWKS object when the keys
+ * change, so keys are imported once per change rather than at every request.
+ */
+const keySets = new WeakMap<PublicJwks, ReturnType<typeof createLocalJWKSet>>();
+
+function keySetOf(jwks: PublicJwks): ReturnType<typeof createLocalJWKSet> {
+  let keySet = keySets.get(jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
+    keySets.set(jwks, keySet);
+  }
+  return keySet;
+}
+
 /** The path of the UserInfo endpoint, under the issuer. */
 export const USERINFO_PATH = '/userinfo';
 
@@ -43,7 +58,7 @@ export async function userInfoClaims(accessToken: string, deps: UserInfoDependen
   const realm = deps.issuer;
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(accessToken, createLocalJWKSet(deps.keys.jwks as Parameters<typeof createLocalJWKSet>[0]), {
+    ({ payload } = await jwtVerify(accessToken, keySetOf(deps.keys.jwks), {
       issuer: deps.issuer, typ: 'at+jwt', algorithms: [...SIGNING_ALGS],
       audience: userInfoAudiences(deps.issuer, deps.audience), currentDate: new Date(deps.clock.nowSeconds() * 1000),
     }));
