@@ -236,6 +236,21 @@ describe('what an OpenID Provider must refuse', () => {
     }
   });
 
+  it('UserInfo answers browser apps of any origin (CORS without credentials), challenges included', async () => {
+    const preflight = await fetch(`${server.issuer}/userinfo`, { method: 'OPTIONS', headers: { origin: 'https://spa.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    const refused = await fetch(`${server.issuer}/userinfo`, { headers: { origin: 'https://spa.example' } });
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(refused.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
+    expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
+    const invalid = await fetch(`${server.issuer}/userinfo`, { headers: { origin: 'https://spa.example', authorization: 'Bearer not.a.token' } });
+    expect(invalid.status).toBe(401);
+    expect(invalid.headers.get('access-control-allow-origin')).toBe('*');
+    expect(invalid.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+
   it('UserInfo refuses a revoked token', async () => {
     const config = await discover('rp', 'rp-secret');
     const { tokens } = await signIn(config);
