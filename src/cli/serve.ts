@@ -5,6 +5,7 @@ import { systemClock } from '../core/clock.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
 import { KeyRing } from '../keys/key-ring.js';
+import { ID_TOKEN_ALGS } from '../oidc/id-token.js';
 import { buildServer } from '../server/app.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
 import { closeGracefully } from '../server/graceful-close.js';
@@ -27,7 +28,10 @@ export async function serve(config: Config): Promise<void> {
     const store = await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 });
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
-      await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets);
+      const keys = await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets);
+      // The OpenID Connect ID-token keys too, before any worker starts: workers starting at once
+      // then find them rather than each adding its own.
+      await keys.ensureSigningAlgs(ID_TOKEN_ALGS, systemClock.nowSeconds());
     } finally {
       if (config.workers > 1) await store.close();
     }

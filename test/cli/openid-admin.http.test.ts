@@ -81,3 +81,15 @@ describe('seed files with users\' claims', () => {
     expect(result.stderr).toMatch(/user 1: claim "email_verified" must be true or false/);
   });
 });
+
+describe('the ID-token keys of a server with workers', () => {
+  it('are made once by the primary: the JWKS has one key per algorithm, however many workers start', async () => {
+    const server = await serveCli(['--workers', '2', '--db', `sqlite:${join(dir, 'workers.db')}`], { workers: 2, timeoutMs: 60_000 });
+    try {
+      const jwks = await (await fetch(`${server.origin}/jwks`)).json() as { keys: { alg: string }[] };
+      expect(jwks.keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+    } finally {
+      await server.stop();
+    }
+  });
+});
