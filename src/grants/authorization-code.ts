@@ -64,7 +64,7 @@ export const authorizationCodeGrant = defineGrant<CodeTokenRequest>({
       client, userId: stored.userId, scope: stored.scope, audience: stored.audience, familyId: stored.familyId,
       extraClaims: openIdAccessTokenClaims(openIdGrant),
       // OpenID Connect Core §11: an OpenID grant gets a refresh token only with offline_access.
-      withRefreshToken: issuesRefreshToken(client, stored.scope),
+      withRefreshToken: issuesRefreshToken(client, stored.scope, openIdGrant),
     });
     // One atomic step marks the code used and stores its tokens: a concurrent redemption either
     // comes first (and we are the replay) or sees the tokens it must revoke.

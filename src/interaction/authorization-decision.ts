@@ -119,11 +119,13 @@ export class AuthorizationInteraction {
     if (request.client.secretHash === null || request.client.applicationType === 'native') return true;
     // OpenID Connect Core §3.1.2.1 prompt=consent: the server SHOULD ask, whatever was allowed before.
     if (request.openid?.prompt.includes('consent')) return true;
-    const consent = await this.ctx.consents.find(userId, request.client.clientId, request.audience);
     // Core §11: "the OP MUST always obtain consent to returning a Refresh Token that enables offline
     // access": offline_access is asked on the page even of a first-party client, unless the user
     // allowed it to this client before (remembered consent is the OP's "other condition").
-    if (request.openid && request.scope.includes('offline_access') && !consent?.scopes.includes('offline_access')) return true;
+    const offline = request.openid !== undefined && request.scope.includes('offline_access');
+    if (request.client.skipConsent && !offline) return false;
+    const consent = await this.ctx.consents.find(userId, request.client.clientId, request.audience);
+    if (offline && !consent?.scopes.includes('offline_access')) return true;
     if (request.client.skipConsent) return false;
     // Claims asked for one by one are not remembered with the consent: the page lists them each time.
     if (claimsToConsent(request).length > 0) return true;

@@ -8,12 +8,13 @@ export function isOpenIdScope(scope: readonly string[]): boolean {
 
 /**
  * Whether a new grant gets a refresh token. A plain OAuth 2 grant: when the client may use the
- * refresh_token grant (as before). An OpenID grant, besides: only when offline_access was requested
- * and consented (OpenID Connect Core §11), which the consent page always asks for.
+ * refresh_token grant (as before). An OpenID grant (one with an OpenID record, `openIdGrant`),
+ * besides: only when offline_access was requested and consented (OpenID Connect Core §11), which
+ * the consent page always asks for.
  */
-export function issuesRefreshToken(client: Client, scope: readonly string[]): boolean {
+export function issuesRefreshToken(client: Client, scope: readonly string[], openIdGrant: OpenIdGrantRecord | undefined): boolean {
   if (!client.grantTypes.includes('refresh_token')) return false;
-  return !isOpenIdScope(scope) || scope.includes('offline_access');
+  return openIdGrant === undefined || scope.includes('offline_access');
 }
 
 /**
