@@ -5,11 +5,14 @@ import { ConfigError } from '../config.js';
 import { clientFromMetadata, InvalidClientMetadata } from '../core/client-metadata.js';
 import { hashPassword, verifyPassword } from '../core/password.js';
 import { InvalidResourceMetadata, resourceServerFromMetadata } from '../core/resource-metadata.js';
+import { InvalidUserClaims, validateUserClaims, withUpdatedAt } from '../oidc/standard-claims.js';
 import type { Client, ResourceServer, Store } from '../store/types.js';
 
 export interface SeedUser {
   username: string;
   password: string;
+  /** OpenID Connect standard claims (Core §5.1), the user's other members; undefined when it has none. */
+  claims?: Record<string, unknown> | undefined;
 }
 
 export interface Seed {
@@ -62,7 +65,14 @@ export async function readSeedFile(path: string, now: number, hashing: SecretHas
     if (typeof u !== 'object' || u === null || typeof u.username !== 'string' || u.username === '' || typeof u.password !== 'string' || u.password === '') {
       throw new ConfigError(`seed file "${path}": user ${index + 1} needs a non-empty "username" and "password".`);
     }
-    return { username: u.username, password: u.password };
+    const { username: _username, password: _password, ...claimMembers } = u;
+    if (Object.keys(claimMembers).length === 0) return { username: u.username, password: u.password };
+    try {
+      return { username: u.username, password: u.password, claims: validateUserClaims(claimMembers) };
+    } catch (error) {
+      if (error instanceof InvalidUserClaims) throw new ConfigError(`seed file "${path}": user ${index + 1}: ${error.message}`);
+      throw error;
+    }
   });
   const parsedResources = resources.map((resource) => {
     try {
@@ -88,16 +98,33 @@ export async function applySeed(store: Store, seed: Seed, now: number): Promise<
   }
   // The store keeps a resource server's first created_at.
   for (const resource of seed.resources) await store.resources.upsert(resource);
-  for (const user of seed.users) await upsertUser(store, user.username, user.password, now);
+  for (const user of seed.users) await upsertUser(store, user.username, user.password, now, user.claims);
 }
 
-/** Creates the user or sets its password; argon2id work is skipped when the password is unchanged. */
-export async function upsertUser(store: Store, username: string, password: string, now: number): Promise<void> {
+/** A user to update does not exist and no password was given to create it. */
+export class UnknownUser extends Error {
+  constructor(username: string) {
+    super(`no user "${username}"; give a password to create one.`);
+    this.name = 'UnknownUser';
+  }
+}
+
+/**
+ * Creates the user or sets its password and/or claims; argon2id work is skipped when the password
+ * is unchanged. `claims` (validated, oidc/standard-claims.ts) replace the user's claims, and
+ * `updated_at` moves only when they changed; undefined keeps them. Without a password, the user must exist.
+ */
+export async function upsertUser(store: Store, username: string, password: string | undefined, now: number, claims?: Record<string, unknown>): Promise<void> {
   const existing = await store.users.getByUsername(username);
-  if (existing && (await verifyPassword(existing.passwordHash, password))) return;
+  if (!existing && password === undefined) throw new UnknownUser(username);
+  const nextClaims = claims === undefined ? (existing?.claims ?? {}) : withUpdatedAt(existing?.claims ?? {}, claims, now);
+  const passwordKept = existing !== undefined && (password === undefined || (await verifyPassword(existing.passwordHash, password)));
+  if (existing && passwordKept && JSON.stringify(nextClaims) === JSON.stringify(existing.claims)) return;
   await store.users.upsert({
-    id: existing?.id ?? randomUUID(), username, passwordHash: await hashPassword(password), createdAt: existing?.createdAt ?? now,
+    id: existing?.id ?? randomUUID(), username,
+    passwordHash: passwordKept ? existing.passwordHash : await hashPassword(password as string),
+    claims: nextClaims, createdAt: existing?.createdAt ?? now,
   });
   // A new password ends what the old one opened: whoever knew it keeps no session or token.
-  if (existing) await store.users.endSessions(existing.id, now);
+  if (existing && !passwordKept) await store.users.endSessions(existing.id, now);
 }

@@ -24,9 +24,22 @@ export const codeResponseType = defineResponseType<CodeParams>({
     }
     return { codeChallenge };
   },
-  async respond(request, params, grant, ctx: Pick<GrantContext, 'codes' | 'clock' | 'random' | 'settings' | 'hashing'>) {
+  async respond(request, params, grant, ctx: Pick<GrantContext, 'codes' | 'clock' | 'random' | 'settings' | 'hashing' | 'openIdGrants'>) {
     const code = generateOpaqueToken(TOKEN_PREFIX.authorizationCode, ctx.random);
     const now = ctx.clock.nowSeconds();
+    const familyId = newFamilyId(now, ctx.random);
+    if (request.openid) {
+      // Saved before the code: a code of an OpenID request always finds what its ID token needs,
+      // the nonce bound to it among them (Core §3.1.3.3). Until the code expires; the exchange
+      // extends it when it issues a refresh token.
+      const authentication = grant.authentication ?? { authTime: now, sid: null, amr: [] };
+      await ctx.openIdGrants.save({
+        familyId, clientId: request.client.clientId, userId: grant.userId, nonce: request.openid.nonce ?? null,
+        authTime: authentication.authTime, sid: authentication.sid, amr: authentication.amr,
+        claimsRequest: request.openid.claims ? { ...request.openid.claims } : null,
+        expiresAt: now + ctx.settings.codeTtl,
+      });
+    }
     await ctx.codes.save({
       hash: ctx.hashing.tokens.hash(code),
       clientId: request.client.clientId,
@@ -35,7 +48,7 @@ export const codeResponseType = defineResponseType<CodeParams>({
       scope: grant.scope,
       audience: request.audience,
       codeChallenge: params.codeChallenge ?? null,
-      familyId: newFamilyId(now, ctx.random),
+      familyId,
       // RFC 6749 §4.1.2: a maximum lifetime of 10 minutes is recommended; ours is shorter.
       expiresAt: now + ctx.settings.codeTtl,
       consumedAt: null,

@@ -3,6 +3,7 @@ import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType
 import { singleValuedParams } from '../core/form-params.js';
 import { isCodeRequestWithPkce, loopbackPortMayVary, resolveRedirectUri } from '../core/redirect-uri.js';
 import { parseScope } from '../core/scope.js';
+import { parseOpenIdRequest } from '../oidc/openid-request.js';
 import { findResponseType, type ProtocolRegistry } from '../registry.js';
 import type { ServerSettings } from '../server/settings.js';
 import type { ClientStore, ResourceServerStore } from '../store/types.js';
@@ -91,9 +92,11 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
     const requestedScope = parseScope(params.scope);
     const respond = handler.prepare(params, client, ctx.settings);
     const { scope, audience } = await resolveTokenTarget({ scope: requestedScope, resources: lists.resource ?? [] }, client, ctx.settings, ctx.resourceServers);
+    // Core §3.1.2.1: an OpenID request names openid in its scope (a default scope does not make one).
+    const openid = parseOpenIdRequest(params, requestedScope.includes('openid') ? scope : [], responseType);
     return {
       client, redirectUri, redirectUriSent: requestedRedirect !== undefined, responseType,
-      responseMode: handler.responseMode, scope, state: params.state, audience, respond,
+      responseMode: handler.responseMode, scope, state: params.state, audience, respond, ...(openid ? { openid } : {}),
     };
   } catch (error) {
     if (error instanceof OAuthError) throw fail(error);

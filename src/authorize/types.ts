@@ -1,5 +1,6 @@
 import type { GrantContext } from '../grants/types.js';
 import type { ServerSettings } from '../server/settings.js';
+import type { OpenIdRequest } from '../oidc/openid-request.js';
 import type { Client } from '../store/types.js';
 
 export type ResponseMode = 'query' | 'fragment';
@@ -21,12 +22,16 @@ export interface AuthorizationRequest {
   audience: string;
   /** The response type's own part, with its parameters (PKCE for code) already checked. */
   respond: PreparedResponse;
+  /** Present for an OpenID Connect request (a code request whose scope has openid, oidc/openid-request.ts). */
+  openid?: OpenIdRequest | undefined;
 }
 
 /** What the user agreed to. */
 export interface ConsentedGrant {
   userId: string;
   scope: string[];
+  /** How and when the user signed in, and the browser session's sid: what an ID token says (OpenID Connect Core §2). */
+  authentication?: { authTime: number; sid: string | null; amr: string[] } | undefined;
 }
 
 /** A response type as its module defines it, with its own typed parameters. */

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { upsertUser } from '../admin/seed.js';
+import { UnknownUser, upsertUser } from '../admin/seed.js';
+import { InvalidUserClaims, validateUserClaims } from '../oidc/standard-claims.js';
+import { claimsFromFlags, InvalidClaimFlag, withClaimFlags } from './user-claim-flags.js';
 import { loadConfig, userPasswordFromEnv, type ConfigFlags } from '../config.js';
 import { clientFromMetadata, clientToMetadata, type ClientMetadata } from '../core/client-metadata.js';
 import { systemClock } from '../core/clock.js';
@@ -48,6 +50,7 @@ interface ClientCreateOptions {
   resource?: string[];
   skipConsent?: boolean;
   secretFile?: string;
+  idTokenSignedResponseAlg?: string;
 }
 
 export function registerClientCommands(program: Command): void {
@@ -67,6 +70,7 @@ export function registerClientCommands(program: Command): void {
     .option('--resource <uri>', 'an RFC 8707 resource the client may ask for (repeat for several)', collect)
     .option('--skip-consent', 'a first-party client: skip the consent page')
     .option('--secret-file <path>', 'the server secret file, as for tessera serve (the client secret is hashed with it)')
+    .option('--id-token-signed-response-alg <alg>', 'OpenID Connect: RS256 (default), ES256 or EdDSA for its ID tokens')
     .action(async (options: ClientCreateOptions) => {
       const authMethod = options.public ? 'none' : options.authMethod;
       // A secret given for a public client is passed on, so that validation refuses it loudly.
@@ -82,6 +86,7 @@ export function registerClientCommands(program: Command): void {
         token_endpoint_auth_method: authMethod,
         resources: options.resource,
         skip_consent: options.skipConsent,
+        id_token_signed_response_alg: options.idTokenSignedResponseAlg,
       };
       const record = await withStore({ db: options.db, secretFile: options.secretFile }, async (store, hashing) => {
         const created = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, systemClock.nowSeconds(), hashing);
@@ -91,6 +96,31 @@ export function registerClientCommands(program: Command): void {
       });
       // The secret is shown this once; only its hash is stored.
       print({ ...clientToMetadata(record), ...(secret !== undefined && options.secret === undefined ? { client_secret: secret } : {}) });
+    });
+  client.command('update <client_id>')
+    .description('change a registered client (the options given; the rest is kept)')
+    .option('--db <url>', 'database URL')
+    .option('--name <name>', 'client_name shown on the consent page')
+    .option('--scope <scopes>', 'space-separated scopes the client may request (replaces them)')
+    .option('--id-token-signed-response-alg <alg>', 'OpenID Connect: RS256, ES256 or EdDSA for its ID tokens')
+    .action(async (clientId: string, options: { db?: string; name?: string; scope?: string; idTokenSignedResponseAlg?: string }) => {
+      const record = await withStore({ db: options.db }, async (store, hashing) => {
+        const existing = await store.clients.get(clientId);
+        if (!existing) throw new AdminError(`no client "${clientId}".`);
+        // Validated as a registration would be: the changed metadata, with the stored secret hash kept.
+        const metadata = {
+          ...clientToMetadata(existing),
+          ...(options.name !== undefined ? { client_name: options.name } : {}),
+          ...(options.scope !== undefined ? { scope: options.scope } : {}),
+          ...(options.idTokenSignedResponseAlg !== undefined ? { id_token_signed_response_alg: options.idTokenSignedResponseAlg } : {}),
+          ...(existing.secretHash !== null ? { client_secret: 'kept' } : {}),
+        };
+        const checked = clientFromMetadata(metadata, existing.createdAt, hashing);
+        const updated = { ...checked, secretHash: existing.secretHash };
+        await store.clients.upsert(updated);
+        return updated;
+      });
+      print(clientToMetadata(record));
     });
   client.command('list').description('list clients').option('--db <url>', 'database URL')
     .action(async (options: { db?: string }) => {
@@ -156,15 +186,34 @@ export function registerClientCommands(program: Command): void {
 
 export function registerUserCommands(program: Command): void {
   const user = program.command('user').description('manage users who sign in');
-  user.command('create <username>')
-    .description('create a user, or set the password of an existing one (password from --password or TESSERA_USER_PASSWORD)')
+  withClaimFlags(user.command('create <username>')
+    .description('create a user, or set the password (and claims) of an existing one (password from --password or TESSERA_USER_PASSWORD)')
     .option('--db <url>', 'database URL')
-    .option('--password <password>', 'the password (hashed with argon2id)')
-    .action(async (username: string, options: { db?: string; password?: string }) => {
+    .option('--password <password>', 'the password (hashed with argon2id)'))
+    .action(async (username: string, options: { db?: string; password?: string } & Record<string, unknown>) => {
       const password = options.password ?? userPasswordFromEnv();
       if (!password) throw new AdminError('give the password with --password or TESSERA_USER_PASSWORD.');
-      await withStore({ db: options.db }, (store) => upsertUser(store, username, password, systemClock.nowSeconds()));
+      await withStore({ db: options.db }, (store) => saveUser(store, username, password, options));
       process.stdout.write(`user ${username} saved\n`);
+    });
+  withClaimFlags(user.command('update <username>')
+    .description('change a user\'s OpenID Connect claims (flags below; --unset removes one) and, with --password or TESSERA_USER_PASSWORD, its password')
+    .option('--db <url>', 'database URL')
+    .option('--password <password>', 'a new password (hashed with argon2id)'))
+    .action(async (username: string, options: { db?: string; password?: string } & Record<string, unknown>) => {
+      await withStore({ db: options.db }, async (store) => {
+        if (!(await store.users.getByUsername(username))) throw new AdminError(`no user "${username}".`);
+        await saveUser(store, username, options.password ?? userPasswordFromEnv(), options);
+      });
+      process.stdout.write(`user ${username} saved\n`);
+    });
+  user.command('show <username>').description('show a user and its claims').option('--db <url>', 'database URL')
+    .action(async (username: string, options: { db?: string }) => {
+      await withStore({ db: options.db }, async (store) => {
+        const found = await store.users.getByUsername(username);
+        if (!found) throw new AdminError(`no user "${username}".`);
+        print({ id: found.id, username: found.username, created_at: found.createdAt, claims: found.claims });
+      });
     });
   user.command('list').description('list users').option('--db <url>', 'database URL')
     .action(async (options: { db?: string }) => {
@@ -182,3 +231,22 @@ export function registerUserCommands(program: Command): void {
 
 /** An administrative command that cannot be carried out; printed on one line. */
 export class AdminError extends Error {}
+
+/** Creates or updates the user with the claim flags merged into its claims (validated, updated_at maintained). */
+async function saveUser(store: Store, username: string, password: string | undefined, options: Record<string, unknown>): Promise<void> {
+  const existing = await store.users.getByUsername(username);
+  let claims: Record<string, unknown> | undefined;
+  try {
+    const merged = claimsFromFlags(options, existing?.claims ?? {});
+    claims = merged === undefined ? undefined : validateUserClaims(merged);
+  } catch (error) {
+    if (error instanceof InvalidClaimFlag || error instanceof InvalidUserClaims) throw new AdminError(error.message);
+    throw error;
+  }
+  try {
+    await upsertUser(store, username, password, systemClock.nowSeconds(), claims);
+  } catch (error) {
+    if (error instanceof UnknownUser) throw new AdminError(error.message);
+    throw error;
+  }
+}

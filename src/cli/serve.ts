@@ -5,6 +5,7 @@ import { systemClock } from '../core/clock.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
 import { KeyRing, resourceSigningAlgs } from '../keys/key-ring.js';
+import { ID_TOKEN_ALGS } from '../oidc/id-token.js';
 import { buildServer } from '../server/app.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
 import { closeGracefully } from '../server/graceful-close.js';
@@ -27,9 +28,9 @@ export async function serve(config: Config): Promise<void> {
     const store = await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 });
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
-      // Every algorithm the server signs with, before the workers start (each would do it too, atomically).
+      // Every algorithm the server signs with (access tokens, and the OpenID Connect ID-token algorithms), before the workers start (each would do it too, atomically).
       await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets, {
-        defaultAlg: config.settings.signingAlg, algs: await resourceSigningAlgs(store.resources),
+        defaultAlg: config.settings.signingAlg, algs: [...await resourceSigningAlgs(store.resources), ...ID_TOKEN_ALGS],
       });
     } finally {
       if (config.workers > 1) await store.close();

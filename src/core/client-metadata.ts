@@ -1,5 +1,5 @@
 import { confidentialOnlyGrantTypes, defaultRegistry, registrableGrantTypes, type ProtocolRegistry } from '../registry.js';
-import type { Client, TokenEndpointAuthMethod } from '../store/types.js';
+import { SIGNING_ALGS, type Client, type SigningAlg, type TokenEndpointAuthMethod } from '../store/types.js';
 import { parseScope } from './scope.js';
 import type { SecretHashing } from './secret-hash.js';
 
@@ -17,6 +17,8 @@ export interface ClientMetadata {
   skip_consent?: boolean | undefined;
   /** RFC 7591 (OpenID Connect Registration §2): 'web' (default) or 'native'. */
   application_type?: 'web' | 'native' | undefined;
+  /** OpenID Connect Registration §2: the JWS alg of the client's ID tokens (RS256 when absent). */
+  id_token_signed_response_alg?: string | undefined;
 }
 
 /** A registration that cannot be accepted, with a message that says what to fix. */
@@ -76,7 +78,7 @@ export function clientFromMetadata(input: unknown, now: number, hashing: SecretH
   const clientId = m.client_id;
   const who = `client "${clientId}"`;
   const known = new Set(['client_id', 'client_secret', 'client_name', 'redirect_uris', 'grant_types', 'response_types',
-    'scope', 'token_endpoint_auth_method', 'resources', 'skip_consent', 'application_type']);
+    'scope', 'token_endpoint_auth_method', 'resources', 'skip_consent', 'application_type', 'id_token_signed_response_alg']);
   for (const key of Object.keys(m)) {
     if (!known.has(key)) throw new InvalidClientMetadata(`${who}: unknown field "${key}" (expected RFC 7591 names such as ${[...known].join(', ')}).`);
   }
@@ -157,7 +159,15 @@ export function clientFromMetadata(input: unknown, now: number, hashing: SecretH
     throw new InvalidClientMetadata(`${who}: skip_consent needs a confidential web client; public and native clients always ask the user (RFC 8252 section 8.6).`);
   }
 
+  // OpenID Connect Registration §2: id_token_signed_response_alg, default RS256; "none" is refused
+  // since this server only issues ID tokens from the token endpoint, and signs every one (Core §3.1.3.7).
+  const idTokenAlg = m.id_token_signed_response_alg;
+  if (idTokenAlg !== undefined && (typeof idTokenAlg !== 'string' || !(SIGNING_ALGS as readonly string[]).includes(idTokenAlg))) {
+    throw new InvalidClientMetadata(`${who}: id_token_signed_response_alg must be one of ${SIGNING_ALGS.join(', ')}.`);
+  }
+
   return {
+    ...(idTokenAlg !== undefined ? { idTokenSignedResponseAlg: idTokenAlg as SigningAlg } : {}),
     clientId,
     clientName: (m.client_name as string | undefined) ?? clientId,
     secretHash: typeof secret === 'string' ? hashing.clientSecrets.hash(secret) : null,
@@ -186,5 +196,6 @@ export function clientToMetadata(client: Client): Record<string, unknown> {
     resources: client.resources,
     skip_consent: client.skipConsent,
     application_type: client.applicationType,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg ?? 'RS256',
   };
 }

@@ -85,3 +85,42 @@ export class ServerError extends OAuthError {
   constructor(description = 'The server met an unexpected condition.') { super('server_error', 500, description); }
 }
 
+
+/** RFC 6750 §3: the challenge of a protected resource (UserInfo), with the error in it. */
+function bearerChallenge(realm: string, error: string, description: string, extra: string = ''): Record<string, string> {
+  return { 'www-authenticate': `Bearer realm="${realm}", error="${error}", error_description="${description}"${extra}` };
+}
+
+/** RFC 6750 §3.1 invalid_token: expired, revoked, malformed, or not meant for this resource. 401. */
+export class InvalidToken extends OAuthError {
+  constructor(realm: string, description: string) {
+    super('invalid_token', 401, description);
+    Object.assign(this.headers, bearerChallenge(realm, 'invalid_token', this.description));
+  }
+}
+
+/** RFC 6750 §3.1 insufficient_scope: a valid token without the scope the resource needs. 403. */
+export class InsufficientScope extends OAuthError {
+  constructor(realm: string, description: string, scope: string) {
+    super('insufficient_scope', 403, description);
+    Object.assign(this.headers, bearerChallenge(realm, 'insufficient_scope', this.description, `, scope="${scope}"`));
+  }
+}
+
+/** RFC 6750 §3.1 invalid_request at a protected resource (the token sent twice, say). 400. */
+export class InvalidBearerRequest extends OAuthError {
+  constructor(realm: string, description: string) {
+    super('invalid_request', 400, description);
+    Object.assign(this.headers, bearerChallenge(realm, 'invalid_request', this.description));
+  }
+}
+
+/** OpenID Connect Core §3.1.2.6 login_required: prompt=none and nobody is signed in. */
+export class LoginRequired extends OAuthError {
+  constructor(description: string) { super('login_required', 400, description); }
+}
+
+/** OpenID Connect Core §3.1.2.6 consent_required: prompt=none and the user must consent first. */
+export class ConsentRequired extends OAuthError {
+  constructor(description: string) { super('consent_required', 400, description); }
+}

@@ -1,6 +1,7 @@
 import { InvalidGrant, InvalidRequest, InvalidTarget } from '../core/errors.js';
 import { checkCodeVerifier } from '../core/pkce.js';
 import { resolveRedirectUri } from '../core/redirect-uri.js';
+import { addIdToken, findOpenIdGrant, issuesRefreshToken, openIdAccessTokenClaims } from '../oidc/openid-grant-tokens.js';
 import type { Client, CodeRecord } from '../store/types.js';
 import { defineGrant, type GrantContext } from './types.js';
 
@@ -44,7 +45,7 @@ export const authorizationCodeGrant = defineGrant<CodeTokenRequest>({
     if (params.code === undefined) throw new InvalidRequest('code is required.');
     return { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier, resources };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'codes' | 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'hashing'>) {
+  async handle(request, client, ctx: Pick<GrantContext, 'codes' | 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'hashing' | 'openIdGrants' | 'idTokens' | 'settings'>) {
     const now = ctx.clock.nowSeconds();
     const stored = await ctx.hashing.tokens.find(request.code, (hash) => ctx.codes.find(hash));
     if (!stored) throw new InvalidGrant(EXPIRED);
@@ -56,10 +57,14 @@ export const authorizationCodeGrant = defineGrant<CodeTokenRequest>({
       throw new InvalidGrant('This authorization code was already used; the tokens issued from it are revoked.');
     }
     if (stored.expiresAt <= now) throw new InvalidGrant(EXPIRED);
-    if (!(await ctx.users.getById(stored.userId))) throw new InvalidGrant('The user of this authorization code no longer exists.');
+    const user = await ctx.users.getById(stored.userId);
+    if (!user) throw new InvalidGrant('The user of this authorization code no longer exists.');
+    const openIdGrant = await findOpenIdGrant({ client, userId: user.id, familyId: stored.familyId, scope: stored.scope }, ctx);
     const minted = await ctx.tokenIssuer.mint({
       client, userId: stored.userId, scope: stored.scope, audience: stored.audience, familyId: stored.familyId,
-      withRefreshToken: client.grantTypes.includes('refresh_token'),
+      extraClaims: openIdAccessTokenClaims(openIdGrant),
+      // OpenID Connect Core §11: an OpenID grant gets a refresh token only with offline_access.
+      withRefreshToken: issuesRefreshToken(client, stored.scope, openIdGrant),
     });
     // One atomic step marks the code used and stores its tokens: a concurrent redemption either
     // comes first (and we are the replay) or sees the tokens it must revoke.
@@ -68,6 +73,7 @@ export const authorizationCodeGrant = defineGrant<CodeTokenRequest>({
       throw new InvalidGrant('This authorization code was already used; the tokens issued from it are revoked.');
     }
     if (result.outcome === 'invalid') throw new InvalidGrant(EXPIRED);
-    return minted.response;
+    // OpenID Connect Core §3.1.3.3: the ID token of an OpenID grant, with the code's nonce.
+    return addIdToken(minted.response, { client, user, grant: openIdGrant, refresh: false }, ctx);
   },
 });

@@ -15,6 +15,8 @@ interface Successor {
   scope: string;
   /** When the access token expires (seconds since the epoch): a retry reports its remaining lifetime. */
   expires_at: number;
+  /** The ID token of an OpenID grant's rotation (OpenID Connect Core §12.2), so a retry gets it too. */
+  id_token?: string;
 }
 
 const INFO = 'tessera refresh retry v1';
@@ -30,6 +32,7 @@ export function sealSuccessor(presentedRefreshToken: string, clientId: string, r
   if (response.refresh_token === undefined) throw new TypeError('a rotation always has a successor refresh token');
   const successor: Successor = {
     access_token: response.access_token, refresh_token: response.refresh_token, scope: response.scope ?? '', expires_at: accessExpiresAt,
+    ...(response.id_token !== undefined ? { id_token: response.id_token } : {}),
   };
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyFor(presentedRefreshToken), iv);
@@ -61,5 +64,6 @@ export function openSuccessor(presentedRefreshToken: string, clientId: string, s
   return {
     access_token: successor.access_token, token_type: 'Bearer', expires_in: expiresIn, ...(successor.scope !== '' ? { scope: successor.scope } : {}),
     refresh_token: successor.refresh_token,
+    ...(typeof successor.id_token === 'string' ? { id_token: successor.id_token } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../core/errors.js';
 import { parseScope } from '../core/scope.js';
+import { addIdToken, findOpenIdGrant, openIdAccessTokenClaims } from '../oidc/openid-grant-tokens.js';
 import type { SealedSuccessor } from '../store/types.js';
 import { openSuccessor, sealSuccessor } from './refresh-retry.js';
 import type { MintedTokens } from './token-issuer.js';
@@ -27,7 +28,7 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     if (params.refresh_token === undefined) throw new InvalidRequest('refresh_token is required.');
     return { refreshToken: params.refresh_token, scope: parseScope(params.scope), resources, remoteAddress, requestId };
   },
-  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings' | 'resourceServers' | 'hashing' | 'audit'>) {
+  async handle(request, client, ctx: Pick<GrantContext, 'tokens' | 'users' | 'tokenIssuer' | 'clock' | 'settings' | 'resourceServers' | 'hashing' | 'audit' | 'openIdGrants' | 'idTokens'>) {
     const record = await ctx.hashing.tokens.find(request.refreshToken, (candidate) => ctx.tokens.find(candidate));
     const hash = record?.hash ?? '';
     // RFC 6749 §6: the refresh token must be bound to the authenticated client.
@@ -63,14 +64,20 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
       if (request.scope.length > 0) throw new InvalidScope('The client is no longer registered for the requested scope.');
       throw new InvalidGrant('The client is no longer registered for any scope of this refresh token.');
     }
-    if (record.userId !== null && !(await ctx.users.getById(record.userId))) {
+    const user = record.userId === null ? undefined : await ctx.users.getById(record.userId);
+    if (record.userId !== null && !user) {
       throw new InvalidGrant('The user of this refresh token no longer exists.');
     }
+    const openIdGrant = await findOpenIdGrant({ client, userId: record.userId, familyId: record.familyId, scope }, ctx);
     const minted = await ctx.tokenIssuer.mint({
       // RFC 6749 §6: a new refresh token's scope MUST be identical to the presented one's.
       client, userId: record.userId, scope, refreshScope: record.scope,
       audience: record.audience, familyId: record.familyId, withRefreshToken: true,
+      extraClaims: openIdAccessTokenClaims(openIdGrant),
     });
+    // OpenID Connect Core §12.2: refreshing an OpenID grant returns a new ID token (same iss, sub,
+    // aud, auth_time; no nonce). Added before the rotation so that a retry gets the same one.
+    if (user) await addIdToken(minted.response, { client, user, grant: openIdGrant, refresh: true }, ctx);
     const now = ctx.clock.nowSeconds();
     const result = await ctx.tokens.rotateRefreshToken(hash, client.clientId, now, minted.records,
       successorFor(request.refreshToken, client.clientId, minted, now, ctx.settings.refreshRetryWindow));

@@ -20,6 +20,8 @@ export interface IssueInput {
   /** Keep an existing family (refresh rotation); a new grant starts a new one. */
   familyId?: string;
   withRefreshToken: boolean;
+  /** Private claims the access token also carries (OpenID Connect: the claims UserInfo releases); never registered ones. */
+  extraClaims?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface MintedTokens {
@@ -68,6 +70,7 @@ export class TokenIssuer {
     // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope); and
     // the grant family, which introspection looks up in the deny list.
     const accessToken = signJwt({ typ: 'at+jwt' }, {
+      ...input.extraClaims,
       iss: this.settings.issuer, sub: subject, aud: input.audience, iat: now, exp: expiresAt, jti,
       client_id: input.client.clientId, ...(scope !== '' ? { scope } : {}), [GRANT_FAMILY_CLAIM]: familyId,
     }, signer);

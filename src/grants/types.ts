@@ -4,7 +4,8 @@ import type { RandomSource } from '../core/random.js';
 import type { SecretHashing } from '../core/secret-hash.js';
 import type { PasswordSignIn } from '../interaction/password-sign-in.js';
 import type { ServerSettings } from '../server/settings.js';
-import type { Client, CodeStore, ResourceServerStore, TokenStore, UserStore } from '../store/types.js';
+import type { IdTokenIssuer } from '../oidc/id-token.js';
+import type { Client, CodeStore, OpenIdGrantStore, ResourceServerStore, TokenStore, UserStore } from '../store/types.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 /**
@@ -29,6 +30,8 @@ export interface TokenResponse {
   /** RFC 6749 §3.3: a scope value has at least one scope-token, so an empty scope is left out. */
   scope?: string;
   refresh_token?: string;
+  /** OpenID Connect Core §3.1.3.3: for a grant whose scope has openid. */
+  id_token?: string;
 }
 
 /**
@@ -49,6 +52,9 @@ export interface GrantContext {
   /** The registered APIs: what a token meant for one of them may carry. */
   readonly resourceServers: ResourceServerStore;
   readonly signIn: PasswordSignIn;
+  /** OpenID Connect: what each OpenID grant's ID tokens need, and the issuer of those ID tokens. */
+  readonly openIdGrants: OpenIdGrantStore;
+  readonly idTokens: IdTokenIssuer;
   /** Security events (core/audit.ts); default: none recorded. */
   readonly audit?: AuditLog;
 }

@@ -1,8 +1,9 @@
 import { authorizationResponse, errorResponse } from '../authorize/respond.js';
-import type { AuthorizationRequest } from '../authorize/types.js';
+import type { AuthorizationRequest, ConsentedGrant } from '../authorize/types.js';
 import type { RequestOrigin } from '../core/audit.js';
-import { AccessDenied } from '../core/errors.js';
+import { AccessDenied, ConsentRequired, LoginRequired } from '../core/errors.js';
 import type { GrantContext } from '../grants/types.js';
+import { releasedClaimNames } from '../oidc/claims-selection.js';
 import type { ClientStore, ConsentStore, User } from '../store/types.js';
 
 /** What the authorization endpoint does next with a valid request. */
@@ -10,11 +11,55 @@ export type NextStep =
   /** Nobody is signed in, or the signed-in user no longer exists (`staleSession`: end that session). */
   | { step: 'sign-in'; staleSession: boolean }
   /** Ask the user to allow these scopes. */
-  | { step: 'consent'; user: User; scopes: string[] }
+  | { step: 'consent'; user: User; scopes: string[]; claims: { name: string; essential: boolean }[] }
   /** Done: send the browser here (an authorization response or error). */
   | { step: 'redirect'; location: string };
 
 export type InteractionContext = GrantContext & { readonly consents: ConsentStore; readonly clients: ClientStore };
+
+/** What the decision needs of the browser session (server/session.ts BrowserSession has it). */
+export interface SessionFacts {
+  readonly userId: string | null;
+  /** When the user signed in, for the ID token's auth_time. */
+  readonly authTime: number | null;
+  /** The session's id for relying parties (OpenID Connect sid). */
+  readonly sid: string | null;
+}
+
+/**
+ * The claims an OpenID request asks for one by one (Core §5.5) that its scope does not already
+ * release: the consent page lists them, so the user allows every claim the client will get.
+ */
+function claimsToConsent(request: AuthorizationRequest): { name: string; essential: boolean }[] {
+  const claims = request.openid?.claims;
+  if (!claims) return [];
+  const byScope = new Set(releasedClaimNames(request.scope, []));
+  const asked = new Map<string, boolean>();
+  for (const where of ['id_token', 'userinfo'] as const) {
+    for (const [name, ask] of Object.entries(claims[where])) {
+      if (name === 'sub' || name === 'auth_time' || byScope.has(name)) continue;
+      asked.set(name, (asked.get(name) ?? false) || ask.essential);
+    }
+  }
+  return [...asked].map(([name, essential]) => ({ name, essential }));
+}
+
+/**
+ * OpenID Connect Core §5.5.1: when the claims parameter asks for the ID token's `sub` with a value,
+ * the server MUST only answer positively for that user, never with tokens for another one signed in.
+ */
+function isRequestedSubject(request: AuthorizationRequest, userId: string): boolean {
+  const values = request.openid?.claims?.id_token.sub?.values;
+  return values === undefined || values.includes(userId);
+}
+
+/** Core §2 amr: the only way to sign in here is a password (RFC 8176 "pwd"). */
+const PASSWORD_AMR = ['pwd'];
+
+/** What the user agreed to, with how they signed in (for the ID token of an OpenID request). */
+function consented(userId: string, scope: string[], session: SessionFacts, now: number): ConsentedGrant {
+  return { userId, scope, authentication: { authTime: session.authTime ?? now, sid: session.sid, amr: PASSWORD_AMR } };
+}
 
 /**
  * The authorization endpoint's decisions between sign-in, consent and the response, in one place
@@ -28,23 +73,38 @@ export class AuthorizationInteraction {
     return userId === null ? undefined : this.ctx.users.getById(userId);
   }
 
-  async nextStep(request: AuthorizationRequest, sessionUserId: string | null): Promise<NextStep> {
-    if (sessionUserId === null) return { step: 'sign-in', staleSession: false };
-    const user = await this.ctx.users.getById(sessionUserId);
-    if (!user) return { step: 'sign-in', staleSession: true };
-    if (await this.needsConsent(request, user.id)) return { step: 'consent', user, scopes: request.scope };
-    return { step: 'redirect', location: await authorizationResponse(request, { userId: user.id, scope: request.scope }, this.ctx) };
+  async nextStep(request: AuthorizationRequest, session: SessionFacts): Promise<NextStep> {
+    // OpenID Connect Core §3.1.2.1 prompt=none: the server MUST NOT show a page; what would need
+    // one is an error instead (§3.1.2.6 login_required, consent_required).
+    const silent = request.openid?.prompt.includes('none') === true;
+    const user = session.userId === null ? undefined : await this.ctx.users.getById(session.userId);
+    if (!user) {
+      if (silent) return this.redirectError(request, new LoginRequired('No user is signed in (prompt=none).'));
+      return { step: 'sign-in', staleSession: session.userId !== null };
+    }
+    if (!isRequestedSubject(request, user.id)) return this.redirectError(request, new LoginRequired('The signed-in user is not the one the request asks for.'));
+    if (await this.needsConsent(request, user.id)) {
+      if (silent) return this.redirectError(request, new ConsentRequired('The user has not allowed this request yet (prompt=none).'));
+      return { step: 'consent', user, scopes: request.scope, claims: claimsToConsent(request) };
+    }
+    return { step: 'redirect', location: await authorizationResponse(request, consented(user.id, request.scope, session, this.ctx.clock.nowSeconds()), this.ctx) };
+  }
+
+  private redirectError(request: AuthorizationRequest, error: LoginRequired | ConsentRequired): NextStep {
+    return { step: 'redirect', location: errorResponse(error, request, this.ctx.settings.issuer) };
   }
 
   /** The user's answer on the consent page; an allowed request is remembered for next time. */
-  async answerConsent(request: AuthorizationRequest, userId: string, allowed: boolean, origin?: RequestOrigin): Promise<NextStep> {
+  async answerConsent(request: AuthorizationRequest, session: SessionFacts & { readonly userId: string }, allowed: boolean, origin?: RequestOrigin): Promise<NextStep> {
+    const { userId } = session;
+    if (allowed && !isRequestedSubject(request, userId)) return this.redirectError(request, new LoginRequired('The signed-in user is not the one the request asks for.'));
     this.ctx.audit?.record({ event: allowed ? 'consent.granted' : 'consent.denied', clientId: request.client.clientId, userId, address: origin?.address, requestId: origin?.requestId });
     if (!allowed) {
       // RFC 6749 §4.1.2.1: the resource owner denied the request.
       return { step: 'redirect', location: errorResponse(new AccessDenied('The user denied the request.'), request, this.ctx.settings.issuer) };
     }
     await this.ctx.consents.grant(userId, request.client.clientId, request.audience, request.scope, this.ctx.clock.nowSeconds());
-    return { step: 'redirect', location: await authorizationResponse(request, { userId, scope: request.scope }, this.ctx) };
+    return { step: 'redirect', location: await authorizationResponse(request, consented(userId, request.scope, session, this.ctx.clock.nowSeconds()), this.ctx) };
   }
 
   /**
@@ -57,8 +117,18 @@ export class AuthorizationInteraction {
   private async needsConsent(request: AuthorizationRequest, userId: string): Promise<boolean> {
     // RFC 8252 §8.5: a native app's secret is not confidential, so it proves nothing either.
     if (request.client.secretHash === null || request.client.applicationType === 'native') return true;
-    if (request.client.skipConsent) return false;
+    // OpenID Connect Core §3.1.2.1 prompt=consent: the server SHOULD ask, whatever was allowed before.
+    if (request.openid?.prompt.includes('consent')) return true;
+    // Core §11: "the OP MUST always obtain consent to returning a Refresh Token that enables offline
+    // access": offline_access is asked on the page even of a first-party client, unless the user
+    // allowed it to this client before (remembered consent is the OP's "other condition").
+    const offline = request.openid !== undefined && request.scope.includes('offline_access');
+    if (request.client.skipConsent && !offline) return false;
     const consent = await this.ctx.consents.find(userId, request.client.clientId, request.audience);
+    if (offline && !consent?.scopes.includes('offline_access')) return true;
+    if (request.client.skipConsent) return false;
+    // Claims asked for one by one are not remembered with the consent: the page lists them each time.
+    if (claimsToConsent(request).length > 0) return true;
     return consent === undefined || !request.scope.every((scope) => consent.scopes.includes(scope));
   }
 

@@ -13,6 +13,7 @@ import type { ServerSecrets } from '../core/server-secrets.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { defaultGrants } from '../grants/index.js';
 import { TokenIssuer } from '../grants/token-issuer.js';
+import { ID_TOKEN_ALGS, IdTokenIssuer } from '../oidc/id-token.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
@@ -35,6 +36,7 @@ import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
 import { sessionRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { tokenRoute } from './routes/token.js';
+import { userInfoRoutes } from './routes/userinfo.js';
 import { Sessions } from './session.js';
 import type { ConnectionTimeouts, ServerSettings } from './settings.js';
 import type { Server } from 'node:http';
@@ -97,9 +99,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const { secrets } = options;
-  // A key of every algorithm the server signs with: the default, and each a registered resource chose.
+  // A key of every algorithm the server signs with: the default, each a registered resource chose, and
+  // (OpenID Connect Core §15.1) RS256 for ID tokens plus every id_token_signed_response_alg a client may register.
   const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets, {
-    defaultAlg: settings.signingAlg, algs: await resourceSigningAlgs(store.resources),
+    defaultAlg: settings.signingAlg, algs: [...await resourceSigningAlgs(store.resources), ...ID_TOKEN_ALGS],
   });
   const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
 
@@ -187,6 +190,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const grantContext: GrantContext = {
     settings, clock, random, signIn, hashing, audit,
     tokenIssuer: new TokenIssuer(settings, new ResourceSigners(keys, resourceStore), store.tokens, clock, random, hashing.tokens),
+    idTokens: new IdTokenIssuer(settings, keys, clock), openIdGrants: store.openIdGrants,
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: resourceStore,
   };
   const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: clientStore });
@@ -204,5 +208,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   authorizeRoutes(app, { requests, interaction, sessions });
   sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });
   accountRoutes(app, { issuer: settings.issuer, sessions, interaction });
+  userInfoRoutes(app, {
+    issuer: settings.issuer, audience: settings.audience, keys, users: store.users, denials: store.denials, tokens: store.tokens, tokenHash: hashing.tokens, clock,
+  });
   return app;
 }

@@ -47,6 +47,7 @@ export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): Exp
       await store.denials.purge(now, now - (options.accessTokenTtl ?? MAX_ACCESS_TOKEN_TTL) - 86_400);
       await store.codes.purgeExpired(now - 3_600);
       await store.sessions.purgeExpired(now);
+      await store.openIdGrants.purgeExpired(now);
       await store.throttle.purgeEnded(now, THROTTLE.windowSeconds);
     } catch (error) {
       options.onError?.(error);

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { RandomSource } from '../core/random.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
@@ -14,6 +15,20 @@ export interface BrowserSession {
   /** The CSRF token of the session's forms (synchronizer token, src/server/csrf.ts). */
   readonly csrfToken: string;
   readonly authTime: number | null;
+  /**
+   * The session's id for relying parties (OpenID Connect `sid`, in ID tokens; logout finds the
+   * session by it): derived from the stored hash, so it reveals nothing of the cookie. Null before sign-in.
+   */
+  readonly sid: string | null;
+}
+
+/** The `sid` of a stored session: SHA-256 of its (keyed) hash, base64url, so the same on every worker and instance. */
+export function sessionSid(sessionHash: string): string {
+  return createHash('sha256').update(`tessera sid ${sessionHash}`).digest('base64url');
+}
+
+function withSid(record: SessionRecord): BrowserSession {
+  return { userId: record.userId, csrfToken: record.csrfToken, authTime: record.authTime, sid: sessionSid(record.hash) };
 }
 
 const ANONYMOUS_SESSION_TTL = 30 * 60;
@@ -64,7 +79,8 @@ export class Sessions {
     if (value === undefined || value === '') return undefined;
     if (value.startsWith(SEALED_PREFIX)) return this.openAnonymous(value.slice(SEALED_PREFIX.length));
     const now = this.clock.nowSeconds();
-    return this.idHash.find(value, (hash) => this.store.find(hash, now));
+    const record = await this.idHash.find(value, (hash) => this.store.find(hash, now));
+    return record ? withSid(record) : undefined;
   }
 
   /** The current session, or a new anonymous one (it carries the CSRF token of the sign-in form). */
@@ -82,7 +98,7 @@ export class Sessions {
     };
     await this.store.save(session);
     this.setCookie(reply, id, this.settings.sessionTtl);
-    return session;
+    return withSid(session);
   }
 
   async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -101,7 +117,7 @@ export class Sessions {
     const ttl = Math.min(ANONYMOUS_SESSION_TTL, this.settings.sessionTtl);
     const payload: AnonymousPayload = { c: this.random.token(32), e: this.clock.nowSeconds() + ttl };
     this.setCookie(reply, `${SEALED_PREFIX}${this.seal.seal(JSON.stringify(payload))}`, ttl);
-    return { userId: null, csrfToken: payload.c, authTime: null };
+    return { userId: null, csrfToken: payload.c, authTime: null, sid: null };
   }
 
   private openAnonymous(sealed: string): BrowserSession | undefined {
@@ -114,7 +130,7 @@ export class Sessions {
       return undefined;
     }
     if (typeof payload.c !== 'string' || typeof payload.e !== 'number' || payload.e <= this.clock.nowSeconds()) return undefined;
-    return { userId: null, csrfToken: payload.c, authTime: null };
+    return { userId: null, csrfToken: payload.c, authTime: null, sid: null };
   }
 
   private setCookie(reply: FastifyReply, value: string, maxAge: number): void {

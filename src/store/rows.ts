@@ -5,7 +5,7 @@
  * booleans, JSON); everything else (strings, integers, NULL) is stored as it is.
  */
 import { denialKey } from './denial-keys.js';
-import type { Client, CodeRecord, ResourceServer, SealedSuccessor, SessionRecord, SigningAlg, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
+import type { Client, CodeRecord, OpenIdGrantRecord, ResourceServer, SealedSuccessor, SessionRecord, SigningAlg, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
 
 /** A row as the driver returns it, by column name. */
 export type Row = Record<string, unknown>;
@@ -43,13 +43,17 @@ export interface RowCodecs {
   codes: RowCodec<CodeRecord>;
   sessions: RowCodec<SessionRecord>;
   resources: RowCodec<ResourceServer>;
+  openIdGrants: RowCodec<OpenIdGrantRecord>;
 }
 
 export const CLIENT_COLUMNS = [
   'client_id', 'client_name', 'secret_hash', 'redirect_uris', 'grant_types', 'response_types', 'scope',
-  'token_endpoint_auth_method', 'resources', 'skip_consent', 'created_at', 'application_type',
+  'token_endpoint_auth_method', 'resources', 'skip_consent', 'created_at', 'application_type', 'id_token_signed_response_alg',
 ] as const;
-export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at'] as const;
+export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at', 'claims'] as const;
+export const OPENID_GRANT_COLUMNS = [
+  'family_id', 'client_id', 'user_id', 'nonce', 'auth_time', 'sid', 'amr', 'claims_request', 'expires_at',
+] as const;
 export const TOKEN_COLUMNS = [
   'hash', 'kind', 'jti', 'client_id', 'subject', 'user_id', 'scope', 'audience', 'issued_at', 'expires_at',
   'family_id', 'revoked_at', 'rotated_at',
@@ -76,7 +80,7 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
       columns: CLIENT_COLUMNS,
       toParams: (c) => [c.clientId, c.clientName, c.secretHash, v.list(c.redirectUris), v.list(c.grantTypes),
         v.list(c.responseTypes), v.list(c.scope), c.tokenEndpointAuthMethod, v.list(c.resources), v.boolean(c.skipConsent),
-        c.createdAt, c.applicationType],
+        c.createdAt, c.applicationType, c.idTokenSignedResponseAlg ?? null],
       fromRow: (row) => ({
         clientId: text(row.client_id),
         clientName: text(row.client_name),
@@ -89,17 +93,19 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         resources: v.readList(row.resources),
         skipConsent: v.readBoolean(row.skip_consent),
         applicationType: row.application_type === 'native' ? 'native' : 'web',
+        ...(row.id_token_signed_response_alg ? { idTokenSignedResponseAlg: row.id_token_signed_response_alg as SigningKey['alg'] } : {}),
         createdAt: time(row.created_at),
       }),
     },
     users: {
       table: 'users',
       columns: USER_COLUMNS,
-      toParams: (u) => [u.id, u.username, u.passwordHash, u.createdAt],
+      toParams: (u) => [u.id, u.username, u.passwordHash, u.createdAt, v.json(u.claims)],
       fromRow: (row) => ({
         id: text(row.id),
         username: text(row.username),
         passwordHash: text(row.password_hash),
+        claims: v.readJson(row.claims),
         createdAt: time(row.created_at),
       }),
     },
@@ -179,6 +185,23 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         introspectionClients: v.readList(row.introspection_clients),
         createdAt: time(row.created_at),
         ...(row.signing_alg ? { signingAlg: row.signing_alg as SigningAlg } : {}),
+      }),
+    },
+    openIdGrants: {
+      table: 'openid_grants',
+      columns: OPENID_GRANT_COLUMNS,
+      toParams: (g) => [g.familyId, g.clientId, g.userId, g.nonce, g.authTime, g.sid, v.words(g.amr),
+        g.claimsRequest === null ? null : v.json(g.claimsRequest), g.expiresAt],
+      fromRow: (row) => ({
+        familyId: text(row.family_id),
+        clientId: text(row.client_id),
+        userId: text(row.user_id),
+        nonce: textOrNull(row.nonce),
+        authTime: time(row.auth_time),
+        sid: textOrNull(row.sid),
+        amr: v.readWords(row.amr),
+        claimsRequest: row.claims_request === null || row.claims_request === undefined ? null : v.readJson(row.claims_request),
+        expiresAt: time(row.expires_at),
       }),
     },
   };

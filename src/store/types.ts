@@ -25,6 +25,11 @@ export interface Client {
    * redirect URIs with any port (RFC 8252 §7.3); 'web' clients get exact matching, port included.
    */
   applicationType: 'web' | 'native';
+  /**
+   * OpenID Connect Registration §2 id_token_signed_response_alg: how this client's ID tokens are
+   * signed; absent means RS256 (OpenID Connect Core §15.1, the default every client supports).
+   */
+  idTokenSignedResponseAlg?: SigningAlg | undefined;
   createdAt: number;
 }
 
@@ -50,14 +55,22 @@ export interface User {
   username: string;
   /** argon2id hash (PHC string). */
   passwordHash: string;
+  /**
+   * The user's OpenID Connect standard claims (Core §5.1), validated by oidc/standard-claims.ts;
+   * `updated_at` is maintained there. Empty for a user with none.
+   */
+  claims: UserClaims;
   createdAt: number;
 }
+
+/** OpenID Connect Core §5.1 standard claims of a user (without `sub`), JSON values by claim name. */
+export type UserClaims = Readonly<Record<string, unknown>>;
 
 export interface UserStore {
   getByUsername(username: string): Promise<User | undefined>;
   getById(id: string): Promise<User | undefined>;
   list(): Promise<User[]>;
-  /** Inserts, or updates the password of, the user with this username; returns the stored user. */
+  /** Inserts, or updates the password and claims of, the user with this username; returns the stored user. */
   upsert(user: User): Promise<User>;
   /**
    * Deletes the user and, in the same transaction, everything granted in their name: consents,
@@ -431,6 +444,37 @@ export interface RegistryVersionStore {
   onLocalChange(listener: () => void): () => void;
 }
 
+/**
+ * What an OpenID Connect grant (OpenID Connect Core §3.1) needs beyond its tokens to mint ID
+ * tokens: at the code exchange (the nonce bound to the code) and at every refresh (Core §12.2: the
+ * same auth_time, sid and claims). One per token family (the code's and its refresh tokens').
+ */
+export interface OpenIdGrantRecord {
+  familyId: string;
+  clientId: string;
+  userId: string;
+  /** Core §3.1.2.1 nonce of the authorization request, or null when none was sent. */
+  nonce: string | null;
+  /** When the user authenticated (Core §2 auth_time). */
+  authTime: number;
+  /** The browser session's id for the RP (Front/Back-Channel Logout `sid`), or null. */
+  sid: string | null;
+  /** Core §2 amr: how the user authenticated (["pwd"]). */
+  amr: string[];
+  /** The validated `claims` request parameter (Core §5.5), or null when none was sent. */
+  claimsRequest: Record<string, unknown> | null;
+  /** Deleted after this: the code's lifetime, then extended as refresh tokens are issued. */
+  expiresAt: number;
+}
+
+export interface OpenIdGrantStore {
+  save(grant: OpenIdGrantRecord): Promise<void>;
+  find(familyId: string): Promise<OpenIdGrantRecord | undefined>;
+  /** Keeps the grant until at least `expiresAt` (never shortens it): its refresh token lives that long. */
+  extend(familyId: string, expiresAt: number): Promise<void>;
+  purgeExpired(before: number): Promise<number>;
+}
+
 export interface Store {
   readonly clients: ClientStore;
   readonly users: UserStore;
@@ -443,6 +487,8 @@ export interface Store {
   readonly resources: ResourceServerStore;
   readonly registryVersion: RegistryVersionStore;
   readonly denials: AccessTokenDenyList;
+  /** OpenID Connect grants: what their ID tokens need (nonce, auth_time, sid, claims request). */
+  readonly openIdGrants: OpenIdGrantStore;
   /** A trivial query, for /readyz: resolves when the database answers, rejects otherwise. */
   ping(): Promise<void>;
   /** A connection pool's use, for the metrics; absent for an embedded database. */

@@ -38,7 +38,7 @@ export interface RunningServer {
 }
 
 /** A real Tessera on 127.0.0.1 with an in-memory SQLite store and a clock the test can move. */
-export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store; secrets?: ServerSecrets; server?: Pick<ServerOptions, 'metrics' | 'audit' | 'logStream' | 'keyReloadMs'> } = {}): Promise<RunningServer> {
+export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string; claims?: Record<string, unknown> }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store; secrets?: ServerSecrets; server?: Pick<ServerOptions, 'metrics' | 'audit' | 'logStream' | 'keyReloadMs'> } = {}): Promise<RunningServer> {
   // Listening first, so that the issuer can carry the port; Fastify then serves on that server.
   const { server, port } = await listenOnFreePort();
   const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent', ...options.flags }, {});
@@ -47,7 +47,7 @@ export async function startServer(options: { clients?: ClientMetadata[]; users?:
   const secrets = options.secrets ?? ServerSecrets.ephemeral();
   const hashing = new SecretHashing(secrets);
   for (const client of options.clients ?? []) await store.clients.upsert(clientFromMetadata(client, clock.nowSeconds(), hashing));
-  for (const user of options.users ?? []) await upsertUser(store, user.username, user.password, clock.nowSeconds());
+  for (const user of options.users ?? []) await upsertUser(store, user.username, user.password, clock.nowSeconds(), user.claims);
   for (const resource of options.resources ?? []) await store.resources.upsert(resourceServerFromMetadata(resource, clock.nowSeconds()));
   let app: FastifyInstance;
   try {

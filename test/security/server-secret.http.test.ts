@@ -41,7 +41,8 @@ describe('the embedded database', () => {
     const server = await serveCli(['--db', `sqlite:${db}`]);
     try {
       const jwks = await (await fetch(`${server.origin}/jwks`)).json() as { keys: Record<string, unknown>[] };
-      expect(jwks.keys).toHaveLength(1);
+      // The access-token key (ES256) and the ID-token keys of OpenID Connect (RS256, EdDSA).
+      expect(jwks.keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
     } finally {
       await server.stop();
     }
@@ -63,10 +64,13 @@ describe('the embedded database', () => {
     const sqlite = new Database(db, { readonly: true });
     const rows = sqlite.prepare('SELECT private_jwk FROM signing_keys').all() as { private_jwk: string }[];
     sqlite.close();
-    expect(rows).toHaveLength(1);
-    const stored = JSON.parse(rows[0]!.private_jwk) as Record<string, unknown>;
-    expect(stored.d).toBeUndefined();
-    expect(stored.sealed).toBe('A256GCM');
+    // The access-token key and the OpenID Connect ID-token keys: all sealed.
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      const stored = JSON.parse(row.private_jwk) as Record<string, unknown>;
+      expect(stored.d).toBeUndefined();
+      expect(stored.sealed).toBe('A256GCM');
+    }
   });
 
   it('refuses to start, in one line that says what to run, when the database file is readable by others', async () => {

@@ -101,7 +101,7 @@ export function denyListConformance(name: string, open: () => Promise<Store>): v
     });
 
     it('ending a user\'s sessions denies their access tokens issued until then, at every client', async () => {
-      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: NOW };
+      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: NOW, claims: {} };
       await store.users.upsert(u);
       await store.users.endSessions(u.id, NOW + 10);
       expect(await denied(accessToken({ subject: u.id, issuedAt: NOW + 10 }))).toBe(true);
@@ -117,7 +117,7 @@ export function denyListConformance(name: string, open: () => Promise<Store>): v
     });
 
     it('concurrent ends of one user\'s sessions keep the latest cut-off', async () => {
-      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: NOW };
+      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: NOW, claims: {} };
       await store.users.upsert(u);
       await Promise.all(Array.from({ length: 10 }, (_, i) => store.users.endSessions(u.id, NOW + i)));
       expect(await denied(accessToken({ subject: u.id, issuedAt: NOW + 9 }))).toBe(true);
@@ -149,7 +149,7 @@ export function denyListConformance(name: string, open: () => Promise<Store>): v
     });
 
     it('deleting a user denies their access tokens', async () => {
-      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: NOW };
+      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: NOW, claims: {} };
       await store.users.upsert(u);
       expect(await store.users.delete(u.username, NOW + 3)).toBe(true);
       expect(await denied(accessToken({ subject: u.id, issuedAt: NOW + 3 }))).toBe(true);
@@ -164,7 +164,7 @@ export function denyListConformance(name: string, open: () => Promise<Store>): v
       const refresh = refreshToken();
       await store.tokens.save(refresh);
       await store.tokens.revokeFamily(refresh.familyId, NOW);
-      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: NOW };
+      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: NOW, claims: {} };
       await store.users.upsert(u);
       await store.users.endSessions(u.id, NOW + 100);
       expect(await store.denials.count()).toBe(4);

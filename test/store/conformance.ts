@@ -31,7 +31,7 @@ function client(overrides: Partial<Client> = {}): Client {
 }
 
 function user(overrides: Partial<User> = {}): User {
-  return { id: unique('user'), username: unique('name'), passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA', createdAt: NOW, ...overrides };
+  return { id: unique('user'), username: unique('name'), passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA', claims: {}, createdAt: NOW, ...overrides };
 }
 
 function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
@@ -88,7 +88,7 @@ function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
 }
 
 /** Every table the product's migrations create; the demo's resource table is created by the demo. */
-export const PRODUCT_TABLES = ['access_token_denials', 'clients', 'codes', 'consents', 'refresh_retries', 'registry_changes', 'resource_servers', 'schema_migrations', 'sessions', 'signing_keys', 'throttle', 'tokens', 'users'];
+export const PRODUCT_TABLES = ['access_token_denials', 'clients', 'codes', 'consents', 'openid_grants', 'refresh_retries', 'registry_changes', 'resource_servers', 'schema_migrations', 'sessions', 'signing_keys', 'throttle', 'tokens', 'users'];
 
 const byId = <T>(key: (item: T) => string) => (a: T, b: T): number => key(a).localeCompare(key(b));
 

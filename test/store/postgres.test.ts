@@ -8,6 +8,7 @@ import { denyListConformance } from './conformance-denials.js';
 import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
 import { registryVersionConformance } from './conformance-registry-version.js';
+import { openIdConformance } from './conformance-openid.js';
 import { usePostgresSchemas } from './postgres-schemas.js';
 
 const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
@@ -21,6 +22,7 @@ registryVersionConformance('PostgreSQL', async () => {
 denyListConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 throttleConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
+openIdConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 
 describe('PostgresStore.connect', () => {
   it('applies each migration once when several processes start at once', async () => {

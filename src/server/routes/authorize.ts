@@ -56,7 +56,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
       case 'consent':
         return reply.send(consentPage({
           csrfToken: session.csrfToken, request: query, clientName: authorization.client.clientName, username: next.user.username,
-          scopes: next.scopes, redirectUri: authorization.redirectUri,
+          scopes: next.scopes, claims: next.claims, redirectUri: authorization.redirectUri,
         }));
       case 'sign-in': {
         let current = session;
@@ -75,7 +75,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
     return withAuthorizationRequest(new URLSearchParams(query), reply, deps, async (authorization) => {
       const session = await sessions.loadOrStart(request, reply);
       setPageHeaders(reply, authorization.redirectUri);
-      return render(await interaction.nextStep(authorization, session.userId), request, reply, session, authorization, query);
+      return render(await interaction.nextStep(authorization, session), request, reply, session, authorization, query);
     });
   });
 
@@ -89,7 +89,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
         setPageHeaders(reply);
         return reply.code(401).send(errorPage('Signed out', 'Your session ended before you answered. Start again from the application.'));
       }
-      const next = await interaction.answerConsent(authorization, session.userId, form.get('decision') === 'allow', { address: request.ip ?? 'unknown', requestId: request.id });
+      const next = await interaction.answerConsent(authorization, { ...session, userId: session.userId }, form.get('decision') === 'allow', { address: request.ip ?? 'unknown', requestId: request.id });
       return render(next, request, reply, session, authorization, query);
     });
   });

@@ -3,6 +3,9 @@ import { AUTH_METHODS } from '../../core/client-metadata.js';
 import { CODE_CHALLENGE_METHODS } from '../../core/pkce.js';
 import type { PublicJwks } from '../../keys/key-ring.js';
 import { registrableGrantTypes, type ProtocolRegistry } from '../../registry.js';
+import { ID_TOKEN_ALGS } from '../../oidc/id-token.js';
+import { SCOPE_CLAIMS, STANDARD_CLAIMS } from '../../oidc/standard-claims.js';
+import { USERINFO_PATH } from '../../oidc/userinfo.js';
 
 /** RFC 8414 §2: the metadata is derived from what is registered, so it stays true as grants are added. */
 export function authorizationServerMetadata(issuer: string, registry: ProtocolRegistry): Record<string, unknown> {
@@ -30,22 +33,69 @@ export function authorizationServerMetadata(issuer: string, registry: ProtocolRe
 }
 
 /**
+ * What OpenID Connect adds to discovery, for features other modules bring: RP-Initiated Logout
+ * sets `end_session_endpoint` (OpenID Connect RP-Initiated Logout 1.0 §2.1) here.
+ */
+export interface OpenIdMetadataExtensions {
+  /** The logout endpoint's URL, once logout exists; absent: not advertised. */
+  readonly endSessionEndpoint?: string | undefined;
+  /** More members, by name (Back-Channel Logout's backchannel_logout_supported, say). */
+  readonly more?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * OpenID Connect Discovery 1.0 §3: the OAuth metadata (RFC 8414, which every member of it shares)
+ * plus what an OpenID Provider says about itself. Every member is true of this server: what it
+ * does not do (request objects, pairwise subjects, signed or encrypted UserInfo) is absent or false.
+ */
+export function openIdProviderMetadata(issuer: string, registry: ProtocolRegistry, extensions: OpenIdMetadataExtensions = {}): Record<string, unknown> {
+  return {
+    ...authorizationServerMetadata(issuer, registry),
+    userinfo_endpoint: `${issuer}${USERINFO_PATH}`,
+    // Core §3.1.2.1 openid; §5.4 profile, email, address, phone; §11 offline_access. Clients may be
+    // registered for other scopes too; these are the ones OpenID Connect defines.
+    scopes_supported: ['openid', ...Object.keys(SCOPE_CLAIMS), 'offline_access'],
+    // Core §8: public subject identifiers (the user's id); pairwise ones are not offered.
+    subject_types_supported: ['public'],
+    // Core §15.1: RS256 MUST be supported; a client may register ES256 or EdDSA.
+    id_token_signing_alg_values_supported: [...ID_TOKEN_ALGS],
+    claims_supported: [...STANDARD_CLAIMS, 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'sid', 'at_hash'],
+    claim_types_supported: ['normal'],
+    claims_parameter_supported: true,
+    // Discovery §3: request_uri_parameter_supported defaults to true, so it is stated.
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    ...(extensions.endSessionEndpoint !== undefined ? { end_session_endpoint: extensions.endSessionEndpoint } : {}),
+    ...extensions.more,
+  };
+}
+
+/**
  * `keys` is read at each request, so a key rotated in is published as soon as the ring reloads;
  * `jwksMaxAge` (a setting) bounds how long a resource server may cache the set.
  */
-export function metadataRoutes(app: FastifyInstance, issuer: string, registry: ProtocolRegistry, keys: { readonly jwks: PublicJwks }, jwksMaxAge: number): void {
+export function metadataRoutes(
+  app: FastifyInstance, issuer: string, registry: ProtocolRegistry, keys: { readonly jwks: PublicJwks }, jwksMaxAge: number,
+  openIdExtensions: OpenIdMetadataExtensions = {},
+): void {
   const metadata = authorizationServerMetadata(issuer, registry);
   const serveMetadata = async (_request: unknown, reply: { header(name: string, value: string): unknown }) => {
     reply.header('cache-control', 'public, max-age=300');
     return metadata;
   };
+  const openIdMetadata = openIdProviderMetadata(issuer, registry, openIdExtensions);
   app.get('/.well-known/oauth-authorization-server', serveMetadata);
   // RFC 8414 §3.1: for an issuer with a path, the well-known suffix goes between host and path;
   // the proxy in front must route that URL here too (docs/DEPLOYMENT.md).
   const issuerPath = new URL(issuer).pathname.replace(/\/+$/, '');
   if (issuerPath !== '') app.get(`/.well-known/oauth-authorization-server${issuerPath}`, serveMetadata);
-  // The same document, for clients that only look for OpenID Connect discovery.
-  app.get('/.well-known/openid-configuration', serveMetadata);
+  // OpenID Connect Discovery 1.0 §4: issuer + /.well-known/openid-configuration (the path appended).
+  const serveOpenIdMetadata = async (_request: unknown, reply: { header(name: string, value: string): unknown }) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return openIdMetadata;
+  };
+  app.get(`${issuerPath}/.well-known/openid-configuration`, serveOpenIdMetadata);
+  if (issuerPath !== '') app.get('/.well-known/openid-configuration', serveOpenIdMetadata);
   app.get('/jwks', async (_request, reply) => {
     void reply.header('cache-control', `public, max-age=${jwksMaxAge}`).type('application/jwk-set+json');
     return keys.jwks;

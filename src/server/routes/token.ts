@@ -12,6 +12,8 @@ const tokenResponseSchema = {
       expires_in: { type: 'integer' },
       scope: { type: 'string' },
       refresh_token: { type: 'string' },
+      // OpenID Connect Core §3.1.3.3
+      id_token: { type: 'string' },
     },
     required: ['access_token', 'token_type', 'expires_in'],
   },

@@ -5,9 +5,29 @@ import { page } from './page.js';
 const SCOPE_WORDS: Record<string, { title: string; detail: string }> = {
   read: { title: 'See your resources', detail: 'Read the resources kept for you, without changing them.' },
   write: { title: 'Create and change your resources', detail: 'Add new resources and change existing ones on your behalf.' },
-  openid: { title: 'Know who you are', detail: 'Learn your user identifier at this server.' },
-  offline_access: { title: 'Keep access while you are away', detail: 'Stay connected without asking you again.' },
+  // OpenID Connect Core §5.4 and §11, in the words of what each releases.
+  openid: { title: 'Sign you in', detail: 'Learn who you are at this server (your user identifier), and when you signed in.' },
+  profile: { title: 'See your profile', detail: 'Your name, username, picture, website, gender, birthdate, time zone and language.' },
+  email: { title: 'See your email address', detail: 'Your email address, and whether it has been verified.' },
+  address: { title: 'See your postal address', detail: 'The postal address in your profile.' },
+  phone: { title: 'See your phone number', detail: 'Your phone number, and whether it has been verified.' },
+  offline_access: { title: 'Keep access while you are away', detail: 'Stay connected after you leave, until you withdraw it on your account page.' },
 };
+
+/** OpenID Connect Core §5.1 claims in plain words, for claims asked for one by one (the claims parameter). */
+const CLAIM_WORDS: Record<string, string> = {
+  name: 'your full name', given_name: 'your given name', family_name: 'your family name', middle_name: 'your middle name',
+  nickname: 'your nickname', preferred_username: 'your username', profile: 'your profile page', picture: 'your picture',
+  website: 'your website', email: 'your email address', email_verified: 'whether your email address is verified',
+  gender: 'your gender', birthdate: 'your birthdate', zoneinfo: 'your time zone', locale: 'your language',
+  phone_number: 'your phone number', phone_number_verified: 'whether your phone number is verified',
+  address: 'your postal address', updated_at: 'when your profile last changed',
+};
+
+/** A claim asked for one by one, in plain words. */
+export function describeClaim(claim: string): string {
+  return CLAIM_WORDS[claim] ?? claim;
+}
 
 export function describeScope(scope: string): { title: string; detail: string } {
   return SCOPE_WORDS[scope] ?? { title: `Use “${scope}”`, detail: `Access granted under the “${scope}” permission.` };
@@ -39,7 +59,12 @@ function destination(redirectUri: string): string {
   }
 }
 
-export function consentPage(input: { csrfToken: string; request: string; clientName: string; username: string; scopes: string[]; redirectUri: string }): string {
+export function consentPage(input: {
+  csrfToken: string; request: string; clientName: string; username: string; scopes: string[]; redirectUri: string;
+  /** Claims asked for one by one beyond the scopes (OpenID Connect claims parameter); essential ones marked. */
+  claims?: readonly { name: string; essential: boolean }[];
+}): string {
+  const claims = input.claims ?? [];
   return page('Allow access', html`
 <h1 id="page-title">Allow ${input.clientName} to access your account?</h1>
 <p class="muted">Signed in as <strong>${input.username}</strong>. <strong>${input.clientName}</strong> asks to:</p>
@@ -48,6 +73,7 @@ ${input.scopes.map((scope) => {
     const words = describeScope(scope);
     return html`<li><strong>${words.title}</strong><span class="muted">${words.detail} <code>${scope}</code></span></li>`;
   })}
+${claims.length > 0 ? html`<li><strong>Also see</strong><span class="muted">${claims.map((claim, index) => html`${index > 0 ? ', ' : ''}${describeClaim(claim.name)}${claim.essential ? ' (the application needs it)' : ''}`)}.</span></li>` : ''}
 </ul>
 <p class="muted">Whatever you answer, you will be sent back to <strong class="destination">${destination(input.redirectUri)}</strong>. You can withdraw this later on <a href="/account">your account page</a>.</p>
 <form method="post" action="/consent">

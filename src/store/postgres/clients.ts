@@ -31,7 +31,8 @@ export class PostgresClientStore implements ClientStore {
         redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types,
         response_types = excluded.response_types, scope = excluded.scope,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
-        skip_consent = excluded.skip_consent, application_type = excluded.application_type`, toParams(client));
+        skip_consent = excluded.skip_consent, application_type = excluded.application_type,
+        id_token_signed_response_alg = excluded.id_token_signed_response_alg`, toParams(client));
       await bumpRegistryVersion(db);
     }));
   }

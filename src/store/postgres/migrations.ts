@@ -197,4 +197,24 @@ export const postgresMigrations: Migration[] = [
       INSERT INTO registry_changes (id, version) VALUES (1, 0);
     `,
   },
+  {
+    version: 11,
+    name: 'OpenID Connect: users\' standard claims, clients\' id_token_signed_response_alg, and the grants ID tokens are minted for',
+    sql: `
+      ALTER TABLE users ADD COLUMN claims JSONB NOT NULL DEFAULT '{}'::jsonb;
+      ALTER TABLE clients ADD COLUMN id_token_signed_response_alg TEXT;
+      CREATE TABLE openid_grants (
+        family_id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        nonce TEXT,
+        auth_time BIGINT NOT NULL,
+        sid TEXT,
+        amr TEXT[] NOT NULL,
+        claims_request JSONB,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX openid_grants_expires ON openid_grants (expires_at);
+    `,
+  },
 ];

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type {
-  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { PostgresClientStore } from './clients.js';
 import { PostgresCodeStore } from './codes.js';
@@ -11,6 +11,7 @@ import { PostgresKeyStore } from './keys.js';
 import { postgresMigrations } from './migrations.js';
 import { RegistryChangeSignal } from '../registry-change-signal.js';
 import { PostgresRegistryVersionStore } from './registry-version.js';
+import { PostgresOpenIdGrantStore } from './openid-grants.js';
 import { PostgresResourceServerStore } from './resources.js';
 import { PostgresSessionStore } from './sessions.js';
 import { PostgresThrottleStore } from './throttle.js';
@@ -102,6 +103,7 @@ export class PostgresStore implements Store {
   readonly resources: ResourceServerStore;
   readonly registryVersion: RegistryVersionStore;
   readonly denials: AccessTokenDenyList;
+  readonly openIdGrants: OpenIdGrantStore;
 
   private constructor(private readonly pool: pg.Pool, private readonly timing: QueryTiming) {
     // Registry writes through this store tell the caches of this process at once.
@@ -117,6 +119,7 @@ export class PostgresStore implements Store {
     this.resources = new PostgresResourceServerStore(pool, registryChanges);
     this.registryVersion = new PostgresRegistryVersionStore(pool, registryChanges);
     this.denials = new PostgresAccessTokenDenyList(pool);
+    this.openIdGrants = new PostgresOpenIdGrantStore(pool);
   }
 
   /**

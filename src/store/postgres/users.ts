@@ -27,7 +27,7 @@ export class PostgresUserStore implements UserStore {
     // An existing username keeps its id (the subject is never reassigned) and createdAt.
     const { rows } = await this.pool.query(`
       INSERT INTO users (${columns.join(', ')}) VALUES (${placeholders(columns)})
-      ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash
+      ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, claims = excluded.claims
       RETURNING *`, toParams(user));
     const row = rows[0];
     if (!row) throw new Error('INSERT ... RETURNING returned no row');

@@ -25,7 +25,8 @@ export class SqliteClientStore implements ClientStore {
         redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types,
         response_types = excluded.response_types, scope = excluded.scope,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
-        skip_consent = excluded.skip_consent, application_type = excluded.application_type`);
+        skip_consent = excluded.skip_consent, application_type = excluded.application_type,
+        id_token_signed_response_alg = excluded.id_token_signed_response_alg`);
     const replaceSecretStmt = db.prepare('UPDATE clients SET secret_hash = ? WHERE client_id = ? AND secret_hash = ?');
     const deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
     // Every write moves the registry version in its own transaction, so that the caches of every

@@ -29,6 +29,8 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
     WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = ?)' : 'true'}
     ON CONFLICT (key) DO UPDATE SET denied_at = max(denied_at, excluded.denied_at)`).run(key, now, ...(clientMustExist ? [owner.clientId] : []));
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
+  // What the ended grants' ID tokens would have said (nonce, sid, claims asked for): no longer needed.
+  db.prepare(`DELETE FROM openid_grants WHERE ${where}`).run(...params);
   if (!options.keepConsents) db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
   if (owner.clientId !== undefined && owner.userId === undefined) {

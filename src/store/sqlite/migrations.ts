@@ -200,4 +200,26 @@ export const sqliteMigrations: Migration[] = [
       INSERT INTO registry_changes (id, version) VALUES (1, 0);
     `,
   },
+  {
+    version: 12,
+    name: 'OpenID Connect: users\' standard claims, clients\' id_token_signed_response_alg, and the grants ID tokens are minted for',
+    // openid_grants: one per token family of an OpenID request (the nonce bound to its code,
+    // auth_time, sid, amr, the claims request parameter), deleted after expires_at.
+    sql: `
+      ALTER TABLE users ADD COLUMN claims TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE clients ADD COLUMN id_token_signed_response_alg TEXT;
+      CREATE TABLE openid_grants (
+        family_id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        nonce TEXT,
+        auth_time INTEGER NOT NULL,
+        sid TEXT,
+        amr TEXT NOT NULL,
+        claims_request TEXT,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX openid_grants_expires ON openid_grants (expires_at);
+    `,
+  },
 ];

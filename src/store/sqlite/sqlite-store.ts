@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type {
-  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { BackgroundCheckpoint } from './background-checkpoint.js';
 import { SqliteClientStore } from './clients.js';
@@ -16,6 +16,7 @@ import { SqliteSessionStore } from './sessions.js';
 import { SqliteThrottleStore } from './throttle.js';
 import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
+import { SqliteOpenIdGrantStore } from './openid-grants.js';
 import { preparePrivateDatabaseFile, restrictDatabaseFiles } from './private-files.js';
 import { checkIntegrity, checkWritable, isCorruptionError, UnusableDatabaseFile } from './database-check.js';
 
@@ -52,6 +53,7 @@ export class SqliteStore implements Store {
   readonly resources: ResourceServerStore;
   readonly registryVersion: RegistryVersionStore;
   readonly denials: AccessTokenDenyList;
+  readonly openIdGrants: OpenIdGrantStore;
   readonly db: Database.Database;
   private readonly checkpoint: BackgroundCheckpoint | undefined;
 
@@ -97,6 +99,7 @@ export class SqliteStore implements Store {
     this.resources = new SqliteResourceServerStore(db, registryChanges);
     this.registryVersion = new SqliteRegistryVersionStore(db, registryChanges);
     this.denials = new SqliteAccessTokenDenyList(db);
+    this.openIdGrants = new SqliteOpenIdGrantStore(db);
   }
 
   async ping(): Promise<void> {

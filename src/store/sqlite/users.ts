@@ -21,7 +21,7 @@ export class SqliteUserStore implements UserStore {
     // An existing username keeps its id (the subject is never reassigned) and createdAt.
     this.upsertStmt = db.prepare(`
       INSERT INTO users (${columns.join(', ')}) VALUES (${placeholders(columns)})
-      ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash
+      ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, claims = excluded.claims
       RETURNING *`);
     this.endSessionsTx = db.transaction((userId: string, now: number) => endGrants(db, { userId }, now, { keepConsents: true }));
     const deleteStmt = db.prepare('DELETE FROM users WHERE username = ? RETURNING id');

@@ -1,0 +1,40 @@
+import type Database from 'better-sqlite3';
+import type { Row } from '../rows.js';
+import type { OpenIdGrantRecord, OpenIdGrantStore } from '../types.js';
+import { placeholders, rows } from './dialect.js';
+
+const { columns, toParams, fromRow } = rows.openIdGrants;
+
+/** What ID tokens of a token family need (types.ts OpenIdGrantRecord), one row per family. */
+export class SqliteOpenIdGrantStore implements OpenIdGrantStore {
+  private readonly insertStmt;
+  private readonly findStmt;
+  private readonly extendStmt;
+  private readonly purgeStmt;
+
+  constructor(db: Database.Database) {
+    // A family is saved once, when its code is issued; a second save of the same family changes nothing.
+    this.insertStmt = db.prepare(`INSERT INTO openid_grants (${columns.join(', ')}) VALUES (${placeholders(columns)}) ON CONFLICT (family_id) DO NOTHING`);
+    this.findStmt = db.prepare('SELECT * FROM openid_grants WHERE family_id = ?');
+    // One statement, never shortening: concurrent extensions leave the latest expiry.
+    this.extendStmt = db.prepare('UPDATE openid_grants SET expires_at = MAX(expires_at, ?) WHERE family_id = ?');
+    this.purgeStmt = db.prepare('DELETE FROM openid_grants WHERE expires_at < ?');
+  }
+
+  async save(grant: OpenIdGrantRecord): Promise<void> {
+    this.insertStmt.run(...toParams(grant));
+  }
+
+  async find(familyId: string): Promise<OpenIdGrantRecord | undefined> {
+    const row = this.findStmt.get(familyId) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  async extend(familyId: string, expiresAt: number): Promise<void> {
+    this.extendStmt.run(expiresAt, familyId);
+  }
+
+  async purgeExpired(before: number): Promise<number> {
+    return this.purgeStmt.run(before).changes;
+  }
+}
