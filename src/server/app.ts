@@ -16,6 +16,8 @@ import { ID_TOKEN_ALGS, IdTokenIssuer } from '../oidc/id-token.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
+import { SignInProofs } from '../interaction/sign-in-proof.js';
+import { IdTokenHints } from '../oidc/id-token-hint.js';
 import { defaultGraceSeconds, KeyRing } from '../keys/key-ring.js';
 import type { ProtocolRegistry } from '../registry.js';
 import type { Store } from '../store/types.js';
@@ -169,8 +171,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     idTokens: new IdTokenIssuer(settings, keys, clock), openIdGrants: store.openIdGrants,
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: store.resources,
   };
-  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });
+  const idTokenHints = new IdTokenHints(settings.issuer, keys);
+  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients, idTokenHints });
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
+  const proofs = new SignInProofs(secrets, clock);
 
   metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge);
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
@@ -178,8 +182,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   tokenRoute(app, { clients, registry, grants: grantContext });
   introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock, audit });
   const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };
-  authorizeRoutes(app, { requests, interaction, sessions });
-  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });
+  authorizeRoutes(app, { requests, interaction, sessions, proofs });
+  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, proofs });
   accountRoutes(app, { issuer: settings.issuer, sessions, interaction });
   userInfoRoutes(app, { issuer: settings.issuer, audience: settings.audience, keys, users: store.users, tokens: store.tokens, tokenHash: hashing.tokens, clock });
   return app;
