@@ -117,6 +117,16 @@ describe('prompt=login (Core 3.1.2.3): sign in again even with a session', () =>
     expect(claims.auth_time).toBeGreaterThanOrEqual((first.auth_time as number) + 30);
   });
 
+  it('signing in again leads on to the consent page when the request needs consent, and the consent answer gives the code', async () => {
+    const { agent, claims: first } = await signedIn(ALICE);
+    server.clock.advance(10);
+    const started = await start({ prompt: 'login', scope: 'openid profile email' });
+    // The helper signs in on the sign-in page, then allows on the consent page that follows.
+    const claims = await finish(started, await authorizeAs(agent, started.url.href, ALICE));
+    expect(claims.sub).toBe(first.sub);
+    expect(claims.auth_time).toBe(server.clock.nowSeconds());
+  });
+
   it('cannot be skipped: not by a made-up proof, not by a proof of another request, not by posting the consent form', async () => {
     const { agent } = await signedIn(ALICE);
     const started = await start({ prompt: 'login' });
@@ -130,7 +140,8 @@ describe('prompt=login (Core 3.1.2.3): sign in again even with a session', () =>
     expect(proof).toEqual(expect.any(String));
     expect(isSignInPage(await agent.request(`${started.url.href}&tessera_interaction=${encodeURIComponent(proof)}`))).toBe(true);
     // The consent form posted by hand for a prompt=login request (the CSRF token of the session): the sign-in page again, no code.
-    const consentPage = await agent.request((await start({ scope: 'openid email' })).url.href);
+    const consentPage = await agent.request((await start({ prompt: 'consent' })).url.href);
+    expect(consentPage.body).toContain('action="/consent"');
     const posted = await agent.request('/consent', {
       form: { csrf_token: hiddenField(consentPage.body, 'csrf_token'), request: started.url.search.slice(1), decision: 'allow' },
     });
