@@ -146,6 +146,7 @@ describe('prompt=login (Core 3.1.2.3): sign in again even with a session', () =>
       form: { csrf_token: hiddenField(consentPage.body, 'csrf_token'), request: started.url.search.slice(1), decision: 'allow' },
     });
     expect(isSignInPage(posted)).toBe(true);
+    expect(posted.headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 });
 

@@ -116,6 +116,8 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
         setPageHeaders(reply);
         return reply.code(401).send(errorPage('Signed out', 'Your session ended before you answered. Start again from the application.'));
       }
+      // The answer may be a page again (the sign-in page, when the request's sign-in no longer holds).
+      setPageHeaders(reply, authorization.redirectUri);
       const origin = { address: request.ip ?? 'unknown', requestId: request.id };
       const next = await interaction.answerConsent(authorization, { ...session, userId: session.userId }, form.get('decision') === 'allow', origin, deps.proofs.verify(query, session.sid));
       return render(next, request, reply, session, authorization, query);
