@@ -15,6 +15,8 @@ export const PROOF_PARAMETER = 'tessera_interaction';
 
 /** Long enough to read a consent page; after that, the request asks again. */
 const PROOF_LIFETIME_SECONDS = 10 * 60;
+/** Instances behind one issuer may disagree on the time by this much; a proof from further ahead is refused. */
+const CLOCK_SKEW_SECONDS = 60;
 const KIND_CODES: Record<InteractionProof, string> = { 'signed-in': 'a', 'account-chosen': 's' };
 
 /** The authorization request's parameters without any proof, in one canonical serialization (what a proof is bound to). */
@@ -59,7 +61,7 @@ export class SignInProofs {
     if (kind === undefined || tag === undefined || extra !== undefined || !/^\d{1,12}$/.test(issuedAtText ?? '')) return undefined;
     const issuedAt = Number(issuedAtText);
     const age = this.clock.nowSeconds() - issuedAt;
-    if (age < 0 || age > PROOF_LIFETIME_SECONDS) return undefined;
+    if (age < -CLOCK_SKEW_SECONDS || age > PROOF_LIFETIME_SECONDS) return undefined;
     const signed = withoutProof(query);
     // Constant-time, and under every accepted secret (the server secret can be rotated).
     let genuine = false;

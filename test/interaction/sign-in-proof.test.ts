@@ -31,6 +31,14 @@ describe('proofs that the sign-in page was answered for one request', () => {
     expect(made.verify(signedIn, 'sid-1')).toBeUndefined();
   });
 
+  it('accepts a proof made by an instance whose clock is up to a minute ahead', () => {
+    const ahead = proofs(new ManualClock(1_800_000_060));
+    const behind = proofs(new ManualClock(1_800_000_000));
+    expect(behind.proofs.verify(queryOf(ahead.proofs.attach(`/authorize?${QUERY}`, 'signed-in', 'sid-1')), 'sid-1')).toBe('signed-in');
+    const farAhead = proofs(new ManualClock(1_800_000_061));
+    expect(behind.proofs.verify(queryOf(farAhead.proofs.attach(`/authorize?${QUERY}`, 'signed-in', 'sid-1')), 'sid-1')).toBeUndefined();
+  });
+
   it('cannot be made by hand: a changed kind, time or tag, two proofs, or another server secret prove nothing', () => {
     const { proofs: made, clock } = proofs();
     const signedIn = queryOf(made.attach(`/authorize?${QUERY}`, 'account-chosen', 'sid-1'));
