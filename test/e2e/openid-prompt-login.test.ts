@@ -50,7 +50,7 @@ async function authorize(page: Page, extra: Record<string, string> = {}) {
   };
 }
 
-describe('prompt=login in Chromium', () => {
+describe('prompt=login and select_account in Chromium', () => {
   it('asks a signed-in user for the password again, then returns an ID token with the new auth_time', async () => {
     const context = await browser.newContext();
     try {
@@ -74,6 +74,14 @@ describe('prompt=login in Chromium', () => {
       expect(after.sub).toBe(before.sub);
       expect(after.auth_time).toBe(server.clock.nowSeconds());
       expect(after.auth_time).toBeGreaterThanOrEqual((before.auth_time as number) + 90);
+
+      // prompt=select_account: the page offers to go on as alice, without the password.
+      const chosen = await authorize(page, { prompt: 'select_account' });
+      await expect(page.getByRole('heading', { name: 'Choose an account' }).isVisible()).resolves.toBe(true);
+      await page.getByRole('button', { name: 'Continue as alice' }).click();
+      const picked = await chosen();
+      expect(picked.sub).toBe(before.sub);
+      expect(picked.auth_time).toBe(after.auth_time);
     } finally {
       await context.close();
     }
