@@ -284,6 +284,11 @@ describe('prompt=select_account, consent, ui_locales', () => {
     expect(isSignInPage(page)).toBe(true);
     expect(page.body).toContain('<html lang="en">');
   });
+
+  it('display, claims_locales and acr_values are no error (Core 15.1: the minimum support)', async () => {
+    const page = await new UserAgent(server.issuer).request((await start({ display: 'popup', claims_locales: 'fr', acr_values: 'urn:example:loa:2' })).url.href);
+    expect(isSignInPage(page)).toBe(true);
+  });
 });
 
 describe('invalid requests (Core 3.1.2.6), redirected to the client', () => {
