@@ -124,3 +124,18 @@ export class LoginRequired extends OAuthError {
 export class ConsentRequired extends OAuthError {
   constructor(description: string) { super('consent_required', 400, description); }
 }
+
+/** OpenID Connect Core §3.1.2.6 / §6.1: the `request` parameter (a request object) is not supported here. */
+export class RequestNotSupported extends OAuthError {
+  constructor(description: string) { super('request_not_supported', 400, description); }
+}
+
+/** OpenID Connect Core §3.1.2.6 / §6.2: the `request_uri` parameter is not supported here. */
+export class RequestUriNotSupported extends OAuthError {
+  constructor(description: string) { super('request_uri_not_supported', 400, description); }
+}
+
+/** OpenID Connect Core §3.1.2.6 / §7.2.1: the `registration` parameter is not supported here. */
+export class RegistrationNotSupported extends OAuthError {
+  constructor(description: string) { super('registration_not_supported', 400, description); }
+}

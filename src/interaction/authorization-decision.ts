@@ -1,21 +1,30 @@
 import { authorizationResponse, errorResponse } from '../authorize/respond.js';
 import type { AuthorizationRequest, ConsentedGrant } from '../authorize/types.js';
 import type { RequestOrigin } from '../core/audit.js';
-import { AccessDenied, ConsentRequired, LoginRequired } from '../core/errors.js';
+import { AccessDenied, ConsentRequired, InvalidRequest, LoginRequired, type OAuthError } from '../core/errors.js';
 import type { GrantContext } from '../grants/types.js';
+import { checkAuthentication, type SignInAgainReason } from '../oidc/authentication-check.js';
 import { releasedClaimNames } from '../oidc/claims-selection.js';
+import type { IdTokenHints } from '../oidc/id-token-hint.js';
 import type { ClientStore, ConsentStore, User } from '../store/types.js';
+import type { InteractionProof } from './sign-in-proof.js';
 
 /** What the authorization endpoint does next with a valid request. */
 export type NextStep =
-  /** Nobody is signed in, or the signed-in user no longer exists (`staleSession`: end that session). */
-  | { step: 'sign-in'; staleSession: boolean }
+  /**
+   * Nobody is signed in, or the signed-in user no longer exists (`staleSession`: end that session),
+   * or the signed-in user must sign in again (`again`: prompt=login, max_age, id_token_hint).
+   * `loginHint` (Core §3.1.2.1 login_hint) may prefill the username; it proves nothing.
+   */
+  | { step: 'sign-in'; staleSession: boolean; again?: { user: User; reason: SignInAgainReason }; loginHint?: string | undefined }
+  /** prompt=select_account: go on as `user`, or sign in as someone else. */
+  | { step: 'choose-account'; user: User; loginHint?: string | undefined }
   /** Ask the user to allow these scopes. */
   | { step: 'consent'; user: User; scopes: string[]; claims: { name: string; essential: boolean }[] }
   /** Done: send the browser here (an authorization response or error). */
   | { step: 'redirect'; location: string };
 
-export type InteractionContext = GrantContext & { readonly consents: ConsentStore; readonly clients: ClientStore };
+export type InteractionContext = GrantContext & { readonly consents: ConsentStore; readonly clients: ClientStore; readonly idTokenHints: IdTokenHints };
 
 /** What the decision needs of the browser session (server/session.ts BrowserSession has it). */
 export interface SessionFacts {
@@ -73,31 +82,69 @@ export class AuthorizationInteraction {
     return userId === null ? undefined : this.ctx.users.getById(userId);
   }
 
-  async nextStep(request: AuthorizationRequest, session: SessionFacts): Promise<NextStep> {
-    // OpenID Connect Core §3.1.2.1 prompt=none: the server MUST NOT show a page; what would need
-    // one is an error instead (§3.1.2.6 login_required, consent_required).
-    const silent = request.openid?.prompt.includes('none') === true;
-    const user = session.userId === null ? undefined : await this.ctx.users.getById(session.userId);
-    if (!user) {
-      if (silent) return this.redirectError(request, new LoginRequired('No user is signed in (prompt=none).'));
-      return { step: 'sign-in', staleSession: session.userId !== null };
-    }
-    if (!isRequestedSubject(request, user.id)) return this.redirectError(request, new LoginRequired('The signed-in user is not the one the request asks for.'));
+  /**
+   * What comes after a valid request, for this browser session; `proof` is what the user just did
+   * at the sign-in page for this very request (interaction/sign-in-proof.ts), if anything.
+   */
+  async nextStep(request: AuthorizationRequest, session: SessionFacts, proof?: InteractionProof): Promise<NextStep> {
+    const authenticated = await this.authenticate(request, session, proof);
+    if (authenticated.step !== 'authenticated') return authenticated;
+    const { user } = authenticated;
     if (await this.needsConsent(request, user.id)) {
-      if (silent) return this.redirectError(request, new ConsentRequired('The user has not allowed this request yet (prompt=none).'));
+      // Core §3.1.2.1 prompt=none: no consent page either (§3.1.2.6 consent_required).
+      if (request.openid?.prompt.includes('none')) return this.redirectError(request, new ConsentRequired('The user has not allowed this request yet (prompt=none).'));
       return { step: 'consent', user, scopes: request.scope, claims: claimsToConsent(request) };
     }
     return { step: 'redirect', location: await authorizationResponse(request, consented(user.id, request.scope, session, this.ctx.clock.nowSeconds()), this.ctx) };
   }
 
-  private redirectError(request: AuthorizationRequest, error: LoginRequired | ConsentRequired): NextStep {
+  /**
+   * The signed-in user when the session's authentication satisfies the request (Core §3.1.2.3),
+   * otherwise the step that gets it: the sign-in page, the account choice, or an error redirect.
+   */
+  private async authenticate(request: AuthorizationRequest, session: SessionFacts, proof: InteractionProof | undefined): Promise<{ step: 'authenticated'; user: User } | NextStep> {
+    const openid = request.openid;
+    const silent = openid?.prompt.includes('none') === true;
+    const loginHint = openid?.loginHint;
+    // Core §3.1.2.1 id_token_hint: an ID token this server issued; anything else is an invalid
+    // parameter value (RFC 6749 §4.1.2.1 invalid_request), whoever is signed in.
+    let hintSubject: string | undefined;
+    if (openid?.idTokenHint !== undefined) {
+      hintSubject = await this.ctx.idTokenHints.subject(openid.idTokenHint);
+      if (hintSubject === undefined) return this.redirectError(request, new InvalidRequest('id_token_hint is not a valid ID token of this server.'));
+    }
+    const user = session.userId === null ? undefined : await this.ctx.users.getById(session.userId);
+    if (!user) {
+      // Core §3.1.2.1 prompt=none: the server MUST NOT show a page; §3.1.2.6 login_required.
+      if (silent) return this.redirectError(request, new LoginRequired('No user is signed in (prompt=none).'));
+      return { step: 'sign-in', staleSession: session.userId !== null, loginHint };
+    }
+    const verdict = checkAuthentication(openid, { userId: user.id, authTime: session.authTime, now: this.ctx.clock.nowSeconds(), hintSubject, proof });
+    switch (verdict.outcome) {
+      case 'error': return this.redirectError(request, verdict.error);
+      case 'sign-in-again': return { step: 'sign-in', staleSession: false, again: { user, reason: verdict.reason }, loginHint };
+      case 'choose-account': return { step: 'choose-account', user, loginHint };
+      case 'authenticated': break;
+    }
+    if (!isRequestedSubject(request, user.id)) return this.redirectError(request, new LoginRequired('The signed-in user is not the one the request asks for.'));
+    return { step: 'authenticated', user };
+  }
+
+  private redirectError(request: AuthorizationRequest, error: OAuthError): NextStep {
     return { step: 'redirect', location: errorResponse(error, request, this.ctx.settings.issuer) };
   }
 
-  /** The user's answer on the consent page; an allowed request is remembered for next time. */
-  async answerConsent(request: AuthorizationRequest, session: SessionFacts & { readonly userId: string }, allowed: boolean, origin?: RequestOrigin): Promise<NextStep> {
+  /**
+   * The user's answer on the consent page; an allowed request is remembered for next time. The
+   * request's authentication is checked again (prompt=login, max_age, id_token_hint, with the
+   * proof the consent form carried), so a consent form posted by hand cannot skip the sign-in.
+   */
+  async answerConsent(request: AuthorizationRequest, session: SessionFacts & { readonly userId: string }, allowed: boolean, origin?: RequestOrigin, proof?: InteractionProof): Promise<NextStep> {
     const { userId } = session;
-    if (allowed && !isRequestedSubject(request, userId)) return this.redirectError(request, new LoginRequired('The signed-in user is not the one the request asks for.'));
+    if (allowed) {
+      const authenticated = await this.authenticate(request, session, proof);
+      if (authenticated.step !== 'authenticated') return authenticated;
+    }
     this.ctx.audit?.record({ event: allowed ? 'consent.granted' : 'consent.denied', clientId: request.client.clientId, userId, address: origin?.address, requestId: origin?.requestId });
     if (!allowed) {
       // RFC 6749 §4.1.2.1: the resource owner denied the request.

@@ -17,6 +17,8 @@ import { ID_TOKEN_ALGS, IdTokenIssuer } from '../oidc/id-token.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
+import { SignInProofs } from '../interaction/sign-in-proof.js';
+import { IdTokenHints } from '../oidc/id-token-hint.js';
 import { algsOf, defaultGraceSeconds, KeyRing, keysOfAlg, resourceSigningAlgs } from '../keys/key-ring.js';
 import { ResourceSigners } from '../keys/token-signers.js';
 import type { ProtocolRegistry } from '../registry.js';
@@ -193,8 +195,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     idTokens: new IdTokenIssuer(settings, keys, clock), openIdGrants: store.openIdGrants,
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: resourceStore,
   };
-  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: clientStore });
+  const idTokenHints = new IdTokenHints(settings.issuer, keys);
+  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: clientStore, idTokenHints });
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
+  const proofs = new SignInProofs(secrets, clock);
 
   metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge);
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
@@ -205,8 +209,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     accessTokens: new AccessTokenVerifier(settings.issuer, keys), denials: store.denials,
   });
   const requests = { clients: clientStore, resourceServers: resourceStore, registry, settings };
-  authorizeRoutes(app, { requests, interaction, sessions });
-  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });
+  authorizeRoutes(app, { requests, interaction, sessions, proofs });
+  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, proofs });
   accountRoutes(app, { issuer: settings.issuer, sessions, interaction });
   userInfoRoutes(app, {
     issuer: settings.issuer, audience: settings.audience, keys, users: store.users, denials: store.denials, tokens: store.tokens, tokenHash: hashing.tokens, clock,

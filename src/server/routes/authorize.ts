@@ -5,6 +5,8 @@ import {
 import { errorResponse } from '../../authorize/respond.js';
 import type { AuthorizationRequest } from '../../authorize/types.js';
 import type { AuthorizationInteraction, NextStep } from '../../interaction/authorization-decision.js';
+import { withoutProof, type SignInProofs } from '../../interaction/sign-in-proof.js';
+import type { SignInAgainReason } from '../../oidc/authentication-check.js';
 import { checkCsrf } from '../csrf.js';
 import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
@@ -15,6 +17,18 @@ export interface AuthorizeRouteDependencies {
   readonly requests: AuthorizationRequestContext;
   readonly interaction: AuthorizationInteraction;
   readonly sessions: Sessions;
+  readonly proofs: SignInProofs;
+}
+
+/** Why a signed-in user sees the sign-in page, in plain words. */
+function signInAgainNotice(reason: SignInAgainReason, clientName: string): string {
+  switch (reason) {
+    case 'login':
+    case 'max-age':
+      return `${clientName} asks you to sign in again to confirm it is you.`;
+    case 'other-user':
+      return `${clientName} expects another account than the one signed in here. Sign in with that account.`;
+  }
 }
 
 /** Runs `work` on a validated request; the two kinds of authorization error end here. */
@@ -64,8 +78,20 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
           await sessions.signOut(request, reply);
           current = await sessions.loadOrStart(request, reply);
         }
-        return reply.send(signInPage({ csrfToken: current.csrfToken, returnTo: `/authorize?${query}`, clientName: authorization.client.clientName }));
+        // Signing in again prefills who is signed in, unless the client expects someone else;
+        // the client's login_hint comes first (Core §3.1.2.1), escaped like any text of the page.
+        const again = next.again;
+        const username = next.loginHint ?? (again && again.reason !== 'other-user' ? again.user.username : undefined);
+        return reply.send(signInPage({
+          csrfToken: current.csrfToken, returnTo: `/authorize?${withoutProof(query)}`, clientName: authorization.client.clientName,
+          ...(username !== undefined ? { username } : {}), ...(again ? { notice: signInAgainNotice(again.reason, authorization.client.clientName) } : {}),
+        }));
       }
+      case 'choose-account':
+        return reply.send(signInPage({
+          csrfToken: session.csrfToken, returnTo: `/authorize?${withoutProof(query)}`, clientName: authorization.client.clientName,
+          currentUsername: next.user.username, ...(next.loginHint !== undefined ? { username: next.loginHint } : {}),
+        }));
     }
   }
 
@@ -75,7 +101,8 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
     return withAuthorizationRequest(new URLSearchParams(query), reply, deps, async (authorization) => {
       const session = await sessions.loadOrStart(request, reply);
       setPageHeaders(reply, authorization.redirectUri);
-      return render(await interaction.nextStep(authorization, session), request, reply, session, authorization, query);
+      const proof = deps.proofs.verify(query, session.sid);
+      return render(await interaction.nextStep(authorization, session, proof), request, reply, session, authorization, query);
     });
   });
 
@@ -89,7 +116,10 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
         setPageHeaders(reply);
         return reply.code(401).send(errorPage('Signed out', 'Your session ended before you answered. Start again from the application.'));
       }
-      const next = await interaction.answerConsent(authorization, { ...session, userId: session.userId }, form.get('decision') === 'allow', { address: request.ip ?? 'unknown', requestId: request.id });
+      // The answer may be a page again (the sign-in page, when the request's sign-in no longer holds).
+      setPageHeaders(reply, authorization.redirectUri);
+      const origin = { address: request.ip ?? 'unknown', requestId: request.id };
+      const next = await interaction.answerConsent(authorization, { ...session, userId: session.userId }, form.get('decision') === 'allow', origin, deps.proofs.verify(query, session.sid));
       return render(next, request, reply, session, authorization, query);
     });
   });

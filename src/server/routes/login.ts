@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseAuthorizationRequest, type AuthorizationRequestContext } from '../../authorize/parse-request.js';
 import type { AuthorizationInteraction } from '../../interaction/authorization-decision.js';
 import type { PasswordSignIn } from '../../interaction/password-sign-in.js';
+import type { SignInProofs } from '../../interaction/sign-in-proof.js';
 import { checkCsrf } from '../csrf.js';
 import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
@@ -15,6 +16,7 @@ export interface SessionRouteDependencies {
   readonly signIn: PasswordSignIn;
   readonly interaction: AuthorizationInteraction;
   readonly requests: AuthorizationRequestContext;
+  readonly proofs: SignInProofs;
 }
 
 /** Only our own authorization endpoint may be returned to: anything else would be an open redirect. */
@@ -71,6 +73,13 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
     const session = await sessions.load(request);
     checkCsrf(request, session, form.get('csrf_token') ?? undefined, issuer);
     const returnTo = safeReturnTo(form.get('return_to'), issuer);
+    // The account choice of prompt=select_account: go on as the user signed in, no password
+    // asked (the session already proves it); the proof tells /authorize the choice was made.
+    if (form.get('account') === 'current') {
+      const user = session?.sid ? await deps.interaction.signedInUser(session.userId) : undefined;
+      if (!session?.sid || !user) return reply.redirect(returnTo, 303);
+      return reply.redirect(deps.proofs.attach(returnTo, 'account-chosen', session.sid), 303);
+    }
     const username = form.get('username') ?? '';
     const password = form.get('password') ?? '';
     const retry = async (status: number, error: string) => {
@@ -88,9 +97,12 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
       case 'busy':
         void reply.header('retry-after', '1');
         return retry(503, 'The server is busy. Try again in a moment.');
-      case 'signed-in':
-        await sessions.signIn(request, reply, result.user.id);
-        return reply.redirect(returnTo, 303);
+      case 'signed-in': {
+        const signedIn = await sessions.signIn(request, reply, result.user.id);
+        // The new session's sid proves this sign-in to /authorize (prompt=login, max_age): without
+        // it, a request that asks for a fresh sign-in would send the user back here in a loop.
+        return reply.redirect(signedIn.sid === null ? returnTo : deps.proofs.attach(returnTo, 'signed-in', signedIn.sid), 303);
+      }
     }
   });
 

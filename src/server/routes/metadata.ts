@@ -65,6 +65,8 @@ export function openIdProviderMetadata(issuer: string, registry: ProtocolRegistr
     // Discovery §3: request_uri_parameter_supported defaults to true, so it is stated.
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
+    // Core §3.1.2.1 ui_locales is accepted, but the server's pages exist in English only.
+    ui_locales_supported: ['en'],
     ...(extensions.endSessionEndpoint !== undefined ? { end_session_endpoint: extensions.endSessionEndpoint } : {}),
     ...extensions.more,
   };

@@ -33,19 +33,42 @@ export function describeScope(scope: string): { title: string; detail: string } 
   return SCOPE_WORDS[scope] ?? { title: `Use “${scope}”`, detail: `Access granted under the “${scope}” permission.` };
 }
 
-export function signInPage(input: { csrfToken: string; returnTo: string; clientName?: string; error?: string; username?: string }): string {
-  return page('Sign in', html`
-<h1 id="page-title">Sign in</h1>
-${input.clientName ? html`<p class="muted"><strong>${input.clientName}</strong> wants to access your account. Sign in to continue.</p>` : html`<p class="muted">Sign in to your account.</p>`}
+export interface SignInPageInput {
+  csrfToken: string;
+  returnTo: string;
+  clientName?: string;
+  error?: string;
+  /** Prefilled (the user's last attempt, the current user signing in again, or an OpenID login_hint); escaped like all text. */
+  username?: string;
+  /** Why a signed-in user is asked to sign in (again), in plain words. */
+  notice?: string;
+  /** prompt=select_account: the user signed in, offered to go on as them before the form for another account. */
+  currentUsername?: string;
+}
+
+export function signInPage(input: SignInPageInput): string {
+  const intro = input.clientName ? html`<p class="muted"><strong>${input.clientName}</strong> wants to access your account. Sign in to continue.</p>` : html`<p class="muted">Sign in to your account.</p>`;
+  return page(input.currentUsername === undefined ? 'Sign in' : 'Choose an account', html`
+${input.currentUsername === undefined ? html`<h1 id="page-title">Sign in</h1>
+${intro}` : html`<h1 id="page-title">Choose an account</h1>
+<p class="muted"><strong>${input.clientName ?? 'The application'}</strong> asks which account to use. You are signed in as <strong>${input.currentUsername}</strong>.</p>
+<form method="post" action="/login">
+  <input type="hidden" name="csrf_token" value="${input.csrfToken}">
+  <input type="hidden" name="return_to" value="${input.returnTo}">
+  <input type="hidden" name="account" value="current">
+  <div class="actions"><button type="submit">Continue as ${input.currentUsername}</button></div>
+</form>
+<p class="muted">Or sign in with another account:</p>`}
+${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
 ${input.error ? html`<p class="alert" role="alert">${input.error}</p>` : ''}
 <form method="post" action="/login" novalidate>
   <input type="hidden" name="csrf_token" value="${input.csrfToken}">
   <input type="hidden" name="return_to" value="${input.returnTo}">
   <label for="username">Username</label>
-  <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${input.username ?? ''}" autofocus>
+  <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${input.username ?? ''}"${input.currentUsername === undefined ? html` autofocus` : ''}>
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
-  <div class="actions"><button type="submit">Sign in</button></div>
+  <div class="actions"><button type="submit"${input.currentUsername === undefined ? '' : html` class="secondary"`}>Sign in</button></div>
 </form>`);
 }
 
