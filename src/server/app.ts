@@ -1,5 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
 import { defaultResponseTypes } from '../authorize/index.js';
 import type { ResponseTypeHandler } from '../authorize/types.js';
 import { auditToAll, noAudit, type AuditLog } from '../core/audit.js';
@@ -13,6 +13,7 @@ import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { defaultGrants } from '../grants/index.js';
 import { TokenIssuer } from '../grants/token-issuer.js';
 import { ID_TOKEN_ALGS, IdTokenIssuer } from '../oidc/id-token.js';
+import { BackChannelLogout } from '../oidc/logout/back-channel-logout.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
@@ -30,6 +31,7 @@ import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { healthRoutes } from './routes/health.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
+import { endSessionRoutes, END_SESSION_PATH } from './routes/end-session.js';
 import { sessionRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { tokenRoute } from './routes/token.js';
@@ -65,6 +67,8 @@ export interface ServerOptions {
   serverFactory?: FastifyServerFactory;
   /** How often the signing keys are read again from the store, in ms (default 5 s; keys/key-ring.ts). */
   keyReloadMs?: number;
+  /** Back-channel logout's per-attempt timeout and pauses between attempts (oidc/logout/back-channel-logout.ts); defaults 5 s, [1 s, 5 s]. */
+  backChannelLogout?: { timeoutMs?: number; retryDelaysMs?: readonly number[] };
 }
 
 /**
@@ -172,14 +176,34 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: store.clients });
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
 
-  metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge);
+  const backChannel = new BackChannelLogout({
+    issuer: settings.issuer, clients: store.clients, sessions: store.openIdGrants, keys, clock, random, log: app.log,
+    onOutcome: metrics ? (outcome) => metrics.backChannelLogout(outcome) : undefined,
+    timeoutMs: options.backChannelLogout?.timeoutMs, retryDelaysMs: options.backChannelLogout?.retryDelaysMs,
+  });
+  app.addHook('onClose', async () => backChannel.close());
+  // The one way a browser session ends (sign-out, RP-initiated logout): deleted, cookie cleared,
+  // and its relying parties told in the background (Back-Channel Logout 1.0).
+  const endSession = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const ended = await sessions.signOut(request, reply);
+    if (ended?.sid) backChannel.sessionEnded(ended.sid);
+  };
+  metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge, {
+    endSessionEndpoint: `${settings.issuer}${END_SESSION_PATH}`,
+    // Back-Channel Logout 1.0 §2.1: supported, with sid in every logout token.
+    more: { backchannel_logout_supported: true, backchannel_logout_session_supported: true },
+  });
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
   const clients = new ClientAuthenticator(store.clients, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
   tokenRoute(app, { clients, registry, grants: grantContext });
   introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock, audit });
   const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions });
-  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests });
+  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, endSession });
+  endSessionRoutes(app, {
+    issuer: settings.issuer, sessions, interaction, endSession,
+    requests: { issuer: settings.issuer, clients: store.clients, jwks: () => keys.jwks },
+  });
   accountRoutes(app, { issuer: settings.issuer, sessions, interaction });
   userInfoRoutes(app, { issuer: settings.issuer, audience: settings.audience, keys, users: store.users, tokens: store.tokens, tokenHash: hashing.tokens, clock });
   return app;

@@ -88,7 +88,7 @@ function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
 }
 
 /** Every table the product's migrations create; the demo's resource table is created by the demo. */
-export const PRODUCT_TABLES = ['clients', 'codes', 'consents', 'refresh_retries', 'resource_servers', 'schema_migrations', 'sessions', 'signing_keys', 'throttle', 'tokens', 'users', 'openid_grants'].sort();
+export const PRODUCT_TABLES = ['clients', 'codes', 'consents', 'refresh_retries', 'resource_servers', 'schema_migrations', 'sessions', 'signing_keys', 'throttle', 'tokens', 'users', 'openid_grants', 'session_clients'].sort();
 
 const byId = <T>(key: (item: T) => string) => (a: T, b: T): number => key(a).localeCompare(key(b));
 

@@ -30,6 +30,8 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
   await db.query(`DELETE FROM codes WHERE ${where}`, params);
   // What the ended grants' ID tokens would have said (nonce, sid, claims asked for): no longer needed.
   await db.query(`DELETE FROM openid_grants WHERE ${where}`, params);
+  // An ended grant's RP is no longer one of its session's to notify at logout.
+  await db.query(`DELETE FROM session_clients WHERE ${where}`, params);
   await db.query(`UPDATE tokens SET revoked_at = $${params.length + 1} WHERE ${where} AND revoked_at IS NULL`, [...params, now]);
   if (!options.keepConsents) await db.query(`DELETE FROM consents WHERE ${where}`, params);
   if (owner.userId !== undefined && owner.clientId === undefined) await db.query('DELETE FROM sessions WHERE user_id = $1', [owner.userId]);
