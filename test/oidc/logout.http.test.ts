@@ -229,7 +229,11 @@ describe('RP-Initiated Logout 1.0', () => {
     const config = await discover();
     const { agent, idToken } = await signIn(config);
     server.clock.advance(3600);
-    const response = await agent.request('/end_session', { form: { id_token_hint: idToken, post_logout_redirect_uri: LOGGED_OUT, state: 'p' } });
+    // A POST is handed on as a GET (a cross-site form post carries no SameSite=Lax cookie).
+    const posted = await agent.request('/end_session', { form: { id_token_hint: idToken, post_logout_redirect_uri: LOGGED_OUT, state: 'p', unknown: 'dropped' } });
+    expect(posted.status).toBe(303);
+    expect(posted.location).toBe(`/end_session?${new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: LOGGED_OUT, state: 'p' })}`);
+    const response = await agent.request(posted.location as string);
     expect(response.status).toBe(303);
     expect(response.location).toBe(`${LOGGED_OUT}?state=p`);
     expect(await signedIn(config, agent)).toBe(false);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthorizationInteraction } from '../../interaction/authorization-decision.js';
 import {
-  InvalidEndSessionRequest, isTrustedFor, parseEndSessionRequest, type EndSessionContext, type EndSessionRequest,
+  END_SESSION_PARAMETERS, InvalidEndSessionRequest, isTrustedFor, parseEndSessionRequest, type EndSessionContext, type EndSessionRequest,
 } from '../../oidc/logout/end-session-request.js';
 import { checkCsrf } from '../csrf.js';
 import { pageFormBody } from '../form-body.js';
@@ -70,9 +70,15 @@ export function endSessionRoutes(app: FastifyInstance, deps: EndSessionRouteDepe
   }
 
   app.get(END_SESSION_PATH, async (request, reply) => endSessionRequest(request, reply, new URLSearchParams(request.url.split('?')[1] ?? '')));
-  // §2: the OP MUST support POST (form serialization) as well as GET. A cross-site form post by
-  // design, so no CSRF token here: it only ever leads to the confirmation page unless trusted.
-  app.post(END_SESSION_PATH, async (request, reply) => endSessionRequest(request, reply, pageFormBody(request)));
+  // §2: the OP MUST support POST (form serialization) as well as GET. An RP's form post is
+  // cross-site, and the session cookie (SameSite=Lax) is not sent with it: the browser would look
+  // signed out and the session would survive. So the request is handed on as a GET of the same
+  // parameters, a top-level navigation that does carry the cookie.
+  app.post(END_SESSION_PATH, async (request, reply) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of pageFormBody(request)) if ((END_SESSION_PARAMETERS as readonly string[]).includes(name)) params.append(name, value);
+    return reply.header('cache-control', 'no-store').redirect(`${END_SESSION_PATH}?${params.toString()}`, 303);
+  });
 
   app.post(`${END_SESSION_PATH}/confirm`, async (request, reply) => {
     const form = pageFormBody(request);
