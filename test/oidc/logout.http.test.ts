@@ -30,6 +30,11 @@ class BackChannelReceiver {
       request.on('data', (chunk: string) => { body += chunk; });
       request.on('end', () => {
         const status = receiver?.statuses.shift() ?? 200;
+        // 0: hang past the server's timeout (2 s here), then answer late.
+        if (status === 0) {
+          setTimeout(() => response.writeHead(200).end(), 3_000);
+          return;
+        }
         if (status === 200) {
           receiver?.received.push({ token: new URLSearchParams(body).get('logout_token') ?? '', contentType: request.headers['content-type'] });
           for (const wake of receiver?.waiters.splice(0) ?? []) wake();
@@ -71,8 +76,9 @@ beforeAll(async () => {
   };
   const other = { ...rp, client_id: 'other', client_secret: 'other-secret', post_logout_redirect_uris: ['http://127.0.0.1:9/other-out'] };
   delete (other as Partial<typeof rp>).backchannel_logout_uri;
+  const ed = { ...rp, client_id: 'ed', client_secret: 'ed-secret', id_token_signed_response_alg: 'EdDSA' };
   server = await startServer({
-    clients: [rp, other], users: [ALICE, BOB],
+    clients: [rp, other, ed], users: [ALICE, BOB],
     server: { backChannelLogout: { timeoutMs: 2_000, retryDelaysMs: [50, 50] } },
   });
 });
@@ -282,17 +288,38 @@ describe('Back-Channel Logout 1.0', () => {
     expect(decodeJwt(received.token).sid).toBe(decodeJwt(idToken).sid);
   });
 
-  it('notifies each RP of the session once, and only those with a backchannel_logout_uri', async () => {
+  it('notifies each RP of the session once, signed with its ID token algorithm, and only those with a backchannel_logout_uri', async () => {
     const config = await discover();
     const agent = new UserAgent(server.issuer);
     await signIn(config, ALICE, agent);
     const { idToken } = await signIn(config, ALICE, agent);
     await signIn(await discover('other', 'other-secret'), ALICE, agent);
+    await signIn(await discover('ed', 'ed-secret'), ALICE, agent);
     const before = receiver.received.length;
     await agent.request(client.buildEndSessionUrl(config, { id_token_hint: idToken }).href);
-    await receiver.next(before + 1);
+    await receiver.next(before + 2);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(receiver.received.length).toBe(before + 1);
-    expect(decodeJwt((receiver.received[before] as Received).token).aud).toBe('rp');
+    expect(receiver.received.length).toBe(before + 2);
+    const tokens = receiver.received.slice(before).map((received) => received.token);
+    const jwks = createLocalJWKSet(await (await fetch(`${server.issuer}/jwks`)).json());
+    const byAudience = new Map<string, string>();
+    for (const token of tokens) {
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: server.issuer, typ: 'logout+jwt', currentDate: new Date(server.clock.nowSeconds() * 1000) });
+      expect(payload.sid).toBe(decodeJwt(idToken).sid);
+      byAudience.set(payload.aud as string, protectedHeader.alg);
+    }
+    expect(Object.fromEntries(byAudience)).toEqual({ rp: 'RS256', ed: 'EdDSA' });
+  });
+
+  it('gives up on an attempt that times out and tries again', async () => {
+    const config = await discover();
+    const { agent, idToken } = await signIn(config);
+    const before = receiver.received.length;
+    receiver.statuses = [0];
+    const started = Date.now();
+    await agent.request(client.buildEndSessionUrl(config, { id_token_hint: idToken }).href);
+    const received = await receiver.next(before + 1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+    expect(decodeJwt(received.token).sid).toBe(decodeJwt(idToken).sid);
   });
 });
