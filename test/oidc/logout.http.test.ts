@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKCHANNEL_LOGOUT_EVENT } from '../../src/oidc/logout/logout-token.js';
+import { ServerMetrics } from '../../src/server/metrics.js';
 import { closeHttp, startServer, type RunningServer } from '../helpers/server.js';
 import { authorizeAs, hiddenField, UserAgent } from '../helpers/user-agent.js';
 
@@ -66,6 +67,13 @@ class BackChannelReceiver {
 
 let server: RunningServer;
 let receiver: BackChannelReceiver;
+const metrics = new ServerMetrics({ defaultMetrics: false });
+
+/** tessera_backchannel_logout_total for one outcome, read from the server's registry. */
+async function backChannelCount(outcome: string): Promise<number> {
+  const metric = await metrics.registry.getSingleMetric('tessera_backchannel_logout_total')?.get();
+  return metric?.values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
+}
 
 beforeAll(async () => {
   receiver = await BackChannelReceiver.start();
@@ -79,7 +87,7 @@ beforeAll(async () => {
   const ed = { ...rp, client_id: 'ed', client_secret: 'ed-secret', id_token_signed_response_alg: 'EdDSA' };
   server = await startServer({
     clients: [rp, other, ed], users: [ALICE, BOB],
-    server: { backChannelLogout: { timeoutMs: 2_000, retryDelaysMs: [50, 50] } },
+    server: { metrics, backChannelLogout: { timeoutMs: 2_000, retryDelaysMs: [50, 50] } },
   });
 });
 afterAll(async () => {
@@ -276,16 +284,27 @@ describe('RP-Initiated Logout 1.0', () => {
 });
 
 describe('Back-Channel Logout 1.0', () => {
-  it('retries an RP that fails, then delivers; the account page\'s sign-out notifies too', async () => {
+  it('retries an RP that fails, then delivers; the account page\'s sign-out notifies too; failures and deliveries are counted', async () => {
     const config = await discover();
     const { agent, idToken } = await signIn(config);
     const before = receiver.received.length;
+    const delivered = await backChannelCount('delivered');
     receiver.statuses = [503];
     const account = await agent.request('/account');
     const out = await agent.request('/logout', { form: { csrf_token: hiddenField(account.body, 'csrf_token') } });
     expect(out.status).toBe(200);
     const received = await receiver.next(before + 1);
     expect(decodeJwt(received.token).sid).toBe(decodeJwt(idToken).sid);
+    await expect.poll(() => backChannelCount('delivered')).toBe(delivered + 1);
+
+    // An RP that refuses the token (400) is not asked again, and that is counted as rejected.
+    const { agent: second, idToken: secondHint } = await signIn(config);
+    const rejected = await backChannelCount('rejected');
+    receiver.statuses = [400];
+    await second.request(client.buildEndSessionUrl(config, { id_token_hint: secondHint }).href);
+    await expect.poll(() => backChannelCount('rejected')).toBe(rejected + 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.received.length).toBe(before + 1);
   });
 
   it('notifies each RP of the session once, signed with its ID token algorithm, and only those with a backchannel_logout_uri', async () => {
