@@ -184,9 +184,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', async () => backChannel.close());
   // The one way a browser session ends (sign-out, RP-initiated logout): deleted, cookie cleared,
   // and its relying parties told in the background (Back-Channel Logout 1.0).
-  const endSession = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const endSession = async (request: FastifyRequest, reply: FastifyReply, how: 'sign_out' | 'rp_logout'): Promise<void> => {
+    const address = request.ip;
     const ended = await sessions.signOut(request, reply);
-    if (ended?.sid) backChannel.sessionEnded(ended.sid);
+    if (!ended?.sid) return;
+    audit.record({ event: 'session.ended', userId: ended.userId ?? undefined, address, requestId: request.id, reason: how });
+    backChannel.sessionEnded(ended.sid);
   };
   metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge, {
     endSessionEndpoint: `${settings.issuer}${END_SESSION_PATH}`,
@@ -199,9 +202,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   introspectRevokeRoutes(app, { issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: store.resources, clock, audit });
   const requests = { clients: store.clients, resourceServers: store.resources, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions });
-  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, endSession });
+  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, endSession: (request, reply) => endSession(request, reply, 'sign_out') });
   endSessionRoutes(app, {
-    issuer: settings.issuer, sessions, interaction, endSession,
+    issuer: settings.issuer, sessions, interaction, endSession: (request, reply) => endSession(request, reply, 'rp_logout'),
     requests: { issuer: settings.issuer, clients: store.clients, jwks: () => keys.jwks },
   });
   accountRoutes(app, { issuer: settings.issuer, sessions, interaction });

@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKCHANNEL_LOGOUT_EVENT } from '../../src/oidc/logout/logout-token.js';
 import { ServerMetrics } from '../../src/server/metrics.js';
+import type { AuditEvent } from '../../src/core/audit.js';
 import { closeHttp, startServer, type RunningServer } from '../helpers/server.js';
 import { authorizeAs, hiddenField, UserAgent } from '../helpers/user-agent.js';
 
@@ -68,6 +69,7 @@ class BackChannelReceiver {
 let server: RunningServer;
 let receiver: BackChannelReceiver;
 const metrics = new ServerMetrics({ defaultMetrics: false });
+const auditEvents: AuditEvent[] = [];
 
 /** tessera_backchannel_logout_total for one outcome, read from the server's registry. */
 async function backChannelCount(outcome: string): Promise<number> {
@@ -87,7 +89,7 @@ beforeAll(async () => {
   const ed = { ...rp, client_id: 'ed', client_secret: 'ed-secret', id_token_signed_response_alg: 'EdDSA' };
   server = await startServer({
     clients: [rp, other, ed], users: [ALICE, BOB],
-    server: { metrics, backChannelLogout: { timeoutMs: 2_000, retryDelaysMs: [50, 50] } },
+    server: { metrics, audit: { record: (event) => auditEvents.push(event) }, backChannelLogout: { timeoutMs: 2_000, retryDelaysMs: [50, 50] } },
   });
 });
 afterAll(async () => {
@@ -141,6 +143,7 @@ describe('RP-Initiated Logout 1.0', () => {
     expect(response.location).toBe(`${LOGGED_OUT}?state=${encodeURIComponent(state)}`);
     expect(response.headers.getSetCookie().join('\n')).toMatch(/tessera_session=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)/i);
     expect(await signedIn(config, agent)).toBe(false);
+    expect(auditEvents.filter((event) => event.event === 'session.ended').at(-1)).toMatchObject({ userId: decodeJwt(idToken).sub, reason: 'rp_logout', address: '127.0.0.1' });
 
     // Back-Channel Logout 1.0 §2.4 and §2.6, checked as the RP would, with jose against the JWKS.
     const received = await receiver.next(before + 1);
