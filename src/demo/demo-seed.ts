@@ -38,7 +38,17 @@ export function playgroundRedirectUris(urls: DemoUrls) {
     openIdConnect: `${urls.client}/openid-connect/callback`,
     /** Where logout returns (RP-Initiated Logout 1.0 post_logout_redirect_uri). */
     openIdConnectLoggedOut: `${urls.client}/openid-connect/logged-out`,
+    /** Where the Auth Server POSTs logout tokens (Back-Channel Logout 1.0 backchannel_logout_uri). */
+    openIdConnectBackChannel: `${urls.client}/openid-connect/backchannel-logout`,
   };
+}
+
+/**
+ * Whether the playground can take back-channel logouts: the Auth Server sends them over http only to
+ * a loopback host (docs/SECURITY.md), which the demo is unless --host names another.
+ */
+export function backChannelLogoutPossible(urls: DemoUrls): boolean {
+  return ['127.0.0.1', '[::1]', 'localhost'].includes(new URL(urls.client).hostname) || new URL(urls.client).protocol === 'https:';
 }
 
 /**
@@ -78,6 +88,7 @@ export function demoSeed(urls: DemoUrls, now: number, hashing: SecretHashing): S
       client_id: c.openIdConnect.clientId, client_name: c.openIdConnect.clientName, client_secret: c.openIdConnect.clientSecret,
       grant_types: ['authorization_code'], redirect_uris: [redirects.openIdConnect], scope: 'openid profile email',
       resources: [urls.authorizationServer], post_logout_redirect_uris: [redirects.openIdConnectLoggedOut],
+      ...(backChannelLogoutPossible(urls) ? { backchannel_logout_uri: redirects.openIdConnectBackChannel, backchannel_logout_session_required: true } : {}),
     },
   ].map((metadata) => clientFromMetadata(metadata, now, hashing));
   const resourceServers = [resourceServerFromMetadata({ resource: urls.resourceServer, scope: 'read write' }, now)];

@@ -77,6 +77,11 @@ describe('the OpenID Connect page of the playground in Chromium', () => {
       await expectStep(page, 10, ['303 See Other', `${as}/end_session`, 'id_token_hint', 'post_logout_redirect_uri', 'state']);
       await expectStep(page, 11, [`${client}/openid-connect/logged-out`, 'state']);
       await expect(page.locator('.signed-out').isVisible()).resolves.toBe(true);
+      // The Auth Server also told the Client on the back channel, with a logout token it validated.
+      const extras = await page.locator('.extras').textContent() ?? '';
+      for (const text of ['Back-channel logout', 'POST', `${client}/openid-connect/backchannel-logout`, 'logout_token', 'logout+jwt', 'http://schemas.openid.net/event/backchannel-logout']) {
+        expect(extras, text).toContain(text);
+      }
       // Signed out at the Auth Server too: the next sign-in asks for the password.
       await page.getByRole('button', { name: 'Start again: 1. Sign in with Tessera' }).click();
       await page.waitForURL((url) => url.href.startsWith(as));

@@ -12,7 +12,10 @@ import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
 import { actionForm, flowPage } from '../views/flow-page.js';
 import { idTokenClaimsTable, userInfoTable } from '../views/id-token-claims.js';
+import { decodeJwt } from '../exchange/decode-jwt.js';
+import { BackChannelLogouts } from '../oauth/backchannel-logouts.js';
 import { FlowRun } from './flow-run.js';
+import { formOf } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
 import { clientLane } from './step-notes.js';
 
@@ -34,6 +37,8 @@ interface OpenIdFlowState {
   claims?: Record<string, unknown>;
   accessToken?: string;
   userInfo?: Record<string, unknown>;
+  /** The session at the Auth Server (the ID token's sid), which a back-channel logout token names. */
+  sid?: string;
   /** The state sent with the logout request, checked when the browser comes back. */
   logoutState?: string;
   signedOut?: boolean;
@@ -65,6 +70,25 @@ export function openIdConnectRoutes(app: FastifyInstance, ctx: PlaygroundContext
   const oauthClient: oauth.Client = { client_id: client.clientId };
   const redirects = playgroundRedirectUris(ctx.urls);
   const redirectUri = redirects.openIdConnect;
+  const logouts = new BackChannelLogouts(client.clientId);
+
+  // Back-Channel Logout 1.0 §2.5: the Auth Server POSTs a logout token here when a session the
+  // Client signed in from ends; the Client validates it (§2.6) and ends its own session of that sid.
+  app.post(`${PATH}/backchannel-logout`, async (request, reply) => {
+    const token = formOf(request).get('logout_token');
+    void reply.header('cache-control', 'no-store');
+    if (token === null) return reply.code(400).send({ error: 'invalid_request' });
+    const received = incomingRequest(request, ctx.urls.client);
+    const answer = { status: 200, statusText: 'OK', headers: [] };
+    try {
+      const as = await ctx.openIdProvider.get();
+      if (as.jwks_uri === undefined) throw new Error('no jwks_uri');
+      await logouts.accept(token, as.issuer, as.jwks_uri, { vantage: 'client', request: received, response: answer, jwts: [decodeJwt(token, 'logout_token in the request')].filter((jwt) => jwt !== undefined) });
+    } catch {
+      return reply.code(400).send({ error: 'invalid_request' });
+    }
+    return reply.code(200).send();
+  });
 
   function controlsFor(flow: OpenIdFlowState, csrf: string): SafeHtml {
     if (flow.callback) {
@@ -100,6 +124,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     return reply.send(flowPage({
       grant, urls: ctx.urls, run: flow.run, controls: html`${controlsFor(flow, csrf)}${reset}`, clientLane: clientLane(ctx, 'web app'),
       client: { clientId: client.clientId, clientName: client.clientName, kind: 'confidential', grantTypes: ['authorization_code'], redirectUri, scope: SCOPE },
+      extras: { title: 'Beyond the diagram', placement: 'after-steps' },
     }));
   });
 
@@ -223,6 +248,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     }
     flow.idToken = idToken;
     flow.claims = { ...claims };
+    flow.sid = typeof claims.sid === 'string' ? claims.sid : undefined;
     flow.accessToken = outcome.value.access_token;
     return reply.redirect(`${PATH}#run`, 303);
   });
@@ -299,6 +325,18 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     });
     if (ok) flow.signedOut = true;
     else flow.run.fail('This logout return does not belong to a logout started here.');
+    // The logout token is sent in the background: it may arrive just after the browser.
+    const logout = ok && flow.sid !== undefined ? await logouts.waitFor(flow.sid, 2_000) : undefined;
+    flow.sid = undefined;
+    if (logout) {
+      flow.run.extras.push({
+        title: 'Back-channel logout: the Auth Server told the Client', exchange: logout.exchange,
+        notes: [
+          'A server-to-server POST from the Auth Server to the Client\'s backchannel_logout_uri (Back-Channel Logout 1.0 §2.5): it reaches every client you signed in to from that session, even one whose page is not open.',
+          'The Client checked the logout token (§2.6): signature with the Auth Server\'s keys, iss, aud = its client_id, typ logout+jwt, the backchannel-logout event, no nonce, and the sid of your session, which it then ends.',
+        ],
+      });
+    }
     return reply.redirect(`${PATH}#run`, 303);
   });
 }
