@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { html, type SafeHtml } from '../../../html/html.js';
-import { PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
+import { backChannelLogoutPossible, PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { incomingRequest, redirectResponse } from '../exchange/incoming-request.js';
 import { authorizationNavigation, callbackProblem } from '../oauth/code-flow-steps.js';
@@ -326,7 +326,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     if (ok) flow.signedOut = true;
     else flow.run.fail('This logout return does not belong to a logout started here.');
     // The logout token is sent in the background: it may arrive just after the browser.
-    const logout = ok && flow.sid !== undefined ? await logouts.waitFor(flow.sid, 2_000) : undefined;
+    const logout = ok && flow.sid !== undefined && backChannelLogoutPossible(ctx.urls) ? await logouts.waitFor(flow.sid, 2_000) : undefined;
     flow.sid = undefined;
     if (logout) {
       flow.run.extras.push({
