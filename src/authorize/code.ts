@@ -39,6 +39,14 @@ export const codeResponseType = defineResponseType<CodeParams>({
         claimsRequest: request.openid.claims ? { ...request.openid.claims } : null,
         expiresAt: now + ctx.settings.codeTtl,
       });
+      // Back-Channel Logout 1.0 §2.6: the RPs of a session are notified when it ends. Kept as long
+      // as the session can live (it started at auth_time), whatever becomes of the code.
+      if (authentication.sid !== null) {
+        await ctx.openIdGrants.joinSession({
+          sid: authentication.sid, clientId: request.client.clientId, userId: grant.userId,
+          expiresAt: authentication.authTime + ctx.settings.sessionTtl,
+        });
+      }
     }
     await ctx.codes.save({
       hash: ctx.hashing.tokens.hash(code),

@@ -51,6 +51,18 @@ interface ClientCreateOptions {
   skipConsent?: boolean;
   secretFile?: string;
   idTokenSignedResponseAlg?: string;
+  postLogoutRedirectUri?: string[];
+  backchannelLogoutUri?: string;
+  backchannelLogoutSessionRequired?: boolean;
+}
+
+/** The OpenID Connect logout metadata a create or update was given (RP-Initiated and Back-Channel Logout 1.0). */
+function logoutMetadata(options: Pick<ClientCreateOptions, 'postLogoutRedirectUri' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>): Partial<ClientMetadata> {
+  return {
+    ...(options.postLogoutRedirectUri !== undefined ? { post_logout_redirect_uris: options.postLogoutRedirectUri } : {}),
+    ...(options.backchannelLogoutUri !== undefined ? { backchannel_logout_uri: options.backchannelLogoutUri } : {}),
+    ...(options.backchannelLogoutSessionRequired !== undefined ? { backchannel_logout_session_required: options.backchannelLogoutSessionRequired } : {}),
+  };
 }
 
 export function registerClientCommands(program: Command): void {
@@ -71,6 +83,9 @@ export function registerClientCommands(program: Command): void {
     .option('--skip-consent', 'a first-party client: skip the consent page')
     .option('--secret-file <path>', 'the server secret file, as for tessera serve (the client secret is hashed with it)')
     .option('--id-token-signed-response-alg <alg>', 'OpenID Connect: RS256 (default), ES256 or EdDSA for its ID tokens')
+    .option('--post-logout-redirect-uri <uri>', 'OpenID Connect logout: where logout may send the browser back (repeat for several)', collect)
+    .option('--backchannel-logout-uri <uri>', 'OpenID Connect Back-Channel Logout: where logout tokens are POSTed (https, or http on 127.0.0.1/localhost)')
+    .option('--backchannel-logout-session-required', 'the client needs sid in logout tokens')
     .action(async (options: ClientCreateOptions) => {
       const authMethod = options.public ? 'none' : options.authMethod;
       // A secret given for a public client is passed on, so that validation refuses it loudly.
@@ -87,6 +102,7 @@ export function registerClientCommands(program: Command): void {
         resources: options.resource,
         skip_consent: options.skipConsent,
         id_token_signed_response_alg: options.idTokenSignedResponseAlg,
+        ...logoutMetadata(options),
       };
       const record = await withStore({ db: options.db, secretFile: options.secretFile }, async (store, hashing) => {
         const created = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, systemClock.nowSeconds(), hashing);
@@ -103,7 +119,10 @@ export function registerClientCommands(program: Command): void {
     .option('--name <name>', 'client_name shown on the consent page')
     .option('--scope <scopes>', 'space-separated scopes the client may request (replaces them)')
     .option('--id-token-signed-response-alg <alg>', 'OpenID Connect: RS256, ES256 or EdDSA for its ID tokens')
-    .action(async (clientId: string, options: { db?: string; name?: string; scope?: string; idTokenSignedResponseAlg?: string }) => {
+    .option('--post-logout-redirect-uri <uri>', 'OpenID Connect logout: where logout may send the browser back (repeat for several; replaces them)', collect)
+    .option('--backchannel-logout-uri <uri>', 'OpenID Connect Back-Channel Logout: where logout tokens are POSTed (https, or http on 127.0.0.1/localhost)')
+    .option('--backchannel-logout-session-required', 'the client needs sid in logout tokens')
+    .action(async (clientId: string, options: { db?: string; name?: string; scope?: string; idTokenSignedResponseAlg?: string } & Pick<ClientCreateOptions, 'postLogoutRedirectUri' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>) => {
       const record = await withStore({ db: options.db }, async (store, hashing) => {
         const existing = await store.clients.get(clientId);
         if (!existing) throw new AdminError(`no client "${clientId}".`);
@@ -113,6 +132,7 @@ export function registerClientCommands(program: Command): void {
           ...(options.name !== undefined ? { client_name: options.name } : {}),
           ...(options.scope !== undefined ? { scope: options.scope } : {}),
           ...(options.idTokenSignedResponseAlg !== undefined ? { id_token_signed_response_alg: options.idTokenSignedResponseAlg } : {}),
+          ...logoutMetadata(options),
           ...(existing.secretHash !== null ? { client_secret: 'kept' } : {}),
         };
         const checked = clientFromMetadata(metadata, existing.createdAt, hashing);

@@ -10,7 +10,8 @@ export type AuditEventName =
   | 'token.issued' | 'token.refreshed' | 'token.revoked'
   | 'refresh_token.reuse_detected'
   | 'client_authentication.failed'
-  | 'key.rotated' | 'key.retired';
+  | 'key.rotated' | 'key.retired'
+  | 'session.ended';
 
 export interface AuditEvent {
   readonly event: AuditEventName;
@@ -23,7 +24,7 @@ export interface AuditEvent {
   readonly grantType?: string | undefined;
   /** token.revoked: access_token or refresh_token. */
   readonly tokenKind?: string | undefined;
-  /** Why a failure happened, in a fixed word (never the caller's input). */
+  /** Why a failure happened (or, for session.ended, how: sign_out, rp_logout), in a fixed word (never the caller's input). */
   readonly reason?: string | undefined;
   /** key.rotated: the new key's id (public); key.retired: the retired key's. */
   readonly kid?: string | undefined;

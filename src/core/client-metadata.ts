@@ -19,6 +19,12 @@ export interface ClientMetadata {
   application_type?: 'web' | 'native' | undefined;
   /** OpenID Connect Registration §2: the JWS alg of the client's ID tokens (RS256 when absent). */
   id_token_signed_response_alg?: string | undefined;
+  /** OpenID Connect RP-Initiated Logout 1.0 §3.1: where logout may return the browser (exact match). */
+  post_logout_redirect_uris?: string[] | undefined;
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed (https, or http on a loopback host). */
+  backchannel_logout_uri?: string | undefined;
+  /** Back-Channel Logout 1.0 §2.2: the RP needs `sid` in logout tokens (it is always sent). */
+  backchannel_logout_session_required?: boolean | undefined;
 }
 
 /** A registration that cannot be accepted, with a message that says what to fix. */
@@ -63,6 +69,29 @@ function checkRedirectUri(uri: string, who: string): void {
   }
 }
 
+/** http is allowed for these hosts only, as for the issuer in local development; anywhere else a logout token must travel over TLS. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Back-Channel Logout 1.0 §2.2: an absolute URI, no fragment. The server POSTs to it, so it must
+ * be https (a logout token is a bearer credential of sorts), or http on a loopback host for local
+ * development (docs/SECURITY.md: outbound requests).
+ */
+function checkBackchannelLogoutUri(uri: string, who: string): void {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new InvalidClientMetadata(`${who}: backchannel_logout_uri must be an absolute URI.`);
+  }
+  if (url.hash !== '' || uri.includes('#')) throw new InvalidClientMetadata(`${who}: backchannel_logout_uri must not contain a fragment (Back-Channel Logout 1.0 section 2.2).`);
+  if (url.username !== '' || url.password !== '') throw new InvalidClientMetadata(`${who}: backchannel_logout_uri must not contain credentials.`);
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    throw new InvalidClientMetadata(`${who}: backchannel_logout_uri must use https (http only on 127.0.0.1, [::1] or localhost).`);
+  }
+}
+
 /**
  * Validates RFC 7591 metadata and returns the Client to store. The client_secret itself is never
  * kept, only its keyed hash. The grant and response types it accepts are the registry's.
@@ -78,7 +107,8 @@ export function clientFromMetadata(input: unknown, now: number, hashing: SecretH
   const clientId = m.client_id;
   const who = `client "${clientId}"`;
   const known = new Set(['client_id', 'client_secret', 'client_name', 'redirect_uris', 'grant_types', 'response_types',
-    'scope', 'token_endpoint_auth_method', 'resources', 'skip_consent', 'application_type', 'id_token_signed_response_alg']);
+    'scope', 'token_endpoint_auth_method', 'resources', 'skip_consent', 'application_type', 'id_token_signed_response_alg',
+    'post_logout_redirect_uris', 'backchannel_logout_uri', 'backchannel_logout_session_required']);
   for (const key of Object.keys(m)) {
     if (!known.has(key)) throw new InvalidClientMetadata(`${who}: unknown field "${key}" (expected RFC 7591 names such as ${[...known].join(', ')}).`);
   }
@@ -166,8 +196,23 @@ export function clientFromMetadata(input: unknown, now: number, hashing: SecretH
     throw new InvalidClientMetadata(`${who}: id_token_signed_response_alg must be one of ${SIGNING_ALGS.join(', ')}.`);
   }
 
+  // RP-Initiated Logout 1.0 §3.1: registered like redirect URIs, compared exactly the same way.
+  const postLogoutRedirectUris = stringList(m.post_logout_redirect_uris, 'post_logout_redirect_uris', who) ?? [];
+  for (const uri of postLogoutRedirectUris) checkRedirectUri(uri, who);
+  const backchannelLogoutUri = m.backchannel_logout_uri;
+  if (backchannelLogoutUri !== undefined) {
+    if (typeof backchannelLogoutUri !== 'string') throw new InvalidClientMetadata(`${who}: backchannel_logout_uri must be a string.`);
+    checkBackchannelLogoutUri(backchannelLogoutUri, who);
+  }
+  if (m.backchannel_logout_session_required !== undefined && typeof m.backchannel_logout_session_required !== 'boolean') {
+    throw new InvalidClientMetadata(`${who}: backchannel_logout_session_required must be true or false.`);
+  }
+
   return {
     ...(idTokenAlg !== undefined ? { idTokenSignedResponseAlg: idTokenAlg as SigningAlg } : {}),
+    ...(postLogoutRedirectUris.length > 0 ? { postLogoutRedirectUris } : {}),
+    ...(backchannelLogoutUri !== undefined ? { backchannelLogoutUri } : {}),
+    ...(m.backchannel_logout_session_required === true ? { backchannelLogoutSessionRequired: true } : {}),
     clientId,
     clientName: (m.client_name as string | undefined) ?? clientId,
     secretHash: typeof secret === 'string' ? hashing.clientSecrets.hash(secret) : null,
@@ -197,5 +242,8 @@ export function clientToMetadata(client: Client): Record<string, unknown> {
     skip_consent: client.skipConsent,
     application_type: client.applicationType,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg ?? 'RS256',
+    post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
+    ...(client.backchannelLogoutUri !== undefined ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
+    backchannel_logout_session_required: client.backchannelLogoutSessionRequired === true,
   };
 }

@@ -6,8 +6,9 @@ import type { SecretHashing } from '../core/secret-hash.js';
 
 /** The demo's users. Their passwords are printed at start and documented: this is demo data only. */
 export const DEMO_USERS: readonly SeedUser[] = [
-  { username: 'alice', password: 'wonderland' },
-  { username: 'bob', password: 'builder' },
+  // OpenID Connect claims (Core §5.1), released at UserInfo by the profile and email scopes.
+  { username: 'alice', password: 'wonderland', claims: { name: 'Alice Liddell', given_name: 'Alice', family_name: 'Liddell', preferred_username: 'alice', email: 'alice@wonderland.example', email_verified: true } },
+  { username: 'bob', password: 'builder', claims: { name: 'Bob Builder', given_name: 'Bob', family_name: 'Builder', preferred_username: 'bob', email: 'bob@builder.example', email_verified: false } },
 ];
 
 /** A client of the playground, as the Client app knows it (it holds the secret, as a real client would). */
@@ -25,6 +26,7 @@ export const PLAYGROUND_CLIENTS = {
   password: { clientId: 'playground-intranet', clientName: 'Company Intranet', clientSecret: 'playground-intranet-secret' },
   clientCredentials: { clientId: 'playground-service', clientName: 'Nightly Backup Service', clientSecret: 'playground-service-secret' },
   refreshToken: { clientId: 'playground-frame', clientName: 'Photo Frame', clientSecret: 'playground-frame-secret' },
+  openIdConnect: { clientId: 'playground-oidc', clientName: 'Guestbook', clientSecret: 'playground-oidc-secret' },
 } as const satisfies Record<string, PlaygroundClient>;
 
 /** The redirect URIs of the playground's pages: exact strings, as RFC 9700 §4.1.3 wants them compared. */
@@ -33,7 +35,20 @@ export function playgroundRedirectUris(urls: DemoUrls) {
     authorizationCode: `${urls.client}/authorization-code/callback`,
     implicit: `${urls.client}/implicit/callback`,
     refreshToken: `${urls.client}/refresh-token/callback`,
+    openIdConnect: `${urls.client}/openid-connect/callback`,
+    /** Where logout returns (RP-Initiated Logout 1.0 post_logout_redirect_uri). */
+    openIdConnectLoggedOut: `${urls.client}/openid-connect/logged-out`,
+    /** Where the Auth Server POSTs logout tokens (Back-Channel Logout 1.0 backchannel_logout_uri). */
+    openIdConnectBackChannel: `${urls.client}/openid-connect/backchannel-logout`,
   };
+}
+
+/**
+ * Whether the playground can take back-channel logouts: the Auth Server sends them over http only to
+ * a loopback host (docs/SECURITY.md), which the demo is unless --host names another.
+ */
+export function backChannelLogoutPossible(urls: DemoUrls): boolean {
+  return ['127.0.0.1', '[::1]', 'localhost'].includes(new URL(urls.client).hostname) || new URL(urls.client).protocol === 'https:';
 }
 
 /**
@@ -66,6 +81,14 @@ export function demoSeed(urls: DemoUrls, now: number, hashing: SecretHashing): S
     {
       client_id: c.refreshToken.clientId, client_name: c.refreshToken.clientName, client_secret: c.refreshToken.clientSecret,
       grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [redirects.refreshToken], scope: 'read write', resources,
+    },
+    {
+      // Its access token is for UserInfo, so its audience is the Auth Server itself, not the demo API
+      // (whose scope has no openid, and which must not read users' claims with its callers' tokens).
+      client_id: c.openIdConnect.clientId, client_name: c.openIdConnect.clientName, client_secret: c.openIdConnect.clientSecret,
+      grant_types: ['authorization_code'], redirect_uris: [redirects.openIdConnect], scope: 'openid profile email',
+      resources: [urls.authorizationServer], post_logout_redirect_uris: [redirects.openIdConnectLoggedOut],
+      ...(backChannelLogoutPossible(urls) ? { backchannel_logout_uri: redirects.openIdConnectBackChannel, backchannel_logout_session_required: true } : {}),
     },
   ].map((metadata) => clientFromMetadata(metadata, now, hashing));
   const resourceServers = [resourceServerFromMetadata({ resource: urls.resourceServer, scope: 'read write' }, now)];

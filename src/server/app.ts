@@ -1,5 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
 import { defaultResponseTypes } from '../authorize/index.js';
 import type { ResponseTypeHandler } from '../authorize/types.js';
 import { AccessTokenVerifier } from '../core/access-token-verifier.js';
@@ -14,6 +14,7 @@ import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { defaultGrants } from '../grants/index.js';
 import { TokenIssuer } from '../grants/token-issuer.js';
 import { ID_TOKEN_ALGS, IdTokenIssuer } from '../oidc/id-token.js';
+import { BackChannelLogout } from '../oidc/logout/back-channel-logout.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
@@ -35,6 +36,7 @@ import { accountRoutes } from './routes/account.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { healthRoutes } from './routes/health.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
+import { endSessionRoutes, END_SESSION_PATH } from './routes/end-session.js';
 import { sessionRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { tokenRoute } from './routes/token.js';
@@ -75,6 +77,8 @@ export interface ServerOptions {
    * how long a client or resource server changed by another process may go unseen here.
    */
   registryRefreshMs?: number;
+  /** Back-channel logout's per-attempt timeout and pauses between attempts (oidc/logout/back-channel-logout.ts); defaults 5 s, [1 s, 5 s]. */
+  backChannelLogout?: { timeoutMs?: number; retryDelaysMs?: readonly number[] };
 }
 
 /**
@@ -200,7 +204,26 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
   const proofs = new SignInProofs(secrets, clock);
 
-  metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge);
+  const backChannel = new BackChannelLogout({
+    issuer: settings.issuer, clients: store.clients, sessions: store.openIdGrants, keys, clock, random, log: app.log,
+    onOutcome: metrics ? (outcome) => metrics.backChannelLogout(outcome) : undefined,
+    timeoutMs: options.backChannelLogout?.timeoutMs, retryDelaysMs: options.backChannelLogout?.retryDelaysMs,
+  });
+  app.addHook('onClose', async () => backChannel.close());
+  // The one way a browser session ends (sign-out, RP-initiated logout): deleted, cookie cleared,
+  // and its relying parties told in the background (Back-Channel Logout 1.0).
+  const endSession = async (request: FastifyRequest, reply: FastifyReply, how: 'sign_out' | 'rp_logout'): Promise<void> => {
+    const address = request.ip;
+    const ended = await sessions.signOut(request, reply);
+    if (!ended?.sid) return;
+    audit.record({ event: 'session.ended', userId: ended.userId ?? undefined, address, requestId: request.id, reason: how });
+    backChannel.sessionEnded(ended.sid);
+  };
+  metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge, {
+    endSessionEndpoint: `${settings.issuer}${END_SESSION_PATH}`,
+    // Back-Channel Logout 1.0 §2.1: supported, with sid in every logout token.
+    more: { backchannel_logout_supported: true, backchannel_logout_session_supported: true },
+  });
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
   const clients = new ClientAuthenticator(clientStore, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
   tokenRoute(app, { clients, registry, grants: grantContext });
@@ -210,7 +233,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   const requests = { clients: clientStore, resourceServers: resourceStore, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions, proofs });
-  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, proofs });
+  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, proofs, endSession: (request, reply) => endSession(request, reply, 'sign_out') });
+  endSessionRoutes(app, {
+    issuer: settings.issuer, sessions, interaction, endSession: (request, reply) => endSession(request, reply, 'rp_logout'),
+    requests: { issuer: settings.issuer, clients: clientStore, jwks: () => keys.jwks },
+  });
   accountRoutes(app, { issuer: settings.issuer, sessions, interaction });
   userInfoRoutes(app, {
     issuer: settings.issuer, audience: settings.audience, keys, users: store.users, denials: store.denials, tokens: store.tokens, tokenHash: hashing.tokens, clock,

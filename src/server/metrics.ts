@@ -35,6 +35,10 @@ export class ServerMetrics implements AuditLog {
     name: 'tessera_db_query_duration_seconds', help: 'Database statement duration (PostgreSQL), transactions\' statements included.',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
   });
+  private readonly backChannelLogouts = new Counter({
+    name: 'tessera_backchannel_logout_total', help: 'Back-channel logout notifications, by outcome (delivered, rejected by the client, failed after retries).',
+    labelNames: ['outcome'] as const, registers: [this.registry],
+  });
   private signingKeyCreatedAt: () => Promise<number | undefined> = async () => undefined;
   private poolUse: (() => { total: number; idle: number; waiting: number }) | undefined;
 
@@ -96,6 +100,11 @@ export class ServerMetrics implements AuditLog {
   /** A token endpoint error; `error` is an RFC error code (a fixed set). */
   tokenError(error: string): void {
     this.tokenErrors.inc({ error });
+  }
+
+  /** One relying party's back-channel logout notification, finished (oidc/logout/back-channel-logout.ts). */
+  backChannelLogout(outcome: 'delivered' | 'rejected' | 'failed'): void {
+    this.backChannelLogouts.inc({ outcome });
   }
 
   /** One finished HTTP request; `route` is the route pattern, or 'unmatched'. */

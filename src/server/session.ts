@@ -101,9 +101,15 @@ export class Sessions {
     return withSid(session);
   }
 
-  async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /**
+   * Ends the request's session: its row deleted, its cookie cleared. Returns the signed-in session
+   * that was ended (its `sid` names it to relying parties, for back-channel logout), if any.
+   */
+  async signOut(request: FastifyRequest, reply: FastifyReply): Promise<BrowserSession | undefined> {
+    const ended = await this.load(request);
     await this.forgetStored(request);
     void reply.clearCookie(this.cookieName, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure });
+    return ended?.sid ? ended : undefined;
   }
 
   private async forgetStored(request: FastifyRequest): Promise<void> {

@@ -49,6 +49,7 @@ export interface RowCodecs {
 export const CLIENT_COLUMNS = [
   'client_id', 'client_name', 'secret_hash', 'redirect_uris', 'grant_types', 'response_types', 'scope',
   'token_endpoint_auth_method', 'resources', 'skip_consent', 'created_at', 'application_type', 'id_token_signed_response_alg',
+  'post_logout_redirect_uris', 'backchannel_logout_uri', 'backchannel_logout_session_required',
 ] as const;
 export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at', 'claims'] as const;
 export const OPENID_GRANT_COLUMNS = [
@@ -80,7 +81,8 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
       columns: CLIENT_COLUMNS,
       toParams: (c) => [c.clientId, c.clientName, c.secretHash, v.list(c.redirectUris), v.list(c.grantTypes),
         v.list(c.responseTypes), v.list(c.scope), c.tokenEndpointAuthMethod, v.list(c.resources), v.boolean(c.skipConsent),
-        c.createdAt, c.applicationType, c.idTokenSignedResponseAlg ?? null],
+        c.createdAt, c.applicationType, c.idTokenSignedResponseAlg ?? null, v.list(c.postLogoutRedirectUris ?? []),
+        c.backchannelLogoutUri ?? null, v.boolean(c.backchannelLogoutSessionRequired === true)],
       fromRow: (row) => ({
         clientId: text(row.client_id),
         clientName: text(row.client_name),
@@ -94,6 +96,10 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         skipConsent: v.readBoolean(row.skip_consent),
         applicationType: row.application_type === 'native' ? 'native' : 'web',
         ...(row.id_token_signed_response_alg ? { idTokenSignedResponseAlg: row.id_token_signed_response_alg as SigningKey['alg'] } : {}),
+        // Left out when unset, as clients of earlier versions were read.
+        ...(v.readList(row.post_logout_redirect_uris).length > 0 ? { postLogoutRedirectUris: v.readList(row.post_logout_redirect_uris) } : {}),
+        ...(row.backchannel_logout_uri ? { backchannelLogoutUri: text(row.backchannel_logout_uri) } : {}),
+        ...(v.readBoolean(row.backchannel_logout_session_required) ? { backchannelLogoutSessionRequired: true } : {}),
         createdAt: time(row.created_at),
       }),
     },

@@ -30,6 +30,15 @@ export interface Client {
    * signed; absent means RS256 (OpenID Connect Core §15.1, the default every client supports).
    */
   idTokenSignedResponseAlg?: SigningAlg | undefined;
+  /**
+   * OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris: where the end-session
+   * endpoint may send the browser back after logout (exact match); absent or empty: nowhere.
+   */
+  postLogoutRedirectUris?: string[] | undefined;
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri: where logout tokens are POSTed; absent: none. */
+  backchannelLogoutUri?: string | undefined;
+  /** Back-Channel Logout 1.0 §2.2 backchannel_logout_session_required: the client needs `sid` in logout tokens. */
+  backchannelLogoutSessionRequired?: boolean | undefined;
   createdAt: number;
 }
 
@@ -472,7 +481,27 @@ export interface OpenIdGrantStore {
   find(familyId: string): Promise<OpenIdGrantRecord | undefined>;
   /** Keeps the grant until at least `expiresAt` (never shortens it): its refresh token lives that long. */
   extend(familyId: string, expiresAt: number): Promise<void>;
+  /** Deletes expired grants and expired session memberships. */
   purgeExpired(before: number): Promise<number>;
+  /**
+   * Records that `clientId` got an OpenID grant from the browser session `sid` (Back-Channel
+   * Logout 1.0 §2.6: the RPs to notify when that session ends). One row per (sid, client), kept
+   * until at least `expiresAt` (the session's end), never shortened.
+   */
+  joinSession(member: SessionMember): Promise<void>;
+  /**
+   * Forgets every client of the session `sid` and returns them, in one statement: when two workers
+   * end the same session, each client is returned to only one of them (notified once).
+   */
+  leaveSession(sid: string): Promise<SessionMember[]>;
+}
+
+/** A relying party that got an OpenID grant from a browser session (its `sid`). */
+export interface SessionMember {
+  sid: string;
+  clientId: string;
+  userId: string;
+  expiresAt: number;
 }
 
 export interface Store {

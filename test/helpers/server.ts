@@ -38,7 +38,7 @@ export interface RunningServer {
 }
 
 /** A real Tessera on 127.0.0.1 with an in-memory SQLite store and a clock the test can move. */
-export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string; claims?: Record<string, unknown> }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store; secrets?: ServerSecrets; server?: Pick<ServerOptions, 'metrics' | 'audit' | 'logStream' | 'keyReloadMs'> } = {}): Promise<RunningServer> {
+export async function startServer(options: { clients?: ClientMetadata[]; users?: { username: string; password: string; claims?: Record<string, unknown> }[]; resources?: ResourceServerMetadata[]; flags?: ConfigFlags; store?: Store; secrets?: ServerSecrets; server?: Pick<ServerOptions, 'metrics' | 'audit' | 'logStream' | 'keyReloadMs' | 'backChannelLogout'> } = {}): Promise<RunningServer> {
   // Listening first, so that the issuer can carry the port; Fastify then serves on that server.
   const { server, port } = await listenOnFreePort();
   const config = loadConfig({ port: String(port), db: 'sqlite::memory:', logLevel: 'silent', ...options.flags }, {});

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Client, OpenIdGrantRecord, Store, User } from '../../src/store/types.js';
+import type { Client, OpenIdGrantRecord, SessionMember, Store, User } from '../../src/store/types.js';
 
 /**
  * The contract of OpenIdGrantStore and of the OpenID Connect columns of users and clients
@@ -93,6 +93,53 @@ export function openIdConformance(name: string, open: () => Promise<Store>): voi
       expect(await store.clients.get('rp')).toEqual(base);
       await store.clients.upsert({ ...base, idTokenSignedResponseAlg: 'EdDSA' });
       expect((await store.clients.get('rp'))?.idTokenSignedResponseAlg).toBe('EdDSA');
+    });
+
+    it('stores a client\'s logout metadata (post_logout_redirect_uris, backchannel_logout_uri, session required), and their absence', async () => {
+      const base: Client = {
+        clientId: 'rp', clientName: 'RP', secretHash: 'h', redirectUris: ['https://rp.example/cb'], grantTypes: ['authorization_code'],
+        responseTypes: ['code'], scope: ['openid'], tokenEndpointAuthMethod: 'client_secret_basic', resources: [], skipConsent: false,
+        applicationType: 'web', createdAt: NOW,
+      };
+      const withLogout: Client = {
+        ...base, postLogoutRedirectUris: ['https://rp.example/out', 'https://rp.example/bye?x=1'],
+        backchannelLogoutUri: 'https://rp.example/backchannel', backchannelLogoutSessionRequired: true,
+      };
+      await store.clients.upsert(withLogout);
+      expect(await store.clients.get('rp')).toEqual(withLogout);
+      await store.clients.upsert(base);
+      expect(await store.clients.get('rp')).toEqual(base);
+    });
+
+    const member = (overrides: Partial<SessionMember> = {}): SessionMember => ({ sid: 'sid-1', clientId: 'rp', userId: 'user-1', expiresAt: NOW + 60, ...overrides });
+
+    it('remembers each client of a session once, and leaveSession returns them once and forgets them', async () => {
+      await store.openIdGrants.joinSession(member());
+      await store.openIdGrants.joinSession(member({ expiresAt: NOW + 900 }));
+      await store.openIdGrants.joinSession(member({ expiresAt: NOW + 10 }));
+      await store.openIdGrants.joinSession(member({ clientId: 'other' }));
+      await store.openIdGrants.joinSession(member({ sid: 'sid-2' }));
+      const left = await store.openIdGrants.leaveSession('sid-1');
+      expect(left.sort((a, b) => a.clientId.localeCompare(b.clientId))).toEqual([member({ clientId: 'other' }), member({ expiresAt: NOW + 900 })]);
+      expect(await store.openIdGrants.leaveSession('sid-1')).toEqual([]);
+      expect(await store.openIdGrants.leaveSession('sid-2')).toEqual([member({ sid: 'sid-2' })]);
+    });
+
+    it('concurrent leaveSession calls return each client to exactly one caller', async () => {
+      for (const clientId of ['a', 'b', 'c', 'd']) await store.openIdGrants.joinSession(member({ clientId }));
+      const results = await Promise.all([1, 2, 3, 4].map(() => store.openIdGrants.leaveSession('sid-1')));
+      expect(results.flat().map((m) => m.clientId).sort()).toEqual(['a', 'b', 'c', 'd']);
+    });
+
+    it('purges session memberships that expired, and ending a grant removes its client from the session', async () => {
+      await store.openIdGrants.joinSession(member({ sid: 'old', expiresAt: NOW - 1 }));
+      await store.openIdGrants.joinSession(member({ sid: 'live', expiresAt: NOW + 1 }));
+      await store.openIdGrants.joinSession(member({ sid: 'live', clientId: 'other', expiresAt: NOW + 1 }));
+      expect(await store.openIdGrants.purgeExpired(NOW)).toBe(1);
+      expect(await store.openIdGrants.leaveSession('old')).toEqual([]);
+      await store.consents.grant('user-1', 'rp', 'https://api.example', ['openid'], NOW);
+      await store.consents.withdraw('user-1', 'rp', NOW);
+      expect((await store.openIdGrants.leaveSession('live')).map((m) => m.clientId)).toEqual(['other']);
     });
   });
 }

@@ -13,6 +13,7 @@ import { authorizationCodeRoutes } from './flows/authorization-code-flow.js';
 import { clientCredentialsRoutes } from './flows/client-credentials-flow.js';
 import { implicitRoutes } from './flows/implicit-flow.js';
 import { passwordRoutes } from './flows/password-flow.js';
+import { openIdConnectRoutes } from './flows/openid-connect-flow.js';
 import { refreshTokenRoutes } from './flows/refresh-token-flow.js';
 import { AuthorizationServerMetadata } from './oauth/authorization-server.js';
 import { setPlaygroundPageHeaders } from './page-headers.js';
@@ -54,6 +55,7 @@ export async function buildPlaygroundClient(options: PlaygroundOptions): Promise
     clock,
     sessions: new PlaygroundSessions(clock, options.random ?? cryptoRandom, new URL(options.urls.client).origin),
     authorizationServer: new AuthorizationServerMetadata(options.urls.authorizationServer),
+    openIdProvider: new AuthorizationServerMetadata(options.urls.authorizationServer, 'oidc'),
     allowHttp: new URL(options.urls.authorizationServer).protocol === 'http:',
     accessTokenTtl: options.accessTokenTtl,
   };
@@ -76,6 +78,7 @@ export async function buildPlaygroundClient(options: PlaygroundOptions): Promise
   passwordRoutes(app, ctx);
   clientCredentialsRoutes(app, ctx);
   refreshTokenRoutes(app, ctx);
+  openIdConnectRoutes(app, ctx);
 
   const problemPage = (title: string, message: string) => layout({
     title, active: 'home', urls: ctx.urls,

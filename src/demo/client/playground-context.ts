@@ -9,6 +9,8 @@ export interface PlaygroundContext {
   readonly clock: Clock;
   readonly sessions: PlaygroundSessions;
   readonly authorizationServer: AuthorizationServerMetadata;
+  /** The same Auth Server's OpenID Connect Discovery document (the OpenID Connect page). */
+  readonly openIdProvider: AuthorizationServerMetadata;
   /** The demo runs on http://127.0.0.1; oauth4webapi must be told that http is expected here. */
   readonly allowHttp: boolean;
   /** The Auth Server's access token lifetime, to explain expiry on the pages. */

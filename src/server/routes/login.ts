@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseAuthorizationRequest, type AuthorizationRequestContext } from '../../authorize/parse-request.js';
 import type { AuthorizationInteraction } from '../../interaction/authorization-decision.js';
 import type { PasswordSignIn } from '../../interaction/password-sign-in.js';
@@ -17,6 +17,8 @@ export interface SessionRouteDependencies {
   readonly interaction: AuthorizationInteraction;
   readonly requests: AuthorizationRequestContext;
   readonly proofs: SignInProofs;
+  /** Ends the request's browser session and tells its relying parties (back-channel logout). */
+  readonly endSession: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 /** Only our own authorization endpoint may be returned to: anything else would be an open redirect. */
@@ -119,7 +121,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
   app.post('/logout', async (request, reply) => {
     const form = pageFormBody(request);
     checkCsrf(request, await sessions.load(request), form.get('csrf_token') ?? undefined, issuer);
-    await sessions.signOut(request, reply);
+    await deps.endSession(request, reply);
     setPageHeaders(reply);
     return reply.send(signedOutPage());
   });

@@ -32,7 +32,9 @@ export class PostgresClientStore implements ClientStore {
         response_types = excluded.response_types, scope = excluded.scope,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
         skip_consent = excluded.skip_consent, application_type = excluded.application_type,
-        id_token_signed_response_alg = excluded.id_token_signed_response_alg`, toParams(client));
+        id_token_signed_response_alg = excluded.id_token_signed_response_alg,
+        post_logout_redirect_uris = excluded.post_logout_redirect_uris, backchannel_logout_uri = excluded.backchannel_logout_uri,
+        backchannel_logout_session_required = excluded.backchannel_logout_session_required`, toParams(client));
       await bumpRegistryVersion(db);
     }));
   }

@@ -31,6 +31,8 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
   await db.query(`DELETE FROM codes WHERE ${where}`, params);
   // What the ended grants' ID tokens would have said (nonce, sid, claims asked for): no longer needed.
   await db.query(`DELETE FROM openid_grants WHERE ${where}`, params);
+  // An ended grant's RP is no longer one of its session's to notify at logout.
+  await db.query(`DELETE FROM session_clients WHERE ${where}`, params);
   await db.query(`UPDATE tokens SET revoked_at = $${params.length + 1} WHERE ${where} AND revoked_at IS NULL`, [...params, now]);
   // Access tokens are not stored: a cut-off ends those issued until now (types.ts AccessTokenDenyList).
   // One row per user, client, or user at a client that exists, so a signed-in user withdrawing

@@ -217,4 +217,22 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX openid_grants_expires ON openid_grants (expires_at);
     `,
   },
+  // Versions 12 and 13 are another branch's.
+  {
+    version: 14,
+    name: 'OpenID Connect logout: clients\' post_logout_redirect_uris and back-channel logout URI, and the clients of each browser session',
+    sql: `
+      ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT[] NOT NULL DEFAULT '{}';
+      ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
+      ALTER TABLE clients ADD COLUMN backchannel_logout_session_required BOOLEAN NOT NULL DEFAULT false;
+      CREATE TABLE session_clients (
+        sid TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (sid, client_id)
+      );
+      CREATE INDEX session_clients_expires ON session_clients (expires_at);
+    `,
+  },
 ];

@@ -26,7 +26,9 @@ export class SqliteClientStore implements ClientStore {
         response_types = excluded.response_types, scope = excluded.scope,
         token_endpoint_auth_method = excluded.token_endpoint_auth_method, resources = excluded.resources,
         skip_consent = excluded.skip_consent, application_type = excluded.application_type,
-        id_token_signed_response_alg = excluded.id_token_signed_response_alg`);
+        id_token_signed_response_alg = excluded.id_token_signed_response_alg,
+        post_logout_redirect_uris = excluded.post_logout_redirect_uris, backchannel_logout_uri = excluded.backchannel_logout_uri,
+        backchannel_logout_session_required = excluded.backchannel_logout_session_required`);
     const replaceSecretStmt = db.prepare('UPDATE clients SET secret_hash = ? WHERE client_id = ? AND secret_hash = ?');
     const deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
     // Every write moves the registry version in its own transaction, so that the caches of every

@@ -31,6 +31,8 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
   // What the ended grants' ID tokens would have said (nonce, sid, claims asked for): no longer needed.
   db.prepare(`DELETE FROM openid_grants WHERE ${where}`).run(...params);
+  // An ended grant's RP is no longer one of its session's to notify at logout.
+  db.prepare(`DELETE FROM session_clients WHERE ${where}`).run(...params);
   if (!options.keepConsents) db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
   if (owner.clientId !== undefined && owner.userId === undefined) {

@@ -222,4 +222,24 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX openid_grants_expires ON openid_grants (expires_at);
     `,
   },
+  // Versions 13 and 14 are another branch's.
+  {
+    version: 15,
+    name: 'OpenID Connect logout: clients\' post_logout_redirect_uris and back-channel logout URI, and the clients of each browser session',
+    // session_clients: which relying parties got an OpenID grant from which browser session (its
+    // sid), so that ending the session notifies them (Back-Channel Logout 1.0); deleted after expires_at.
+    sql: `
+      ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
+      ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE session_clients (
+        sid TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (sid, client_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX session_clients_expires ON session_clients (expires_at);
+    `,
+  },
 ];

@@ -1,11 +1,11 @@
 import {
-  AUTHORIZATION_CODE_GUIDE, CLIENT_CREDENTIALS_GUIDE, IMPLICIT_GUIDE, PASSWORD_GUIDE, REFRESH_TOKEN_GUIDE, type GrantGuide,
+  AUTHORIZATION_CODE_GUIDE, CLIENT_CREDENTIALS_GUIDE, IMPLICIT_GUIDE, OPENID_CONNECT_GUIDE, PASSWORD_GUIDE, REFRESH_TOKEN_GUIDE, type GrantGuide,
 } from './grant-guides.js';
 import {
-  AUTHORIZATION_CODE_DIAGRAM, CLIENT_CREDENTIALS_DIAGRAM, IMPLICIT_DIAGRAM, PASSWORD_DIAGRAM, REFRESH_TOKEN_DIAGRAM, type SequenceDiagram,
+  AUTHORIZATION_CODE_DIAGRAM, CLIENT_CREDENTIALS_DIAGRAM, IMPLICIT_DIAGRAM, OPENID_CONNECT_DIAGRAM, PASSWORD_DIAGRAM, REFRESH_TOKEN_DIAGRAM, type SequenceDiagram,
 } from './sequence-diagrams.js';
 
-export type GrantKey = 'authorization-code' | 'implicit' | 'password' | 'client-credentials' | 'refresh-token';
+export type GrantKey = 'authorization-code' | 'implicit' | 'password' | 'client-credentials' | 'refresh-token' | 'openid-connect';
 
 /** What the playground says about one grant: its page, its diagram, its guide. */
 export interface GrantPage {
@@ -46,6 +46,11 @@ export const GRANT_PAGES: readonly GrantPage[] = [
     key: 'refresh-token', title: 'Refresh Token', path: '/refresh-token',
     summary: 'The access token expires, the Resource Server says 401 invalid_token, the client refreshes and retries.',
     wireName: 'grant_type=refresh_token', diagram: REFRESH_TOKEN_DIAGRAM, guide: REFRESH_TOKEN_GUIDE,
+  },
+  {
+    key: 'openid-connect', title: 'OpenID Connect', path: '/openid-connect',
+    summary: 'Sign in with Tessera: the code flow with scope openid returns an ID token saying who you are; then UserInfo, and logout.',
+    wireName: 'scope=openid, response_type=code, end_session_endpoint', diagram: OPENID_CONNECT_DIAGRAM, guide: OPENID_CONNECT_GUIDE,
   },
 ];
 

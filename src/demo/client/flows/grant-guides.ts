@@ -3,11 +3,20 @@
  * RFC 9700 (the OAuth 2.0 Security Best Current Practice) and their companions.
  */
 
-/** An RFC section, e.g. `{ rfc: 9700, section: '2.1.2' }`; no section means the whole RFC. */
-export interface RfcReference {
-  rfc: number;
-  section?: string;
-}
+/** The OpenID Foundation specifications the guides cite (not RFCs). */
+export type OpenIdSpec = 'core' | 'rp-initiated-logout' | 'back-channel-logout';
+
+/**
+ * An RFC section, e.g. `{ rfc: 9700, section: '2.1.2' }`, or an OpenID Connect specification's,
+ * e.g. `{ spec: 'core', section: '3.1.3.7' }`; no section means the whole document.
+ */
+export type RfcReference = { rfc: number; section?: string } | { spec: OpenIdSpec; section?: string };
+
+const OPENID_SPECS: Record<OpenIdSpec, { title: string; href: string }> = {
+  'core': { title: 'OpenID Connect Core', href: 'https://openid.net/specs/openid-connect-core-1_0.html' },
+  'rp-initiated-logout': { title: 'RP-Initiated Logout', href: 'https://openid.net/specs/openid-connect-rpinitiated-1_0.html' },
+  'back-channel-logout': { title: 'Back-Channel Logout', href: 'https://openid.net/specs/openid-connect-backchannel-1_0.html' },
+};
 
 export interface GuidePoint {
   text: string;
@@ -25,12 +34,17 @@ export interface GrantGuide {
 
 const ref = (rfc: number, section?: string): RfcReference => (section === undefined ? { rfc } : { rfc, section });
 
+const oidc = (spec: OpenIdSpec, section?: string): RfcReference => (section === undefined ? { spec } : { spec, section });
+
 export function rfcHref(reference: RfcReference): string {
+  // The OpenID specifications' anchors are names, not section numbers: the link opens the document.
+  if ('spec' in reference) return OPENID_SPECS[reference.spec].href;
   return `https://www.rfc-editor.org/rfc/rfc${reference.rfc}${reference.section ? `#section-${reference.section}` : ''}`;
 }
 
 export function rfcLabel(reference: RfcReference): string {
-  return `RFC ${reference.rfc}${reference.section ? ` §${reference.section}` : ''}`;
+  const name = 'spec' in reference ? OPENID_SPECS[reference.spec].title : `RFC ${reference.rfc}`;
+  return `${name}${reference.section ? ` §${reference.section}` : ''}`;
 }
 
 export const AUTHORIZATION_CODE_GUIDE: GrantGuide = {
@@ -107,5 +121,23 @@ export const REFRESH_TOKEN_GUIDE: GrantGuide = {
   risks: [
     { text: 'A refresh token is long-lived access: it is bound to the client that got it, which must authenticate to use it.', refs: [ref(6749, '6'), ref(6749, '10.4')] },
     { text: 'For public clients it must be sender-constrained or rotated. Tessera rotates every refresh token and revokes the whole family when an old one is replayed.', refs: [ref(9700, '2.2.2'), ref(9700, '4.14.2')] },
+  ],
+};
+
+export const OPENID_CONNECT_GUIDE: GrantGuide = {
+  verdict: { label: 'Sign-in, done right', tone: 'recommended' },
+  why: [
+    { text: 'OAuth 2 gives a client access, not identity: an access token says nothing the client may rely on about who the user is. OpenID Connect adds the ID token, a signed statement for the client itself of who signed in, when and how.', refs: [oidc('core', '1'), oidc('core', '2')] },
+    { text: 'It is the authorization code flow with scope openid: the same code, PKCE and back channel, plus a nonce that ties the ID token to this very request.', refs: [oidc('core', '3.1'), oidc('core', '3.1.2.1')] },
+    { text: 'RP-initiated logout ends the session at the Auth Server too, and back-channel logout tells every other app the user signed in to.', refs: [oidc('rp-initiated-logout', '2'), oidc('back-channel-logout', '2')] },
+  ],
+  when: [
+    { text: '"Sign in with ..." for any app that needs to know who the user is: use the ID token\'s iss + sub as the account key, and UserInfo for profile claims.', refs: [oidc('core', '5.7'), oidc('core', '5.3')] },
+  ],
+  risks: [
+    { text: 'Validate the ID token: iss, aud (your client_id), exp, and the nonce you sent; a library such as oauth4webapi does it.', refs: [oidc('core', '3.1.3.7')] },
+    { text: 'Never sign users in with an access token: it is meant for an API, and may have been issued to another client.', refs: [ref(9700, '4.13'), ref(9068, '6')] },
+    { text: 'Email is not an identifier: it changes and may be unverified. Key accounts on iss + sub.', refs: [oidc('core', '5.7')] },
+    { text: 'Logout redirects only to URIs the client registered, with state to check on return.', refs: [oidc('rp-initiated-logout', '3')] },
   ],
 };

@@ -86,3 +86,23 @@ export const REFRESH_TOKEN_DIAGRAM: SequenceDiagram = {
     step(6, 'Resource Server', 'Client', 'Hey Client. Your token is validated successfully.', 'Here are the resources you requested.'),
   ],
 };
+
+const USER_CLIENT_AUTH: readonly Participant[] = ['User', 'Client', 'Auth Server'];
+
+/** Sign in with OpenID Connect (code flow + PKCE + nonce), UserInfo, and RP-initiated logout. */
+export const OPENID_CONNECT_DIAGRAM: SequenceDiagram = {
+  participants: USER_CLIENT_AUTH,
+  steps: [
+    step(1, 'User', 'Client', 'Sign me in with Tessera'),
+    step(2, 'Client', 'User', 'Go to the Auth Server: scope openid profile email,', 'with a nonce, state and a PKCE challenge.'),
+    step(3, 'User', 'Auth Server', 'Hello Auth Server, here are my credentials.', 'Yes, this client may know who I am.'),
+    step(4, 'Auth Server', 'Client', 'Hey Client, the user signed in.', 'Here is an AUTHORIZATION CODE.'),
+    step(5, 'Client', 'Auth Server', 'Here are my client credentials, the code', 'and the PKCE verifier.'),
+    step(6, 'Auth Server', 'Client', 'Here is an ID TOKEN (who signed in)', 'and an access token for UserInfo.'),
+    step(7, 'Client', 'Auth Server', 'UserInfo, please: who is this user?', 'Here is the access token.'),
+    step(8, 'Auth Server', 'Client', 'Here are the claims the user allowed:', 'name, email, ...'),
+    step(9, 'User', 'Client', 'Sign me out'),
+    step(10, 'Client', 'User', 'Go to the Auth Server\'s end_session endpoint,', 'with my ID token as id_token_hint.'),
+    step(11, 'Auth Server', 'Client', 'Session ended. Back to your', 'post_logout_redirect_uri, with your state.'),
+  ],
+};

@@ -7,12 +7,13 @@ import * as oauth from 'oauth4webapi';
 export class AuthorizationServerMetadata {
   private pending: Promise<oauth.AuthorizationServer> | undefined;
 
-  constructor(private readonly issuer: string) {}
+  /** `oauth2`: RFC 8414 metadata; `oidc`: OpenID Connect Discovery (userinfo_endpoint, end_session_endpoint). */
+  constructor(private readonly issuer: string, private readonly algorithm: 'oauth2' | 'oidc' = 'oauth2') {}
 
   get(): Promise<oauth.AuthorizationServer> {
     if (this.pending === undefined) {
       const issuer = new URL(this.issuer);
-      const pending = oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: issuer.protocol === 'http:' })
+      const pending = oauth.discoveryRequest(issuer, { algorithm: this.algorithm, [oauth.allowInsecureRequests]: issuer.protocol === 'http:' })
         .then((response) => oauth.processDiscoveryResponse(issuer, response));
       this.pending = pending;
       pending.catch(() => {

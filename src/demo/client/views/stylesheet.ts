@@ -133,6 +133,8 @@ table.kv th { text-align: left; vertical-align: top; width: 1%; white-space: now
 table.kv td { padding: 5px 0; border-top: 1px solid var(--border); overflow-wrap: anywhere; }
 table.kv th { border-top: 1px solid var(--border); }
 table.kv tr:first-child th, table.kv tr:first-child td { border-top: 0; }
+table.id-token-claims thead th { font-size: .72rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+table.id-token-claims td:last-child { color: var(--muted); font-size: .8rem; padding-left: 12px; }
 table.kv .meaning { display: block; color: var(--muted); font-size: .78rem; word-break: normal; }
 tr.is-masked code { letter-spacing: .08em; }
 .tag { font-size: .7rem; font-weight: 700; text-transform: uppercase; color: var(--warn); background: var(--warn-soft); padding: 1px 6px; border-radius: 6px; }

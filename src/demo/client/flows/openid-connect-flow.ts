@@ -1,0 +1,342 @@
+import type { FastifyInstance } from 'fastify';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { html, type SafeHtml } from '../../../html/html.js';
+import { backChannelLogoutPossible, PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
+import type { Exchange } from '../exchange/exchange.js';
+import { incomingRequest, redirectResponse } from '../exchange/incoming-request.js';
+import { authorizationNavigation, callbackProblem } from '../oauth/code-flow-steps.js';
+import { recordedCall } from '../oauth/recorded-call.js';
+import { setPlaygroundPageHeaders } from '../page-headers.js';
+import type { PlaygroundContext } from '../playground-context.js';
+import { SessionSlot } from '../playground-sessions.js';
+import { actionForm, flowPage } from '../views/flow-page.js';
+import { idTokenClaimsTable, userInfoTable } from '../views/id-token-claims.js';
+import { decodeJwt } from '../exchange/decode-jwt.js';
+import { BackChannelLogouts } from '../oauth/backchannel-logouts.js';
+import { FlowRun } from './flow-run.js';
+import { formOf } from './form-input.js';
+import { grantPage } from './grant-catalog.js';
+import { clientLane } from './step-notes.js';
+
+/** What the Client remembers between sending the browser to the Auth Server and its return. */
+interface PendingSignIn {
+  authorizationUrl: string;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+}
+
+interface OpenIdFlowState {
+  run: FlowRun;
+  pending?: PendingSignIn;
+  /** The validated callback, until its code is redeemed (once), with what redeeming it needs. */
+  callback?: { params: URLSearchParams; codeVerifier: string; nonce: string };
+  /** Signed in: the ID token (kept for the logout's id_token_hint), its validated claims, the access token. */
+  idToken?: string;
+  claims?: Record<string, unknown>;
+  accessToken?: string;
+  userInfo?: Record<string, unknown>;
+  /** The session at the Auth Server (the ID token's sid), which a back-channel logout token names. */
+  sid?: string;
+  /** The state sent with the logout request, checked when the browser comes back. */
+  logoutState?: string;
+  signedOut?: boolean;
+}
+
+const SLOT = new SessionSlot<OpenIdFlowState>('openid-connect', () => ({ run: new FlowRun() }));
+const PATH = '/openid-connect';
+const SCOPE = 'openid profile email';
+
+/** The Auth Server's keys, fetched once per jwks_uri and cached by jose. */
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+function keySet(jwksUri: string): ReturnType<typeof createRemoteJWKSet> {
+  let set = keySets.get(jwksUri);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(jwksUri));
+    keySets.set(jwksUri, set);
+  }
+  return set;
+}
+
+/**
+ * "Sign in with Tessera" (OpenID Connect Core 1.0, the authorization code flow with PKCE and a
+ * nonce), played by a confidential web client ("Guestbook"): the ID token decoded claim by claim,
+ * UserInfo, then RP-Initiated Logout back to this page.
+ */
+export function openIdConnectRoutes(app: FastifyInstance, ctx: PlaygroundContext): void {
+  const grant = grantPage('openid-connect');
+  const client = PLAYGROUND_CLIENTS.openIdConnect;
+  const oauthClient: oauth.Client = { client_id: client.clientId };
+  const redirects = playgroundRedirectUris(ctx.urls);
+  const redirectUri = redirects.openIdConnect;
+  const logouts = new BackChannelLogouts(client.clientId);
+
+  // Back-Channel Logout 1.0 §2.5: the Auth Server POSTs a logout token here when a session the
+  // Client signed in from ends; the Client validates it (§2.6) and ends its own session of that sid.
+  app.post(`${PATH}/backchannel-logout`, async (request, reply) => {
+    const token = formOf(request).get('logout_token');
+    void reply.header('cache-control', 'no-store');
+    if (token === null) return reply.code(400).send({ error: 'invalid_request' });
+    const received = incomingRequest(request, ctx.urls.client);
+    const answer = { status: 200, statusText: 'OK', headers: [] };
+    try {
+      const as = await ctx.openIdProvider.get();
+      if (as.jwks_uri === undefined) throw new Error('no jwks_uri');
+      await logouts.accept(token, as.issuer, as.jwks_uri, { vantage: 'client', request: received, response: answer, jwts: [decodeJwt(token, 'logout_token in the request')].filter((jwt) => jwt !== undefined) });
+    } catch {
+      return reply.code(400).send({ error: 'invalid_request' });
+    }
+    return reply.code(200).send();
+  });
+
+  function controlsFor(flow: OpenIdFlowState, csrf: string): SafeHtml {
+    if (flow.callback) {
+      return html`<p>The Client holds a one-time authorization code. Next, it redeems it at the token endpoint: the answer carries the ID token.</p>
+${actionForm(`${PATH}/token`, csrf, 'Run steps 5–6: get the ID token')}`;
+    }
+    if (flow.claims) {
+      const claims = html`<h2 class="section-title">The ID token, claim by claim</h2>
+<p class="fine">oauth4webapi validated iss, aud, exp, iat and the nonce (Core §3.1.3.7); the Client also verified the signature with the Auth Server's keys (jwks_uri).</p>
+${idTokenClaimsTable(flow.claims)}`;
+      const userInfo = flow.userInfo
+        ? html`<h2 class="section-title">UserInfo</h2><p class="fine">sub is the ID token's, as oauth4webapi checked (Core §5.3.2): these claims are about the same user.</p>${userInfoTable(flow.userInfo)}`
+        : actionForm(`${PATH}/userinfo`, csrf, 'Run steps 7–8: call UserInfo');
+      return html`<p>You are signed in to Guestbook as <strong class="signed-in-as">${String(flow.claims.sub)}</strong> (sub).</p>
+${claims}
+${userInfo}
+${actionForm(`${PATH}/logout`, csrf, 'Run steps 9–11: sign out', { primary: flow.userInfo !== undefined })}`;
+    }
+    if (flow.signedOut) {
+      return html`<p class="signed-out">You are signed out, of Guestbook and of the Auth Server. Sign in again, and the Auth Server asks for your password.</p>
+${actionForm(`${PATH}/start`, csrf, 'Start again: 1. Sign in with Tessera')}`;
+    }
+    return html`<p>${flow.pending ? 'Waiting for your return from the Auth Server, or start again.' : 'Guestbook wants to know who you are. Sign in with Tessera: scope openid profile email.'}</p>
+${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
+  }
+
+  app.get(PATH, async (request, reply) => {
+    const session = ctx.sessions.of(request, reply);
+    const flow = session.get(SLOT);
+    const csrf = session.csrfToken;
+    const reset = flow.run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
+    setPlaygroundPageHeaders(reply, ctx.urls);
+    return reply.send(flowPage({
+      grant, urls: ctx.urls, run: flow.run, controls: html`${controlsFor(flow, csrf)}${reset}`, clientLane: clientLane(ctx, 'web app'),
+      client: { clientId: client.clientId, clientName: client.clientName, kind: 'confidential', grantTypes: ['authorization_code'], redirectUri, scope: SCOPE },
+      extras: { title: 'Beyond the diagram', placement: 'after-steps' },
+    }));
+  });
+
+  app.post(`${PATH}/reset`, async (request, reply) => {
+    ctx.sessions.forForm(request, reply).reset(SLOT);
+    return reply.redirect(PATH, 303);
+  });
+
+  app.post(`${PATH}/start`, async (request, reply) => {
+    const session = ctx.sessions.forForm(request, reply);
+    const flow = session.reset(SLOT);
+    const incoming = incomingRequest(request, ctx.urls.client);
+    let as: oauth.AuthorizationServer;
+    try {
+      as = await ctx.openIdProvider.get();
+    } catch (error) {
+      flow.run.fail(`The Auth Server could not be reached: ${(error as Error).message}`);
+      return reply.redirect(PATH, 303);
+    }
+    if (as.authorization_endpoint === undefined) {
+      flow.run.fail('The Auth Server\'s OpenID configuration has no authorization_endpoint.');
+      return reply.redirect(PATH, 303);
+    }
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const nonce = oauth.generateRandomNonce();
+    const url = new URL(as.authorization_endpoint);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', client.clientId);
+    url.searchParams.set('redirect_uri', redirectUri);
+    url.searchParams.set('scope', SCOPE);
+    url.searchParams.set('state', state);
+    url.searchParams.set('nonce', nonce);
+    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+    url.searchParams.set('code_challenge_method', 'S256');
+    flow.pending = { authorizationUrl: url.href, state, nonce, codeVerifier };
+    const exchange: Exchange = { vantage: 'client', request: incoming, response: redirectResponse(url.href), jwts: [] };
+    flow.run.lightExchange(1, 2, exchange, 'done', {
+      request: ['You asked Guestbook to sign you in with Tessera.'],
+      response: [
+        'scope openid makes this an OpenID Connect request (Core §3.1.2.1): the answer will include an ID token; profile and email ask for those claims at UserInfo.',
+        'nonce is a random value the Client keeps in its session; the ID token must carry it back (Core §3.1.2.1), which ties the token to this request.',
+        'state and the PKCE code_challenge work as in the plain code flow.',
+      ],
+    });
+    return reply.redirect(url.href, 303);
+  });
+
+  app.get(`${PATH}/callback`, async (request, reply) => {
+    const session = ctx.sessions.of(request, reply);
+    const flow = session.get(SLOT);
+    const pending = flow.pending;
+    if (!pending) {
+      flow.run.fail('This callback does not belong to a sign-in started here (or it was already used). Start again.');
+      return reply.redirect(PATH, 303);
+    }
+    flow.run.beginAction();
+    flow.pending = undefined;
+    flow.run.light(3, {
+      exchange: authorizationNavigation(pending.authorizationUrl), part: 'request', state: 'done',
+      notes: [
+        'At the Auth Server you signed in (POST /login) and allowed Guestbook to know who you are (POST /consent): the consent page lists openid, profile and email in plain words.',
+        'The Client never sees your password.',
+      ],
+    });
+    const callbackExchange: Exchange = { vantage: 'client', request: incomingRequest(request, ctx.urls.client), jwts: [] };
+    try {
+      const as = await ctx.openIdProvider.get();
+      const params = oauth.validateAuthResponse(as, oauthClient, new URL(request.url, ctx.urls.client), pending.state);
+      flow.callback = { params, codeVerifier: pending.codeVerifier, nonce: pending.nonce };
+      flow.run.light(4, {
+        exchange: callbackExchange, part: 'request', state: 'done',
+        notes: ['Back at the Client\'s redirect_uri with a one-time code; state and iss (RFC 9207) checked by oauth4webapi.', 'No ID token in the URL: it comes on the back channel, with the code exchange.'],
+      });
+    } catch (error) {
+      flow.run.light(4, { exchange: callbackExchange, part: 'request', state: 'failed', notes: [] });
+      flow.run.fail(callbackProblem(error));
+    }
+    return reply.redirect(`${PATH}#run`, 303);
+  });
+
+  app.post(`${PATH}/token`, async (request, reply) => {
+    const session = ctx.sessions.forForm(request, reply);
+    const flow = session.get(SLOT);
+    const { callback } = flow;
+    if (!callback) return reply.redirect(PATH, 303);
+    flow.run.beginAction();
+    flow.callback = undefined;
+    const as = await ctx.openIdProvider.get();
+    const outcome = await recordedCall(ctx.allowHttp, async (options) => {
+      const response = await oauth.authorizationCodeGrantRequest(as, oauthClient, oauth.ClientSecretBasic(client.clientSecret),
+        callback.params, redirectUri, callback.codeVerifier, options);
+      // Core §3.1.3.7: iss, aud, exp, iat, and the nonce of this request (oauth4webapi checks them).
+      return oauth.processAuthorizationCodeResponse(as, oauthClient, response, { expectedNonce: callback.nonce, requireIdToken: true });
+    });
+    if (outcome.exchange) {
+      flow.run.lightExchange(5, 6, outcome.exchange, outcome.ok ? 'done' : 'failed', {
+        request: ['A back-channel POST to the token endpoint, as in the code flow: client_secret_basic (masked) and the PKCE verifier.'],
+        response: [
+          'id_token: a JWT signed by the Auth Server (RS256, Core §15.1) for this client. Unlike the access token, it is meant to be read by the Client.',
+          'The access token is for UserInfo; no refresh token, because offline_access was not asked for (Core §11).',
+        ],
+      });
+    }
+    if (!outcome.ok) {
+      flow.run.fail(outcome.problem);
+      return reply.redirect(`${PATH}#run`, 303);
+    }
+    const idToken = outcome.value.id_token;
+    const claims = oauth.getValidatedIdTokenClaims(outcome.value);
+    if (idToken === undefined || claims === undefined || as.jwks_uri === undefined) {
+      flow.run.fail('The token response had no ID token.');
+      return reply.redirect(`${PATH}#run`, 303);
+    }
+    try {
+      // Not required for a token straight from the token endpoint over TLS (Core §3.1.3.7 item 6), but cheap.
+      await jwtVerify(idToken, keySet(as.jwks_uri), { issuer: as.issuer, audience: client.clientId });
+    } catch (error) {
+      flow.run.fail(`The ID token's signature did not verify: ${(error as Error).message}`);
+      return reply.redirect(`${PATH}#run`, 303);
+    }
+    flow.idToken = idToken;
+    flow.claims = { ...claims };
+    flow.sid = typeof claims.sid === 'string' ? claims.sid : undefined;
+    flow.accessToken = outcome.value.access_token;
+    return reply.redirect(`${PATH}#run`, 303);
+  });
+
+  app.post(`${PATH}/userinfo`, async (request, reply) => {
+    const session = ctx.sessions.forForm(request, reply);
+    const flow = session.get(SLOT);
+    const { accessToken, claims } = flow;
+    if (accessToken === undefined || claims === undefined) return reply.redirect(PATH, 303);
+    flow.run.beginAction();
+    const as = await ctx.openIdProvider.get();
+    const outcome = await recordedCall(ctx.allowHttp, async (options) => {
+      const response = await oauth.userInfoRequest(as, oauthClient, accessToken, options);
+      // Core §5.3.2: the sub of UserInfo MUST equal the ID token's, or the answer is not used.
+      return oauth.processUserInfoResponse(as, oauthClient, String(claims.sub), response);
+    });
+    if (outcome.exchange) {
+      flow.run.lightExchange(7, 8, outcome.exchange, outcome.ok ? 'done' : 'failed', {
+        request: ['GET /userinfo with the access token as a Bearer token (Core §5.3.1).'],
+        response: ['The claims of the scopes you allowed: profile (name, ...) and email (email, email_verified). sub is the ID token\'s.'],
+      });
+    }
+    if (outcome.ok) flow.userInfo = { ...outcome.value };
+    else flow.run.fail(outcome.problem);
+    return reply.redirect(`${PATH}#run`, 303);
+  });
+
+  app.post(`${PATH}/logout`, async (request, reply) => {
+    const session = ctx.sessions.forForm(request, reply);
+    const flow = session.get(SLOT);
+    const { idToken } = flow;
+    if (idToken === undefined) return reply.redirect(PATH, 303);
+    flow.run.beginAction();
+    const as = await ctx.openIdProvider.get();
+    if (as.end_session_endpoint === undefined) {
+      flow.run.fail('The Auth Server\'s OpenID configuration has no end_session_endpoint.');
+      return reply.redirect(`${PATH}#run`, 303);
+    }
+    const state = oauth.generateRandomState();
+    const url = new URL(as.end_session_endpoint);
+    url.searchParams.set('id_token_hint', idToken);
+    url.searchParams.set('post_logout_redirect_uri', redirects.openIdConnectLoggedOut);
+    url.searchParams.set('state', state);
+    flow.logoutState = state;
+    // The Client forgets you first: whatever happens at the Auth Server, you are signed out here.
+    flow.idToken = undefined;
+    flow.claims = undefined;
+    flow.accessToken = undefined;
+    flow.userInfo = undefined;
+    const exchange: Exchange = { vantage: 'client', request: incomingRequest(request, ctx.urls.client), response: redirectResponse(url.href), jwts: [] };
+    flow.run.lightExchange(9, 10, exchange, 'done', {
+      request: ['You asked Guestbook to sign you out. It ends its own session first.'],
+      response: [
+        'Then it sends your browser to the Auth Server\'s end_session_endpoint (RP-Initiated Logout 1.0 §2), to end the session there too.',
+        'id_token_hint: the ID token it got, so the Auth Server knows which session and which client ask, and can skip its confirmation page.',
+        'post_logout_redirect_uri must be one the client registered, exactly (§3); state comes back with it.',
+      ],
+    });
+    return reply.redirect(url.href, 303);
+  });
+
+  app.get(`${PATH}/logged-out`, async (request, reply) => {
+    const session = ctx.sessions.of(request, reply);
+    const flow = session.get(SLOT);
+    const expected = flow.logoutState;
+    flow.logoutState = undefined;
+    const returned = new URL(request.url, ctx.urls.client).searchParams.get('state');
+    const ok = expected !== undefined && returned === expected;
+    flow.run.light(11, {
+      exchange: { vantage: 'client', request: incomingRequest(request, ctx.urls.client), jwts: [] }, part: 'request', state: ok ? 'done' : 'failed',
+      notes: ok
+        ? ['The Auth Server ended its session (and told any other client that registered a back-channel logout URI), then sent your browser back here.', 'state is the one the Client sent: this return belongs to its own logout request.']
+        : ['This return does not carry the state the Client sent with its logout request.'],
+    });
+    if (ok) flow.signedOut = true;
+    else flow.run.fail('This logout return does not belong to a logout started here.');
+    // The logout token is sent in the background: it may arrive just after the browser.
+    const logout = ok && flow.sid !== undefined && backChannelLogoutPossible(ctx.urls) ? await logouts.waitFor(flow.sid, 2_000) : undefined;
+    flow.sid = undefined;
+    if (logout) {
+      flow.run.extras.push({
+        title: 'Back-channel logout: the Auth Server told the Client', exchange: logout.exchange,
+        notes: [
+          'A server-to-server POST from the Auth Server to the Client\'s backchannel_logout_uri (Back-Channel Logout 1.0 §2.5): it reaches every client you signed in to from that session, even one whose page is not open.',
+          'The Client checked the logout token (§2.6): signature with the Auth Server\'s keys, iss, aud = its client_id, typ logout+jwt, the backchannel-logout event, no nonce, and the sid of your session, which it then ends.',
+        ],
+      });
+    }
+    return reply.redirect(`${PATH}#run`, 303);
+  });
+}
