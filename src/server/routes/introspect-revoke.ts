@@ -35,6 +35,6 @@ export function introspectRevokeRoutes(app: FastifyInstance, ctx: TokenStateRout
     const { client, token } = await authenticatedRequest(request, ctx, 'revocation');
     await revokeToken(token, client, ctx, ctx.clock.nowSeconds(), ctx.audit, { address: request.ip ?? 'unknown', requestId: request.id });
     // RFC 7009 §2.2: 200 whether or not the token was valid.
-    void reply.header('cache-control', 'no-store').code(200).send();
+    return reply.header('cache-control', 'no-store').code(200).send();
   });
 }
