@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { systemClock } from '../core/clock.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
-import { KeyRing, resourceSigningAlgs } from '../keys/key-ring.js';
+import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
 import { closeGracefully } from '../server/graceful-close.js';
@@ -27,10 +27,8 @@ export async function serve(config: Config): Promise<void> {
     const store = await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 });
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
-      // Every algorithm the server signs with, before the workers start (each would do it too, atomically).
-      await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets, {
-        defaultAlg: config.settings.signingAlg, algs: await resourceSigningAlgs(store.resources),
-      });
+      // A key of every algorithm, before the workers start (each would do it too, atomically).
+      await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets, { defaultAlg: config.settings.signingAlg });
     } finally {
       if (config.workers > 1) await store.close();
     }

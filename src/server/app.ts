@@ -15,7 +15,7 @@ import { TokenIssuer } from '../grants/token-issuer.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
-import { algsOf, defaultGraceSeconds, KeyRing, keysOfAlg, resourceSigningAlgs } from '../keys/key-ring.js';
+import { algsOf, defaultGraceSeconds, KeyRing, keysOfAlg } from '../keys/key-ring.js';
 import { ResourceSigners } from '../keys/token-signers.js';
 import type { ProtocolRegistry } from '../registry.js';
 import { RegistryCache } from '../store/registry-cache.js';
@@ -96,10 +96,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const { secrets } = options;
-  // A key of every algorithm the server signs with: the default, and each a registered resource chose.
-  const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets, {
-    defaultAlg: settings.signingAlg, algs: await resourceSigningAlgs(store.resources),
-  });
+  // A key of every algorithm (SIGNING_ALGS), whether anything signs with it yet or not: a later choice signs with a key published long before.
+  const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets, { defaultAlg: settings.signingAlg });
   const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
 
   const app = Fastify({
