@@ -20,7 +20,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const env = { ...process.env, TESSERA_SECRET: '', TESSERA_SECRET_FILE: '', TESSERA_DB: '', TESSERA_JWKS_MAX_AGE: '' };
 // A kid is a base64url thumbprint and may begin with '-': `keys retire` gets it after `--`.
 const tessera = async (...args: string[]) => (await run(process.execPath, [CLI, ...args], { env })).stdout;
-const jwksKids = async (origin: string) => ((await (await fetch(`${origin}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+// The ES256 keys (the default algorithm's) unless told: a key of every algorithm is published from the start.
+const jwksKids = async (origin: string, alg: string | undefined = 'ES256') => ((await (await fetch(`${origin}/jwks`)).json()) as { keys: { kid: string; alg: string }[] }).keys
+  .filter((k) => alg === undefined || k.alg === alg).map((k) => k.kid);
 
 const seed = join(work, 'seed.json');
 writeFileSync(seed, JSON.stringify({ clients: [{ client_id: 'svc', client_secret: 'svc-secret', grant_types: ['client_credentials'], scope: 'read' }] }), { mode: 0o600 });
@@ -41,7 +43,7 @@ describe('tessera keys', () => {
       const [first] = await jwksKids(server.origin);
       expect(kidOf(await accessToken(server.origin))).toBe(first);
 
-      const rotated = JSON.parse(await tessera('keys', 'rotate', '--grace', '8', '--db', db)) as { kid: string; signs_from: number; note: string };
+      const rotated = JSON.parse(await tessera('keys', 'rotate', '--alg', 'ES256', '--grace', '8', '--db', db)) as { kid: string; signs_from: number; note: string };
       expect(rotated.kid).not.toBe(first);
       expect(rotated.note).toMatch(/published at once.*signs from/);
 
@@ -55,7 +57,7 @@ describe('tessera keys', () => {
       }, { timeout: 15_000, interval: 250 }).toBe(rotated.kid);
       for (const token of tokens) expect(token.kid).toBe(token.iat < rotated.signs_from ? first : rotated.kid);
 
-      const after = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+      const after = (JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).filter((k) => k.alg === 'ES256');
       expect(after.map((k) => [k.kid, k.signing])).toEqual([[rotated.kid, true], [first, false]]);
       await expect(tessera('keys', 'retire', '--db', db, '--', rotated.kid)).rejects.toThrow(/signs now/);
       await tessera('keys', 'retire', '--db', db, '--', first as string);
@@ -71,9 +73,9 @@ describe('tessera keys', () => {
     try {
       const jwks = await fetch(`${server.origin}/jwks`);
       expect(jwks.headers.get('cache-control')).toBe('public, max-age=120');
-      const [first] = ((await jwks.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+      const [first] = ((await jwks.json()) as { keys: { kid: string; alg: string }[] }).keys.filter((k) => k.alg === 'ES256').map((k) => k.kid);
 
-      const rotated = JSON.parse(await tessera('keys', 'rotate', '--now', '--db', db)) as { kid: string; created_at: number; signs_from: number; note: string };
+      const rotated = JSON.parse(await tessera('keys', 'rotate', '--now', '--alg', 'ES256', '--db', db)) as { kid: string; created_at: number; signs_from: number; note: string };
       expect(rotated.signs_from).toBeLessThanOrEqual(rotated.created_at);
       expect(rotated.note).toMatch(/signing at once/);
       expect(rotated.note).toMatch(/cached the JWKS/);
@@ -94,14 +96,14 @@ describe('tessera keys', () => {
     // signs_from less the grace is the time of the rotation, between the start and the end of the command.
     const graceOf = async (...args: string[]) => {
       const before = Math.floor(Date.now() / 1000);
-      const { signs_from: signsFrom } = JSON.parse(await tessera('keys', 'rotate', '--db', db, ...args)) as { signs_from: number };
+      const { signs_from: signsFrom } = JSON.parse(await tessera('keys', 'rotate', '--alg', 'ES256', '--db', db, ...args)) as { signs_from: number };
       const after = Math.ceil(Date.now() / 1000);
       return { min: signsFrom - after, max: signsFrom - before };
     };
     const byDefault = await graceOf();
     expect(byDefault.min).toBeLessThanOrEqual(300 + 60);
     expect(byDefault.max).toBeGreaterThanOrEqual(300 + 60);
-    const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+    const listed = (JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).filter((k) => k.alg === 'ES256');
     expect(listed.map((k) => [k.signing, k.pending ?? false])).toEqual([[false, true], [true, false]]);
     expect(listed[1]?.kid).toBe(first);
     await expect(tessera('keys', 'retire', '--db', db, '--', first as string)).rejects.toThrow(/signs now/);
@@ -151,11 +153,11 @@ describe('tessera keys', () => {
       expect(decodeProtectedHeader(await tokenFor()).kid).toBe(before.plain.kid);
 
       const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
-      expect(listed.filter((k) => k.signing).map((k) => k.kid).sort()).toEqual([rotated.kid, before.plain.kid].sort());
+      expect(listed.filter((k) => k.signing && (k.alg === alg || k.alg === 'ES256')).map((k) => k.kid).sort()).toEqual([rotated.kid, before.plain.kid].sort());
       // The replaced key of the same algorithm may go; the ES256 one signs, so it may not.
       await expect(tessera('keys', 'retire', '--db', db, '--', before.plain.kid as string)).rejects.toThrow(/signs now for ES256/);
       await tessera('keys', 'retire', '--db', db, '--audit-log', audit, '--', before.api.kid as string);
-      await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).not.toContain(before.api.kid);
+      await expect.poll(() => jwksKids(server.origin, alg), { timeout: 10_000, interval: 250 }).not.toContain(before.api.kid);
 
       const events = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(events).toEqual([
@@ -171,7 +173,7 @@ describe('tessera keys', () => {
 
   it('rotate --audit-log - writes the key.rotated event to stdout, then the rotation\'s own output', async () => {
     const db = `sqlite:${join(work, 'audit-stdout.db')}`;
-    const out = await tessera('keys', 'rotate', '--now', '--db', db, '--audit-log', '-');
+    const out = await tessera('keys', 'rotate', '--now', '--alg', 'ES256', '--db', db, '--audit-log', '-');
     const lines = out.trim().split('\n');
     const event = JSON.parse(lines[0] as string) as Record<string, unknown>;
     expect(event).toMatchObject({ event: 'key.rotated', alg: 'ES256', reason: 'rotate_now' });

@@ -41,7 +41,8 @@ describe('the embedded database', () => {
     const server = await serveCli(['--db', `sqlite:${db}`]);
     try {
       const jwks = await (await fetch(`${server.origin}/jwks`)).json() as { keys: Record<string, unknown>[] };
-      expect(jwks.keys).toHaveLength(1);
+      // One key of every algorithm (ES256, RS256, EdDSA) from the first start on.
+      expect(jwks.keys).toHaveLength(3);
     } finally {
       await server.stop();
     }
@@ -63,10 +64,12 @@ describe('the embedded database', () => {
     const sqlite = new Database(db, { readonly: true });
     const rows = sqlite.prepare('SELECT private_jwk FROM signing_keys').all() as { private_jwk: string }[];
     sqlite.close();
-    expect(rows).toHaveLength(1);
-    const stored = JSON.parse(rows[0]!.private_jwk) as Record<string, unknown>;
-    expect(stored.d).toBeUndefined();
-    expect(stored.sealed).toBe('A256GCM');
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      const stored = JSON.parse(row.private_jwk) as Record<string, unknown>;
+      expect(stored.d).toBeUndefined();
+      expect(stored.sealed).toBe('A256GCM');
+    }
   });
 
   it('refuses to start, in one line that says what to run, when the database file is readable by others', async () => {

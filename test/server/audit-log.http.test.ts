@@ -118,19 +118,19 @@ describe('key.rotated and key.retired', () => {
       .filter((event) => String(event.event).startsWith('key.'));
     try {
       const before = await rotating.store.keys.listActive();
-      expect(before.map((key) => key.alg).sort()).toEqual(['ES256', 'RS256']);
+      expect(before.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
       rotating.clock.advance(3601);
-      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(2);
+      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(3);
       const rotated = keyEvents();
-      expect(rotated.map((event) => event.alg).sort()).toEqual(['ES256', 'RS256']);
+      expect(rotated.map((event) => event.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
       for (const event of rotated) expect(event).toMatchObject({ event: 'key.rotated', kid: expect.any(String), reason: 'rotation_interval' });
       // The new keys sign after the grace (JWKS max-age 300 + 60); the old ones' tokens have expired
       // after the access-token lifetime (300) and a margin (60): then the server retires them.
       rotating.clock.advance(360 + 300 + 60 + 1);
-      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(4);
-      const retired = keyEvents().slice(2);
+      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(6);
+      const retired = keyEvents().slice(3);
       expect(retired.map((event) => [event.event, event.alg, event.reason]).sort()).toEqual([
-        ['key.retired', 'ES256', 'tokens_expired'], ['key.retired', 'RS256', 'tokens_expired'],
+        ['key.retired', 'ES256', 'tokens_expired'], ['key.retired', 'EdDSA', 'tokens_expired'], ['key.retired', 'RS256', 'tokens_expired'],
       ]);
       expect(retired.map((event) => event.kid).sort()).toEqual(before.map((key) => key.kid).sort());
     } finally {

@@ -34,12 +34,13 @@ describe('discovery', () => {
     expect(oidc).toEqual(await (await fetch(`${server.issuer}/.well-known/oauth-authorization-server`)).json());
   });
 
-  it('publishes only public ES256 keys', async () => {
+  it('publishes only public keys: one of each algorithm (ES256, RS256, EdDSA)', async () => {
     const jwks = (await (await fetch(as.jwks_uri as string)).json()) as { keys: Record<string, unknown>[] };
-    expect(jwks.keys.length).toBeGreaterThan(0);
+    expect(jwks.keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+    const shapes: Record<string, Record<string, unknown>> = { ES256: { kty: 'EC', crv: 'P-256' }, RS256: { kty: 'RSA' }, EdDSA: { kty: 'OKP', crv: 'Ed25519' } };
     for (const key of jwks.keys) {
-      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-      expect(key).not.toHaveProperty('d');
+      expect(key).toMatchObject({ ...shapes[key.alg as string], use: 'sig' });
+      for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key).not.toHaveProperty(member);
       expect(typeof key.kid).toBe('string');
     }
   });
