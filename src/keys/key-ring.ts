@@ -180,6 +180,8 @@ export interface CreatedKey {
 export class KeyRing {
   private reloadTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
+  /** The last reload queued: each reload starts once the one before it has ended. */
+  private reloadChain: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly store: KeyStore,
@@ -257,8 +259,19 @@ export class KeyRing {
     return created;
   }
 
-  /** Reads the keys again; only keys not seen before are decrypted. Keeps the current ones if none is active. */
-  async reload(): Promise<boolean> {
+  /**
+   * Reads the keys again; only keys not seen before are decrypted. Keeps the current ones if none is
+   * active. Reloads run one after another (a promise chain): a timer reload that read the keys
+   * before an insert could otherwise finish after the reload that saw it and install the older
+   * snapshot.
+   */
+  reload(): Promise<boolean> {
+    const run = this.reloadChain.then(() => this.reloadNow());
+    this.reloadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reloadNow(): Promise<boolean> {
     const active = await this.store.listActive();
     if (active.length === 0) throw new Error('no active signing key in the database; keeping the keys loaded before');
     const known = new Map(this.state.keys.map((key) => [key.kid, key]));

@@ -123,6 +123,35 @@ describe('KeyRing', () => {
     expect(esKids(ring)).toEqual([rotated.kid]);
   });
 
+  // RFC review L1: a reload that read the keys before an insert must not install its older
+  // snapshot after a reload that saw the insert.
+  it('runs reloads one after another: a slow reload with an older snapshot never overwrites a newer one', async () => {
+    const store = openStore();
+    let holdNext = false;
+    let release: () => void = () => undefined;
+    const keys: KeyStore = Object.create(store.keys) as KeyStore;
+    keys.listActive = async () => {
+      const snapshot = await store.keys.listActive();
+      if (!holdNext) return snapshot;
+      holdNext = false;
+      // Read now, answered later: the timer reload whose query was slow.
+      await new Promise<void>((resolve) => { release = resolve; });
+      return snapshot;
+    };
+    const ring = await KeyRing.load(keys, NOW, secrets);
+    holdNext = true;
+    const slow = ring.reload();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const rotated = await sealedKey(NOW + 1);
+    await store.keys.insert(rotated);
+    const fresh = ring.reload();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await Promise.all([slow, fresh]);
+    expect(esKids(ring)).toContain(rotated.kid);
+    expect(ring.signer(NOW + 1).kid).toBe(rotated.kid);
+  });
+
   it('keeps the keys it has when the store has none active or fails', async () => {
     const store = openStore();
     const ring = await KeyRing.load(store.keys, NOW, secrets);
