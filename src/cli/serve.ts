@@ -6,6 +6,7 @@ import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
+import { openAuditLog } from '../server/audit-log.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
 import { closeGracefully } from '../server/graceful-close.js';
 import { boundPort, listenHttp, serveWhenReady } from '../server/http-listener.js';
@@ -28,7 +29,13 @@ export async function serve(config: Config): Promise<void> {
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
       // A key of every algorithm, before the workers start (each would do it too, atomically).
-      await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets, { defaultAlg: config.settings.signingAlg });
+      const ring = await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets, { defaultAlg: config.settings.signingAlg });
+      // The workers' own load finds these keys: the key.created events are this process's to record.
+      if (ring.created.length > 0 && config.auditLog !== undefined) {
+        const audit = openAuditLog(config.auditLog);
+        for (const key of ring.created) audit.log.record({ event: 'key.created', kid: key.kid, alg: key.alg, reason: 'algorithm_without_key' });
+        await audit.close();
+      }
     } finally {
       if (config.workers > 1) await store.close();
     }

@@ -134,6 +134,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   const { metrics } = options;
   const audit = auditToAll([options.audit ?? noAudit, metrics ?? noAudit]);
+  // A key stored at this start because its algorithm had none (KeyRing.load): audited like rotations.
+  for (const key of keys.created) audit.record({ event: 'key.created', kid: key.kid, alg: key.alg, reason: 'algorithm_without_key' });
   // Keys rotated or retired with `tessera keys` reach this server without a restart.
   keys.startReloading({
     intervalMs: options.keyReloadMs, clock,

@@ -131,7 +131,7 @@ describe('tessera keys', () => {
       resources: [{ resource: api, signing_alg: alg }, { resource: 'https://plain.api.example' }],
     }), { mode: 0o600 });
     const audit = join(work, `audit-${alg}.jsonl`);
-    const server = await serveCli(['--db', db, '--seed', algSeed]);
+    const server = await serveCli(['--db', db, '--seed', algSeed, '--audit-log', audit]);
     try {
       const tokenFor = async (resource?: string) => {
         const response = await postForm(`${server.origin}/token`, `grant_type=client_credentials${resource ? `&resource=${encodeURIComponent(resource)}` : ''}`, { authorization: basic('svc', 'svc-secret') });
@@ -159,7 +159,12 @@ describe('tessera keys', () => {
       await tessera('keys', 'retire', '--db', db, '--audit-log', audit, '--', before.api.kid as string);
       await expect.poll(() => jwksKids(server.origin, alg), { timeout: 10_000, interval: 250 }).not.toContain(before.api.kid);
 
-      const events = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const all = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      // The server's start stored a key of every algorithm: key.created for each (RFC review L3).
+      expect(all.filter((event) => event.event === 'key.created').map((event) => [event.alg, event.reason]).sort()).toEqual(
+        [['ES256', 'algorithm_without_key'], ['EdDSA', 'algorithm_without_key'], ['RS256', 'algorithm_without_key']],
+      );
+      const events = all.filter((event) => event.event === 'key.rotated' || event.event === 'key.retired');
       expect(events).toEqual([
         expect.objectContaining({ event: 'key.rotated', kid: rotated.kid, alg, reason: 'rotate_now' }),
         expect.objectContaining({ event: 'key.retired', kid: before.api.kid, alg, reason: 'retire' }),

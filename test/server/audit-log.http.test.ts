@@ -105,6 +105,27 @@ describe('security audit events, one JSON line each', () => {
   });
 });
 
+describe('key.created', () => {
+  // RFC review L3: the keys a start stores (one of every algorithm) are audited like rotations.
+  it('is recorded for each key a server start stores, with its kid and algorithm', async () => {
+    let lines = '';
+    const out = new PassThrough();
+    out.on('data', (chunk: Buffer) => { lines += chunk.toString('utf8'); });
+    const server = await startServer({ server: { audit: new JsonLinesAuditLog(out) } });
+    try {
+      const created = lines.trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((event) => event.event === 'key.created');
+      const stored = await server.store.keys.listActive();
+      expect(created.map((event) => [event.kid, event.alg, event.reason]).sort()).toEqual(
+        stored.map((key) => [key.kid, key.alg, 'algorithm_without_key']).sort(),
+      );
+      for (const event of created) expect(typeof event.time).toBe('string');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('key.rotated and key.retired', () => {
   it('are recorded, per algorithm, when the server rotates its keys by itself (--key-rotation-interval) and retires the old ones', async () => {
     let lines = '';
@@ -115,7 +136,7 @@ describe('key.rotated and key.retired', () => {
       server: { audit: new JsonLinesAuditLog(out), keyReloadMs: 50 },
     });
     const keyEvents = () => lines.trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((event) => String(event.event).startsWith('key.'));
+      .filter((event) => event.event === 'key.rotated' || event.event === 'key.retired');
     try {
       const before = await rotating.store.keys.listActive();
       expect(before.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
