@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { jwksMaxAge, signingAlg } from '../config.js';
+import { jwksMaxAge } from '../config.js';
 import { noAudit, type AuditLog } from '../core/audit.js';
 import { openAuditLog } from '../server/audit-log.js';
 import { systemClock } from '../core/clock.js';
@@ -40,13 +40,15 @@ function signingKidsAt(active: readonly SigningKey[], now: number): Set<string> 
   return new Set(algsOf(active).map((alg) => signingKeyAt(keysOfAlg(active, alg), now)?.kid).filter((kid): kid is string => kid !== undefined));
 }
 
-/** --alg, else the servers' default algorithm (TESSERA_SIGNING_ALG), else ES256. */
-function rotatedAlg(flag: string | undefined): SigningAlg {
-  if (flag !== undefined) {
-    if (!(SIGNING_ALGS as readonly string[]).includes(flag)) throw new AdminError(`--alg must be one of ${SIGNING_ALGS.join(', ')}, got "${flag}".`);
-    return flag as SigningAlg;
-  }
-  return signingAlg(process.env.TESSERA_SIGNING_ALG || undefined, 'TESSERA_SIGNING_ALG');
+/**
+ * --alg: that algorithm only; without it, every algorithm. Not the servers' default algorithm
+ * alone: resources may choose any algorithm, so after a leak rotating only the default could
+ * leave a leaked key of another algorithm signing (RFC review M2).
+ */
+function rotatedAlgs(flag: string | undefined): readonly SigningAlg[] {
+  if (flag === undefined) return SIGNING_ALGS;
+  if (!(SIGNING_ALGS as readonly string[]).includes(flag)) throw new AdminError(`--alg must be one of ${SIGNING_ALGS.join(', ')}, got "${flag}".`);
+  return [flag as SigningAlg];
 }
 
 function graceSeconds(options: RotateOptions): number {
@@ -89,33 +91,43 @@ export function registerKeyCommands(program: Command): void {
       });
     });
   keys.command('rotate')
-    .description('add a new signing key of one algorithm, sealed with the server secret and published at once; running servers sign with it after the grace period (the other algorithms\' keys are left alone)')
+    .description('add a new signing key of every algorithm (or of --alg only), sealed with the server secret and published at once; running servers sign with it after the grace period')
     .option('--db <url>', 'database URL').option('--secret-file <path>', 'the server secret file, as for tessera serve')
     .option('--grace <seconds>', `seconds before the new key signs (default: the JWKS max-age plus ${GRACE_MARGIN_SECONDS})`)
     .option('--now', 'sign with the new key at once: the emergency path after a leak')
-    .option('--alg <alg>', `the algorithm whose key to rotate: ${SIGNING_ALGS.join(', ')} (default: the servers' --signing-alg, TESSERA_SIGNING_ALG, else ES256)`)
+    .option('--alg <alg>', `rotate only this algorithm's key: ${SIGNING_ALGS.join(', ')} (default: every algorithm, each with the same --grace or --now)`)
     .option('--jwks-max-age <seconds>', 'the JWKS max-age the servers use, for the default grace (default 300, or TESSERA_JWKS_MAX_AGE)')
     .option(auditOption, auditHelp)
     .action(async (options: RotateOptions) => {
       const grace = graceSeconds(options);
-      const alg = rotatedAlg(options.alg);
+      const algs = rotatedAlgs(options.alg);
       await withAudit(options, async (audit) => withStore({ db: options.db, secretFile: options.secretFile }, async (store, _hashing, secrets) => {
         const now = systemClock.nowSeconds();
-        // At least one second after the newest of its algorithm, so that it is the newest even within the same second.
-        const newest = keysOfAlg(await store.keys.listActive(), alg)[0];
-        const createdAt = Math.max(now, (newest?.createdAt ?? 0) + 1);
-        // With no key of this algorithm yet, no resource server can have cached one: nothing to wait for.
-        const fresh = await generateSigningKey(createdAt, { alg, signsFrom: newest ? now + grace : now });
-        await store.keys.insert({ ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, secrets) } });
+        const active = await store.keys.listActive();
+        const rotated: SigningKey[] = [];
+        for (const alg of algs) {
+          // At least one second after the newest of its algorithm, so that it is the newest even within the same second.
+          const newest = keysOfAlg(active, alg)[0];
+          const createdAt = Math.max(now, (newest?.createdAt ?? 0) + 1);
+          // With no key of this algorithm yet, no resource server can have cached one: nothing to wait for.
+          const fresh = await generateSigningKey(createdAt, { alg, signsFrom: newest ? now + grace : now });
+          await store.keys.insert({ ...fresh, privateJwk: { ...sealJwk(fresh.privateJwk, fresh.kid, secrets) } });
+          await audit.record({ event: 'key.rotated', kid: fresh.kid, alg: fresh.alg, reason: options.now ? 'rotate_now' : 'rotate' });
+          rotated.push(fresh);
+        }
         const pickup = `running servers read the keys every ${DEFAULT_KEY_RELOAD_MS / 1000} s`;
-        const note = options.now
-          ? `published and signing at once (${pickup}). Resource servers that cached the JWKS before this do not know the new key: `
-            + 'those that refetch on an unknown kid (tessera/resource does) accept its tokens after their refetch; others reject them until their cache expires (the JWKS max-age). '
-            + 'After a leak, retire the old key now (tessera keys retire OLD_KID): its tokens stop being accepted as caches refresh.'
-          : `published at once (${pickup}); signs from ${new Date(fresh.signsFrom * 1000).toISOString()} (in ${fresh.signsFrom - now} s). `
-            + 'The servers retire the old key once the tokens it signed have expired (the access-token lifetime after that, plus 60 s).';
-        audit.record({ event: 'key.rotated', kid: fresh.kid, alg: fresh.alg, reason: options.now ? 'rotate_now' : 'rotate' });
-        print({ kid: fresh.kid, alg: fresh.alg, created_at: fresh.createdAt, signs_from: fresh.signsFrom, note });
+        const which = options.alg === undefined
+          ? `Rotated every algorithm (${algs.join(', ')}); give --alg to rotate one only. `
+          : `Rotated ${options.alg} only; the other algorithms' keys are left alone. `;
+        const signsFrom = Math.max(...rotated.map((key) => key.signsFrom));
+        const note = which + (options.now
+          ? `Published and signing at once (${pickup}). Resource servers that cached the JWKS before this do not know the new keys: `
+            + 'those that refetch on an unknown kid (tessera/resource does) accept their tokens after their refetch; others reject them until their cache expires (the JWKS max-age). '
+            + 'After a leak, retire each old key now (tessera keys retire --force -- OLD_KID): its tokens stop being accepted as caches refresh.'
+          : `Published at once (${pickup}); signs from ${new Date(signsFrom * 1000).toISOString()} (in ${signsFrom - now} s). `
+            + 'The servers retire the old keys once the tokens they signed have expired (the access-token lifetime after that, plus 60 s).');
+        const shown = rotated.map((key) => ({ kid: key.kid, alg: key.alg, created_at: key.createdAt, signs_from: key.signsFrom }));
+        print(options.alg === undefined ? { keys: shown, note } : { ...shown[0], note });
       }));
     });
   keys.command('retire <kid>').description('stop publishing a signing key (never the one that signs now for its algorithm); a kid that begins with "-" goes after "--"')

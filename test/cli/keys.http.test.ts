@@ -45,7 +45,7 @@ describe('tessera keys', () => {
 
       const rotated = JSON.parse(await tessera('keys', 'rotate', '--alg', 'ES256', '--grace', '8', '--db', db)) as { kid: string; signs_from: number; note: string };
       expect(rotated.kid).not.toBe(first);
-      expect(rotated.note).toMatch(/published at once.*signs from/);
+      expect(rotated.note).toMatch(/Published at once.*signs from/);
 
       // Published within the reload interval; the old key signs every token until the grace is over, without a restart.
       await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).toEqual([rotated.kid, first]);
@@ -78,6 +78,7 @@ describe('tessera keys', () => {
       const rotated = JSON.parse(await tessera('keys', 'rotate', '--now', '--alg', 'ES256', '--db', db)) as { kid: string; created_at: number; signs_from: number; note: string };
       expect(rotated.signs_from).toBeLessThanOrEqual(rotated.created_at);
       expect(rotated.note).toMatch(/signing at once/);
+      expect(rotated.note).toMatch(/Rotated ES256 only/);
       expect(rotated.note).toMatch(/cached the JWKS/);
       await expect.poll(async () => kidOf(await accessToken(server.origin)), { timeout: 10_000, interval: 250 }).toBe(rotated.kid);
       // The emergency path: the old key can go at once.
@@ -174,6 +175,32 @@ describe('tessera keys', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  // RFC review M2: without --alg only the default algorithm rotated, so after a leak `rotate --now`
+  // could leave a leaked key of another algorithm signing.
+  it('rotate without --alg rotates every algorithm, each with the same --now or --grace, and says so', async () => {
+    const db = `sqlite:${join(work, 'all-algs.db')}`;
+    const server = await serveCli(['--db', db]);
+    await server.stop();
+    const before = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+    const now = JSON.parse(await tessera('keys', 'rotate', '--now', '--db', db)) as { keys: { kid: string; alg: string; created_at: number; signs_from: number }[]; note: string };
+    expect(now.keys.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+    expect(now.note).toMatch(/Rotated every algorithm/);
+    for (const key of now.keys) expect(key.signs_from).toBeLessThanOrEqual(key.created_at);
+    let listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+    // No key listed before signs any more: each algorithm's new key does.
+    expect(listed.filter((k) => k.signing).map((k) => k.kid).sort()).toEqual(now.keys.map((k) => k.kid).sort());
+    expect(listed.filter((k) => k.signing).some((k) => before.some((b) => b.kid === k.kid))).toBe(false);
+    const graced = JSON.parse(await tessera('keys', 'rotate', '--grace', '100', '--db', db)) as { keys: { kid: string; created_at: number; signs_from: number }[] };
+    expect(graced.keys).toHaveLength(3);
+    for (const key of graced.keys) expect(key.signs_from - key.created_at).toBeGreaterThanOrEqual(99);
+    const one = JSON.parse(await tessera('keys', 'rotate', '--alg', 'EdDSA', '--now', '--db', db)) as { kid: string; alg: string; note: string };
+    expect(one.alg).toBe('EdDSA');
+    expect(one.note).toMatch(/Rotated EdDSA only/);
+    listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+    expect(listed.filter((k) => k.alg !== 'EdDSA' && k.signing).map((k) => k.kid).sort())
+      .toEqual(now.keys.filter((k) => k.alg !== 'EdDSA').map((k) => k.kid).sort());
   });
 
   it('rotate --audit-log - writes the key.rotated event to stdout, then the rotation\'s own output', async () => {
