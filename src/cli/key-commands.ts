@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { jwksMaxAge } from '../config.js';
+import { accessTokenTtl, jwksMaxAge } from '../config.js';
 import { noAudit, type AuditLog } from '../core/audit.js';
 import { openAuditLog } from '../server/audit-log.js';
 import { systemClock } from '../core/clock.js';
-import { algsOf, DEFAULT_KEY_RELOAD_MS, defaultGraceSeconds, GRACE_MARGIN_SECONDS, generateSigningKey, keysOfAlg, signingKeyAt } from '../keys/key-ring.js';
+import { algsOf, DEFAULT_KEY_RELOAD_MS, defaultGraceSeconds, GRACE_MARGIN_SECONDS, generateSigningKey, keysOfAlg, RETIRE_MARGIN_SECONDS, signingKeyAt } from '../keys/key-ring.js';
 import { sealJwk } from '../keys/sealed-jwk.js';
 import { SIGNING_ALGS, type SigningAlg, type SigningKey } from '../store/types.js';
 import { AdminError, print, withStore } from './admin-commands.js';
@@ -12,6 +12,25 @@ interface KeyOptions {
   db?: string;
   secretFile?: string;
   auditLog?: string;
+}
+
+interface RetireOptions extends KeyOptions {
+  accessTokenTtl?: string;
+  force?: boolean;
+}
+
+/**
+ * Until when tokens signed by `key` may be accepted (RFC review L6): it signed until the first key
+ * of its algorithm created after it began signing; a token signed then is valid for the
+ * access-token lifetime, plus {@link RETIRE_MARGIN_SECONDS} (reload lag, clock tolerance).
+ * Undefined when it never signed (a pending key rotated in, never reached).
+ */
+function tokensValidUntil(key: SigningKey, sameAlg: readonly SigningKey[], now: number, ttl: number): number | undefined {
+  if (key.signsFrom > now) return undefined;
+  const newer = (other: SigningKey) => other.createdAt > key.createdAt || (other.createdAt === key.createdAt && other.kid < key.kid);
+  const starts = sameAlg.filter((other) => other.kid !== key.kid && newer(other) && other.signsFrom <= now).map((other) => other.signsFrom);
+  if (starts.length === 0) return now + ttl + RETIRE_MARGIN_SECONDS;
+  return Math.max(key.signsFrom, Math.min(...starts)) + ttl + RETIRE_MARGIN_SECONDS;
 }
 
 interface RotateOptions extends KeyOptions {
@@ -123,25 +142,40 @@ export function registerKeyCommands(program: Command): void {
         const note = which + (options.now
           ? `Published and signing at once (${pickup}). Resource servers that cached the JWKS before this do not know the new keys: `
             + 'those that refetch on an unknown kid (tessera/resource does) accept their tokens after their refetch; others reject them until their cache expires (the JWKS max-age). '
-            + 'After a leak, retire each old key now (tessera keys retire --force -- OLD_KID): its tokens stop being accepted as caches refresh.'
+            + 'After a leak, retire each old key now (tessera keys retire --force OLD_KID): its tokens stop being accepted as caches refresh.'
           : `Published at once (${pickup}); signs from ${new Date(signsFrom * 1000).toISOString()} (in ${signsFrom - now} s). `
             + 'The servers retire the old keys once the tokens they signed have expired (the access-token lifetime after that, plus 60 s).');
         const shown = rotated.map((key) => ({ kid: key.kid, alg: key.alg, created_at: key.createdAt, signs_from: key.signsFrom }));
         print(options.alg === undefined ? { keys: shown, note } : { ...shown[0], note });
       }));
     });
-  keys.command('retire <kid>').description('stop publishing a signing key (never the one that signs now for its algorithm); a kid that begins with "-" goes after "--"')
+  // allowUnknownOption: a kid is a base64url thumbprint and may begin with '-' (even '--'); commander
+  // would take it for an unknown option. Known options are still parsed wherever they stand, and
+  // the unknown word becomes the <kid> argument (with a second word, commander refuses the excess).
+  // Help stays on --help only, so that a kid beginning with "-h" is a kid.
+  keys.command('retire <kid>').description('stop publishing a signing key (never the one that signs now for its algorithm, nor, without --force, one whose tokens may still be valid); a kid may begin with "-"')
+    .helpOption('--help', 'display help for command')
+    .allowUnknownOption()
     .option('--db <url>', 'database URL').option('--secret-file <path>', 'the server secret file, as for tessera serve')
+    .option('--access-token-ttl <seconds>', 'the access-token lifetime the servers use (default 300, or TESSERA_ACCESS_TOKEN_TTL): tokens the key signed may be valid that long after its successor began signing')
+    .option('--force', 'retire even though tokens the key signed may still be valid (after a leak)')
     .option(auditOption, auditHelp)
-    .action(async (kid: string, options: KeyOptions) => {
+    .action(async (kid: string, options: RetireOptions) => {
+      const ttl = accessTokenTtl(options.accessTokenTtl);
       await withAudit(options, async (audit) => withStore({ db: options.db, secretFile: options.secretFile }, async (store) => {
         const active = await store.keys.listActive();
         const key = active.find((candidate) => candidate.kid === kid);
         if (!key) throw new AdminError(`no active key "${kid}".`);
-        if (signingKidsAt(active, systemClock.nowSeconds()).has(kid)) {
+        const now = systemClock.nowSeconds();
+        if (signingKidsAt(active, now).has(kid)) {
           throw new AdminError(`that key signs now for ${key.alg}; rotate first (tessera keys rotate --alg ${key.alg}), wait for the new key to sign, then retire it.`);
         }
-        if (await store.keys.deactivate(kid)) audit.record({ event: 'key.retired', kid, alg: key.alg, reason: 'retire' });
+        const validUntil = tokensValidUntil(key, keysOfAlg(active, key.alg), now, ttl);
+        if (validUntil !== undefined && validUntil > now && !options.force) {
+          throw new AdminError(`tokens that key signed may be valid until ${new Date(validUntil * 1000).toISOString()} (in ${validUntil - now} s: its successor's start, plus the access-token lifetime ${ttl} s, plus ${RETIRE_MARGIN_SECONDS} s); `
+            + 'retiring it now makes APIs refuse them. The servers retire it by themselves then; give --force to retire it now (after a leak).');
+        }
+        if (await store.keys.deactivate(kid)) await audit.record({ event: 'key.retired', kid, alg: key.alg, reason: options.force ? 'retire_forced' : 'retire' });
         process.stdout.write(`retired key ${kid}; running servers stop publishing it within ${DEFAULT_KEY_RELOAD_MS / 1000} s\n`);
       }));
     });

@@ -7,6 +7,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, requireBuiltCli, serveCli } from '../helpers/cli.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 // Key rotation with `tessera keys` against the database of a running server: published at once,
 // signing after the grace period, retired, all without a restart (issue 11, part 1). The red
@@ -60,12 +61,16 @@ describe('tessera keys', () => {
       const after = (JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).filter((k) => k.alg === 'ES256');
       expect(after.map((k) => [k.kid, k.signing])).toEqual([[rotated.kid, true], [first, false]]);
       await expect(tessera('keys', 'retire', '--db', db, '--', rotated.kid)).rejects.toThrow(/signs now/);
-      await tessera('keys', 'retire', '--db', db, '--', first as string);
+      // RFC review L6: tokens the old key signed until the new one began may be valid for the
+      // access-token lifetime (300 s here) plus 60 s: refused without --force, whatever the TTL given.
+      await expect(tessera('keys', 'retire', '--db', db, '--', first as string)).rejects.toThrow(/may be valid until .*--force/);
+      await expect(tessera('keys', 'retire', '--db', db, '--access-token-ttl', '1', '--', first as string)).rejects.toThrow(/access-token lifetime 1 s/);
+      await tessera('keys', 'retire', '--db', db, '--force', '--', first as string);
       await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).toEqual([rotated.kid]);
     } finally {
       await server.stop();
     }
-  });
+  }, 90_000);
 
   it('rotate --now signs at once and says what it means for cached JWKS; the JWKS max-age follows --jwks-max-age', async () => {
     const db = `sqlite:${join(work, 'now.db')}`;
@@ -81,8 +86,8 @@ describe('tessera keys', () => {
       expect(rotated.note).toMatch(/Rotated ES256 only/);
       expect(rotated.note).toMatch(/cached the JWKS/);
       await expect.poll(async () => kidOf(await accessToken(server.origin)), { timeout: 10_000, interval: 250 }).toBe(rotated.kid);
-      // The emergency path: the old key can go at once.
-      await tessera('keys', 'retire', '--db', db, '--', first as string);
+      // The emergency path: the old key can go at once, with --force; the kid needs no '--' even if it begins with '-'.
+      await tessera('keys', 'retire', '--force', '--db', db, first as string);
       await expect.poll(() => jwksKids(server.origin), { timeout: 10_000, interval: 250 }).toEqual([rotated.kid]);
     } finally {
       await server.stop();
@@ -157,7 +162,7 @@ describe('tessera keys', () => {
       expect(listed.filter((k) => k.signing && (k.alg === alg || k.alg === 'ES256')).map((k) => k.kid).sort()).toEqual([rotated.kid, before.plain.kid].sort());
       // The replaced key of the same algorithm may go; the ES256 one signs, so it may not.
       await expect(tessera('keys', 'retire', '--db', db, '--', before.plain.kid as string)).rejects.toThrow(/signs now for ES256/);
-      await tessera('keys', 'retire', '--db', db, '--audit-log', audit, '--', before.api.kid as string);
+      await tessera('keys', 'retire', '--db', db, '--force', '--audit-log', audit, '--', before.api.kid as string);
       await expect.poll(() => jwksKids(server.origin, alg), { timeout: 10_000, interval: 250 }).not.toContain(before.api.kid);
 
       const all = readFileSync(audit, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -168,7 +173,7 @@ describe('tessera keys', () => {
       const events = all.filter((event) => event.event === 'key.rotated' || event.event === 'key.retired');
       expect(events).toEqual([
         expect.objectContaining({ event: 'key.rotated', kid: rotated.kid, alg, reason: 'rotate_now' }),
-        expect.objectContaining({ event: 'key.retired', kid: before.api.kid, alg, reason: 'retire' }),
+        expect.objectContaining({ event: 'key.retired', kid: before.api.kid, alg, reason: 'retire_forced' }),
       ]);
       for (const event of events) expect(typeof event.time).toBe('string');
       expect(readFileSync(audit, 'utf8')).not.toMatch(/"d":|private/);
@@ -201,6 +206,29 @@ describe('tessera keys', () => {
     listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
     expect(listed.filter((k) => k.alg !== 'EdDSA' && k.signing).map((k) => k.kid).sort())
       .toEqual(now.keys.filter((k) => k.alg !== 'EdDSA').map((k) => k.kid).sort());
+  });
+
+  // RFC review L10: a kid (base64url thumbprint) may begin with '-'; `retire` takes it without '--'.
+  it('retire accepts a kid beginning with "-" or "--" without "--", wherever the options stand', async () => {
+    const db = `sqlite:${join(work, 'dash.db')}`;
+    const server = await serveCli(['--db', db]);
+    await server.stop();
+    // Keys whose kid begins with '-', '--' and '-h' (a thumbprint can); old ones, not signing.
+    const store = new SqliteStore(join(work, 'dash.db'));
+    const listed = JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[];
+    const es = listed.find((k) => k.alg === 'ES256');
+    const stored = (await store.keys.listActive()).find((k) => k.kid === es?.kid);
+    const old = 1_000_000;
+    for (const kid of ['-dashed', '--double', '-hyphen-h']) {
+      await store.keys.insert({ ...stored!, kid, createdAt: old, signsFrom: old });
+    }
+    await store.close();
+    await tessera('keys', 'retire', '-dashed', '--force', '--db', db);
+    await tessera('keys', 'retire', '--db', db, '--force', '--double');
+    await tessera('keys', 'retire', '--force', '--db', db, '-hyphen-h');
+    const after = (JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).map((k) => k.kid);
+    for (const kid of ['-dashed', '--double', '-hyphen-h']) expect(after).not.toContain(kid);
+    await expect(tessera('keys', 'retire', '--db', db, '-nope')).rejects.toThrow(/no active key "-nope"/);
   });
 
   it('rotate --audit-log - writes the key.rotated event to stdout, then the rotation\'s own output', async () => {
