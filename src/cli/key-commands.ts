@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { accessTokenTtl, jwksMaxAge } from '../config.js';
 import { noAudit, type AuditLog } from '../core/audit.js';
-import { openAuditLog } from '../server/audit-log.js';
+import { openCliAuditLog } from './cli-audit-log.js';
 import { systemClock } from '../core/clock.js';
 import { algsOf, DEFAULT_KEY_RELOAD_MS, defaultGraceSeconds, GRACE_MARGIN_SECONDS, generateSigningKey, keysOfAlg, RETIRE_MARGIN_SECONDS, signingKeyAt } from '../keys/key-ring.js';
 import { sealJwk } from '../keys/sealed-jwk.js';
@@ -41,16 +41,17 @@ interface RotateOptions extends KeyOptions {
 }
 
 /**
- * `--audit-log FILE|-` (or TESSERA_AUDIT_LOG), as for `tessera serve`: the key.rotated and
- * key.retired events of these commands go where the servers' events go.
+ * `--audit-log FILE|-` (or TESSERA_AUDIT_LOG): the key.rotated and key.retired events of these
+ * commands go where the servers' events go; `-` is stderr here (stdout is the command's JSON). A
+ * failed write fails the command (cli-audit-log.ts).
  */
 async function withAudit(options: KeyOptions, work: (audit: AuditLog) => Promise<void>): Promise<void> {
   const target = options.auditLog ?? (process.env.TESSERA_AUDIT_LOG || undefined);
-  const opened = target === undefined ? undefined : openAuditLog(target);
+  const opened = target === undefined ? undefined : openCliAuditLog(target);
   try {
     await work(opened?.log ?? noAudit);
   } finally {
-    await opened?.close();
+    opened?.close();
   }
 }
 
@@ -95,7 +96,7 @@ function graceSeconds(options: RotateOptions): number {
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('list, rotate and retire the signing keys');
   const auditOption = '--audit-log <file>';
-  const auditHelp = 'the key.rotated / key.retired audit event as a JSON line, appended to FILE, or - for stdout (as for tessera serve; or TESSERA_AUDIT_LOG)';
+  const auditHelp = 'the key.rotated / key.retired audit event as a JSON line, appended to FILE (as for tessera serve; or TESSERA_AUDIT_LOG), or - for stderr; a failed write fails the command';
   keys.command('list').description('list the active signing keys, newest first; "signing" marks the one of each algorithm that signs now')
     .option('--db <url>', 'database URL').option('--secret-file <path>', 'the server secret file, as for tessera serve')
     .action(async (options: KeyOptions) => {

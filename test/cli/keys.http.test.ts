@@ -231,12 +231,27 @@ describe('tessera keys', () => {
     await expect(tessera('keys', 'retire', '--db', db, '-nope')).rejects.toThrow(/no active key "-nope"/);
   });
 
-  it('rotate --audit-log - writes the key.rotated event to stdout, then the rotation\'s own output', async () => {
-    const db = `sqlite:${join(work, 'audit-stdout.db')}`;
-    const out = await tessera('keys', 'rotate', '--now', '--alg', 'ES256', '--db', db, '--audit-log', '-');
-    const lines = out.trim().split('\n');
-    const event = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    expect(event).toMatchObject({ event: 'key.rotated', alg: 'ES256', reason: 'rotate_now' });
-    expect(JSON.parse(lines.slice(1).join('\n'))).toMatchObject({ kid: event.kid, alg: 'ES256' });
+  // RFC review L4: `-` was stdout, mixing the audit line into the command's JSON.
+  it('rotate --audit-log - writes the key.rotated event to stderr; stdout is the rotation\'s own JSON only', async () => {
+    const db = `sqlite:${join(work, 'audit-stderr.db')}`;
+    const { stdout, stderr } = await run(process.execPath, [CLI, 'keys', 'rotate', '--now', '--alg', 'ES256', '--db', db, '--audit-log', '-'], { env });
+    const rotated = JSON.parse(stdout) as Record<string, unknown>;
+    expect(rotated).toMatchObject({ alg: 'ES256' });
+    const event = JSON.parse(stderr.trim().split('\n').at(-1) as string) as Record<string, unknown>;
+    expect(event).toMatchObject({ event: 'key.rotated', kid: rotated.kid, alg: 'ES256', reason: 'rotate_now' });
+  });
+
+  // RFC review L4: a failed audit write went to stderr and the command exited 0.
+  it('a failed audit write fails the command with one line; an audit log that cannot be opened fails before any change', async () => {
+    const db = `sqlite:${join(work, 'audit-fail.db')}`;
+    const failed = await run(process.execPath, [CLI, 'keys', 'rotate', '--now', '--alg', 'ES256', '--db', db, '--audit-log', '/dev/full'], { env }).then(() => undefined, (error: { code: number; stderr: string }) => error);
+    expect(failed?.code).not.toBe(0);
+    expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
+    expect(failed?.stderr).toMatch(/writing the audit log \/dev\/full failed.*key\.rotated/);
+    const before = (JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).map((k) => k.kid).sort();
+    const unopenable = await run(process.execPath, [CLI, 'keys', 'rotate', '--now', '--db', db, '--audit-log', work], { env }).then(() => undefined, (error: { code: number; stderr: string }) => error);
+    expect(unopenable?.code).not.toBe(0);
+    expect(unopenable?.stderr).toMatch(/cannot open the audit log .*nothing was changed/);
+    expect((JSON.parse(await tessera('keys', 'list', '--db', db)) as Listed[]).map((k) => k.kid).sort()).toEqual(before);
   });
 });
