@@ -85,13 +85,16 @@ function graceSeconds(options: RotateOptions): number {
 }
 
 /**
- * `tessera keys list|rotate|retire`: the signing keys, per algorithm. Every active key is published
+ * `tessera keys list|rotate|retire`: the signing keys, per algorithm. These commands create no key
+ * of their own accord (KeyRing.load at every server start does): `list` and `retire` only read or
+ * retire, and `rotate` gives every algorithm (or --alg's) a new key anyway. Every active key is published
  * in the JWKS; of each algorithm, the newest whose grace period is over signs (the tokens of the
  * resources that chose it; the default algorithm's, those of the rest). Running servers read the keys again every few
  * seconds, so neither a rotation nor a retirement needs a restart. Routine: rotate (the new key is
  * published at once and signs after the grace period, once resource servers have fetched it),
  * and the servers retire the old key once the tokens it signed have expired (the access-token
- * lifetime; `retire` does it sooner). After a leak: rotate --now, then retire the leaked key at once.
+ * lifetime; `retire --force` does it sooner). After a leak: rotate --now (every algorithm without
+ * --alg), then retire --force the leaked key at once.
  */
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('list, rotate and retire the signing keys');
