@@ -132,7 +132,7 @@ describe('tessera serve --seed with resources', () => {
     expect(listed).toEqual([expect.objectContaining({ resource: 'https://api.example.com', scope: 'read write', introspection_clients: ['api-gateway'] })]);
    }, SLOW);
 
-  it('an API registered with --signing-alg RS256 while the server runs gets RS256 tokens from the first, which tessera/resource verifies', async () => {
+  it('an API registered with --signing-alg RS256 while the server runs gets RS256 tokens once the registry refresh sees it, which tessera/resource verifies', async () => {
     const db = freshDb();
     const seed = join(dir, 'seed-late-alg.json');
     const api = 'https://late.api.example';
@@ -149,7 +149,15 @@ describe('tessera serve --seed with resources', () => {
       expect((await tokenAlg()).alg).toBe('ES256');
       const created = tessera('resource', 'create', api, '--signing-alg', 'RS256', '--db', db);
       expect(created.status, created.stderr).toBe(0);
-      const first = await tokenAlg();
+      // Resources are read from memory (registry-cache.ts): the change reaches the server within one
+      // --client-cache-refresh (2 s); the first token after that is RS256, signed with the RS256 key
+      // stored at start (nothing is created at token time).
+      let first = await tokenAlg();
+      const deadline = Date.now() + 10_000;
+      while (first.alg !== 'RS256' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        first = await tokenAlg();
+      }
       expect(first.alg).toBe('RS256');
       const verifier = createBearerVerifier({ issuer: running.origin, audience: api, algorithms: ['RS256'] });
       expect(await verifier.verify(`Bearer ${first.token}`, ['read'])).toMatchObject({ clientId: 'svc', audience: [api] });
