@@ -28,6 +28,8 @@ export async function serve(config: Config): Promise<void> {
     const store = await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 });
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
+      // A resource row the code cannot have written (rows.ts CorruptStoreRow) stops the start here, in one line.
+      await store.resources.list();
       // A key of every algorithm, before the workers start (each would do it too, atomically).
       const ring = await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets, { defaultAlg: config.settings.signingAlg });
       // The workers' own load finds these keys: the key.created events are this process's to record.

@@ -66,10 +66,10 @@ const text = (value: unknown): string => value as string;
 
 /**
  * A row the code cannot have written: a value edited by hand in SQL, or written by a newer
- * version. Not "the database is unavailable" and not a per-request bug: the server refuses to
- * start on it (the registry cache reads every resource at start; main.ts prints the message on one
- * line), and a request that meets it anyway gets 503 with the message logged (error-handler.ts),
- * until the row is fixed. Reading it as "no algorithm" instead would sign that API's tokens with
+ * version. Not "the database is unavailable" and not a per-request bug: `tessera serve` refuses to
+ * start on it (serve.ts lists the resources at start; main.ts prints the message on one line), and
+ * a request that meets it anyway (a row edited while servers run) gets 503 with the message logged
+ * (error-handler.ts), until the row is fixed. Reading it as "no algorithm" instead would sign that API's tokens with
  * another algorithm than the one it was registered to accept, silently.
  */
 export class CorruptStoreRow extends Error {}

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,6 +166,19 @@ describe('tessera serve --seed with resources', () => {
       await running.stop();
     }
   }, SLOW);
+
+  // RFC review L5: a signing_alg edited by hand in SQL stops `tessera serve` at start, in one line.
+  it('refuses to start, in one line naming the row, when a resource row holds a signing_alg it does not know', () => {
+    const db = freshDb();
+    expect(tessera('resource', 'create', 'https://api.example.com', '--db', db).status).toBe(0);
+    const sqlite = new Database(db.slice('sqlite:'.length));
+    sqlite.prepare("UPDATE resource_servers SET signing_alg = 'HS256'").run();
+    sqlite.close();
+    const result = tessera('serve', '--db', db, '--port', '0');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/"https:\/\/api\.example\.com" has signing_alg "HS256", not one of ES256, RS256, EdDSA/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
 
   const badSeeds: [string, unknown, RegExp][] = [
     ['a resource without an identifier', [{ scope: 'read' }], /every resource server needs a "resource"/],

@@ -96,6 +96,21 @@ describe('a registered resource chooses the algorithm of its tokens', () => {
     }
   });
 
+  // RFC review L5: a signing_alg no code wrote (a hand edit in SQL) is a clear error, not a 500 per token.
+  it('a resource whose stored signing_alg is unknown gets 503 temporarily_unavailable, not 500; the others are served', async () => {
+    const fresh = await startServer({ clients: [client], resources: [{ resource: PLAIN }] });
+    try {
+      await fresh.store.resources.upsert({ ...resourceServerFromMetadata({ resource: LATE }, fresh.clock.nowSeconds()), signingAlg: 'HS256' as SigningAlg });
+      const response = await postForm(`${fresh.issuer}/token`, `grant_type=client_credentials&resource=${encodeURIComponent(LATE)}`, { authorization: basic('svc', 'svc-secret') });
+      expect(response.status).toBe(503);
+      expect(response.json).toMatchObject({ error: 'temporarily_unavailable' });
+      expect(String(response.json.error_description)).not.toMatch(/HS256/);
+      expect(decodeProtectedHeader(await tokenFor(fresh, PLAIN)).alg).toBe('ES256');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('--signing-alg sets the algorithm of tokens whose resource chose none', async () => {
     const rsDefault = await startServer({ clients: [client], resources: [{ resource: PLAIN }, { resource: ED, signing_alg: 'EdDSA' }], flags: { signingAlg: 'RS256' } });
     try {
