@@ -227,8 +227,17 @@ export function jwksMaxAge(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 }
 
 /**
+ * The access-token lifetime (--access-token-ttl / TESSERA_ACCESS_TOKEN_TTL): `tessera serve` uses
+ * it, and `tessera keys retire` refuses a key whose tokens may still be valid.
+ */
+export function accessTokenTtl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  const given = flag ?? (env.TESSERA_ACCESS_TOKEN_TTL === '' ? undefined : env.TESSERA_ACCESS_TOKEN_TTL);
+  return integer('access-token-ttl', given ?? String(DEFAULT_SETTINGS.accessTokenTtl), 1, 86_400 * 365);
+}
+
+/**
  * `--signing-alg` (TESSERA_SIGNING_ALG): the algorithm of access tokens for resources that choose
- * none; `tessera keys rotate` rotates it when given no --alg.
+ * none.
  */
 export function signingAlg(value: string | undefined, flag: string): SigningAlg {
   if (value === undefined) return DEFAULT_SETTINGS.signingAlg;

@@ -20,6 +20,12 @@ export interface Seed {
   users: SeedUser[];
   /** The APIs tokens are issued for (RFC 8707 resources), with who may introspect their tokens. */
   resources: ResourceServer[];
+  /**
+   * The resources whose seed entry does not mention signing_alg: applying the seed leaves their
+   * stored algorithm as it is (set with `tessera resource update --signing-alg` while the seed,
+   * re-applied at every start, never said anything about it).
+   */
+  resourcesWithoutSigningAlg?: ReadonlySet<string>;
 }
 
 /** Reads and validates a seed file before anything is written, so a bad file changes nothing. */
@@ -87,7 +93,9 @@ export async function readSeedFile(path: string, now: number, hashing: SecretHas
     if (seen.has(resource)) throw new ConfigError(`seed file "${path}": resource "${resource}" is listed twice.`);
     seen.add(resource);
   }
-  return { clients: parsedClients, users: parsedUsers, resources: parsedResources };
+  const withoutSigningAlg = new Set((resources as Record<string, unknown>[])
+    .filter((entry) => typeof entry === 'object' && entry !== null && entry.signing_alg === undefined).map((entry) => String(entry.resource)));
+  return { clients: parsedClients, users: parsedUsers, resources: parsedResources, resourcesWithoutSigningAlg: withoutSigningAlg };
 }
 
 /** Inserts or updates every client, user and resource server; running it again changes nothing. */
@@ -97,7 +105,15 @@ export async function applySeed(store: Store, seed: Seed, now: number): Promise<
     await store.clients.upsert({ ...client, createdAt: existing?.createdAt ?? client.createdAt });
   }
   // The store keeps a resource server's first created_at.
-  for (const resource of seed.resources) await store.resources.upsert(resource);
+  for (const resource of seed.resources) {
+    if (!seed.resourcesWithoutSigningAlg?.has(resource.resource)) {
+      await store.resources.upsert(resource);
+      continue;
+    }
+    // The seed says nothing of the algorithm: keep the one stored (applied by the primary at start, before any worker runs).
+    const stored = (await store.resources.get(resource.resource))?.signingAlg;
+    await store.resources.upsert(stored === undefined ? resource : { ...resource, signingAlg: stored });
+  }
   for (const user of seed.users) await upsertUser(store, user.username, user.password, now, user.claims);
 }
 

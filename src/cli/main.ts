@@ -7,6 +7,7 @@ import { WrongServerSecret } from '../keys/sealed-jwk.js';
 import { InsecureDatabaseFile } from '../store/sqlite/private-files.js';
 import { UnusableDatabaseFile } from '../store/sqlite/database-check.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
+import { CorruptStoreRow } from '../store/rows.js';
 import { AdminError, registerClientCommands, registerUserCommands } from './admin-commands.js';
 import { demo, type DemoFlags } from './demo.js';
 import { registerKeyCommands } from './key-commands.js';
@@ -72,7 +73,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   if (error instanceof ConfigError || error instanceof InvalidClientMetadata || error instanceof InvalidResourceMetadata || error instanceof AdminError
-    || error instanceof InsecureDatabaseFile || error instanceof WrongServerSecret || error instanceof UnusableDatabaseFile) {
+    || error instanceof CorruptStoreRow || error instanceof InsecureDatabaseFile || error instanceof WrongServerSecret || error instanceof UnusableDatabaseFile) {
     fail(error.message);
   }
   const code = (error as NodeJS.ErrnoException).code;

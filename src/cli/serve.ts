@@ -4,9 +4,9 @@ import type { Config } from '../config.js';
 import { systemClock } from '../core/clock.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
-import { KeyRing, resourceSigningAlgs } from '../keys/key-ring.js';
-import { ID_TOKEN_ALGS } from '../oidc/id-token.js';
+import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
+import { openAuditLog } from '../server/audit-log.js';
 import { startExpiryPurge } from '../server/expiry-purge.js';
 import { closeGracefully } from '../server/graceful-close.js';
 import { boundPort, listenHttp, serveWhenReady } from '../server/http-listener.js';
@@ -28,10 +28,16 @@ export async function serve(config: Config): Promise<void> {
     const store = await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 });
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
-      // Every algorithm the server signs with (access tokens, and the OpenID Connect ID-token algorithms), before the workers start (each would do it too, atomically).
-      await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets, {
-        defaultAlg: config.settings.signingAlg, algs: [...await resourceSigningAlgs(store.resources), ...ID_TOKEN_ALGS],
-      });
+      // A resource row the code cannot have written (rows.ts CorruptStoreRow) stops the start here, in one line.
+      await store.resources.list();
+      // A key of every algorithm, before the workers start (each would do it too, atomically).
+      const ring = await KeyRing.load(store.keys, systemClock.nowSeconds(), secrets, { defaultAlg: config.settings.signingAlg });
+      // The workers' own load finds these keys: the key.created events are this process's to record.
+      if (ring.created.length > 0 && config.auditLog !== undefined) {
+        const audit = openAuditLog(config.auditLog);
+        for (const key of ring.created) audit.log.record({ event: 'key.created', kid: key.kid, alg: key.alg, reason: 'algorithm_without_key' });
+        await audit.close();
+      }
     } finally {
       if (config.workers > 1) await store.close();
     }

@@ -10,7 +10,7 @@ export type AuditEventName =
   | 'token.issued' | 'token.refreshed' | 'token.revoked'
   | 'refresh_token.reuse_detected'
   | 'client_authentication.failed'
-  | 'key.rotated' | 'key.retired'
+  | 'key.created' | 'key.rotated' | 'key.retired'
   | 'session.ended';
 
 export interface AuditEvent {
@@ -26,9 +26,9 @@ export interface AuditEvent {
   readonly tokenKind?: string | undefined;
   /** Why a failure happened (or, for session.ended, how: sign_out, rp_logout), in a fixed word (never the caller's input). */
   readonly reason?: string | undefined;
-  /** key.rotated: the new key's id (public); key.retired: the retired key's. */
+  /** key.created and key.rotated: the new key's id (public); key.retired: the retired key's. */
   readonly kid?: string | undefined;
-  /** key.rotated and key.retired: the key's algorithm. */
+  /** key.created, key.rotated and key.retired: the key's algorithm. */
   readonly alg?: string | undefined;
 }
 

@@ -81,6 +81,16 @@ export class TooManyAttempts extends OAuthError {
   }
 }
 
+/**
+ * RFC 6749 §4.1.2.1 temporarily_unavailable (used at the token endpoint as well): the server
+ * cannot answer now (a signing key not loaded yet), with Retry-After (RFC 9110 §10.2.3).
+ */
+export class TemporarilyUnavailable extends OAuthError {
+  constructor(description: string, retryAfterSeconds: number) {
+    super('temporarily_unavailable', 503, description, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  }
+}
+
 export class ServerError extends OAuthError {
   constructor(description = 'The server met an unexpected condition.') { super('server_error', 500, description); }
 }

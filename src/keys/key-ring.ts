@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
-import type { KeyStore, ResourceServerStore, SigningAlg, SigningKey } from '../store/types.js';
+import { SIGNING_ALGS, type KeyStore, type SigningAlg, type SigningKey } from '../store/types.js';
 import { isSealed, openJwk, sealJwk } from './sealed-jwk.js';
 
 export interface PublicJwks {
@@ -108,13 +108,6 @@ export function expiredKeysPerAlg<K extends Pick<SigningKey, 'kid' | 'alg' | 'cr
   return algsOf(keys).flatMap((alg) => expiredKeys(keysOfAlg(keys, alg), now, accessTokenTtl));
 }
 
-/** The algorithms registered resources chose: the server needs a key of each (KeyRing.load). */
-export async function resourceSigningAlgs(resources: Pick<ResourceServerStore, 'list'>): Promise<SigningAlg[]> {
-  const algs = new Set<SigningAlg>();
-  for (const resource of await resources.list()) if (resource.signingAlg) algs.add(resource.signingAlg);
-  return [...algs];
-}
-
 /** A key of `alg` that signs at once, sealed under the current server secret, ready to store. */
 async function sealedSigningKey(secrets: ServerSecrets, createdAt: number, options: { alg: SigningAlg; signsFrom?: number }): Promise<SigningKey> {
   const fresh = await generateSigningKey(createdAt, options);
@@ -163,22 +156,32 @@ export interface KeyRingOptions {
    * default ES256. {@link KeyRing.signer} without an algorithm signs with it.
    */
   defaultAlg?: SigningAlg | undefined;
-  /** Further algorithms the server needs a key of (those registered resources chose). */
+  /**
+   * Ignored since every algorithm of SIGNING_ALGS gets a key at load; kept so callers written
+   * against the earlier contract still compile.
+   */
   algs?: readonly SigningAlg[] | undefined;
+}
+
+/** A key the ring stored because its algorithm had none (for the key.created audit event). */
+export interface CreatedKey {
+  readonly kid: string;
+  readonly alg: SigningAlg;
 }
 
 /**
  * The server's signing keys, per algorithm: every active key of every algorithm is published in
  * the JWKS; of each algorithm, the newest whose grace period is over signs (see
  * {@link signingKeyAt}), so rotating one algorithm leaves the others alone. Loaded at start, where
- * a key of each needed algorithm is generated and stored when the database has none
- * ({@link ensureSigningAlgs}), and read again every few seconds ({@link startReloading}), so keys
+ * a key of every algorithm is generated and stored when the database has none, and read again every few seconds ({@link startReloading}), so keys
  * rotated or retired with `tessera keys` reach running servers without a restart. Signing reads
  * only memory: the choice of key by time needs no store read.
  */
 export class KeyRing {
   private reloadTimer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
+  /** The last reload queued: each reload starts once the one before it has ended. */
+  private reloadChain: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly store: KeyStore,
@@ -188,18 +191,30 @@ export class KeyRing {
     readonly sealedFromPlain: readonly string[],
     /** The algorithm of {@link signer} without one. */
     readonly defaultAlg: SigningAlg,
+    /** The keys this load stored, an algorithm having none (audited as key.created). */
+    readonly created: readonly CreatedKey[] = [],
   ) {}
 
   /**
    * Private keys are stored sealed with the server secret (keys/sealed-jwk.ts); a key stored in
    * the clear by an earlier version, or sealed under an older secret, is resealed under the current one.
    */
+  /**
+   * A key of EVERY algorithm of SIGNING_ALGS is made sure of here, at each start, whether anything
+   * signs with it yet or not: a resource registered later with `--signing-alg`, or a server
+   * restarted with another `--signing-alg`, then signs with a key published (and cached by resource
+   * servers, and loaded by the other instances) long before, never one created at its first token.
+   */
   static async load(keys: KeyStore, now: number, secrets: ServerSecrets, options: KeyRingOptions = {}): Promise<KeyRing> {
     const defaultAlg = options.defaultAlg ?? 'ES256';
-    for (const alg of new Set([defaultAlg, ...options.algs ?? []])) await insertKeyOfAlgIfNone(keys, secrets, alg, now);
+    const created: CreatedKey[] = [];
+    for (const alg of new Set([defaultAlg, ...SIGNING_ALGS])) {
+      const key = await insertKeyOfAlgIfNone(keys, secrets, alg, now);
+      if (key) created.push(key);
+    }
     const sealedFromPlain: string[] = [];
     const state = await buildState(keys, await keys.listActive(), secrets, new Map(), sealedFromPlain);
-    return new KeyRing(keys, secrets, state, sealedFromPlain, defaultAlg);
+    return new KeyRing(keys, secrets, state, sealedFromPlain, defaultAlg, created);
   }
 
   /** The public keys of every active key of every algorithm, the pending ones included (RFC 7517 §5). */
@@ -230,16 +245,33 @@ export class KeyRing {
   /**
    * Makes sure the database holds an active key of each of `algs`: one that signs at once is
    * inserted for an algorithm with none (atomically: of servers starting at once, one inserts),
-   * then the keys are read again. Nothing to wait for with such a key: no resource server can
-   * have cached a key of an algorithm the server never published.
+   * then the keys are read again. {@link load} already does it for every algorithm, so this only
+   * matters for a database whose keys were retired behind the ring's back; never call it on the
+   * token path (it writes). Returns the keys it stored.
    */
-  async ensureSigningAlgs(algs: readonly SigningAlg[], now: number): Promise<void> {
-    for (const alg of new Set(algs)) await insertKeyOfAlgIfNone(this.store, this.secrets, alg, now);
+  async ensureSigningAlgs(algs: readonly SigningAlg[], now: number): Promise<CreatedKey[]> {
+    const created: CreatedKey[] = [];
+    for (const alg of new Set(algs)) {
+      const key = await insertKeyOfAlgIfNone(this.store, this.secrets, alg, now);
+      if (key) created.push(key);
+    }
     await this.reload();
+    return created;
   }
 
-  /** Reads the keys again; only keys not seen before are decrypted. Keeps the current ones if none is active. */
-  async reload(): Promise<boolean> {
+  /**
+   * Reads the keys again; only keys not seen before are decrypted. Keeps the current ones if none is
+   * active. Reloads run one after another (a promise chain): a timer reload that read the keys
+   * before an insert could otherwise finish after the reload that saw it and install the older
+   * snapshot.
+   */
+  reload(): Promise<boolean> {
+    const run = this.reloadChain.then(() => this.reloadNow());
+    this.reloadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reloadNow(): Promise<boolean> {
     const active = await this.store.listActive();
     if (active.length === 0) throw new Error('no active signing key in the database; keeping the keys loaded before');
     const known = new Map(this.state.keys.map((key) => [key.kid, key]));
@@ -309,10 +341,15 @@ export class KeyRing {
   }
 }
 
-/** Stores a key of `alg` that signs at once unless one of `alg` is active (KeyStore.insertIfNone: atomic). */
-async function insertKeyOfAlgIfNone(store: KeyStore, secrets: ServerSecrets, alg: SigningAlg, now: number): Promise<void> {
-  if ((await store.listActive()).some((key) => key.alg === alg)) return;
-  await store.insertIfNone(await sealedSigningKey(secrets, now, { alg }));
+/**
+ * Stores a key of `alg` that signs at once unless one of `alg` is active (KeyStore.insertIfNone:
+ * atomic); returns it when this call stored it.
+ */
+async function insertKeyOfAlgIfNone(store: KeyStore, secrets: ServerSecrets, alg: SigningAlg, now: number): Promise<CreatedKey | undefined> {
+  if ((await store.listActive()).some((key) => key.alg === alg)) return undefined;
+  const fresh = await sealedSigningKey(secrets, now, { alg });
+  const stored = await store.insertIfNone(fresh);
+  return stored.some((key) => key.kid === fresh.kid) ? { kid: fresh.kid, alg } : undefined;
 }
 
 async function buildState(

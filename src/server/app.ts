@@ -13,14 +13,14 @@ import type { ServerSecrets } from '../core/server-secrets.js';
 import { cryptoRandom, type RandomSource } from '../core/random.js';
 import { defaultGrants } from '../grants/index.js';
 import { TokenIssuer } from '../grants/token-issuer.js';
-import { ID_TOKEN_ALGS, IdTokenIssuer } from '../oidc/id-token.js';
+import { IdTokenIssuer } from '../oidc/id-token.js';
 import { BackChannelLogout } from '../oidc/logout/back-channel-logout.js';
 import type { GrantContext, TokenGrant } from '../grants/types.js';
 import { AuthorizationInteraction } from '../interaction/authorization-decision.js';
 import { PasswordSignIn } from '../interaction/password-sign-in.js';
 import { SignInProofs } from '../interaction/sign-in-proof.js';
 import { IdTokenHints } from '../oidc/id-token-hint.js';
-import { algsOf, defaultGraceSeconds, KeyRing, keysOfAlg, resourceSigningAlgs } from '../keys/key-ring.js';
+import { algsOf, defaultGraceSeconds, KeyRing, keysOfAlg } from '../keys/key-ring.js';
 import { ResourceSigners } from '../keys/token-signers.js';
 import type { ProtocolRegistry } from '../registry.js';
 import { RegistryCache } from '../store/registry-cache.js';
@@ -105,11 +105,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const { secrets } = options;
-  // A key of every algorithm the server signs with: the default, each a registered resource chose, and
-  // (OpenID Connect Core §15.1) RS256 for ID tokens plus every id_token_signed_response_alg a client may register.
-  const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets, {
-    defaultAlg: settings.signingAlg, algs: [...await resourceSigningAlgs(store.resources), ...ID_TOKEN_ALGS],
-  });
+  // A key of every algorithm (SIGNING_ALGS), whether anything signs with it yet or not: a later choice signs with a key published long before.
+  const keys = await KeyRing.load(store.keys, clock.nowSeconds(), secrets, { defaultAlg: settings.signingAlg });
   const registry: ProtocolRegistry = { grants: options.grants ?? defaultGrants, responseTypes: options.responseTypes ?? defaultResponseTypes };
 
   const app = Fastify({
@@ -146,6 +143,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   const { metrics } = options;
   const audit = auditToAll([options.audit ?? noAudit, metrics ?? noAudit]);
+  // A key stored at this start because its algorithm had none (KeyRing.load): audited like rotations.
+  for (const key of keys.created) audit.record({ event: 'key.created', kid: key.kid, alg: key.alg, reason: 'algorithm_without_key' });
   // Keys rotated or retired with `tessera keys` reach this server without a restart.
   keys.startReloading({
     intervalMs: options.keyReloadMs, clock,

@@ -11,21 +11,26 @@ export class JsonLinesAuditLog implements AuditLog {
   constructor(private readonly out: Writable, private readonly now: () => Date = () => new Date()) {}
 
   record(event: AuditEvent): void {
-    const line = {
-      time: this.now().toISOString(),
-      event: event.event,
-      client_id: event.clientId,
-      user_id: event.userId,
-      address: event.address,
-      request_id: event.requestId,
-      grant_type: event.grantType,
-      token_kind: event.tokenKind,
-      reason: event.reason,
-      kid: event.kid,
-      alg: event.alg,
-    };
-    this.out.write(`${JSON.stringify(line)}\n`);
+    this.out.write(auditLine(event, this.now()));
   }
+}
+
+/** One audit event as a JSON line (with its newline). */
+export function auditLine(event: AuditEvent, time: Date = new Date()): string {
+  const line = {
+    time: time.toISOString(),
+    event: event.event,
+    client_id: event.clientId,
+    user_id: event.userId,
+    address: event.address,
+    request_id: event.requestId,
+    grant_type: event.grantType,
+    token_kind: event.tokenKind,
+    reason: event.reason,
+    kid: event.kid,
+    alg: event.alg,
+  };
+  return `${JSON.stringify(line)}\n`;
 }
 
 /**

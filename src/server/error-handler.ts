@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError, ServerError } from '../core/errors.js';
+import { CorruptStoreRow } from '../store/rows.js';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../store/unavailable.js';
 import { CsrfError } from './csrf.js';
 import { InvalidFormError } from './form-body.js';
@@ -25,6 +26,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof InvalidFormError) {
       setPageHeaders(reply);
       void reply.code(400).send(errorPage('Request refused', error.message));
+      return;
+    }
+    if (error instanceof CorruptStoreRow) {
+      // A row edited by hand (rows.ts): the operator fixes it; until then, a server-side condition
+      // to retry, not a bug to answer 500 at every token.
+      request.log.error({ err: error }, 'corrupt row in the database');
+      void reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS)).header('cache-control', 'no-store')
+        .send({ error: 'temporarily_unavailable', error_description: 'The server cannot use its stored configuration; retry later.' });
       return;
     }
     if (isDatabaseUnavailable(error)) {

@@ -5,7 +5,7 @@
  * booleans, JSON); everything else (strings, integers, NULL) is stored as it is.
  */
 import { denialKey } from './denial-keys.js';
-import type { Client, CodeRecord, OpenIdGrantRecord, ResourceServer, SealedSuccessor, SessionRecord, SigningAlg, SigningKey, ThrottleState, TokenRecord, User } from './types.js';
+import { SIGNING_ALGS, type Client, type CodeRecord, type OpenIdGrantRecord, type ResourceServer, type SealedSuccessor, type SessionRecord, type SigningAlg, type SigningKey, type ThrottleState, type TokenRecord, type User } from './types.js';
 
 /** A row as the driver returns it, by column name. */
 export type Row = Record<string, unknown>;
@@ -69,6 +69,25 @@ export const SESSION_COLUMNS = ['hash', 'user_id', 'csrf_token', 'auth_time', 'c
 export const RESOURCE_SERVER_COLUMNS = ['resource', 'scope', 'introspection_clients', 'created_at', 'signing_alg'] as const;
 
 const text = (value: unknown): string => value as string;
+
+/**
+ * A row the code cannot have written: a value edited by hand in SQL, or written by a newer
+ * version. Not "the database is unavailable" and not a per-request bug: `tessera serve` refuses to
+ * start on it (serve.ts lists the resources at start; main.ts prints the message on one line), and
+ * a request that meets it anyway (a row edited while servers run) gets 503 with the message logged
+ * (error-handler.ts), until the row is fixed. Reading it as "no algorithm" instead would sign that API's tokens with
+ * another algorithm than the one it was registered to accept, silently.
+ */
+export class CorruptStoreRow extends Error {}
+
+/** A resource's signing_alg column: null (none chosen) or one of SIGNING_ALGS. */
+function signingAlgOf(row: Row): { signingAlg?: SigningAlg } {
+  const value = row.signing_alg;
+  if (value === null || value === undefined) return {};
+  if (typeof value === 'string' && (SIGNING_ALGS as readonly string[]).includes(value)) return { signingAlg: value as SigningAlg };
+  throw new CorruptStoreRow(`the resource_servers row of "${String(row.resource)}" has signing_alg ${JSON.stringify(value)}, not one of ${SIGNING_ALGS.join(', ')}; `
+    + 'set it to NULL or one of those in SQL, or register the resource again (tessera resource delete, then create).');
+}
 const textOrNull = (value: unknown): string | null => (value as string | null | undefined) ?? null;
 const time = (value: unknown): number => value as number;
 const timeOrNull = (value: unknown): number | null => (value as number | null | undefined) ?? null;
@@ -190,7 +209,7 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         scope: v.readWords(row.scope),
         introspectionClients: v.readList(row.introspection_clients),
         createdAt: time(row.created_at),
-        ...(row.signing_alg ? { signingAlg: row.signing_alg as SigningAlg } : {}),
+        ...signingAlgOf(row),
       }),
     },
     openIdGrants: {

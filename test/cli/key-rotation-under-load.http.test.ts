@@ -71,7 +71,7 @@ describe('tessera keys rotate under load', () => {
         const first = load.verified[0]?.kid;
 
         // Grace: longer than the server's reload (5 s) plus the caching verifier's max age (2 s).
-        const rotated = JSON.parse(await tessera('keys', 'rotate', '--grace', '9', '--db', db)) as { kid: string; signs_from: number };
+        const rotated = JSON.parse(await tessera('keys', 'rotate', '--alg', 'ES256', '--grace', '9', '--db', db)) as { kid: string; signs_from: number };
         await expect.poll(() => load.verified.some((token) => token.kid === rotated.kid), { timeout: 20_000, interval: 200 }).toBe(true);
         const firstNew = load.verified.find((token) => token.kid === rotated.kid);
         expect(firstNew?.iat).toBeGreaterThanOrEqual(rotated.signs_from);
@@ -85,7 +85,7 @@ describe('tessera keys rotate under load', () => {
       // on an unknown kid (tessera/resource) still accepts every token.
       const emergencyLoad = startLoad(server.origin, [refetching]);
       try {
-        const emergency = JSON.parse(await tessera('keys', 'rotate', '--now', '--db', db)) as { kid: string };
+        const emergency = JSON.parse(await tessera('keys', 'rotate', '--alg', 'ES256', '--now', '--db', db)) as { kid: string };
         await expect.poll(() => emergencyLoad.verified.some((token) => token.kid === emergency.kid), { timeout: 15_000, interval: 200 }).toBe(true);
         await expect.poll(() => emergencyLoad.verified.filter((token) => token.kid === emergency.kid).length, { timeout: 5_000 }).toBeGreaterThan(20);
         expect(emergencyLoad.failures).toEqual([]);

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,7 +133,7 @@ describe('tessera serve --seed with resources', () => {
     expect(listed).toEqual([expect.objectContaining({ resource: 'https://api.example.com', scope: 'read write', introspection_clients: ['api-gateway'] })]);
    }, SLOW);
 
-  it('an API registered with --signing-alg RS256 while the server runs gets RS256 tokens from the first, which tessera/resource verifies', async () => {
+  it('an API registered with --signing-alg RS256 while the server runs gets RS256 tokens once the registry refresh sees it, which tessera/resource verifies', async () => {
     const db = freshDb();
     const seed = join(dir, 'seed-late-alg.json');
     const api = 'https://late.api.example';
@@ -149,7 +150,15 @@ describe('tessera serve --seed with resources', () => {
       expect((await tokenAlg()).alg).toBe('ES256');
       const created = tessera('resource', 'create', api, '--signing-alg', 'RS256', '--db', db);
       expect(created.status, created.stderr).toBe(0);
-      const first = await tokenAlg();
+      // Resources are read from memory (registry-cache.ts): the change reaches the server within one
+      // --client-cache-refresh (2 s); the first token after that is RS256, signed with the RS256 key
+      // stored at start (nothing is created at token time).
+      let first = await tokenAlg();
+      const deadline = Date.now() + 10_000;
+      while (first.alg !== 'RS256' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        first = await tokenAlg();
+      }
       expect(first.alg).toBe('RS256');
       const verifier = createBearerVerifier({ issuer: running.origin, audience: api, algorithms: ['RS256'] });
       expect(await verifier.verify(`Bearer ${first.token}`, ['read'])).toMatchObject({ clientId: 'svc', audience: [api] });
@@ -157,6 +166,19 @@ describe('tessera serve --seed with resources', () => {
       await running.stop();
     }
   }, SLOW);
+
+  // RFC review L5: a signing_alg edited by hand in SQL stops `tessera serve` at start, in one line.
+  it('refuses to start, in one line naming the row, when a resource row holds a signing_alg it does not know', () => {
+    const db = freshDb();
+    expect(tessera('resource', 'create', 'https://api.example.com', '--db', db).status).toBe(0);
+    const sqlite = new Database(db.slice('sqlite:'.length));
+    sqlite.prepare("UPDATE resource_servers SET signing_alg = 'HS256'").run();
+    sqlite.close();
+    const result = tessera('serve', '--db', db, '--port', '0');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/"https:\/\/api\.example\.com" has signing_alg "HS256", not one of ES256, RS256, EdDSA/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
 
   const badSeeds: [string, unknown, RegExp][] = [
     ['a resource without an identifier', [{ scope: 'read' }], /every resource server needs a "resource"/],

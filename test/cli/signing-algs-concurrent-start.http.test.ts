@@ -10,8 +10,8 @@ import { CLI, serveCli } from '../helpers/cli.js';
 import { basic, postForm } from '../helpers/oauth-client.js';
 import { usePostgresSchemas } from '../store/postgres-schemas.js';
 
-// Keyring contract: servers ensure a key of every algorithm they need at start (the default, and
-// each a registered resource chose), atomically. Two `tessera serve` started at once on one new
+// Servers ensure a key of every algorithm (SIGNING_ALGS) at start, atomically (RFC review H1: a
+// later choice signs with a key published long before). Two `tessera serve` started at once on one new
 // database must create one key per algorithm between them, and sign with the same ones.
 
 const run = promisify(execFile);

@@ -117,7 +117,7 @@ describe('two tessera serve instances on one PostgreSQL database', () => {
 
   it('a key rotated with --now through the database is published and used by both instances', async () => {
     const before = await kidsAt(a.origin);
-    const { stdout } = await run(process.execPath, [CLI, 'keys', 'rotate', '--now', '--db', db, '--secret-file', secretFile], { env });
+    const { stdout } = await run(process.execPath, [CLI, 'keys', 'rotate', '--now', '--alg', 'ES256', '--db', db, '--secret-file', secretFile], { env });
     const rotated = JSON.parse(stdout) as { kid: string };
     expect(before).not.toContain(rotated.kid);
     const kidOf = async (origin: string) => {

@@ -105,6 +105,27 @@ describe('security audit events, one JSON line each', () => {
   });
 });
 
+describe('key.created', () => {
+  // RFC review L3: the keys a start stores (one of every algorithm) are audited like rotations.
+  it('is recorded for each key a server start stores, with its kid and algorithm', async () => {
+    let lines = '';
+    const out = new PassThrough();
+    out.on('data', (chunk: Buffer) => { lines += chunk.toString('utf8'); });
+    const server = await startServer({ server: { audit: new JsonLinesAuditLog(out) } });
+    try {
+      const created = lines.trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((event) => event.event === 'key.created');
+      const stored = await server.store.keys.listActive();
+      expect(created.map((event) => [event.kid, event.alg, event.reason]).sort()).toEqual(
+        stored.map((key) => [key.kid, key.alg, 'algorithm_without_key']).sort(),
+      );
+      for (const event of created) expect(typeof event.time).toBe('string');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('key.rotated and key.retired', () => {
   it('are recorded, per algorithm, when the server rotates its keys by itself (--key-rotation-interval) and retires the old ones', async () => {
     let lines = '';
@@ -115,22 +136,22 @@ describe('key.rotated and key.retired', () => {
       server: { audit: new JsonLinesAuditLog(out), keyReloadMs: 50 },
     });
     const keyEvents = () => lines.trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((event) => String(event.event).startsWith('key.'));
+      .filter((event) => event.event === 'key.rotated' || event.event === 'key.retired');
     try {
       const before = await rotating.store.keys.listActive();
-      expect(before.map((key) => key.alg).sort()).toEqual(['ES256', 'RS256']);
+      expect(before.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
       rotating.clock.advance(3601);
-      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(2);
+      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(3);
       const rotated = keyEvents();
-      expect(rotated.map((event) => event.alg).sort()).toEqual(['ES256', 'RS256']);
+      expect(rotated.map((event) => event.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
       for (const event of rotated) expect(event).toMatchObject({ event: 'key.rotated', kid: expect.any(String), reason: 'rotation_interval' });
       // The new keys sign after the grace (JWKS max-age 300 + 60); the old ones' tokens have expired
       // after the access-token lifetime (300) and a margin (60): then the server retires them.
       rotating.clock.advance(360 + 300 + 60 + 1);
-      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(4);
-      const retired = keyEvents().slice(2);
+      await expect.poll(() => keyEvents().length, { timeout: 10_000, interval: 50 }).toBe(6);
+      const retired = keyEvents().slice(3);
       expect(retired.map((event) => [event.event, event.alg, event.reason]).sort()).toEqual([
-        ['key.retired', 'ES256', 'tokens_expired'], ['key.retired', 'RS256', 'tokens_expired'],
+        ['key.retired', 'ES256', 'tokens_expired'], ['key.retired', 'EdDSA', 'tokens_expired'], ['key.retired', 'RS256', 'tokens_expired'],
       ]);
       expect(retired.map((event) => event.kid).sort()).toEqual(before.map((key) => key.kid).sort());
     } finally {

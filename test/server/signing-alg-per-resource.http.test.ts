@@ -46,7 +46,7 @@ describe('a registered resource chooses the algorithm of its tokens', () => {
   });
   afterAll(async () => server?.close());
 
-  it('publishes a key of every algorithm a resource chose, and of the default', async () => {
+  it('publishes a key of every algorithm, chosen or not', async () => {
     expect(await jwksAlgs(server)).toEqual(['ES256', 'EdDSA', 'RS256']);
   });
 
@@ -60,20 +60,51 @@ describe('a registered resource chooses the algorithm of its tokens', () => {
     await expect(verifiedAt(server, resource, token, other)).rejects.toThrow();
   });
 
-  it('a resource registered while the server runs gets its algorithm from its first token, its key created then', async () => {
+  it('a resource registered while the server runs signs with the key of its algorithm published at start; the token writes no key', async () => {
     const fresh = await startServer({ clients: [client], resources: [{ resource: PLAIN }] });
     try {
-      expect(await jwksAlgs(fresh)).toEqual(['ES256']);
+      // RFC review H1: every algorithm has a key from the start, published long before anything signs with it.
+      expect(await jwksAlgs(fresh)).toEqual(['ES256', 'EdDSA', 'RS256']);
+      const before = await fresh.store.keys.listActive();
+      const published = before.find((key) => key.alg === 'EdDSA');
       // As `tessera resource create --signing-alg EdDSA` on the same database does.
       await fresh.store.resources.upsert(resourceServerFromMetadata({ resource: LATE, signing_alg: 'EdDSA' }, fresh.clock.nowSeconds()));
       const token = await tokenFor(fresh, LATE);
-      expect(decodeProtectedHeader(token).alg).toBe('EdDSA');
-      expect(await jwksAlgs(fresh)).toEqual(['ES256', 'EdDSA']);
+      expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', kid: published?.kid });
       await verifiedAt(fresh, LATE, token, 'EdDSA');
-      // Once: the next token uses the same key.
-      expect(decodeProtectedHeader(await tokenFor(fresh, LATE)).kid).toBe(decodeProtectedHeader(token).kid);
-      expect((await fresh.store.keys.listActive()).filter((key) => key.alg === 'EdDSA')).toHaveLength(1);
-      // The other resource keeps ES256.
+      expect((await fresh.store.keys.listActive()).map((key) => key.kid).sort()).toEqual(before.map((key) => key.kid).sort());
+      expect(decodeProtectedHeader(await tokenFor(fresh, PLAIN)).alg).toBe('ES256');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a key missing at signing time answers 503 temporarily_unavailable with Retry-After, never 500, and inserts nothing', async () => {
+    const fresh = await startServer({ clients: [client], resources: [{ resource: PLAIN }, { resource: ED, signing_alg: 'EdDSA' }], server: { keyReloadMs: 50 } });
+    try {
+      // Retired behind the servers' back (SQL); the reload drops it from the ring.
+      for (const key of await fresh.store.keys.listActive()) if (key.alg === 'EdDSA') await fresh.store.keys.deactivate(key.kid);
+      await expect.poll(() => jwksAlgs(fresh), { timeout: 3_000, interval: 50 }).toEqual(['ES256', 'RS256']);
+      const response = await postForm(`${fresh.issuer}/token`, `grant_type=client_credentials&resource=${encodeURIComponent(ED)}`, { authorization: basic('svc', 'svc-secret') });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(response.json).toMatchObject({ error: 'temporarily_unavailable' });
+      expect((await fresh.store.keys.listActive()).some((key) => key.alg === 'EdDSA')).toBe(false);
+      expect(decodeProtectedHeader(await tokenFor(fresh, PLAIN)).alg).toBe('ES256');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  // RFC review L5: a signing_alg no code wrote (a hand edit in SQL) is a clear error, not a 500 per token.
+  it('a resource whose stored signing_alg is unknown gets 503 temporarily_unavailable, not 500; the others are served', async () => {
+    const fresh = await startServer({ clients: [client], resources: [{ resource: PLAIN }] });
+    try {
+      await fresh.store.resources.upsert({ ...resourceServerFromMetadata({ resource: LATE }, fresh.clock.nowSeconds()), signingAlg: 'HS256' as SigningAlg });
+      const response = await postForm(`${fresh.issuer}/token`, `grant_type=client_credentials&resource=${encodeURIComponent(LATE)}`, { authorization: basic('svc', 'svc-secret') });
+      expect(response.status).toBe(503);
+      expect(response.json).toMatchObject({ error: 'temporarily_unavailable' });
+      expect(String(response.json.error_description)).not.toMatch(/HS256/);
       expect(decodeProtectedHeader(await tokenFor(fresh, PLAIN)).alg).toBe('ES256');
     } finally {
       await fresh.close();
@@ -83,7 +114,7 @@ describe('a registered resource chooses the algorithm of its tokens', () => {
   it('--signing-alg sets the algorithm of tokens whose resource chose none', async () => {
     const rsDefault = await startServer({ clients: [client], resources: [{ resource: PLAIN }, { resource: ED, signing_alg: 'EdDSA' }], flags: { signingAlg: 'RS256' } });
     try {
-      expect(await jwksAlgs(rsDefault)).toEqual(['EdDSA', 'RS256']);
+      expect(await jwksAlgs(rsDefault)).toEqual(['ES256', 'EdDSA', 'RS256']);
       const token = await tokenFor(rsDefault, PLAIN);
       expect(decodeProtectedHeader(token).alg).toBe('RS256');
       const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${rsDefault.issuer}/jwks`)), { algorithms: ['RS256'], audience: PLAIN, currentDate: new Date(rsDefault.clock.nowSeconds() * 1000) });

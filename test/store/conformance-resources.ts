@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ResourceServer, Store } from '../../src/store/types.js';
+import { CorruptStoreRow } from '../../src/store/rows.js';
+import type { ResourceServer, SigningAlg, Store } from '../../src/store/types.js';
 
 /**
  * The contract of ResourceServerStore (src/store/types.ts), run against every backend like
@@ -49,6 +50,17 @@ export function resourceServerConformance(name: string, open: () => Promise<Stor
       expect(await store.resources.get(rs.resource)).not.toHaveProperty('signingAlg');
       await store.resources.upsert(resourceServer({ resource: 'https://rs.example', signingAlg: 'ES256' }));
       expect((await store.resources.get(rs.resource))?.signingAlg).toBe('ES256');
+    });
+
+    // RFC review L5: signing_alg read from the database was trusted as is.
+    it('refuses a row whose signing_alg is no algorithm it knows, with a message naming the row and the fix', async () => {
+      // As a hand edit in SQL (or a newer version) would leave it.
+      await store.resources.upsert(resourceServer({ signingAlg: 'HS256' as SigningAlg }));
+      await expect(store.resources.get('https://api.example.com')).rejects.toThrow(CorruptStoreRow);
+      await expect(store.resources.get('https://api.example.com')).rejects.toThrow(/"https:\/\/api\.example\.com" has signing_alg "HS256", not one of ES256, RS256, EdDSA/);
+      await expect(store.resources.list()).rejects.toThrow(CorruptStoreRow);
+      await store.resources.upsert(resourceServer({ signingAlg: 'RS256' }));
+      expect((await store.resources.get('https://api.example.com'))?.signingAlg).toBe('RS256');
     });
 
     it('keeps the order of scopes and introspection clients', async () => {
