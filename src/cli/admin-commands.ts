@@ -117,12 +117,13 @@ export function registerClientCommands(program: Command): void {
     .description('change a registered client (the options given; the rest is kept)')
     .option('--db <url>', 'database URL')
     .option('--name <name>', 'client_name shown on the consent page')
+    .option('--redirect-uri <uri>', 'a redirect URI, replacing the registered ones (repeat for several)', collect)
     .option('--scope <scopes>', 'space-separated scopes the client may request (replaces them)')
     .option('--id-token-signed-response-alg <alg>', 'OpenID Connect: RS256, ES256 or EdDSA for its ID tokens')
     .option('--post-logout-redirect-uri <uri>', 'OpenID Connect logout: where logout may send the browser back (repeat for several; replaces them)', collect)
     .option('--backchannel-logout-uri <uri>', 'OpenID Connect Back-Channel Logout: where logout tokens are POSTed (https, or http on 127.0.0.1/localhost)')
     .option('--backchannel-logout-session-required', 'the client needs sid in logout tokens')
-    .action(async (clientId: string, options: { db?: string; name?: string; scope?: string; idTokenSignedResponseAlg?: string } & Pick<ClientCreateOptions, 'postLogoutRedirectUri' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>) => {
+    .action(async (clientId: string, options: { db?: string; name?: string; redirectUri?: string[]; scope?: string; idTokenSignedResponseAlg?: string } & Pick<ClientCreateOptions, 'postLogoutRedirectUri' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>) => {
       const record = await withStore({ db: options.db }, async (store, hashing) => {
         const existing = await store.clients.get(clientId);
         if (!existing) throw new AdminError(`no client "${clientId}".`);
@@ -130,6 +131,7 @@ export function registerClientCommands(program: Command): void {
         const metadata = {
           ...clientToMetadata(existing),
           ...(options.name !== undefined ? { client_name: options.name } : {}),
+          ...(options.redirectUri !== undefined ? { redirect_uris: options.redirectUri } : {}),
           ...(options.scope !== undefined ? { scope: options.scope } : {}),
           ...(options.idTokenSignedResponseAlg !== undefined ? { id_token_signed_response_alg: options.idTokenSignedResponseAlg } : {}),
           ...logoutMetadata(options),
@@ -144,14 +146,20 @@ export function registerClientCommands(program: Command): void {
     });
   client.command('list').description('list clients').option('--db <url>', 'database URL')
     .action(async (options: { db?: string }) => {
-      await withStore({ db: options.db }, async (store) => print((await store.clients.list()).map(clientToMetadata)));
+      await withStore({ db: options.db }, async (store) => {
+        // registered_by: dynamic for a client that registered itself (RFC 7591), admin otherwise.
+        const dynamic = new Set((await store.registrations.list()).map((registration) => registration.clientId));
+        print((await store.clients.list()).map((found) => ({ ...clientToMetadata(found), registered_by: dynamic.has(found.clientId) ? 'dynamic' : 'admin' })));
+      });
     });
   client.command('show <client_id>').description('show one client').option('--db <url>', 'database URL')
     .action(async (clientId: string, options: { db?: string }) => {
       await withStore({ db: options.db }, async (store) => {
         const found = await store.clients.get(clientId);
         if (!found) throw new AdminError(`no client "${clientId}".`);
-        print(clientToMetadata(found));
+        const registration = await store.registrations.find(clientId);
+        print({ ...clientToMetadata(found), registered_by: registration ? 'dynamic' : 'admin',
+          ...(registration ? { registered_at: registration.registeredAt, last_used_day: registration.lastUsedDay } : {}) });
       });
     });
   client.command('rotate-secret <client_id>')
@@ -169,31 +177,6 @@ export function registerClientCommands(program: Command): void {
       });
       // Shown this once; only its hash is stored.
       print({ client_id: clientId, client_secret: secret });
-    });
-  client.command('update <client_id>')
-    .description('change a client\'s redirect URIs, scope or name (what is not given stays); every server sees it within seconds')
-    .option('--db <url>', 'database URL')
-    .option('--redirect-uri <uri>', 'a redirect URI, replacing the registered ones (repeat for several)', collect)
-    .option('--scope <scopes>', 'space-separated scopes the client may request, replacing the registered ones')
-    .option('--name <name>', 'client_name shown on the consent page')
-    .action(async (clientId: string, options: { db?: string; redirectUri?: string[]; scope?: string; name?: string }) => {
-      const record = await withStore({ db: options.db }, async (store, hashing) => {
-        const found = await store.clients.get(clientId);
-        if (!found) throw new AdminError(`no client "${clientId}".`);
-        const metadata = {
-          ...clientToMetadata(found),
-          ...(options.redirectUri !== undefined ? { redirect_uris: options.redirectUri } : {}),
-          ...(options.scope !== undefined ? { scope: options.scope } : {}),
-          ...(options.name !== undefined ? { client_name: options.name } : {}),
-          // Validation wants a secret for a confidential client; the stored hash is kept below.
-          ...(found.secretHash !== null ? { client_secret: 'unchanged' } : {}),
-        };
-        const validated = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, found.createdAt, hashing);
-        const updated = { ...validated, secretHash: found.secretHash, createdAt: found.createdAt };
-        await store.clients.upsert(updated);
-        return updated;
-      });
-      print(clientToMetadata(record));
     });
   client.command('delete <client_id>').description('delete a client, revoking its tokens and forgetting its consents').option('--db <url>', 'database URL')
     .action(async (clientId: string, options: { db?: string }) => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { registerRegistrationTokenCommands } from './registration-token-commands.js';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config.js';
 import { InvalidClientMetadata } from '../core/client-metadata.js';
@@ -65,6 +66,7 @@ registerUserCommands(program);
 registerResourceCommands(program);
 registerKeyCommands(program);
 registerDbCommands(program);
+registerRegistrationTokenCommands(program);
 
 /** Configuration mistakes end in one line that says what to fix, never a stack trace. */
 function fail(message: string): never {
