@@ -89,7 +89,8 @@ export interface SelfRegisteredClient {
  */
 export async function selfRegisteredClient(input: SelfRegistrationInput): Promise<SelfRegisteredClient> {
   const { body, policy } = input;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  // RFC 7591 §3.1: the metadata is a JSON document (a form body parses to URLSearchParams, refused here).
+  if (typeof body !== 'object' || body === null || Object.getPrototypeOf(body) !== Object.prototype) {
     throw new InvalidClientMetadataError('The registration request must be a JSON object of client metadata.');
   }
   const given = body as Record<string, unknown>;

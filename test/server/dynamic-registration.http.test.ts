@@ -129,6 +129,10 @@ describe('open registration', () => {
       expect([response.status, answer.error], JSON.stringify(body).slice(0, 120)).toEqual([400, error]);
       expect(String(answer.error_description)).not.toMatch(/example|myapp|admin|10\.0\.0\.1|desktop|xxxx/);
     }
+    const form = await fetch(`${server.issuer}/register`, { method: 'POST', body: new URLSearchParams({ redirect_uris: 'https://app.example/cb' }) });
+    expect([form.status, (await json(form)).error]).toEqual([400, 'invalid_client_metadata']);
+    const malformed = await fetch(`${server.issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"redirect_uris": [' });
+    expect(malformed.status).toBe(400);
     expect(await server.store.registrations.count()).toBe(0);
     // Scope is cut down to the policy's, and the response says what was registered (RFC 7591 §3.2.1).
     const cut = await json(await register(server, { ...NATIVE, scope: 'openid admin profile' }));
