@@ -35,7 +35,8 @@ const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
  *   rejected), or a claimed https URL (RFC 8252 §7.2). Never http to a web host.
  */
 function redirectUriAllowed(uri: string, applicationType: 'web' | 'native'): boolean {
-  if (uri.length > LIMITS.uriLength) return false;
+  // RFC 6749 §3.1.2: no fragment; and the one ASCII spelling a browser sends (compared byte for byte).
+  if (uri.length > LIMITS.uriLength || uri.includes('#') || !/^[\x21-\x7E]+$/.test(uri)) return false;
   let url: URL;
   try {
     url = new URL(uri);

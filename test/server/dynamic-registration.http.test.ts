@@ -108,7 +108,12 @@ describe('open registration', () => {
       [{ redirect_uris: ['http://127.0.0.1/cb'] }, 'invalid_redirect_uri'],
       [{ ...NATIVE, redirect_uris: ['http://evil.example/cb'] }, 'invalid_redirect_uri'],
       [{ ...NATIVE, redirect_uris: ['myapp:/cb'] }, 'invalid_redirect_uri'],
-      [{ ...NATIVE, redirect_uris: ['https://app.example/cb#frag'] }, 'invalid_client_metadata'],
+      [{ ...NATIVE, redirect_uris: ['https://app.example/cb#frag'] }, 'invalid_redirect_uri'],
+      [{ ...NATIVE, redirect_uris: ['https://bücher.example/cb'] }, 'invalid_redirect_uri'],
+      [{ ...NATIVE, redirect_uris: ['https://user:pw@app.example/cb'] }, 'invalid_redirect_uri'],
+      [{ ...NATIVE, redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+      [{ ...NATIVE, redirect_uris: Array.from({ length: 11 }, (_, i) => `http://127.0.0.1/cb${i}`) }, 'invalid_client_metadata'],
+      [{ ...NATIVE, post_logout_redirect_uris: ['http://app.example/bye'] }, 'invalid_redirect_uri'],
       [{ ...NATIVE, redirect_uris: [] }, 'invalid_redirect_uri'],
       [{ ...NATIVE, skip_consent: true }, 'invalid_client_metadata'],
       [{ ...NATIVE, grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
@@ -127,7 +132,7 @@ describe('open registration', () => {
       const response = await register(server, body);
       const answer = await json(response);
       expect([response.status, answer.error], JSON.stringify(body).slice(0, 120)).toEqual([400, error]);
-      expect(String(answer.error_description)).not.toMatch(/example|myapp|admin|10\.0\.0\.1|desktop|xxxx/);
+      expect(String(answer.error_description)).not.toMatch(/example|myapp|admin|10\.0\.0\.1|desktop|xxxx|alert|bücher/);
     }
     const form = await fetch(`${server.issuer}/register`, { method: 'POST', body: new URLSearchParams({ redirect_uris: 'https://app.example/cb' }) });
     expect([form.status, (await json(form)).error]).toEqual([400, 'invalid_client_metadata']);
