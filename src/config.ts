@@ -87,6 +87,11 @@ export interface ConfigFlags {
   jwksMaxAge?: string | undefined;
   keyRotationInterval?: string | undefined;
   signingAlg?: string | undefined;
+  dynamicRegistration?: string | undefined;
+  dynamicRegistrationScope?: string | undefined;
+  dynamicRegistrationMaxClients?: string | undefined;
+  dynamicRegistrationIdleDays?: string | undefined;
+  dynamicRegistrationRateLimit?: string | undefined;
 }
 
 const ENV_NAMES: Record<keyof ConfigFlags, string> = {
@@ -116,6 +121,11 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   jwksMaxAge: 'TESSERA_JWKS_MAX_AGE',
   keyRotationInterval: 'TESSERA_KEY_ROTATION_INTERVAL',
   signingAlg: 'TESSERA_SIGNING_ALG',
+  dynamicRegistration: 'TESSERA_DYNAMIC_REGISTRATION',
+  dynamicRegistrationScope: 'TESSERA_DYNAMIC_REGISTRATION_SCOPE',
+  dynamicRegistrationMaxClients: 'TESSERA_DYNAMIC_REGISTRATION_MAX_CLIENTS',
+  dynamicRegistrationIdleDays: 'TESSERA_DYNAMIC_REGISTRATION_IDLE_DAYS',
+  dynamicRegistrationRateLimit: 'TESSERA_DYNAMIC_REGISTRATION_RATE_LIMIT',
 };
 
 export const DEFAULT_DB = 'sqlite:./data/tessera.db';
@@ -213,6 +223,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       jwksMaxAge: jwksMaxAge(pick('jwksMaxAge'), env),
       keyRotationInterval: keyRotationInterval(pick('keyRotationInterval') ?? '0'),
       signingAlg: signingAlg(pick('signingAlg'), '--signing-alg'),
+      dynamicRegistration: dynamicRegistration(pick),
     },
   };
 }
@@ -243,6 +254,28 @@ export function signingAlg(value: string | undefined, flag: string): SigningAlg 
   if (value === undefined) return DEFAULT_SETTINGS.signingAlg;
   if (!(SIGNING_ALGS as readonly string[]).includes(value)) throw new ConfigError(`${flag} must be one of ${SIGNING_ALGS.join(', ')}, got "${value}".`);
   return value as SigningAlg;
+}
+
+/** The --dynamic-registration* flags (RFC 7591); defaults in DEFAULT_SETTINGS. */
+function dynamicRegistration(pick: (key: keyof ConfigFlags) => string | undefined): ServerSettings['dynamicRegistration'] {
+  const defaults = DEFAULT_SETTINGS.dynamicRegistration;
+  const mode = pick('dynamicRegistration') ?? defaults.mode;
+  if (mode !== 'off' && mode !== 'open' && mode !== 'token') {
+    throw new ConfigError(`--dynamic-registration must be off, open or token, got "${mode}".`);
+  }
+  const scopeFlag = pick('dynamicRegistrationScope');
+  const scope = scopeFlag === undefined ? [...defaults.scope] : scopeFlag.split(/[ ,]+/).filter((word) => word !== '');
+  // RFC 6749 §3.3 scope-token characters.
+  if (scope.some((word) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(word))) {
+    throw new ConfigError('--dynamic-registration-scope must be scope names separated by spaces or commas.');
+  }
+  return {
+    mode,
+    scope,
+    maxClients: integer('dynamic-registration-max-clients', pick('dynamicRegistrationMaxClients') ?? String(defaults.maxClients), 1, 10_000_000),
+    idleDays: integer('dynamic-registration-idle-days', pick('dynamicRegistrationIdleDays') ?? String(defaults.idleDays), 1, 3650),
+    perAddressLimit: integer('dynamic-registration-rate-limit', pick('dynamicRegistrationRateLimit') ?? String(defaults.perAddressLimit), 1, 10_000),
+  };
 }
 
 function metricsListener(port: string | undefined, host: string | undefined): Config['metrics'] {

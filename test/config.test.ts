@@ -30,6 +30,20 @@ describe('configuration', () => {
     expect(() => loadConfig({ keyRotationInterval: '10m' }, {})).toThrow(/--key-rotation-interval must be off or a duration between 1h and 365d/);
     expect(() => loadConfig({ keyRotationInterval: '1w' }, {})).toThrow(/--key-rotation-interval/);
   });
+  it('reads the dynamic registration settings: off by default, the flag over the environment, bad values refused', () => {
+    expect(loadConfig({}, {}).settings.dynamicRegistration).toEqual({
+      mode: 'off', scope: ['openid', 'profile', 'email', 'offline_access'], maxClients: 10_000, idleDays: 30, perAddressLimit: 10,
+    });
+    const set = loadConfig({ dynamicRegistration: 'token', dynamicRegistrationScope: 'openid, mcp:tools' }, {
+      TESSERA_DYNAMIC_REGISTRATION: 'open', TESSERA_DYNAMIC_REGISTRATION_IDLE_DAYS: '7', TESSERA_DYNAMIC_REGISTRATION_MAX_CLIENTS: '50',
+      TESSERA_DYNAMIC_REGISTRATION_RATE_LIMIT: '3',
+    }).settings.dynamicRegistration;
+    expect(set).toEqual({ mode: 'token', scope: ['openid', 'mcp:tools'], maxClients: 50, idleDays: 7, perAddressLimit: 3 });
+    expect(() => loadConfig({ dynamicRegistration: 'yes' }, {})).toThrow(/--dynamic-registration must be off, open or token/);
+    expect(() => loadConfig({ dynamicRegistrationIdleDays: '0' }, {})).toThrow(/--dynamic-registration-idle-days must be between 1/);
+    expect(() => loadConfig({ dynamicRegistrationScope: 'openid "quoted"' }, {})).toThrow(/--dynamic-registration-scope/);
+  });
+
   it('reads the default signing algorithm (--signing-alg, TESSERA_SIGNING_ALG), ES256 unless told', () => {
     expect(loadConfig({}, {}).settings.signingAlg).toBe('ES256');
     expect(loadConfig({}, { TESSERA_SIGNING_ALG: 'RS256' }).settings.signingAlg).toBe('RS256');

@@ -146,14 +146,20 @@ export function registerClientCommands(program: Command): void {
     });
   client.command('list').description('list clients').option('--db <url>', 'database URL')
     .action(async (options: { db?: string }) => {
-      await withStore({ db: options.db }, async (store) => print((await store.clients.list()).map(clientToMetadata)));
+      await withStore({ db: options.db }, async (store) => {
+        // registered_by: dynamic for a client that registered itself (RFC 7591), admin otherwise.
+        const dynamic = new Set((await store.registrations.list()).map((registration) => registration.clientId));
+        print((await store.clients.list()).map((found) => ({ ...clientToMetadata(found), registered_by: dynamic.has(found.clientId) ? 'dynamic' : 'admin' })));
+      });
     });
   client.command('show <client_id>').description('show one client').option('--db <url>', 'database URL')
     .action(async (clientId: string, options: { db?: string }) => {
       await withStore({ db: options.db }, async (store) => {
         const found = await store.clients.get(clientId);
         if (!found) throw new AdminError(`no client "${clientId}".`);
-        print(clientToMetadata(found));
+        const registration = await store.registrations.find(clientId);
+        print({ ...clientToMetadata(found), registered_by: registration ? 'dynamic' : 'admin',
+          ...(registration ? { registered_at: registration.registeredAt, last_used_day: registration.lastUsedDay } : {}) });
       });
     });
   client.command('rotate-secret <client_id>')

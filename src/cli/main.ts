@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { registerRegistrationTokenCommands } from './registration-token-commands.js';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../config.js';
 import { InvalidClientMetadata } from '../core/client-metadata.js';
@@ -42,7 +43,12 @@ function serverOptions(command: Command): Command {
     .option('--secret-file <path>', 'server secret(s), one per line, the first current (default: generated beside a SQLite database; or TESSERA_SECRET)')
     .option('--jwks-max-age <seconds>', 'Cache-Control max-age of the JWKS; tessera keys rotate waits this plus a margin by default (default 300)')
     .option('--key-rotation-interval <duration>', 'add a new signing key of each algorithm when its newest is this old, e.g. 30d (default off)')
-    .option('--signing-alg <alg>', 'ES256, RS256 or EdDSA: the algorithm of access tokens for resources that choose none (default ES256)');
+    .option('--signing-alg <alg>', 'ES256, RS256 or EdDSA: the algorithm of access tokens for resources that choose none (default ES256)')
+    .option('--dynamic-registration <mode>', 'RFC 7591 client registration at /register: off (default), open, or token (needs an initial access token: tessera registration-token create)')
+    .option('--dynamic-registration-scope <scopes>', 'the scopes self-registered clients may have (default "openid profile email offline_access")')
+    .option('--dynamic-registration-max-clients <n>', 'how many self-registered clients may exist (default 10000)')
+    .option('--dynamic-registration-idle-days <days>', 'self-registered clients unused this long are deleted (default 30)')
+    .option('--dynamic-registration-rate-limit <n>', 'registrations per client address per 15 minutes (default 10)');
 }
 
 const program = new Command('tessera')
@@ -61,6 +67,7 @@ registerUserCommands(program);
 registerResourceCommands(program);
 registerKeyCommands(program);
 registerDbCommands(program);
+registerRegistrationTokenCommands(program);
 
 /** Configuration mistakes end in one line that says what to fix, never a stack trace. */
 function fail(message: string): never {

@@ -66,7 +66,7 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
     registryRefreshMs: config.clientCacheRefreshMs });
   const metricsPort = await observability.listen();
   if (metricsPort !== undefined && config.metrics) app.log.info(`Metrics at ${metricsAddress(config.metrics.host, metricsPort)}`);
-  const purge = startExpiryPurge(store, { clock: systemClock, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
+  const purge = startExpiryPurge(store, { clock: systemClock, registrationIdleDays: settings.dynamicRegistration.idleDays, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {

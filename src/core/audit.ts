@@ -11,7 +11,8 @@ export type AuditEventName =
   | 'refresh_token.reuse_detected'
   | 'client_authentication.failed'
   | 'key.created' | 'key.rotated' | 'key.retired'
-  | 'session.ended';
+  | 'session.ended'
+  | 'client.registered' | 'client.updated' | 'client.deleted';
 
 export interface AuditEvent {
   readonly event: AuditEventName;

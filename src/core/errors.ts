@@ -149,3 +149,13 @@ export class RequestUriNotSupported extends OAuthError {
 export class RegistrationNotSupported extends OAuthError {
   constructor(description: string) { super('registration_not_supported', 400, description); }
 }
+
+/** RFC 7591 §3.2.2 invalid_redirect_uri: a redirect URI this server does not accept for the client. 400. */
+export class InvalidRedirectUri extends OAuthError {
+  constructor(description: string) { super('invalid_redirect_uri', 400, description); }
+}
+
+/** RFC 7591 §3.2.2 invalid_client_metadata: a metadata field is invalid or not allowed. 400. */
+export class InvalidClientMetadataError extends OAuthError {
+  constructor(description: string) { super('invalid_client_metadata', 400, description); }
+}

@@ -8,6 +8,10 @@ export const TOKEN_PREFIX = {
   refreshToken: 'tsr_rt_',
   authorizationCode: 'tsr_ac_',
   clientSecret: 'tsr_cs_',
+  /** RFC 7592 registration access token. */
+  registrationAccessToken: 'tsr_rat_',
+  /** RFC 7591 §3 initial access token (--dynamic-registration token). */
+  initialAccessToken: 'tsr_iat_',
 } as const;
 
 export function generateOpaqueToken(prefix: string, random: RandomSource): string {

@@ -93,7 +93,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   }
   const openedStore = store;
   const openResources = resources;
-  const purge = startExpiryPurge(openedStore, { clock });
+  const purge = startExpiryPurge(openedStore, { clock, registrationIdleDays: config.settings.dynamicRegistration.idleDays });
   return {
     urls, store: openedStore, resources: openResources, hashing,
     async close() {

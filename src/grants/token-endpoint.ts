@@ -16,6 +16,11 @@ export interface TokenEndpointContext {
   readonly clients: ClientAuthenticator;
   readonly registry: ProtocolRegistry;
   readonly grants: GrantContext;
+  /**
+   * Told of each code redemption and refresh, after it succeeded: the client is in use (the idle
+   * purge of self-registered clients, core/dynamic-registration.ts ClientUseRecorder).
+   */
+  readonly onClientUsed?: ((clientId: string) => void) | undefined;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function handleTokenRequest(input: TokenEndpointInput, ctx: TokenEn
     throw new UnauthorizedClient('A public client cannot use this grant_type.');
   }
   const response = await grant.exchange({ grantType, params, resources: lists.resource ?? [], remoteAddress: input.remoteAddress, requestId: input.requestId }, client, ctx.grants);
+  if (grantType === 'authorization_code' || grantType === 'refresh_token') ctx.onClientUsed?.(client.clientId);
   ctx.grants.audit?.record({
     event: grantType === 'refresh_token' ? 'token.refreshed' : 'token.issued',
     grantType, clientId: client.clientId, address: input.remoteAddress, requestId: input.requestId,

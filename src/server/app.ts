@@ -38,7 +38,11 @@ import { healthRoutes } from './routes/health.js';
 import { introspectRevokeRoutes } from './routes/introspect-revoke.js';
 import { endSessionRoutes, END_SESSION_PATH } from './routes/end-session.js';
 import { sessionRoutes } from './routes/login.js';
-import { metadataRoutes } from './routes/metadata.js';
+import { metadataPaths, metadataRoutes } from './routes/metadata.js';
+import { registrationRoutes } from './routes/registration.js';
+import { corsPolicy, registerCors, type CorsRule } from './cors.js';
+import { ClientUseRecorder, DynamicRegistration, REGISTRATION_PATH } from '../core/dynamic-registration.js';
+import { USERINFO_PATH } from '../oidc/userinfo.js';
 import { tokenRoute } from './routes/token.js';
 import { userInfoRoutes } from './routes/userinfo.js';
 import { Sessions } from './session.js';
@@ -136,6 +140,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (hsts) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
   registerRequestLog(app, { logRequests: settings.logRequests });
+  // docs/SECURITY.md "CORS": the endpoints browser apps call with fetch; never /authorize or the pages.
+  const registrationOn = settings.dynamicRegistration.mode !== 'off';
+  const read: CorsRule = { methods: ['GET'] };
+  const post: CorsRule = { methods: ['POST'] };
+  await registerCors(app, corsPolicy({
+    ...Object.fromEntries(metadataPaths(settings.issuer).map((path) => [path, read])),
+    '/jwks': read, '/token': post, '/revoke': post, '/introspect': post, [USERINFO_PATH]: { methods: ['GET', 'POST'] },
+    ...(registrationOn ? { [REGISTRATION_PATH]: post } : {}),
+  }, registrationOn ? { [`${REGISTRATION_PATH}/`]: { methods: ['GET', 'PUT', 'DELETE'] } } : {}));
 
   if (keys.sealedFromPlain.length > 0) {
     app.log.warn({ kids: keys.sealedFromPlain },
@@ -222,10 +235,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     endSessionEndpoint: `${settings.issuer}${END_SESSION_PATH}`,
     // Back-Channel Logout 1.0 §2.1: supported, with sid in every logout token.
     more: { backchannel_logout_supported: true, backchannel_logout_session_supported: true },
+    registrationEndpoint: registrationOn ? `${settings.issuer}${REGISTRATION_PATH}` : undefined,
   });
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
   const clients = new ClientAuthenticator(clientStore, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
-  tokenRoute(app, { clients, registry, grants: grantContext });
+  const clientUse = new ClientUseRecorder(store.registrations, clock, (error) => app.log.warn({ err: error }, 'recording a client\'s use failed'));
+  tokenRoute(app, { clients, registry, grants: grantContext, onClientUsed: (clientId) => clientUse.used(clientId) });
+  if (registrationOn) {
+    registrationRoutes(app, new DynamicRegistration({
+      issuer: settings.issuer, settings: settings.dynamicRegistration, registrations: store.registrations, clients: store.clients,
+      resourceServers: resourceStore, throttle: store.throttle, hashing, clock, random, registry, audit,
+    }));
+  }
   introspectRevokeRoutes(app, {
     issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: resourceStore, clock, audit,
     accessTokens: new AccessTokenVerifier(settings.issuer, keys), denials: store.denials,

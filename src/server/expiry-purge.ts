@@ -1,5 +1,7 @@
 import type { Clock } from '../core/clock.js';
+import { epochDay } from '../core/dynamic-registration.js';
 import { THROTTLE } from '../core/login-throttle.js';
+import { DEFAULT_SETTINGS } from './settings.js';
 import type { Store } from '../store/types.js';
 
 export interface ExpiryPurgeOptions {
@@ -14,6 +16,11 @@ export interface ExpiryPurgeOptions {
    * configuration allows (365 days), which is right for any setting.
    */
   accessTokenTtl?: number;
+  /**
+   * Self-registered clients (RFC 7591) unused for this many days are deleted with their grants
+   * (--dynamic-registration-idle-days; default DEFAULT_SETTINGS' 30).
+   */
+  registrationIdleDays?: number;
   /** Told when a purge fails; the next one tries again. */
   onError?: (error: unknown) => void;
 }
@@ -49,6 +56,9 @@ export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): Exp
       await store.sessions.purgeExpired(now);
       await store.openIdGrants.purgeExpired(now);
       await store.throttle.purgeEnded(now, THROTTLE.windowSeconds);
+      // Bounded growth of self-registered clients: a registration unused (no code redeemed, no
+      // refresh) for the idle period goes, whoever made it. Use is recorded once a day per client.
+      await store.registrations.purgeIdle(epochDay(now) - (options.registrationIdleDays ?? DEFAULT_SETTINGS.dynamicRegistration.idleDays), now);
     } catch (error) {
       options.onError?.(error);
     }

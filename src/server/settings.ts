@@ -51,6 +51,25 @@ export interface ServerSettings {
    * `signingAlg` overrides it). ES256 by default; every algorithm has keys of its own.
    */
   readonly signingAlg: SigningAlg;
+  /** RFC 7591 dynamic client registration at POST /register (docs/CONFIGURATION.md); off by default. */
+  readonly dynamicRegistration: DynamicRegistrationSettings;
+}
+
+/** RFC 7591/7592: who may register clients by themselves, with what, and how many may exist. */
+export interface DynamicRegistrationSettings {
+  /** off: no /register and no registration_endpoint; open: anyone; token: an RFC 7591 §3 initial access token. */
+  readonly mode: 'off' | 'open' | 'token';
+  /**
+   * The scopes a self-registered client may have: what it asks for is cut down to these, and a
+   * client that asks for none gets them all. Never an administrator's scope by accident: only what is listed here.
+   */
+  readonly scope: readonly string[];
+  /** How many self-registered clients may exist at once; registrations beyond are refused. */
+  readonly maxClients: number;
+  /** Self-registered clients unused for this many days are deleted by the expiry purge. */
+  readonly idleDays: number;
+  /** Registrations accepted per client address per 15 minutes (all instances together). */
+  readonly perAddressLimit: number;
 }
 
 export interface ConnectionTimeouts {
@@ -93,6 +112,7 @@ export const DEFAULT_SETTINGS = {
   jwksMaxAge: 300,
   keyRotationInterval: 0,
   signingAlg: 'ES256',
+  dynamicRegistration: { mode: 'off', scope: ['openid', 'profile', 'email', 'offline_access'], maxClients: 10_000, idleDays: 30, perAddressLimit: 10 },
 } as const satisfies Omit<ServerSettings, 'issuer' | 'audience'>;
 
 /** RFC 8414 §2: the issuer is a URL using https (http for development) with no query or fragment. */

@@ -504,6 +504,65 @@ export interface SessionMember {
   expiresAt: number;
 }
 
+/** A client that registered itself (RFC 7591); admin-registered clients have none. */
+export interface ClientRegistration {
+  clientId: string;
+  /** Keyed hash of the RFC 7592 registration access token. */
+  tokenHash: string;
+  registeredAt: number;
+  /** The day (epoch seconds / 86400) the client was last used; the idle purge goes by it. */
+  lastUsedDay: number;
+}
+
+/** An RFC 7591 §3 initial access token, for --dynamic-registration token. Only its hash is stored. */
+export interface InitialAccessToken {
+  /** A short public id, to list and revoke it by. */
+  id: string;
+  tokenHash: string;
+  createdAt: number;
+  /** Refused from then on; null: never expires. */
+  expiresAt: number | null;
+  /** Refused after this many registrations; null: any number. */
+  maxUses: number | null;
+  uses: number;
+}
+
+/** Why a self-registration was not stored. */
+export type RegisterOutcome = 'registered' | 'full' | 'taken';
+
+/**
+ * Self-registered clients (RFC 7591/7592) and initial access tokens. Every operation is one
+ * transaction, so the cap, token use counts and token rotation hold across workers and instances.
+ */
+export interface ClientRegistrationStore {
+  /**
+   * Inserts the client and its registration if fewer than `maxClients` self-registered clients
+   * exist and the client_id is free, atomically; bumps the registry version.
+   */
+  register(client: Client, tokenHash: string, now: number, maxClients: number): Promise<RegisterOutcome>;
+  find(clientId: string): Promise<ClientRegistration | undefined>;
+  list(): Promise<ClientRegistration[]>;
+  count(): Promise<number>;
+  /**
+   * RFC 7592 §2.2: replaces the client's metadata and rotates its registration access token, if the
+   * stored token hash is still `expectedTokenHash` (one of two concurrent updates wins). The
+   * client's created_at is kept.
+   */
+  update(client: Client, expectedTokenHash: string, newTokenHash: string): Promise<boolean>;
+  /** Records use on `day`, only if the stored day is earlier (at most one write per client per day). */
+  touch(clientId: string, day: number): Promise<void>;
+  /**
+   * Deletes self-registered clients last used before `beforeDay`, each with its grants ended as
+   * clients.delete does; returns how many.
+   */
+  purgeIdle(beforeDay: number, now: number): Promise<number>;
+  createInitialToken(token: InitialAccessToken): Promise<void>;
+  /** Counts one use of the token if it exists, has not expired and has uses left, atomically; false otherwise. */
+  useInitialToken(tokenHash: string, now: number): Promise<boolean>;
+  listInitialTokens(): Promise<InitialAccessToken[]>;
+  revokeInitialToken(id: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly clients: ClientStore;
   readonly users: UserStore;
@@ -518,6 +577,8 @@ export interface Store {
   readonly denials: AccessTokenDenyList;
   /** OpenID Connect grants: what their ID tokens need (nonce, auth_time, sid, claims request). */
   readonly openIdGrants: OpenIdGrantStore;
+  /** Clients that registered themselves (RFC 7591/7592), and initial access tokens. */
+  readonly registrations: ClientRegistrationStore;
   /** A trivial query, for /readyz: resolves when the database answers, rejects otherwise. */
   ping(): Promise<void>;
   /** A connection pool's use, for the metrics; absent for an embedded database. */

@@ -243,7 +243,7 @@ describe('what an OpenID Provider must refuse', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
     const refused = await fetch(`${server.issuer}/userinfo`, { headers: { origin: 'https://spa.example' } });
     expect(refused.headers.get('access-control-allow-origin')).toBe('*');
-    expect(refused.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
+    expect(refused.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Retry-After');
     expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
     const invalid = await fetch(`${server.issuer}/userinfo`, { headers: { origin: 'https://spa.example', authorization: 'Bearer not.a.token' } });
     expect(invalid.status).toBe(401);

@@ -11,6 +11,7 @@ import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
 import { registryVersionConformance } from './conformance-registry-version.js';
 import { openIdConformance } from './conformance-openid.js';
+import { registrationConformance } from './conformance-registrations.js';
 
 storeConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 storeRotationConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
@@ -18,6 +19,7 @@ denyListConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 resourceServerConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 throttleConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 openIdConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
+registrationConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 
 // A file adds what memory skips: WAL, and a database that other processes could open.
 const dir = mkdtempSync(join(tmpdir(), 'tessera-store-'));

@@ -8,7 +8,7 @@ import { SCOPE_CLAIMS, STANDARD_CLAIMS } from '../../oidc/standard-claims.js';
 import { USERINFO_PATH } from '../../oidc/userinfo.js';
 
 /** RFC 8414 §2: the metadata is derived from what is registered, so it stays true as grants are added. */
-export function authorizationServerMetadata(issuer: string, registry: ProtocolRegistry): Record<string, unknown> {
+export function authorizationServerMetadata(issuer: string, registry: ProtocolRegistry, options: { registrationEndpoint?: string | undefined } = {}): Record<string, unknown> {
   const base = issuer;
   const authMethods = AUTH_METHODS.filter((method) => method !== 'none');
   return {
@@ -29,6 +29,8 @@ export function authorizationServerMetadata(issuer: string, registry: ProtocolRe
     introspection_endpoint_auth_methods_supported: authMethods,
     // RFC 7009 §2.1: a public client identifies itself with client_id alone to revoke its tokens.
     revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    // RFC 8414 §2 registration_endpoint: present only when --dynamic-registration is on.
+    ...(options.registrationEndpoint !== undefined ? { registration_endpoint: options.registrationEndpoint } : {}),
   };
 }
 
@@ -41,6 +43,8 @@ export interface OpenIdMetadataExtensions {
   readonly endSessionEndpoint?: string | undefined;
   /** More members, by name (Back-Channel Logout's backchannel_logout_supported, say). */
   readonly more?: Readonly<Record<string, unknown>> | undefined;
+  /** RFC 7591's endpoint, when dynamic registration is on; absent: not advertised. */
+  readonly registrationEndpoint?: string | undefined;
 }
 
 /**
@@ -50,7 +54,7 @@ export interface OpenIdMetadataExtensions {
  */
 export function openIdProviderMetadata(issuer: string, registry: ProtocolRegistry, extensions: OpenIdMetadataExtensions = {}): Record<string, unknown> {
   return {
-    ...authorizationServerMetadata(issuer, registry),
+    ...authorizationServerMetadata(issuer, registry, { registrationEndpoint: extensions.registrationEndpoint }),
     userinfo_endpoint: `${issuer}${USERINFO_PATH}`,
     // Core §3.1.2.1 openid; §5.4 profile, email, address, phone; §11 offline_access. Clients may be
     // registered for other scopes too; these are the ones OpenID Connect defines.
@@ -73,6 +77,23 @@ export function openIdProviderMetadata(issuer: string, registry: ProtocolRegistr
 }
 
 /**
+ * Every path a client may try for the metadata of `issuer` (RFC 8414 §3.1, OpenID Connect
+ * Discovery 1.0 §4), as paths of this server. For an issuer with a path P (https://as.example/P):
+ * - /.well-known/oauth-authorization-server/P   RFC 8414 §3.1: the well-known suffix inserted before the path
+ * - /.well-known/openid-configuration/P         the same insertion, which RFC 8414 §5 allows for openid-configuration and some clients try
+ * - /P/.well-known/openid-configuration         OpenID Connect Discovery §4: appended to the issuer
+ * - /P/.well-known/oauth-authorization-server   the appended form some clients (MCP SDKs) try too
+ * - /.well-known/oauth-authorization-server and /.well-known/openid-configuration, for a proxy that strips P
+ * Without a path, the two well-known URIs at the root.
+ */
+export function metadataPaths(issuer: string): string[] {
+  const issuerPath = new URL(issuer).pathname.replace(/\/+$/, '');
+  const suffixes = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];
+  if (issuerPath === '') return suffixes;
+  return [...suffixes.map((suffix) => `${suffix}${issuerPath}`), ...suffixes.map((suffix) => `${issuerPath}${suffix}`), ...suffixes];
+}
+
+/**
  * `keys` is read at each request, so a key rotated in is published as soon as the ring reloads;
  * `jwksMaxAge` (a setting) bounds how long a resource server may cache the set.
  */
@@ -80,24 +101,16 @@ export function metadataRoutes(
   app: FastifyInstance, issuer: string, registry: ProtocolRegistry, keys: { readonly jwks: PublicJwks }, jwksMaxAge: number,
   openIdExtensions: OpenIdMetadataExtensions = {},
 ): void {
-  const metadata = authorizationServerMetadata(issuer, registry);
+  // One document at every path: the OpenID Provider metadata is an RFC 8414 document (its members
+  // are registered in RFC 8414 §7.1.2's registry), so a client gets the same answer, with
+  // code_challenge_methods_supported, whichever path it tries. The proxy in front must route
+  // those paths here (docs/DEPLOYMENT.md).
+  const metadata = openIdProviderMetadata(issuer, registry, openIdExtensions);
   const serveMetadata = async (_request: unknown, reply: { header(name: string, value: string): unknown }) => {
     reply.header('cache-control', 'public, max-age=300');
     return metadata;
   };
-  const openIdMetadata = openIdProviderMetadata(issuer, registry, openIdExtensions);
-  app.get('/.well-known/oauth-authorization-server', serveMetadata);
-  // RFC 8414 §3.1: for an issuer with a path, the well-known suffix goes between host and path;
-  // the proxy in front must route that URL here too (docs/DEPLOYMENT.md).
-  const issuerPath = new URL(issuer).pathname.replace(/\/+$/, '');
-  if (issuerPath !== '') app.get(`/.well-known/oauth-authorization-server${issuerPath}`, serveMetadata);
-  // OpenID Connect Discovery 1.0 §4: issuer + /.well-known/openid-configuration (the path appended).
-  const serveOpenIdMetadata = async (_request: unknown, reply: { header(name: string, value: string): unknown }) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return openIdMetadata;
-  };
-  app.get(`${issuerPath}/.well-known/openid-configuration`, serveOpenIdMetadata);
-  if (issuerPath !== '') app.get('/.well-known/openid-configuration', serveOpenIdMetadata);
+  for (const path of metadataPaths(issuer)) app.get(path, serveMetadata);
   app.get('/jwks', async (_request, reply) => {
     void reply.header('cache-control', `public, max-age=${jwksMaxAge}`).type('application/jwk-set+json');
     return keys.jwks;

@@ -21,22 +21,12 @@ function bearerToken(request: FastifyRequest, realm: string): string | undefined
   return fromHeader ?? body[0];
 }
 
-/**
- * Browser apps (public clients) call UserInfo from their own origin. The token travels in a header
- * or the body, never in a cookie, so any origin may call (credentials mode stays off): a page
- * learns nothing it did not hold the token for. The challenge of a 401/403 is readable to it.
- */
-function allowAnyOrigin(reply: FastifyReply): void {
-  void reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'WWW-Authenticate');
-}
-
 /** OpenID Connect Core §5.3: GET and POST (§5.3.1: the OP MUST support both). */
 export function userInfoRoutes(app: FastifyInstance, deps: UserInfoDependencies): void {
   const realm = deps.issuer;
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     // Core §5.3.2 / RFC 6750 §4: claims about a person are never cached.
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    allowAnyOrigin(reply);
     const token = bearerToken(request, realm);
     if (token === undefined) {
       // RFC 6750 §3.1: a request without credentials gets the challenge and no error code.
@@ -46,10 +36,5 @@ export function userInfoRoutes(app: FastifyInstance, deps: UserInfoDependencies)
   };
   app.get(USERINFO_PATH, handle);
   app.post(USERINFO_PATH, handle);
-  // The CORS preflight of a browser app sending its token in the Authorization header.
-  app.options(USERINFO_PATH, async (_request, reply) => {
-    allowAnyOrigin(reply);
-    return reply.code(204).header('access-control-allow-methods', 'GET, POST')
-      .header('access-control-allow-headers', 'Authorization, Content-Type').header('access-control-max-age', '600').send();
-  });
+  // CORS (browser apps call it with the token in a header): server/cors.ts, as for the token endpoint.
 }

@@ -35,6 +35,8 @@ export class PostgresClientStore implements ClientStore {
         id_token_signed_response_alg = excluded.id_token_signed_response_alg,
         post_logout_redirect_uris = excluded.post_logout_redirect_uris, backchannel_logout_uri = excluded.backchannel_logout_uri,
         backchannel_logout_session_required = excluded.backchannel_logout_session_required`, toParams(client));
+      // A client an administrator registers (again) is no longer self-registered (sqlite/clients.ts).
+      await db.query('DELETE FROM client_registrations WHERE client_id = $1', [client.clientId]);
       await bumpRegistryVersion(db);
     }));
   }

@@ -46,6 +46,8 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
   if (!options.keepConsents) await db.query(`DELETE FROM consents WHERE ${where}`, params);
   if (owner.userId !== undefined && owner.clientId === undefined) await db.query('DELETE FROM sessions WHERE user_id = $1', [owner.userId]);
   if (owner.clientId !== undefined && owner.userId === undefined) {
+    // A deleted client's self-registration (RFC 7592) ends with it.
+    await db.query('DELETE FROM client_registrations WHERE client_id = $1', [owner.clientId]);
     // A client registered later under the same client_id inherits no introspection rights.
     await db.query('UPDATE resource_servers SET introspection_clients = array_remove(introspection_clients, $1) WHERE $1 = ANY (introspection_clients)', [owner.clientId]);
   }

@@ -235,4 +235,28 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX session_clients_expires ON session_clients (expires_at);
     `,
   },
+  {
+    version: 15,
+    name: 'Dynamic client registration (RFC 7591/7592): self-registered clients and initial access tokens',
+    // client_registrations: one row per client that registered itself; the keyed hash of its
+    // registration access token, and the day (epoch seconds / 86400) it was last used, for the idle purge.
+    // initial_access_tokens: what an administrator hands out for --dynamic-registration token.
+    sql: `
+      CREATE TABLE client_registrations (
+        client_id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL,
+        registered_at BIGINT NOT NULL,
+        last_used_day BIGINT NOT NULL
+      );
+      CREATE INDEX client_registrations_last_used ON client_registrations (last_used_day);
+      CREATE TABLE initial_access_tokens (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        max_uses BIGINT,
+        uses BIGINT NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type {
-  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, ClientRegistrationStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { PostgresClientStore } from './clients.js';
 import { PostgresCodeStore } from './codes.js';
@@ -12,6 +12,7 @@ import { postgresMigrations } from './migrations.js';
 import { RegistryChangeSignal } from '../registry-change-signal.js';
 import { PostgresRegistryVersionStore } from './registry-version.js';
 import { PostgresOpenIdGrantStore } from './openid-grants.js';
+import { PostgresClientRegistrationStore } from './client-registrations.js';
 import { PostgresResourceServerStore } from './resources.js';
 import { PostgresSessionStore } from './sessions.js';
 import { PostgresThrottleStore } from './throttle.js';
@@ -104,6 +105,7 @@ export class PostgresStore implements Store {
   readonly registryVersion: RegistryVersionStore;
   readonly denials: AccessTokenDenyList;
   readonly openIdGrants: OpenIdGrantStore;
+  readonly registrations: ClientRegistrationStore;
 
   private constructor(private readonly pool: pg.Pool, private readonly timing: QueryTiming) {
     // Registry writes through this store tell the caches of this process at once.
@@ -120,6 +122,7 @@ export class PostgresStore implements Store {
     this.registryVersion = new PostgresRegistryVersionStore(pool, registryChanges);
     this.denials = new PostgresAccessTokenDenyList(pool);
     this.openIdGrants = new PostgresOpenIdGrantStore(pool);
+    this.registrations = new PostgresClientRegistrationStore(pool, registryChanges);
   }
 
   /**

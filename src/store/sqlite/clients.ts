@@ -34,8 +34,12 @@ export class SqliteClientStore implements ClientStore {
     // Every write moves the registry version in its own transaction, so that the caches of every
     // process learn of it (store/registry-cache.ts).
     const bump = registryVersionBump(db);
+    // A client an administrator registers (again) is the administrator's: it is no longer
+    // self-registered, so its registration access token ends and the idle purge leaves it alone.
+    const adoptStmt = db.prepare('DELETE FROM client_registrations WHERE client_id = ?');
     this.upsertTx = db.transaction((client: Client) => {
       upsertStmt.run(...toParams(client));
+      adoptStmt.run(client.clientId);
       bump.run();
     });
     this.replaceSecretTx = db.transaction((clientId: string, expected: string, replacement: string) => {

@@ -36,6 +36,8 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
   if (!options.keepConsents) db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
   if (owner.clientId !== undefined && owner.userId === undefined) {
+    // A deleted client's self-registration (RFC 7592) ends with it.
+    db.prepare('DELETE FROM client_registrations WHERE client_id = ?').run(owner.clientId);
     // A client registered later under the same client_id inherits no introspection rights.
     db.prepare(`UPDATE resource_servers SET introspection_clients = (SELECT json_group_array(value) FROM json_each(introspection_clients) WHERE value <> ?)
       WHERE EXISTS (SELECT 1 FROM json_each(introspection_clients) WHERE value = ?)`).run(owner.clientId, owner.clientId);

@@ -242,4 +242,28 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX session_clients_expires ON session_clients (expires_at);
     `,
   },
+  {
+    version: 16,
+    name: 'Dynamic client registration (RFC 7591/7592): self-registered clients and initial access tokens',
+    // client_registrations: one row per client that registered itself; the keyed hash of its
+    // registration access token, and the day (epoch seconds / 86400) it was last used, for the idle purge.
+    // initial_access_tokens: what an administrator hands out for --dynamic-registration token.
+    sql: `
+      CREATE TABLE client_registrations (
+        client_id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL,
+        registered_at INTEGER NOT NULL,
+        last_used_day INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX client_registrations_last_used ON client_registrations (last_used_day);
+      CREATE TABLE initial_access_tokens (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        max_uses INTEGER,
+        uses INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

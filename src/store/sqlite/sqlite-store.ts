@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type {
-  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, ClientRegistrationStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { BackgroundCheckpoint } from './background-checkpoint.js';
 import { SqliteClientStore } from './clients.js';
@@ -17,6 +17,7 @@ import { SqliteThrottleStore } from './throttle.js';
 import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteOpenIdGrantStore } from './openid-grants.js';
+import { SqliteClientRegistrationStore } from './client-registrations.js';
 import { preparePrivateDatabaseFile, restrictDatabaseFiles } from './private-files.js';
 import { checkIntegrity, checkWritable, isCorruptionError, UnusableDatabaseFile } from './database-check.js';
 
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   readonly registryVersion: RegistryVersionStore;
   readonly denials: AccessTokenDenyList;
   readonly openIdGrants: OpenIdGrantStore;
+  readonly registrations: ClientRegistrationStore;
   readonly db: Database.Database;
   private readonly checkpoint: BackgroundCheckpoint | undefined;
 
@@ -100,6 +102,7 @@ export class SqliteStore implements Store {
     this.registryVersion = new SqliteRegistryVersionStore(db, registryChanges);
     this.denials = new SqliteAccessTokenDenyList(db);
     this.openIdGrants = new SqliteOpenIdGrantStore(db);
+    this.registrations = new SqliteClientRegistrationStore(db, registryChanges);
   }
 
   async ping(): Promise<void> {
