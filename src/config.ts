@@ -87,6 +87,9 @@ export interface ConfigFlags {
   jwksMaxAge?: string | undefined;
   keyRotationInterval?: string | undefined;
   signingAlg?: string | undefined;
+  clientIdMetadataDocuments?: string | undefined;
+  cimdAllowPrivateHosts?: string | undefined;
+  cimdAllowedHosts?: string | undefined;
 }
 
 const ENV_NAMES: Record<keyof ConfigFlags, string> = {
@@ -116,6 +119,9 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   jwksMaxAge: 'TESSERA_JWKS_MAX_AGE',
   keyRotationInterval: 'TESSERA_KEY_ROTATION_INTERVAL',
   signingAlg: 'TESSERA_SIGNING_ALG',
+  clientIdMetadataDocuments: 'TESSERA_CLIENT_ID_METADATA_DOCUMENTS',
+  cimdAllowPrivateHosts: 'TESSERA_CIMD_ALLOW_PRIVATE_HOSTS',
+  cimdAllowedHosts: 'TESSERA_CIMD_ALLOWED_HOSTS',
 };
 
 export const DEFAULT_DB = 'sqlite:./data/tessera.db';
@@ -213,6 +219,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       jwksMaxAge: jwksMaxAge(pick('jwksMaxAge'), env),
       keyRotationInterval: keyRotationInterval(pick('keyRotationInterval') ?? '0'),
       signingAlg: signingAlg(pick('signingAlg'), '--signing-alg'),
+      clientIdMetadataDocuments: {
+        enabled: onOff('client-id-metadata-documents', pick('clientIdMetadataDocuments') ?? 'off'),
+        allowPrivateHosts: booleanFlag('cimd-allow-private-hosts', String(pick('cimdAllowPrivateHosts') ?? 'false')),
+        allowedHosts: (pick('cimdAllowedHosts') ?? '').split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''),
+      },
     },
   };
 }
@@ -242,6 +253,12 @@ function metricsListener(port: string | undefined, host: string | undefined): Co
     return undefined;
   }
   return { port: integer('metrics-port', port, 0, 65535), host: host ?? '127.0.0.1' };
+}
+
+function onOff(name: string, value: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new ConfigError(`--${name} must be on or off, got "${value}".`);
 }
 
 function booleanFlag(name: string, value: string): boolean {

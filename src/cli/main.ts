@@ -41,7 +41,10 @@ function serverOptions(command: Command): Command {
     .option('--secret-file <path>', 'server secret(s), one per line, the first current (default: generated beside a SQLite database; or TESSERA_SECRET)')
     .option('--jwks-max-age <seconds>', 'Cache-Control max-age of the JWKS; tessera keys rotate waits this plus a margin by default (default 300)')
     .option('--key-rotation-interval <duration>', 'add a new signing key of each algorithm when its newest is this old, e.g. 30d (default off)')
-    .option('--signing-alg <alg>', 'ES256, RS256 or EdDSA: the algorithm of access tokens for resources that choose none (default ES256)');
+    .option('--signing-alg <alg>', 'ES256, RS256 or EdDSA: the algorithm of access tokens for resources that choose none (default ES256)')
+    .option('--client-id-metadata-documents <on|off>', 'accept https URLs as client_id, fetched as Client ID Metadata Documents (default off)')
+    .option('--cimd-allowed-hosts <hosts>', 'comma-separated hosts whose client ID metadata documents are accepted (default: any public host)')
+    .option('--cimd-allow-private-hosts [bool]', 'DEVELOPMENT ONLY: fetch documents and jwks_uri from private/loopback addresses, http on 127.0.0.1 (default false)');
 }
 
 const program = new Command('tessera')

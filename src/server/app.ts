@@ -6,6 +6,8 @@ import { AccessTokenVerifier } from '../core/access-token-verifier.js';
 import { auditToAll, noAudit, type AuditLog } from '../core/audit.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ClientAuthenticator } from '../core/client-auth.js';
+import { ClientAssertionVerifier, clientKeyLoader } from '../core/client-assertion.js';
+import { FetchedJsonCache } from '../core/safe-fetch.js';
 import { ClientSecretThrottle } from '../core/client-secret-throttle.js';
 import { OAuthError } from '../core/errors.js';
 import { SecretHashing } from '../core/secret-hash.js';
@@ -225,7 +227,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     more: { backchannel_logout_supported: true, backchannel_logout_session_supported: true },
   });
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
-  const clients = new ClientAuthenticator(clientStore, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
+  // jwks_uri documents: the same SSRF-safe fetcher as client ID metadata documents, cached in memory by their max-age.
+  const jwksDocuments = new FetchedJsonCache({ allowPrivateHosts: settings.clientIdMetadataDocuments?.allowPrivateHosts === true, maxBytes: 64 * 1024 });
+  const assertions = new ClientAssertionVerifier({ issuer: settings.issuer, jtis: store.assertionJtis, clock, keys: clientKeyLoader((url) => jwksDocuments.get(url)) });
+  const clients = new ClientAuthenticator(clientStore, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit, assertions);
   tokenRoute(app, { clients, registry, grants: grantContext });
   introspectRevokeRoutes(app, {
     issuer: settings.issuer, clients, tokens: store.tokens, tokenHash: hashing.tokens, resourceServers: resourceStore, clock, audit,

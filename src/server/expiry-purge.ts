@@ -48,6 +48,7 @@ export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): Exp
       await store.codes.purgeExpired(now - 3_600);
       await store.sessions.purgeExpired(now);
       await store.openIdGrants.purgeExpired(now);
+      await store.assertionJtis.purgeExpired(now);
       await store.throttle.purgeEnded(now, THROTTLE.windowSeconds);
     } catch (error) {
       options.onError?.(error);

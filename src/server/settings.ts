@@ -51,6 +51,18 @@ export interface ServerSettings {
    * `signingAlg` overrides it). ES256 by default; every algorithm has keys of its own.
    */
   readonly signingAlg: SigningAlg;
+  /** Client ID Metadata Documents and outbound fetches (jwks_uri); absent: CIMD off, public hosts only. */
+  readonly clientIdMetadataDocuments?: CimdSettings | undefined;
+}
+
+/** draft-ietf-oauth-client-id-metadata-document: whether https client_ids are fetched, and from where. */
+export interface CimdSettings {
+  /** --client-id-metadata-documents on|off (default off: opt-in, docs/SECURITY.md). */
+  readonly enabled: boolean;
+  /** --cimd-allow-private-hosts: development only; any address, and http:// on loopback hosts. Also jwks_uri fetches. */
+  readonly allowPrivateHosts: boolean;
+  /** --cimd-allowed-hosts: the only hosts whose documents are accepted; empty: any public host. */
+  readonly allowedHosts: readonly string[];
 }
 
 export interface ConnectionTimeouts {

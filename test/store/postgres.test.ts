@@ -9,6 +9,7 @@ import { resourceServerConformance } from './conformance-resources.js';
 import { throttleConformance } from './conformance-throttle.js';
 import { registryVersionConformance } from './conformance-registry-version.js';
 import { openIdConformance } from './conformance-openid.js';
+import { assertionJtiConformance } from './conformance-assertion-jtis.js';
 import { usePostgresSchemas } from './postgres-schemas.js';
 
 const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
@@ -23,6 +24,10 @@ denyListConformance('PostgreSQL', async () => PostgresStore.connect(await freshS
 resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 throttleConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 openIdConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
+assertionJtiConformance('PostgreSQL', async () => {
+  const url = await freshSchemaUrl();
+  return { store: await PostgresStore.connect(url), connectAgain: () => PostgresStore.connect(url) };
+});
 
 describe('PostgresStore.connect', () => {
   it('applies each migration once when several processes start at once', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { CLIENT_ASSERTION_ALGS } from '../../core/client-assertion.js';
 import { AUTH_METHODS } from '../../core/client-metadata.js';
 import { CODE_CHALLENGE_METHODS } from '../../core/pkce.js';
 import type { PublicJwks } from '../../keys/key-ring.js';
@@ -29,6 +30,10 @@ export function authorizationServerMetadata(issuer: string, registry: ProtocolRe
     introspection_endpoint_auth_methods_supported: authMethods,
     // RFC 7009 §2.1: a public client identifies itself with client_id alone to revoke its tokens.
     revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    // RFC 8414 §2: the JWS algorithms of private_key_jwt assertions (core/client-assertion.ts).
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
   };
 }
 
