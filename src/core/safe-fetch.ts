@@ -124,8 +124,9 @@ export async function safeFetchJson(raw: string, options: SafeFetchOptions = {})
           agent: false,
         }, (response: IncomingMessage) => {
           const fail = (error: SafeFetchError) => {
-            response.destroy();
+            // Rejected first: destroying the response makes the request report a network error too.
             reject(error);
+            response.destroy();
           };
           const status = response.statusCode ?? 0;
           if (status >= 300 && status < 400) return fail(new SafeFetchError('redirect'));
