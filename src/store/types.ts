@@ -48,6 +48,12 @@ export interface Client {
   jwks?: ClientJwks | undefined;
   /** RFC 7591 §2 jwks_uri: where the client's public keys are fetched (core/safe-fetch.ts, cached). */
   jwksUri?: string | undefined;
+  /**
+   * Set on a client read from its Client ID Metadata Document (client_id is the document's https
+   * URL), never stored: its identity is only what its host says, so the consent page says so and
+   * consent is never skipped (core/client-id-metadata-document.ts).
+   */
+  fromMetadataDocument?: true | undefined;
   createdAt: number;
 }
 

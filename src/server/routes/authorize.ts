@@ -71,6 +71,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
         return reply.send(consentPage({
           csrfToken: session.csrfToken, request: query, clientName: authorization.client.clientName, username: next.user.username,
           scopes: next.scopes, claims: next.claims, redirectUri: authorization.redirectUri,
+          metadataDocument: authorization.client.fromMetadataDocument ? authorization.client.clientId : undefined,
         }));
       case 'sign-in': {
         let current = session;

@@ -9,7 +9,7 @@ import { SCOPE_CLAIMS, STANDARD_CLAIMS } from '../../oidc/standard-claims.js';
 import { USERINFO_PATH } from '../../oidc/userinfo.js';
 
 /** RFC 8414 §2: the metadata is derived from what is registered, so it stays true as grants are added. */
-export function authorizationServerMetadata(issuer: string, registry: ProtocolRegistry): Record<string, unknown> {
+export function authorizationServerMetadata(issuer: string, registry: ProtocolRegistry, more: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const base = issuer;
   const authMethods = AUTH_METHODS.filter((method) => method !== 'none');
   return {
@@ -34,6 +34,7 @@ export function authorizationServerMetadata(issuer: string, registry: ProtocolRe
     token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    ...more,
   };
 }
 
@@ -46,6 +47,8 @@ export interface OpenIdMetadataExtensions {
   readonly endSessionEndpoint?: string | undefined;
   /** More members, by name (Back-Channel Logout's backchannel_logout_supported, say). */
   readonly more?: Readonly<Record<string, unknown>> | undefined;
+  /** Members of both documents, the OAuth metadata (RFC 8414) and OpenID discovery (client_id_metadata_document_supported). */
+  readonly both?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -55,7 +58,7 @@ export interface OpenIdMetadataExtensions {
  */
 export function openIdProviderMetadata(issuer: string, registry: ProtocolRegistry, extensions: OpenIdMetadataExtensions = {}): Record<string, unknown> {
   return {
-    ...authorizationServerMetadata(issuer, registry),
+    ...authorizationServerMetadata(issuer, registry, extensions.both),
     userinfo_endpoint: `${issuer}${USERINFO_PATH}`,
     // Core §3.1.2.1 openid; §5.4 profile, email, address, phone; §11 offline_access. Clients may be
     // registered for other scopes too; these are the ones OpenID Connect defines.
@@ -85,7 +88,7 @@ export function metadataRoutes(
   app: FastifyInstance, issuer: string, registry: ProtocolRegistry, keys: { readonly jwks: PublicJwks }, jwksMaxAge: number,
   openIdExtensions: OpenIdMetadataExtensions = {},
 ): void {
-  const metadata = authorizationServerMetadata(issuer, registry);
+  const metadata = authorizationServerMetadata(issuer, registry, openIdExtensions.both);
   const serveMetadata = async (_request: unknown, reply: { header(name: string, value: string): unknown }) => {
     reply.header('cache-control', 'public, max-age=300');
     return metadata;
