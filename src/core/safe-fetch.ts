@@ -28,7 +28,7 @@ export interface SafeFetchOptions {
 
 /** Why a fetch was refused; `reason` is a fixed code for logs, never the remote content. */
 export class SafeFetchError extends Error {
-  constructor(readonly reason: 'bad_url' | 'refused_address' | 'dns' | 'network' | 'timeout' | 'status' | 'redirect' | 'content_type' | 'too_large' | 'not_json') {
+  constructor(readonly reason: 'bad_url' | 'refused_address' | 'dns' | 'network' | 'timeout' | 'status' | 'redirect' | 'content_type' | 'too_large' | 'not_json' | 'busy') {
     super(`outbound fetch refused: ${reason}`);
     this.name = 'SafeFetchError';
   }
@@ -167,38 +167,51 @@ export async function safeFetchJson(raw: string, options: SafeFetchOptions = {})
   }
 }
 
+/** How long a failed fetch is remembered: requests naming that URL meanwhile fail at once, without a fetch. */
+const FAILURE_SECONDS = 60;
+
 /**
  * A bounded in-memory cache of fetched documents, each kept for its max-age: at most `maxEntries`,
- * the oldest dropped first, and one fetch at a time per URL (concurrent callers share it). Nothing
- * is written to the database, so anonymous callers cannot grow it.
+ * the oldest dropped first, and one fetch at a time per URL (concurrent callers share it). Failures
+ * are remembered for a minute, so that a request cannot make this server fetch (or hammer a third
+ * party) more than once a minute per URL, and at most `maxInFlight` fetches run at once. Nothing is
+ * written to the database, so anonymous callers cannot grow it.
  */
 export class FetchedJsonCache {
-  private readonly entries = new Map<string, { json: unknown; until: number }>();
+  private readonly entries = new Map<string, { json: unknown; until: number } | { error: SafeFetchError; until: number }>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly options: SafeFetchOptions & { maxEntries?: number }, private readonly nowMs: () => number = Date.now, private readonly fetchJson: typeof safeFetchJson = safeFetchJson) {}
+  constructor(private readonly options: SafeFetchOptions & { maxEntries?: number; maxInFlight?: number }, private readonly nowMs: () => number = Date.now, private readonly fetchJson: typeof safeFetchJson = safeFetchJson) {}
 
   async get(url: string): Promise<unknown> {
     const cached = this.entries.get(url);
-    if (cached && cached.until > this.nowMs()) return cached.json;
+    if (cached && cached.until > this.nowMs()) {
+      if ('error' in cached) throw cached.error;
+      return cached.json;
+    }
     if (cached) this.entries.delete(url);
     const running = this.inFlight.get(url);
     if (running) return running;
+    if (this.inFlight.size >= (this.options.maxInFlight ?? 32)) throw new SafeFetchError('busy');
     const fetching = this.fetchJson(url, this.options).then((fetched) => {
-      this.remember(url, fetched.json, fetched.maxAgeSeconds);
+      this.remember(url, { json: fetched.json, until: this.nowMs() + fetched.maxAgeSeconds * 1_000 });
       return fetched.json;
+    }, (error: unknown) => {
+      const failure = error instanceof SafeFetchError ? error : new SafeFetchError('network');
+      this.remember(url, { error: failure, until: this.nowMs() + FAILURE_SECONDS * 1_000 });
+      throw failure;
     }).finally(() => this.inFlight.delete(url));
     this.inFlight.set(url, fetching);
     return fetching;
   }
 
-  private remember(url: string, json: unknown, seconds: number): void {
+  private remember(url: string, entry: { json: unknown; until: number } | { error: SafeFetchError; until: number }): void {
     const maxEntries = this.options.maxEntries ?? 1_000;
     while (this.entries.size >= maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
-    this.entries.set(url, { json, until: this.nowMs() + seconds * 1_000 });
+    this.entries.set(url, entry);
   }
 }

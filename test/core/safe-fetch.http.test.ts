@@ -105,4 +105,23 @@ describe('FetchedJsonCache', () => {
     await cache.get(`${origin}/ok?again`);
     expect(await cache.get(`${origin}/counted`)).toEqual({ hit: 3 });
   });
+
+  it('remembers a failure for a minute: no second fetch meanwhile', async () => {
+    let now = 1_000_000;
+    let fetches = 0;
+    const cache = new FetchedJsonCache(dev, () => now, (url, options) => { fetches += 1; return safeFetchJson(url, options); });
+    expect(await reason(cache.get(`${origin}/missing`))).toBe('status');
+    expect(await reason(cache.get(`${origin}/missing`))).toBe('status');
+    expect(fetches).toBe(1);
+    now += 61_000;
+    expect(await reason(cache.get(`${origin}/missing`))).toBe('status');
+    expect(fetches).toBe(2);
+  });
+
+  it('refuses to start more than maxInFlight fetches at once', async () => {
+    const cache = new FetchedJsonCache({ ...dev, maxInFlight: 1, timeoutMs: 3_000 });
+    const slow = cache.get(`${origin}/slow`);
+    expect(await reason(cache.get(`${origin}/ok`))).toBe('busy');
+    await slow;
+  });
 });
