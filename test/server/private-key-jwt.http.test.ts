@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import type { Store } from '../../src/store/types.js';
 import { ServerSecrets } from '../../src/core/server-secrets.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { basic, discover, insecure, postForm } from '../helpers/oauth-client.js';
@@ -174,27 +178,54 @@ describe('private_key_jwt client authentication (RFC 7523, OpenID Connect Core s
   });
 });
 
+async function replayAcrossTwoServers(openStore: () => Promise<Store>): Promise<void> {
+  const secrets = ServerSecrets.ephemeral();
+  const client = { client_id: 'signer', grant_types: ['client_credentials'], scope: 'read', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk as Record<string, unknown>] } };
+  const first = await startServer({ store: await openStore(), secrets, clients: [client] });
+  const second = await startServer({ store: await openStore(), secrets });
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = await new SignJWT({ iss: 'signer', sub: 'signer', aud: [first.issuer, second.issuer], jti: 'shared-jti', exp: now + 60 })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: jwt }).toString();
+    // Sent at once, half to each server: exactly one is accepted.
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => postForm(`${(i % 2 === 0 ? first : second).issuer}/token`, body)));
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    const refused = answers.filter((answer) => answer.status !== 200);
+    expect(refused).toHaveLength(9);
+    for (const answer of refused) {
+      expect(answer.status).toBe(401);
+      expect(answer.json.error_description).toBe('Client authentication failed: this client assertion was already used.');
+    }
+  } finally {
+    await first.close();
+    await second.close();
+  }
+}
+
 describe('private_key_jwt replay across two servers on one database', () => {
-  it('accepts a jti once, whichever instance sees it', async () => {
+  it('SQLite: accepts a jti once, whichever instance sees it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-pkjwt-'));
-    const secrets = ServerSecrets.ephemeral();
-    const file = join(dir, 'tessera.db');
-    const client = { client_id: 'signer', grant_types: ['client_credentials'], scope: 'read', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk as Record<string, unknown>] } };
-    const first = await startServer({ store: new SqliteStore(file), secrets, clients: [client] });
-    const second = await startServer({ store: new SqliteStore(file), secrets });
     try {
-      const now = Math.floor(Date.now() / 1000);
-      const jwt = await new SignJWT({ iss: 'signer', sub: 'signer', aud: [first.issuer, second.issuer], jti: 'shared-jti', exp: now + 60 })
-        .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
-      const body = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: jwt }).toString();
-      expect((await postForm(`${first.issuer}/token`, body)).status).toBe(200);
-      const replay = await postForm(`${second.issuer}/token`, body);
-      expect(replay.status).toBe(401);
-      expect(replay.json.error_description).toBe('Client authentication failed: this client assertion was already used.');
+      await replayAcrossTwoServers(async () => new SqliteStore(join(dir, 'tessera.db')));
     } finally {
-      await first.close();
-      await second.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('PostgreSQL: accepts a jti once, whichever instance sees it', async () => {
+    const baseUrl = process.env.TESSERA_TEST_POSTGRES_URL || inject('tesseraTestPostgresUrl');
+    if (!baseUrl) throw new Error('TESSERA_TEST_POSTGRES_URL is not set; see test/setup/postgres.ts.');
+    const schema = `tessera_pkjwt_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const url = new URL(baseUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    try {
+      await replayAcrossTwoServers(() => PostgresStore.connect(url.toString()));
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
     }
   });
 });
