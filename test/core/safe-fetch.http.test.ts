@@ -46,6 +46,11 @@ describe('safeFetchJson', () => {
     expect(await safeFetchJson(`${origin}/ok`, dev)).toEqual({ json: { hello: 'world' }, maxAgeSeconds: 600 });
   });
 
+  it('resolves a host name once and connects to that address (the pinned lookup)', async () => {
+    const port = new URL(origin).port;
+    expect((await safeFetchJson(`http://localhost:${port}/ok`, dev)).json).toEqual({ hello: 'world' });
+  });
+
   it('refuses loopback without the development flag, and http anywhere else', async () => {
     expect(await reason(safeFetchJson(`${origin}/ok`))).toBe('bad_url');
     expect(await reason(safeFetchJson(`https://127.0.0.1:${new URL(origin).port}/ok`))).toBe('refused_address');
