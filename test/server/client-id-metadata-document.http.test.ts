@@ -52,6 +52,8 @@ function authorizeUrl(issuer: string, params: Record<string, string>): string {
 async function consentPageFor(clientId: string, challenge: string, agent = new UserAgent(server.issuer)) {
   let page = await agent.request(authorizeUrl(server.issuer, { client_id: clientId, redirect_uri: CALLBACK, response_type: 'code', scope: 'read', state: 's1', code_challenge: challenge, code_challenge_method: 'S256' }));
   if (page.body.includes('action="/login"')) {
+    // The sign-in page names the document's host beside the name it claims.
+    expect(page.body).toContain(`(${new URL(clientId).host}, not verified)`);
     const signIn = await agent.request('/login', { form: { csrf_token: hiddenField(page.body, 'csrf_token'), return_to: hiddenField(page.body, 'return_to'), ...ALICE } });
     expect(signIn.status).toBe(303);
     page = await agent.request(signIn.location as string);
