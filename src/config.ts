@@ -92,6 +92,9 @@ export interface ConfigFlags {
   dynamicRegistrationMaxClients?: string | undefined;
   dynamicRegistrationIdleDays?: string | undefined;
   dynamicRegistrationRateLimit?: string | undefined;
+  clientIdMetadataDocuments?: string | undefined;
+  cimdAllowPrivateHosts?: string | undefined;
+  cimdAllowedHosts?: string | undefined;
 }
 
 const ENV_NAMES: Record<keyof ConfigFlags, string> = {
@@ -126,6 +129,9 @@ const ENV_NAMES: Record<keyof ConfigFlags, string> = {
   dynamicRegistrationMaxClients: 'TESSERA_DYNAMIC_REGISTRATION_MAX_CLIENTS',
   dynamicRegistrationIdleDays: 'TESSERA_DYNAMIC_REGISTRATION_IDLE_DAYS',
   dynamicRegistrationRateLimit: 'TESSERA_DYNAMIC_REGISTRATION_RATE_LIMIT',
+  clientIdMetadataDocuments: 'TESSERA_CLIENT_ID_METADATA_DOCUMENTS',
+  cimdAllowPrivateHosts: 'TESSERA_CIMD_ALLOW_PRIVATE_HOSTS',
+  cimdAllowedHosts: 'TESSERA_CIMD_ALLOWED_HOSTS',
 };
 
 export const DEFAULT_DB = 'sqlite:./data/tessera.db';
@@ -224,6 +230,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       keyRotationInterval: keyRotationInterval(pick('keyRotationInterval') ?? '0'),
       signingAlg: signingAlg(pick('signingAlg'), '--signing-alg'),
       dynamicRegistration: dynamicRegistration(pick),
+      clientIdMetadataDocuments: {
+        enabled: onOff('client-id-metadata-documents', pick('clientIdMetadataDocuments') ?? 'off'),
+        allowPrivateHosts: booleanFlag('cimd-allow-private-hosts', String(pick('cimdAllowPrivateHosts') ?? 'false')),
+        allowedHosts: (pick('cimdAllowedHosts') ?? '').split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''),
+      },
     },
   };
 }
@@ -284,6 +295,12 @@ function metricsListener(port: string | undefined, host: string | undefined): Co
     return undefined;
   }
   return { port: integer('metrics-port', port, 0, 65535), host: host ?? '127.0.0.1' };
+}
+
+function onOff(name: string, value: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new ConfigError(`--${name} must be on or off, got "${value}".`);
 }
 
 function booleanFlag(name: string, value: string): boolean {

@@ -51,6 +51,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ signingAlg: 'HS256' }, {})).toThrow(/--signing-alg must be one of ES256, RS256, EdDSA, got "HS256"/);
     expect(() => loadConfig({ signingAlg: 'none' }, {})).toThrow(/--signing-alg/);
   });
+  it('reads the Client ID Metadata Document settings: off, any public host, no private hosts unless told', () => {
+    expect(loadConfig({}, {}).settings.clientIdMetadataDocuments).toEqual({ enabled: false, allowPrivateHosts: false, allowedHosts: [] });
+    expect(loadConfig({ clientIdMetadataDocuments: 'on', cimdAllowedHosts: 'A.example, b.example' }, { TESSERA_CIMD_ALLOW_PRIVATE_HOSTS: 'true' }).settings.clientIdMetadataDocuments)
+      .toEqual({ enabled: true, allowPrivateHosts: true, allowedHosts: ['a.example', 'b.example'] });
+    // commander gives `true` for a bare --cimd-allow-private-hosts.
+    expect(loadConfig({ cimdAllowPrivateHosts: true as unknown as string }, {}).settings.clientIdMetadataDocuments?.allowPrivateHosts).toBe(true);
+    expect(() => loadConfig({ clientIdMetadataDocuments: 'yes' }, {})).toThrow(/--client-id-metadata-documents must be on or off/);
+  });
+
   it('reads the client cache refresh: 2000 ms by default, at most 5000 so that the 10 s bound holds', () => {
     expect(loadConfig({}, {}).clientCacheRefreshMs).toBe(2_000);
     expect(loadConfig({}, { TESSERA_CLIENT_CACHE_REFRESH: '100' }).clientCacheRefreshMs).toBe(100);

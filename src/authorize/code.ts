@@ -3,6 +3,7 @@ import { parseCodeChallenge } from '../core/pkce.js';
 import { generateOpaqueToken, newFamilyId, TOKEN_PREFIX } from '../core/tokens.js';
 import type { GrantContext } from '../grants/types.js';
 import { defineResponseType } from './types.js';
+import { isPublicClient } from '../store/types.js';
 
 interface CodeParams {
   /** RFC 7636 S256 challenge, or undefined when none was sent (and none is required). */
@@ -18,7 +19,7 @@ export const codeResponseType = defineResponseType<CodeParams>({
     const codeChallenge = parseCodeChallenge(params.code_challenge, params.code_challenge_method);
     // RFC 9700 §2.1.1: public clients MUST use PKCE; a server may require it of every client.
     // RFC 8252 §8.1/§8.5: native apps too, whose secret (if any) is shipped in the app.
-    const required = settings.pkceRequired === 'all' || client.secretHash === null || client.applicationType === 'native';
+    const required = settings.pkceRequired === 'all' || isPublicClient(client) || client.applicationType === 'native';
     if (required && codeChallenge === undefined) {
       throw new InvalidRequest('code_challenge (PKCE, S256) is required for this client (RFC 7636, RFC 9700 section 2.1.1).');
     }

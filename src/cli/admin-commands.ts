@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UnknownUser, upsertUser } from '../admin/seed.js';
 import { InvalidUserClaims, validateUserClaims } from '../oidc/standard-claims.js';
@@ -54,6 +55,20 @@ interface ClientCreateOptions {
   postLogoutRedirectUri?: string[];
   backchannelLogoutUri?: string;
   backchannelLogoutSessionRequired?: boolean;
+  jwksFile?: string;
+  jwksUri?: string;
+}
+
+/** private_key_jwt keys: a JWK Set file (public keys) or a jwks_uri; either implies the method. */
+function keyMetadata(options: Pick<ClientCreateOptions, 'jwksFile' | 'jwksUri'>): Partial<ClientMetadata> {
+  if (options.jwksFile === undefined) return options.jwksUri !== undefined ? { jwks_uri: options.jwksUri } : {};
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(readFileSync(options.jwksFile, 'utf8'));
+  } catch {
+    throw new AdminError(`--jwks-file ${options.jwksFile}: cannot read a JSON JWK Set from it.`);
+  }
+  return { jwks: jwks as ClientMetadata['jwks'], ...(options.jwksUri !== undefined ? { jwks_uri: options.jwksUri } : {}) };
 }
 
 /** The OpenID Connect logout metadata a create or update was given (RP-Initiated and Back-Channel Logout 1.0). */
@@ -78,7 +93,7 @@ export function registerClientCommands(program: Command): void {
     .option('--grant-type <type>', 'a grant type (repeat for several)', collect)
     .option('--response-type <type>', 'a response type (repeat for several)', collect)
     .option('--scope <scopes>', 'space-separated scopes the client may request')
-    .option('--auth-method <method>', 'client_secret_basic (default), client_secret_post or none')
+    .option('--auth-method <method>', 'client_secret_basic (default), client_secret_post, private_key_jwt or none')
     .option('--resource <uri>', 'an RFC 8707 resource the client may ask for (repeat for several)', collect)
     .option('--skip-consent', 'a first-party client: skip the consent page')
     .option('--secret-file <path>', 'the server secret file, as for tessera serve (the client secret is hashed with it)')
@@ -86,10 +101,13 @@ export function registerClientCommands(program: Command): void {
     .option('--post-logout-redirect-uri <uri>', 'OpenID Connect logout: where logout may send the browser back (repeat for several)', collect)
     .option('--backchannel-logout-uri <uri>', 'OpenID Connect Back-Channel Logout: where logout tokens are POSTed (https, or http on 127.0.0.1/localhost)')
     .option('--backchannel-logout-session-required', 'the client needs sid in logout tokens')
+    .option('--jwks-file <path>', 'private_key_jwt: a JSON file of the client\'s public JWK Set (implies --auth-method private_key_jwt)')
+    .option('--jwks-uri <uri>', 'private_key_jwt: the https URL of the client\'s JWK Set (implies --auth-method private_key_jwt)')
     .action(async (options: ClientCreateOptions) => {
-      const authMethod = options.public ? 'none' : options.authMethod;
+      const withKeys = options.jwksFile !== undefined || options.jwksUri !== undefined;
+      const authMethod = options.public ? 'none' : options.authMethod ?? (withKeys ? 'private_key_jwt' : undefined);
       // A secret given for a public client is passed on, so that validation refuses it loudly.
-      const secret = options.secret ?? (authMethod === 'none' ? undefined : generateOpaqueToken(TOKEN_PREFIX.clientSecret, cryptoRandom));
+      const secret = options.secret ?? (authMethod === 'none' || authMethod === 'private_key_jwt' ? undefined : generateOpaqueToken(TOKEN_PREFIX.clientSecret, cryptoRandom));
       const metadata: ClientMetadata = {
         client_id: options.clientId ?? cryptoRandom.token(12),
         client_secret: secret,
@@ -103,6 +121,7 @@ export function registerClientCommands(program: Command): void {
         skip_consent: options.skipConsent,
         id_token_signed_response_alg: options.idTokenSignedResponseAlg,
         ...logoutMetadata(options),
+        ...keyMetadata(options),
       };
       const record = await withStore({ db: options.db, secretFile: options.secretFile }, async (store, hashing) => {
         const created = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, systemClock.nowSeconds(), hashing);

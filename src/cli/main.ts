@@ -48,7 +48,10 @@ function serverOptions(command: Command): Command {
     .option('--dynamic-registration-scope <scopes>', 'the scopes self-registered clients may have (default "openid profile email offline_access")')
     .option('--dynamic-registration-max-clients <n>', 'how many self-registered clients may exist (default 10000)')
     .option('--dynamic-registration-idle-days <days>', 'self-registered clients unused this long are deleted (default 30)')
-    .option('--dynamic-registration-rate-limit <n>', 'registrations per client address per 15 minutes (default 10)');
+    .option('--dynamic-registration-rate-limit <n>', 'registrations per client address per 15 minutes (default 10)')
+    .option('--client-id-metadata-documents <on|off>', 'accept https URLs as client_id, fetched as Client ID Metadata Documents (default off)')
+    .option('--cimd-allowed-hosts <hosts>', 'comma-separated hosts whose client ID metadata documents are accepted (default: any public host)')
+    .option('--cimd-allow-private-hosts [bool]', 'DEVELOPMENT ONLY: fetch documents and jwks_uri from private/loopback addresses, http on 127.0.0.1 (default false)');
 }
 
 const program = new Command('tessera')

@@ -1,5 +1,7 @@
+import { decodeJwt } from 'jose';
 import type { Client, ClientStore, TokenEndpointAuthMethod } from '../store/types.js';
 import { noAudit, type AuditLog } from './audit.js';
+import { JWT_BEARER_ASSERTION_TYPE, type ClientAssertionVerifier } from './client-assertion.js';
 import type { ClientSecretThrottle, ClientSecretTicket } from './client-secret-throttle.js';
 import { InvalidClient, InvalidRequest, TooManyAttempts } from './errors.js';
 import type { KeyedHash } from './secret-hash.js';
@@ -9,6 +11,42 @@ export interface PresentedClient {
   method: TokenEndpointAuthMethod;
   clientId: string;
   clientSecret: string | undefined;
+  /** private_key_jwt: the client_assertion (RFC 7523 §2.2), whose sub named the client. */
+  clientAssertion?: string | undefined;
+}
+
+/** The client a JWT client assertion names (its sub, RFC 7523 §3 item 2), read before the signature is checked. */
+function assertionClientId(assertion: string): string {
+  let sub: unknown;
+  try {
+    sub = decodeJwt(assertion).sub;
+  } catch {
+    throw new InvalidClient('The client assertion is not a valid JWT.');
+  }
+  if (typeof sub !== 'string' || sub === '' || !VSCHAR.test(sub)) throw new InvalidClient('The client assertion has no valid sub claim.');
+  return sub;
+}
+
+/**
+ * RFC 7521 §4.2 (and RFC 7523 §2.2): client_assertion_type and client_assertion, with no other
+ * credentials (RFC 6749 §2.3: one method per request). client_id is optional and, when sent, must
+ * be the assertion's client.
+ */
+function presentedAssertion(authorization: string | undefined, params: Readonly<Record<string, string>>): PresentedClient {
+  const type = params.client_assertion_type;
+  const assertion = params.client_assertion;
+  if (authorization !== undefined || params.client_secret !== undefined) {
+    throw new InvalidRequest('The request carries a client assertion and another client authentication; use one method (RFC 6749 section 2.3).');
+  }
+  if (type === undefined || assertion === undefined || assertion === '') {
+    throw new InvalidRequest('client_assertion_type and client_assertion must be sent together (RFC 7521 section 4.2).');
+  }
+  if (type !== JWT_BEARER_ASSERTION_TYPE) throw new InvalidClient('Unsupported client_assertion_type; this server accepts JWT client assertions (RFC 7523).');
+  const clientId = assertionClientId(assertion);
+  if (params.client_id !== undefined && params.client_id !== clientId) {
+    throw new InvalidClient('client_id differs from the client the assertion names.');
+  }
+  return { method: 'private_key_jwt', clientId, clientSecret: undefined, clientAssertion: assertion };
 }
 
 // RFC 6749 Appendix A.1: client_id = *VSCHAR
@@ -37,6 +75,7 @@ function parseBasic(header: string): { clientId: string; clientSecret: string } 
  * RFC 6749 §2.3: the client MUST NOT use more than one authentication method in each request.
  */
 export function presentedClient(authorization: string | undefined, params: Readonly<Record<string, string>>): PresentedClient {
+  if (params.client_assertion_type !== undefined || params.client_assertion !== undefined) return presentedAssertion(authorization, params);
   if (authorization !== undefined && /^Basic(\s|$)/i.test(authorization)) {
     const basic = parseBasic(authorization);
     if (!basic || basic.clientId === '') throw new InvalidClient('The Authorization header is not valid Basic client credentials.', true);
@@ -74,7 +113,7 @@ export class ClientAuthenticator {
   // as a wrong secret and does not reveal which client_ids exist.
   private readonly decoyHash: string;
 
-  constructor(private readonly clients: ClientStore, private readonly secretHash: KeyedHash, private readonly throttle?: ClientSecretThrottle, private readonly audit: AuditLog = noAudit) {
+  constructor(private readonly clients: ClientStore, private readonly secretHash: KeyedHash, private readonly throttle?: ClientSecretThrottle, private readonly audit: AuditLog = noAudit, private readonly assertions?: ClientAssertionVerifier) {
     this.decoyHash = secretHash.hash('tessera-decoy-secret');
   }
 
@@ -100,6 +139,7 @@ export class ClientAuthenticator {
 
   private async check(presented: PresentedClient, usedBasic: boolean, failed: (reason: string) => void, ticket: ClientSecretTicket | undefined): Promise<Client> {
     const client = await this.clients.get(presented.clientId);
+    if (presented.clientAssertion !== undefined) return this.checkAssertion(client, presented.clientAssertion, failed);
     if (presented.clientSecret !== undefined) {
       const verdict = this.secretHash.verify(presented.clientSecret, client?.secretHash ?? this.decoyHash);
       if (!client || client.secretHash === null || !verdict.ok) {
@@ -115,6 +155,22 @@ export class ClientAuthenticator {
     if (client.tokenEndpointAuthMethod !== presented.method) {
       failed('wrong_method');
       throw new InvalidClient('This client is registered for another token endpoint authentication method.', usedBasic);
+    }
+    return client;
+  }
+
+  /** private_key_jwt: only a client registered for it, its assertion verified (client-assertion.ts). Fixed descriptions. */
+  private async checkAssertion(client: Client | undefined, assertion: string, failed: (reason: string) => void): Promise<Client> {
+    if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt' || !this.assertions) {
+      failed(client ? 'wrong_method' : 'unknown_client');
+      throw new InvalidClient('Client authentication failed: unknown client or a client not registered for private_key_jwt.');
+    }
+    const rejection = await this.assertions.verify(client, assertion);
+    if (rejection !== undefined) {
+      failed(`assertion_${rejection}`);
+      throw new InvalidClient(rejection === 'replayed'
+        ? 'Client authentication failed: this client assertion was already used.'
+        : 'Client authentication failed: the client assertion is not valid.');
     }
     return client;
   }

@@ -1,5 +1,5 @@
 import { confidentialOnlyGrantTypes, defaultRegistry, registrableGrantTypes, type ProtocolRegistry } from '../registry.js';
-import { SIGNING_ALGS, type Client, type SigningAlg, type TokenEndpointAuthMethod } from '../store/types.js';
+import { SIGNING_ALGS, type Client, type ClientJwks, type SigningAlg, type TokenEndpointAuthMethod } from '../store/types.js';
 import { parseScope } from './scope.js';
 import type { SecretHashing } from './secret-hash.js';
 
@@ -25,6 +25,10 @@ export interface ClientMetadata {
   backchannel_logout_uri?: string | undefined;
   /** Back-Channel Logout 1.0 §2.2: the RP needs `sid` in logout tokens (it is always sent). */
   backchannel_logout_session_required?: boolean | undefined;
+  /** RFC 7591 §2: the client's public keys, for private_key_jwt (inline). */
+  jwks?: { keys: Record<string, unknown>[] } | undefined;
+  /** RFC 7591 §2: where the client's public keys are (https), for private_key_jwt. */
+  jwks_uri?: string | undefined;
 }
 
 /** A registration that cannot be accepted, with a message that says what to fix. */
@@ -35,7 +39,7 @@ export class InvalidClientMetadata extends Error {
   }
 }
 
-export const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+export const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 // RFC 6749 Appendix A.1: client_id = *VSCHAR
 const VSCHAR = /^[\x20-\x7E]+$/;
@@ -93,6 +97,46 @@ function checkBackchannelLogoutUri(uri: string, who: string): void {
 }
 
 /**
+ * RFC 7591 §2: jwks (inline) or jwks_uri, never both; required by private_key_jwt (OpenID Connect
+ * Core §9) and refused otherwise. Only public asymmetric keys: a private member (d) or a symmetric
+ * key in a registration is a mistake that would leak or weaken the client's credential.
+ */
+function clientKeys(jwks: unknown, jwksUri: unknown, required: boolean, who: string): { jwks?: ClientJwks; jwksUri?: string } {
+  if (jwks !== undefined && jwksUri !== undefined) throw new InvalidClientMetadata(`${who}: jwks and jwks_uri must not both be present (RFC 7591 section 2).`);
+  if (jwks === undefined && jwksUri === undefined) {
+    if (required) throw new InvalidClientMetadata(`${who}: a private_key_jwt client needs jwks or jwks_uri.`);
+    return {};
+  }
+  if (!required) throw new InvalidClientMetadata(`${who}: jwks and jwks_uri are for token_endpoint_auth_method private_key_jwt.`);
+  if (jwksUri !== undefined) {
+    if (typeof jwksUri !== 'string') throw new InvalidClientMetadata(`${who}: jwks_uri must be a string.`);
+    let url: URL;
+    try {
+      url = new URL(jwksUri);
+    } catch {
+      throw new InvalidClientMetadata(`${who}: jwks_uri must be an absolute URL.`);
+    }
+    const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+    if ((url.protocol !== 'https:' && !loopbackHttp) || url.hash !== '' || url.username !== '' || url.password !== '') {
+      throw new InvalidClientMetadata(`${who}: jwks_uri must be an https URL without fragment or credentials (http only on a loopback host, for development).`);
+    }
+    return { jwksUri };
+  }
+  if (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys)) {
+    throw new InvalidClientMetadata(`${who}: jwks must be a JWK Set: {"keys": [...]}.`);
+  }
+  const list = (jwks as { keys: unknown[] }).keys;
+  if (list.length === 0 || list.length > 20) throw new InvalidClientMetadata(`${who}: jwks must have between 1 and 20 keys.`);
+  for (const key of list) {
+    if (typeof key !== 'object' || key === null || !['RSA', 'EC', 'OKP'].includes(String((key as { kty?: unknown }).kty))) {
+      throw new InvalidClientMetadata(`${who}: every key in jwks must be an RSA, EC or OKP public key.`);
+    }
+    if ('d' in key || 'p' in key || 'k' in key) throw new InvalidClientMetadata(`${who}: jwks must hold public keys only (no private members).`);
+  }
+  return { jwks: { keys: list as Record<string, unknown>[] } };
+}
+
+/**
  * Validates RFC 7591 metadata and returns the Client to store. The client_secret itself is never
  * kept, only its keyed hash. The grant and response types it accepts are the registry's.
  */
@@ -108,7 +152,7 @@ export function clientFromMetadata(input: unknown, now: number, hashing: SecretH
   const who = `client "${clientId}"`;
   const known = new Set(['client_id', 'client_secret', 'client_name', 'redirect_uris', 'grant_types', 'response_types',
     'scope', 'token_endpoint_auth_method', 'resources', 'skip_consent', 'application_type', 'id_token_signed_response_alg',
-    'post_logout_redirect_uris', 'backchannel_logout_uri', 'backchannel_logout_session_required']);
+    'post_logout_redirect_uris', 'backchannel_logout_uri', 'backchannel_logout_session_required', 'jwks', 'jwks_uri']);
   for (const key of Object.keys(m)) {
     if (!known.has(key)) throw new InvalidClientMetadata(`${who}: unknown field "${key}" (expected RFC 7591 names such as ${[...known].join(', ')}).`);
   }
@@ -149,9 +193,13 @@ export function clientFromMetadata(input: unknown, now: number, hashing: SecretH
   if (method === 'none' && secret !== undefined) {
     throw new InvalidClientMetadata(`${who}: a public client (token_endpoint_auth_method "none") must not have a client_secret.`);
   }
-  if (method !== 'none' && secret === undefined) {
+  if (method === 'private_key_jwt' && secret !== undefined) {
+    throw new InvalidClientMetadata(`${who}: a private_key_jwt client authenticates with its keys and must not have a client_secret.`);
+  }
+  if (method !== 'none' && method !== 'private_key_jwt' && secret === undefined) {
     throw new InvalidClientMetadata(`${who}: a confidential client needs a client_secret (or token_endpoint_auth_method "none" for a public client).`);
   }
+  const keys = clientKeys(m.jwks, m.jwks_uri, method === 'private_key_jwt', who);
   // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients (and
   // any other grant whose module says so).
   const confidentialOnly = grantTypes.find((grant) => confidentialOnlyGrantTypes(registry).includes(grant));
@@ -213,6 +261,7 @@ export function clientFromMetadata(input: unknown, now: number, hashing: SecretH
     ...(postLogoutRedirectUris.length > 0 ? { postLogoutRedirectUris } : {}),
     ...(backchannelLogoutUri !== undefined ? { backchannelLogoutUri } : {}),
     ...(m.backchannel_logout_session_required === true ? { backchannelLogoutSessionRequired: true } : {}),
+    ...keys,
     clientId,
     clientName: (m.client_name as string | undefined) ?? clientId,
     secretHash: typeof secret === 'string' ? hashing.clientSecrets.hash(secret) : null,
@@ -245,5 +294,7 @@ export function clientToMetadata(client: Client): Record<string, unknown> {
     post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
     ...(client.backchannelLogoutUri !== undefined ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
     backchannel_logout_session_required: client.backchannelLogoutSessionRequired === true,
+    ...(client.jwks !== undefined ? { jwks: client.jwks } : {}),
+    ...(client.jwksUri !== undefined ? { jwks_uri: client.jwksUri } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { AccessTokenDenyList, Client, ResourceServerStore, TokenRecord, TokenStore } from '../store/types.js';
+import { isPublicClient } from '../store/types.js';
 import { looksLikeJwt, type AccessTokenVerifier, type VerifiedAccessToken } from './access-token-verifier.js';
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
 import { formatScope } from './scope.js';
@@ -25,8 +26,8 @@ export interface IntrospectionResponse {
  * endpoint to be protected, RFC 7009 §2.1 authenticates the client.
  */
 export function requireConfidential(client: Client, endpoint: string): void {
-  if (client.secretHash === null) {
-    throw new InvalidClient('This endpoint requires a confidential client that authenticates with its secret.');
+  if (isPublicClient(client)) {
+    throw new InvalidClient('This endpoint requires a confidential client that authenticates (with its secret or a private_key_jwt assertion).');
   }
 }
 

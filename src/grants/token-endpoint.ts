@@ -2,6 +2,7 @@ import { presentedClient, type ClientAuthenticator } from '../core/client-auth.j
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../core/errors.js';
 import { singleValuedParams } from '../core/form-params.js';
 import { findGrant, type ProtocolRegistry } from '../registry.js';
+import { isPublicClient } from '../store/types.js';
 import type { GrantContext, TokenResponse } from './types.js';
 
 export interface TokenEndpointInput {
@@ -38,7 +39,7 @@ export async function handleTokenRequest(input: TokenEndpointInput, ctx: TokenEn
   if (!client.grantTypes.includes(grantType)) {
     throw new UnauthorizedClient('This client is not registered for this grant_type.');
   }
-  if (grant.clientAuthentication === 'confidential' && client.secretHash === null) {
+  if (grant.clientAuthentication === 'confidential' && isPublicClient(client)) {
     throw new UnauthorizedClient('A public client cannot use this grant_type.');
   }
   const response = await grant.exchange({ grantType, params, resources: lists.resource ?? [], remoteAddress: input.remoteAddress, requestId: input.requestId }, client, ctx.grants);

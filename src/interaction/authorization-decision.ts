@@ -7,6 +7,7 @@ import { checkAuthentication, type SignInAgainReason } from '../oidc/authenticat
 import { releasedClaimNames } from '../oidc/claims-selection.js';
 import type { IdTokenHints } from '../oidc/id-token-hint.js';
 import type { ClientStore, ConsentStore, User } from '../store/types.js';
+import { isPublicClient } from '../store/types.js';
 import type { InteractionProof } from './sign-in-proof.js';
 
 /** What the authorization endpoint does next with a valid request. */
@@ -163,7 +164,7 @@ export class AuthorizationInteraction {
    */
   private async needsConsent(request: AuthorizationRequest, userId: string): Promise<boolean> {
     // RFC 8252 §8.5: a native app's secret is not confidential, so it proves nothing either.
-    if (request.client.secretHash === null || request.client.applicationType === 'native') return true;
+    if (isPublicClient(request.client) || request.client.fromMetadataDocument === true || request.client.applicationType === 'native') return true;
     // OpenID Connect Core §3.1.2.1 prompt=consent: the server SHOULD ask, whatever was allowed before.
     if (request.openid?.prompt.includes('consent')) return true;
     // Core §11: "the OP MUST always obtain consent to returning a Refresh Token that enables offline

@@ -6,6 +6,9 @@ import { AccessTokenVerifier } from '../core/access-token-verifier.js';
 import { auditToAll, noAudit, type AuditLog } from '../core/audit.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ClientAuthenticator } from '../core/client-auth.js';
+import { ClientAssertionVerifier, clientKeyLoader } from '../core/client-assertion.js';
+import { FetchedJsonCache } from '../core/safe-fetch.js';
+import { MetadataDocumentClients } from './metadata-document-clients.js';
 import { ClientSecretThrottle } from '../core/client-secret-throttle.js';
 import { OAuthError } from '../core/errors.js';
 import { SecretHashing } from '../core/secret-hash.js';
@@ -202,9 +205,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onRecovered: () => app.log.info('reading the registry version works again'),
   });
   app.addHook('onClose', async () => registryCache.stop());
-  const { clients: clientStore, resources: resourceStore } = registryCache;
+  const { resources: resourceStore } = registryCache;
   const signIn = new PasswordSignIn(store.users, store.throttle, clock, undefined, audit);
   const hashing = new SecretHashing(secrets);
+  // Client ID Metadata Documents (--client-id-metadata-documents on): https client_ids fetched, never stored.
+  const cimd = settings.clientIdMetadataDocuments;
+  const clientStore = cimd?.enabled
+    ? new MetadataDocumentClients(registryCache.clients, cimd, hashing, clock, (clientId, reason) => app.log.info({ reason }, 'refused a client ID metadata document'))
+    : registryCache.clients;
   const grantContext: GrantContext = {
     settings, clock, random, signIn, hashing, audit,
     tokenIssuer: new TokenIssuer(settings, new ResourceSigners(keys, resourceStore), store.tokens, clock, random, hashing.tokens),
@@ -236,9 +244,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Back-Channel Logout 1.0 §2.1: supported, with sid in every logout token.
     more: { backchannel_logout_supported: true, backchannel_logout_session_supported: true },
     registrationEndpoint: registrationOn ? `${settings.issuer}${REGISTRATION_PATH}` : undefined,
+    // draft-ietf-oauth-client-id-metadata-document: https URLs are accepted as client_id.
+    both: settings.clientIdMetadataDocuments?.enabled ? { client_id_metadata_document_supported: true } : {},
   });
   healthRoutes(app, { ping: () => store.ping(), keysLoaded: () => keys.jwks.keys.length > 0 });
-  const clients = new ClientAuthenticator(clientStore, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit);
+  // jwks_uri documents: the same SSRF-safe fetcher as client ID metadata documents, cached in memory by their max-age.
+  const jwksDocuments = new FetchedJsonCache({ allowPrivateHosts: settings.clientIdMetadataDocuments?.allowPrivateHosts === true, maxBytes: 64 * 1024 });
+  const assertions = new ClientAssertionVerifier({ issuer: settings.issuer, jtis: store.assertionJtis, clock, keys: clientKeyLoader((url) => jwksDocuments.get(url)) });
+  const clients = new ClientAuthenticator(clientStore, hashing.clientSecrets, new ClientSecretThrottle(store.throttle, clock), audit, assertions);
   const clientUse = new ClientUseRecorder(store.registrations, clock, (error) => app.log.warn({ err: error }, 'recording a client\'s use failed'));
   tokenRoute(app, { clients, registry, grants: grantContext, onClientUsed: (clientId) => clientUse.used(clientId) });
   if (registrationOn) {

@@ -55,6 +55,7 @@ export function startExpiryPurge(store: Store, options: ExpiryPurgeOptions): Exp
       await store.codes.purgeExpired(now - 3_600);
       await store.sessions.purgeExpired(now);
       await store.openIdGrants.purgeExpired(now);
+      await store.assertionJtis.purgeExpired(now);
       await store.throttle.purgeEnded(now, THROTTLE.windowSeconds);
       // Bounded growth of self-registered clients: a registration unused (no code redeemed, no
       // refresh) for the idle period goes, whoever made it. Use is recorded once a day per client.

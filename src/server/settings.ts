@@ -53,6 +53,8 @@ export interface ServerSettings {
   readonly signingAlg: SigningAlg;
   /** RFC 7591 dynamic client registration at POST /register (docs/CONFIGURATION.md); off by default. */
   readonly dynamicRegistration: DynamicRegistrationSettings;
+  /** Client ID Metadata Documents and outbound fetches (jwks_uri); absent: CIMD off, public hosts only. */
+  readonly clientIdMetadataDocuments?: CimdSettings | undefined;
 }
 
 /** RFC 7591/7592: who may register clients by themselves, with what, and how many may exist. */
@@ -70,6 +72,16 @@ export interface DynamicRegistrationSettings {
   readonly idleDays: number;
   /** Registrations accepted per client address per 15 minutes (all instances together). */
   readonly perAddressLimit: number;
+}
+
+/** draft-ietf-oauth-client-id-metadata-document: whether https client_ids are fetched, and from where. */
+export interface CimdSettings {
+  /** --client-id-metadata-documents on|off (default off: opt-in, docs/SECURITY.md). */
+  readonly enabled: boolean;
+  /** --cimd-allow-private-hosts: development only; any address, and http:// on loopback hosts. Also jwks_uri fetches. */
+  readonly allowPrivateHosts: boolean;
+  /** --cimd-allowed-hosts: the only hosts whose documents are accepted; empty: any public host. */
+  readonly allowedHosts: readonly string[];
 }
 
 export interface ConnectionTimeouts {

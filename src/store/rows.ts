@@ -49,7 +49,7 @@ export interface RowCodecs {
 export const CLIENT_COLUMNS = [
   'client_id', 'client_name', 'secret_hash', 'redirect_uris', 'grant_types', 'response_types', 'scope',
   'token_endpoint_auth_method', 'resources', 'skip_consent', 'created_at', 'application_type', 'id_token_signed_response_alg',
-  'post_logout_redirect_uris', 'backchannel_logout_uri', 'backchannel_logout_session_required',
+  'post_logout_redirect_uris', 'backchannel_logout_uri', 'backchannel_logout_session_required', 'jwks', 'jwks_uri',
 ] as const;
 export const USER_COLUMNS = ['id', 'username', 'password_hash', 'created_at', 'claims'] as const;
 export const OPENID_GRANT_COLUMNS = [
@@ -101,7 +101,8 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
       toParams: (c) => [c.clientId, c.clientName, c.secretHash, v.list(c.redirectUris), v.list(c.grantTypes),
         v.list(c.responseTypes), v.list(c.scope), c.tokenEndpointAuthMethod, v.list(c.resources), v.boolean(c.skipConsent),
         c.createdAt, c.applicationType, c.idTokenSignedResponseAlg ?? null, v.list(c.postLogoutRedirectUris ?? []),
-        c.backchannelLogoutUri ?? null, v.boolean(c.backchannelLogoutSessionRequired === true)],
+        c.backchannelLogoutUri ?? null, v.boolean(c.backchannelLogoutSessionRequired === true),
+        c.jwks ? v.json(c.jwks as unknown as Record<string, unknown>) : null, c.jwksUri ?? null],
       fromRow: (row) => ({
         clientId: text(row.client_id),
         clientName: text(row.client_name),
@@ -119,6 +120,8 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         ...(v.readList(row.post_logout_redirect_uris).length > 0 ? { postLogoutRedirectUris: v.readList(row.post_logout_redirect_uris) } : {}),
         ...(row.backchannel_logout_uri ? { backchannelLogoutUri: text(row.backchannel_logout_uri) } : {}),
         ...(v.readBoolean(row.backchannel_logout_session_required) ? { backchannelLogoutSessionRequired: true } : {}),
+        ...(row.jwks !== null && row.jwks !== undefined ? { jwks: v.readJson(row.jwks) as unknown as Client['jwks'] } : {}),
+        ...(row.jwks_uri ? { jwksUri: text(row.jwks_uri) } : {}),
         createdAt: time(row.created_at),
       }),
     },

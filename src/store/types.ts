@@ -3,7 +3,12 @@
  * intention-revealing call (codes.redeem, tokens.rotateRefreshToken) that the backend makes atomic.
  */
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+/** A JSON Web Key Set (RFC 7517 §5): the public keys a private_key_jwt client signs its assertions with. */
+export interface ClientJwks {
+  keys: Record<string, unknown>[];
+}
 
 export interface Client {
   clientId: string;
@@ -39,7 +44,22 @@ export interface Client {
   backchannelLogoutUri?: string | undefined;
   /** Back-Channel Logout 1.0 §2.2 backchannel_logout_session_required: the client needs `sid` in logout tokens. */
   backchannelLogoutSessionRequired?: boolean | undefined;
+  /** RFC 7591 §2 jwks: the client's public keys, inline (private_key_jwt); at most one of jwks and jwksUri. */
+  jwks?: ClientJwks | undefined;
+  /** RFC 7591 §2 jwks_uri: where the client's public keys are fetched (core/safe-fetch.ts, cached). */
+  jwksUri?: string | undefined;
+  /**
+   * Set on a client read from its Client ID Metadata Document (client_id is the document's https
+   * URL), never stored: its identity is only what its host says, so the consent page says so and
+   * consent is never skipped (core/client-id-metadata-document.ts).
+   */
+  fromMetadataDocument?: true | undefined;
   createdAt: number;
+}
+
+/** A public client (token_endpoint_auth_method none) proves nothing about its identity at the token endpoint. */
+export function isPublicClient(client: Pick<Client, 'tokenEndpointAuthMethod'>): boolean {
+  return client.tokenEndpointAuthMethod === 'none';
 }
 
 export interface ClientStore {
@@ -563,6 +583,21 @@ export interface ClientRegistrationStore {
   revokeInitialToken(id: string): Promise<boolean>;
 }
 
+/**
+ * RFC 7523 §3 item 7: the jti of each accepted client assertion, per client, until the assertion
+ * expires, so that it is accepted once across every worker and instance on this database. Only
+ * validly signed assertions of registered (or fetched) clients are recorded, with a bounded lifetime.
+ */
+export interface ClientAssertionJtiStore {
+  /**
+   * Records the jti (its hash) for the client until `expiresAt`, atomically: true the first time,
+   * false when it is already recorded and has not expired by `now` (a replay).
+   */
+  claim(clientId: string, jtiHash: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Deletes the rows that expired before `now`; the number deleted. */
+  purgeExpired(now: number): Promise<number>;
+}
+
 export interface Store {
   readonly clients: ClientStore;
   readonly users: UserStore;
@@ -579,6 +614,8 @@ export interface Store {
   readonly openIdGrants: OpenIdGrantStore;
   /** Clients that registered themselves (RFC 7591/7592), and initial access tokens. */
   readonly registrations: ClientRegistrationStore;
+  /** private_key_jwt: the client assertion ids already used (RFC 7523 §3 item 7). */
+  readonly assertionJtis: ClientAssertionJtiStore;
   /** A trivial query, for /readyz: resolves when the database answers, rejects otherwise. */
   ping(): Promise<void>;
   /** A connection pool's use, for the metrics; absent for an embedded database. */

@@ -21,3 +21,39 @@ describe('client credentials in the request (RFC 6749 §2.3)', () => {
     }
   });
 });
+
+describe('client assertions in the request (RFC 7521 section 4.2, RFC 7523 section 2.2)', () => {
+  const TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const jwt = (claims: object) => `${part({ alg: 'ES256' })}.${part(claims)}.c2ln`;
+  it('names the client by the assertion\'s sub; client_id is optional and must agree', () => {
+    const assertion = jwt({ sub: 'svc', iss: 'svc' });
+    expect(presentedClient(undefined, { client_assertion_type: TYPE, client_assertion: assertion })).toEqual({ method: 'private_key_jwt', clientId: 'svc', clientSecret: undefined, clientAssertion: assertion });
+    expect(presentedClient(undefined, { client_id: 'svc', client_assertion_type: TYPE, client_assertion: assertion })).toMatchObject({ clientId: 'svc' });
+    expect(() => presentedClient(undefined, { client_id: 'other', client_assertion_type: TYPE, client_assertion: assertion })).toThrow(expect.objectContaining({ error: 'invalid_client' }));
+  });
+  it('refuses an assertion with other credentials, or half of one', () => {
+    const assertion = jwt({ sub: 'svc' });
+    expect(() => presentedClient(basic('svc:s'), { client_assertion_type: TYPE, client_assertion: assertion })).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+    expect(() => presentedClient(undefined, { client_secret: 's', client_assertion_type: TYPE, client_assertion: assertion })).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+    expect(() => presentedClient(undefined, { client_assertion: assertion })).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+    expect(() => presentedClient(undefined, { client_assertion_type: TYPE })).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+  });
+  it('refuses other assertion types, malformed JWTs and a missing sub as invalid_client, echoing nothing', () => {
+    for (const params of [
+      { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer', client_assertion: jwt({ sub: 'svc' }) },
+      { client_assertion_type: TYPE, client_assertion: 'not.a.jwt<script>' },
+      { client_assertion_type: TYPE, client_assertion: jwt({ iss: 'svc' }) },
+      { client_assertion_type: TYPE, client_assertion: jwt({ sub: 'caf\u00e9' }) },
+    ]) {
+      let caught: unknown;
+      try {
+        presentedClient(undefined, params);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toMatchObject({ error: 'invalid_client', status: 401 });
+      expect((caught as Error).message).not.toContain('script');
+    }
+  });
+});

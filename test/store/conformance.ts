@@ -88,7 +88,7 @@ function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
 }
 
 /** Every table the product's migrations create; the demo's resource table is created by the demo. */
-export const PRODUCT_TABLES = ['access_token_denials', 'client_registrations', 'clients', 'codes', 'consents', 'initial_access_tokens', 'openid_grants', 'refresh_retries', 'registry_changes', 'resource_servers', 'schema_migrations', 'session_clients', 'sessions', 'signing_keys', 'throttle', 'tokens', 'users'];
+export const PRODUCT_TABLES = ['access_token_denials', 'client_assertion_jtis', 'client_registrations', 'clients', 'codes', 'consents', 'initial_access_tokens', 'openid_grants', 'refresh_retries', 'registry_changes', 'resource_servers', 'schema_migrations', 'session_clients', 'sessions', 'signing_keys', 'throttle', 'tokens', 'users'];
 
 const byId = <T>(key: (item: T) => string) => (a: T, b: T): number => key(a).localeCompare(key(b));
 

@@ -10,6 +10,7 @@ import { throttleConformance } from './conformance-throttle.js';
 import { registryVersionConformance } from './conformance-registry-version.js';
 import { openIdConformance } from './conformance-openid.js';
 import { registrationConformance } from './conformance-registrations.js';
+import { assertionJtiConformance } from './conformance-assertion-jtis.js';
 import { usePostgresSchemas } from './postgres-schemas.js';
 
 const { baseUrl, admin, freshSchemaUrl, schemaOf } = usePostgresSchemas();
@@ -25,6 +26,10 @@ resourceServerConformance('PostgreSQL', async () => PostgresStore.connect(await 
 throttleConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 openIdConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
 registrationConformance('PostgreSQL', async () => PostgresStore.connect(await freshSchemaUrl()));
+assertionJtiConformance('PostgreSQL', async () => {
+  const url = await freshSchemaUrl();
+  return { store: await PostgresStore.connect(url), connectAgain: () => PostgresStore.connect(url) };
+});
 
 describe('PostgresStore.connect', () => {
   it('applies each migration once when several processes start at once', async () => {

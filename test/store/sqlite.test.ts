@@ -12,6 +12,7 @@ import { throttleConformance } from './conformance-throttle.js';
 import { registryVersionConformance } from './conformance-registry-version.js';
 import { openIdConformance } from './conformance-openid.js';
 import { registrationConformance } from './conformance-registrations.js';
+import { assertionJtiConformance } from './conformance-assertion-jtis.js';
 
 storeConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
 storeRotationConformance('SQLite :memory:', async () => new SqliteStore(':memory:'));
@@ -32,6 +33,10 @@ registryVersionConformance('SQLite file', async () => {
   return { store: new SqliteStore(path), connectAgain: async () => new SqliteStore(path) };
 });
 denyListConformance('SQLite file', async () => new SqliteStore(join(dir, `store-${++files}.db`)));
+assertionJtiConformance('SQLite file', async () => {
+  const file = join(dir, `store-${++files}.db`);
+  return { store: new SqliteStore(file), connectAgain: async () => new SqliteStore(file) };
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SQLite purge of expired tokens', () => {

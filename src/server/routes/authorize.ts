@@ -21,6 +21,15 @@ export interface AuthorizeRouteDependencies {
 }
 
 /** Why a signed-in user sees the sign-in page, in plain words. */
+/**
+ * The client's name as the sign-in pages show it: a metadata-document client's name is only what
+ * its host says, so the host is shown with it (the consent page says more).
+ */
+function shownName(client: AuthorizationRequest['client']): string {
+  if (!client.fromMetadataDocument) return client.clientName;
+  return `${client.clientName} (${new URL(client.clientId).host}, not verified)`;
+}
+
 function signInAgainNotice(reason: SignInAgainReason, clientName: string): string {
   switch (reason) {
     case 'login':
@@ -71,6 +80,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
         return reply.send(consentPage({
           csrfToken: session.csrfToken, request: query, clientName: authorization.client.clientName, username: next.user.username,
           scopes: next.scopes, claims: next.claims, redirectUri: authorization.redirectUri,
+          metadataDocument: authorization.client.fromMetadataDocument ? authorization.client.clientId : undefined,
         }));
       case 'sign-in': {
         let current = session;
@@ -83,13 +93,13 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
         const again = next.again;
         const username = next.loginHint ?? (again && again.reason !== 'other-user' ? again.user.username : undefined);
         return reply.send(signInPage({
-          csrfToken: current.csrfToken, returnTo: `/authorize?${withoutProof(query)}`, clientName: authorization.client.clientName,
+          csrfToken: current.csrfToken, returnTo: `/authorize?${withoutProof(query)}`, clientName: shownName(authorization.client),
           ...(username !== undefined ? { username } : {}), ...(again ? { notice: signInAgainNotice(again.reason, authorization.client.clientName) } : {}),
         }));
       }
       case 'choose-account':
         return reply.send(signInPage({
-          csrfToken: session.csrfToken, returnTo: `/authorize?${withoutProof(query)}`, clientName: authorization.client.clientName,
+          csrfToken: session.csrfToken, returnTo: `/authorize?${withoutProof(query)}`, clientName: shownName(authorization.client),
           currentUsername: next.user.username, ...(next.loginHint !== undefined ? { username: next.loginHint } : {}),
         }));
     }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { CLIENT_ASSERTION_ALGS } from '../../core/client-assertion.js';
 import { AUTH_METHODS } from '../../core/client-metadata.js';
 import { CODE_CHALLENGE_METHODS } from '../../core/pkce.js';
 import type { PublicJwks } from '../../keys/key-ring.js';
@@ -8,7 +9,7 @@ import { SCOPE_CLAIMS, STANDARD_CLAIMS } from '../../oidc/standard-claims.js';
 import { USERINFO_PATH } from '../../oidc/userinfo.js';
 
 /** RFC 8414 §2: the metadata is derived from what is registered, so it stays true as grants are added. */
-export function authorizationServerMetadata(issuer: string, registry: ProtocolRegistry, options: { registrationEndpoint?: string | undefined } = {}): Record<string, unknown> {
+export function authorizationServerMetadata(issuer: string, registry: ProtocolRegistry, more: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const base = issuer;
   const authMethods = AUTH_METHODS.filter((method) => method !== 'none');
   return {
@@ -29,8 +30,11 @@ export function authorizationServerMetadata(issuer: string, registry: ProtocolRe
     introspection_endpoint_auth_methods_supported: authMethods,
     // RFC 7009 §2.1: a public client identifies itself with client_id alone to revoke its tokens.
     revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
-    // RFC 8414 §2 registration_endpoint: present only when --dynamic-registration is on.
-    ...(options.registrationEndpoint !== undefined ? { registration_endpoint: options.registrationEndpoint } : {}),
+    // RFC 8414 §2: the JWS algorithms of private_key_jwt assertions (core/client-assertion.ts).
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    ...more,
   };
 }
 
@@ -45,6 +49,8 @@ export interface OpenIdMetadataExtensions {
   readonly more?: Readonly<Record<string, unknown>> | undefined;
   /** RFC 7591's endpoint, when dynamic registration is on; absent: not advertised. */
   readonly registrationEndpoint?: string | undefined;
+  /** Members of both documents, the OAuth metadata (RFC 8414) and OpenID discovery (client_id_metadata_document_supported). */
+  readonly both?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -54,7 +60,11 @@ export interface OpenIdMetadataExtensions {
  */
 export function openIdProviderMetadata(issuer: string, registry: ProtocolRegistry, extensions: OpenIdMetadataExtensions = {}): Record<string, unknown> {
   return {
-    ...authorizationServerMetadata(issuer, registry, { registrationEndpoint: extensions.registrationEndpoint }),
+    ...authorizationServerMetadata(issuer, registry, {
+      // RFC 8414 §2 registration_endpoint: present only when --dynamic-registration is on.
+      ...(extensions.registrationEndpoint !== undefined ? { registration_endpoint: extensions.registrationEndpoint } : {}),
+      ...extensions.both,
+    }),
     userinfo_endpoint: `${issuer}${USERINFO_PATH}`,
     // Core §3.1.2.1 openid; §5.4 profile, email, address, phone; §11 offline_access. Clients may be
     // registered for other scopes too; these are the ones OpenID Connect defines.

@@ -86,10 +86,13 @@ export function consentPage(input: {
   csrfToken: string; request: string; clientName: string; username: string; scopes: string[]; redirectUri: string;
   /** Claims asked for one by one beyond the scopes (OpenID Connect claims parameter); essential ones marked. */
   claims?: readonly { name: string; essential: boolean }[];
+  /** A client known only from its Client ID Metadata Document: its URL (the client_id). */
+  metadataDocument?: string | undefined;
 }): string {
   const claims = input.claims ?? [];
   return page('Allow access', html`
 <h1 id="page-title">Allow ${input.clientName} to access your account?</h1>
+${input.metadataDocument !== undefined ? html`<p class="alert" role="note">This application is <strong>not verified</strong> by the operator of this server: its name is what <strong class="client-host">${destination(input.metadataDocument)}</strong> says about it. It will send you back to <strong class="redirect-host">${destination(input.redirectUri)}</strong>. Allow only if you trust them.</p>` : ''}
 <p class="muted">Signed in as <strong>${input.username}</strong>. <strong>${input.clientName}</strong> asks to:</p>
 <ul class="scopes">
 ${input.scopes.map((scope) => {

@@ -34,7 +34,8 @@ export class PostgresClientStore implements ClientStore {
         skip_consent = excluded.skip_consent, application_type = excluded.application_type,
         id_token_signed_response_alg = excluded.id_token_signed_response_alg,
         post_logout_redirect_uris = excluded.post_logout_redirect_uris, backchannel_logout_uri = excluded.backchannel_logout_uri,
-        backchannel_logout_session_required = excluded.backchannel_logout_session_required`, toParams(client));
+        backchannel_logout_session_required = excluded.backchannel_logout_session_required,
+        jwks = excluded.jwks, jwks_uri = excluded.jwks_uri`, toParams(client));
       // A client an administrator registers (again) is no longer self-registered (sqlite/clients.ts).
       await db.query('DELETE FROM client_registrations WHERE client_id = $1', [client.clientId]);
       await bumpRegistryVersion(db);

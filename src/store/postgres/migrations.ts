@@ -259,4 +259,19 @@ export const postgresMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 16,
+    name: 'private_key_jwt: clients\' jwks and jwks_uri, and the client assertion ids already used',
+    sql: `
+      ALTER TABLE clients ADD COLUMN jwks JSONB;
+      ALTER TABLE clients ADD COLUMN jwks_uri TEXT;
+      CREATE TABLE client_assertion_jtis (
+        client_id TEXT NOT NULL,
+        jti_hash TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (client_id, jti_hash)
+      );
+      CREATE INDEX client_assertion_jtis_expires ON client_assertion_jtis (expires_at);
+    `,
+  },
 ];

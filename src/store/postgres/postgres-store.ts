@@ -1,6 +1,7 @@
 import pg from 'pg';
+import { PostgresClientAssertionJtiStore } from './assertion-jtis.js';
 import type {
-  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, ClientRegistrationStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, ClientRegistrationStore, ClientAssertionJtiStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { PostgresClientStore } from './clients.js';
 import { PostgresCodeStore } from './codes.js';
@@ -106,6 +107,7 @@ export class PostgresStore implements Store {
   readonly denials: AccessTokenDenyList;
   readonly openIdGrants: OpenIdGrantStore;
   readonly registrations: ClientRegistrationStore;
+  readonly assertionJtis: ClientAssertionJtiStore;
 
   private constructor(private readonly pool: pg.Pool, private readonly timing: QueryTiming) {
     // Registry writes through this store tell the caches of this process at once.
@@ -121,6 +123,7 @@ export class PostgresStore implements Store {
     this.resources = new PostgresResourceServerStore(pool, registryChanges);
     this.registryVersion = new PostgresRegistryVersionStore(pool, registryChanges);
     this.denials = new PostgresAccessTokenDenyList(pool);
+    this.assertionJtis = new PostgresClientAssertionJtiStore(pool);
     this.openIdGrants = new PostgresOpenIdGrantStore(pool);
     this.registrations = new PostgresClientRegistrationStore(pool, registryChanges);
   }

@@ -28,7 +28,8 @@ export class SqliteClientStore implements ClientStore {
         skip_consent = excluded.skip_consent, application_type = excluded.application_type,
         id_token_signed_response_alg = excluded.id_token_signed_response_alg,
         post_logout_redirect_uris = excluded.post_logout_redirect_uris, backchannel_logout_uri = excluded.backchannel_logout_uri,
-        backchannel_logout_session_required = excluded.backchannel_logout_session_required`);
+        backchannel_logout_session_required = excluded.backchannel_logout_session_required,
+        jwks = excluded.jwks, jwks_uri = excluded.jwks_uri`);
     const replaceSecretStmt = db.prepare('UPDATE clients SET secret_hash = ? WHERE client_id = ? AND secret_hash = ?');
     const deleteStmt = db.prepare('DELETE FROM clients WHERE client_id = ?');
     // Every write moves the registry version in its own transaction, so that the caches of every

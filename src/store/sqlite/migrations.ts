@@ -266,4 +266,21 @@ export const sqliteMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 17,
+    name: 'private_key_jwt: clients\' jwks and jwks_uri, and the client assertion ids already used',
+    // client_assertion_jtis: RFC 7523 §3 item 7, a jti is accepted once per client until its
+    // assertion expires; only validly signed assertions get a row, deleted after expires_at.
+    sql: `
+      ALTER TABLE clients ADD COLUMN jwks TEXT;
+      ALTER TABLE clients ADD COLUMN jwks_uri TEXT;
+      CREATE TABLE client_assertion_jtis (
+        client_id TEXT NOT NULL,
+        jti_hash TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (client_id, jti_hash)
+      ) WITHOUT ROWID;
+      CREATE INDEX client_assertion_jtis_expires ON client_assertion_jtis (expires_at);
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
+import { SqliteClientAssertionJtiStore } from './assertion-jtis.js';
 import type {
-  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, ClientRegistrationStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
+  AccessTokenDenyList, ClientStore, CodeStore, ConsentStore, KeyStore, OpenIdGrantStore, ClientRegistrationStore, ClientAssertionJtiStore, RegistryVersionStore, ResourceServerStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore,
 } from '../types.js';
 import { BackgroundCheckpoint } from './background-checkpoint.js';
 import { SqliteClientStore } from './clients.js';
@@ -56,6 +57,7 @@ export class SqliteStore implements Store {
   readonly denials: AccessTokenDenyList;
   readonly openIdGrants: OpenIdGrantStore;
   readonly registrations: ClientRegistrationStore;
+  readonly assertionJtis: ClientAssertionJtiStore;
   readonly db: Database.Database;
   private readonly checkpoint: BackgroundCheckpoint | undefined;
 
@@ -101,6 +103,7 @@ export class SqliteStore implements Store {
     this.resources = new SqliteResourceServerStore(db, registryChanges);
     this.registryVersion = new SqliteRegistryVersionStore(db, registryChanges);
     this.denials = new SqliteAccessTokenDenyList(db);
+    this.assertionJtis = new SqliteClientAssertionJtiStore(db);
     this.openIdGrants = new SqliteOpenIdGrantStore(db);
     this.registrations = new SqliteClientRegistrationStore(db, registryChanges);
   }
