@@ -114,28 +114,30 @@ export function registerClientCommands(program: Command): void {
       print({ ...clientToMetadata(record), ...(secret !== undefined && options.secret === undefined ? { client_secret: secret } : {}) });
     });
   client.command('update <client_id>')
-    .description('change a registered client (the options given; the rest is kept)')
+    .description('change a registered client (the options given; the rest is kept); every server sees it within seconds')
     .option('--db <url>', 'database URL')
+    .option('--redirect-uri <uri>', 'a redirect URI, replacing the registered ones (repeat for several)', collect)
     .option('--name <name>', 'client_name shown on the consent page')
     .option('--scope <scopes>', 'space-separated scopes the client may request (replaces them)')
     .option('--id-token-signed-response-alg <alg>', 'OpenID Connect: RS256, ES256 or EdDSA for its ID tokens')
     .option('--post-logout-redirect-uri <uri>', 'OpenID Connect logout: where logout may send the browser back (repeat for several; replaces them)', collect)
     .option('--backchannel-logout-uri <uri>', 'OpenID Connect Back-Channel Logout: where logout tokens are POSTed (https, or http on 127.0.0.1/localhost)')
     .option('--backchannel-logout-session-required', 'the client needs sid in logout tokens')
-    .action(async (clientId: string, options: { db?: string; name?: string; scope?: string; idTokenSignedResponseAlg?: string } & Pick<ClientCreateOptions, 'postLogoutRedirectUri' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>) => {
+    .action(async (clientId: string, options: { db?: string; redirectUri?: string[]; name?: string; scope?: string; idTokenSignedResponseAlg?: string } & Pick<ClientCreateOptions, 'postLogoutRedirectUri' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>) => {
       const record = await withStore({ db: options.db }, async (store, hashing) => {
         const existing = await store.clients.get(clientId);
         if (!existing) throw new AdminError(`no client "${clientId}".`);
         // Validated as a registration would be: the changed metadata, with the stored secret hash kept.
         const metadata = {
           ...clientToMetadata(existing),
+          ...(options.redirectUri !== undefined ? { redirect_uris: options.redirectUri } : {}),
           ...(options.name !== undefined ? { client_name: options.name } : {}),
           ...(options.scope !== undefined ? { scope: options.scope } : {}),
           ...(options.idTokenSignedResponseAlg !== undefined ? { id_token_signed_response_alg: options.idTokenSignedResponseAlg } : {}),
           ...logoutMetadata(options),
           ...(existing.secretHash !== null ? { client_secret: 'kept' } : {}),
         };
-        const checked = clientFromMetadata(metadata, existing.createdAt, hashing);
+        const checked = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, existing.createdAt, hashing);
         const updated = { ...checked, secretHash: existing.secretHash };
         await store.clients.upsert(updated);
         return updated;
@@ -169,31 +171,6 @@ export function registerClientCommands(program: Command): void {
       });
       // Shown this once; only its hash is stored.
       print({ client_id: clientId, client_secret: secret });
-    });
-  client.command('update <client_id>')
-    .description('change a client\'s redirect URIs, scope or name (what is not given stays); every server sees it within seconds')
-    .option('--db <url>', 'database URL')
-    .option('--redirect-uri <uri>', 'a redirect URI, replacing the registered ones (repeat for several)', collect)
-    .option('--scope <scopes>', 'space-separated scopes the client may request, replacing the registered ones')
-    .option('--name <name>', 'client_name shown on the consent page')
-    .action(async (clientId: string, options: { db?: string; redirectUri?: string[]; scope?: string; name?: string }) => {
-      const record = await withStore({ db: options.db }, async (store, hashing) => {
-        const found = await store.clients.get(clientId);
-        if (!found) throw new AdminError(`no client "${clientId}".`);
-        const metadata = {
-          ...clientToMetadata(found),
-          ...(options.redirectUri !== undefined ? { redirect_uris: options.redirectUri } : {}),
-          ...(options.scope !== undefined ? { scope: options.scope } : {}),
-          ...(options.name !== undefined ? { client_name: options.name } : {}),
-          // Validation wants a secret for a confidential client; the stored hash is kept below.
-          ...(found.secretHash !== null ? { client_secret: 'unchanged' } : {}),
-        };
-        const validated = clientFromMetadata(JSON.parse(JSON.stringify(metadata)) as unknown, found.createdAt, hashing);
-        const updated = { ...validated, secretHash: found.secretHash, createdAt: found.createdAt };
-        await store.clients.upsert(updated);
-        return updated;
-      });
-      print(clientToMetadata(record));
     });
   client.command('delete <client_id>').description('delete a client, revoking its tokens and forgetting its consents').option('--db <url>', 'database URL')
     .action(async (clientId: string, options: { db?: string }) => {
