@@ -25,6 +25,14 @@ export interface ProtectedResourceMetadataOptions {
   resourceDocumentation?: string;
   /** A name for people (RFC 9728 §2 `resource_name`). */
   resourceName?: string;
+  /**
+   * For a resource with a path: also serve the document at the host's root
+   * `/.well-known/oauth-protected-resource`, where clients of the 2025-03-26 MCP revision look.
+   * Default true. Set false when one host serves several resources (only one document can be at
+   * the root). A client that built the root URL from a host-only identifier ignores this document
+   * (RFC 9728 §3.3: `resource` must be that identifier); MCP clients accept a path below it.
+   */
+  serveAtRoot?: boolean;
 }
 
 /** The RFC 9728 §2 document, as served. */
@@ -43,8 +51,8 @@ export interface ProtectedResourceMetadata {
   readonly document: Readonly<ProtectedResourceMetadataDocument>;
   /**
    * The paths it is served at, the RFC 9728 §3.1 one first: for `https://api.example/mcp`,
-   * `/.well-known/oauth-protected-resource/mcp`, then `/.well-known/oauth-protected-resource`
-   * (which clients of the 2025-03 MCP revision try); for `https://api.example`, only the latter.
+   * `/.well-known/oauth-protected-resource/mcp`, then (unless `serveAtRoot` is false)
+   * `/.well-known/oauth-protected-resource`; for `https://api.example`, only the latter.
    */
   readonly paths: readonly string[];
   /** The URL of the document (RFC 9728 §3.1), to put in challenges as `resource_metadata`. */
@@ -129,7 +137,8 @@ export function protectedResourceMetadata(options: ProtectedResourceMetadataOpti
     document.resource_name = options.resourceName;
   }
   const wellKnown = protectedResourceMetadataPath(options.resource);
-  const paths = wellKnown === PROTECTED_RESOURCE_METADATA_SUFFIX ? [wellKnown] : [wellKnown, PROTECTED_RESOURCE_METADATA_SUFFIX];
+  const paths = wellKnown === PROTECTED_RESOURCE_METADATA_SUFFIX || options.serveAtRoot === false
+    ? [wellKnown] : [wellKnown, PROTECTED_RESOURCE_METADATA_SUFFIX];
   return Object.freeze({
     document: Object.freeze(document),
     paths: Object.freeze(paths),

@@ -37,6 +37,11 @@ describe('protectedResourceMetadata', () => {
     expect(JSON.parse(metadata.body)).toEqual(metadata.document);
   });
 
+  it('serves only the §3.1 path with serveAtRoot false, for a host with several resources', () => {
+    const metadata = protectedResourceMetadata({ resource: 'https://api.example/mcp', authorizationServers: ['https://as.example'], serveAtRoot: false });
+    expect(metadata.paths).toEqual(['/.well-known/oauth-protected-resource/mcp']);
+  });
+
   it('omits the optional members that are not given, and serves a host-only resource at one path', () => {
     const metadata = protectedResourceMetadata({ resource: 'https://api.example', authorizationServers: ['https://as.example'] });
     expect(metadata.document).toEqual({
