@@ -12,12 +12,12 @@ const BEARER_SCHEME = /^Bearer(?: |$)/i;
  * the bare 401 challenge of §3.1; anything else that is not exactly one well-formed token is 400
  * `invalid_request` (§3.1: "malformed").
  */
-export function bearerTokenFrom(header: string | undefined, challenges: BearerChallenges): string {
-  if (header === undefined) throw challenges.missing();
+export function bearerTokenFrom(header: string | undefined, challenges: BearerChallenges, requiredScopes: readonly string[] = []): string {
+  if (header === undefined) throw challenges.missing(requiredScopes);
   const match = BEARER_CREDENTIALS.exec(header);
   if (match !== null) return match[1] as string;
   // RFC 6750 §3.1: a request using another authentication scheme gets the bare challenge, no error code.
-  if (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?: |$)/.test(header) && !BEARER_SCHEME.test(header)) throw challenges.missing();
+  if (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?: |$)/.test(header) && !BEARER_SCHEME.test(header)) throw challenges.missing(requiredScopes);
   throw challenges.invalidRequest(malformedReason(header));
 }
 

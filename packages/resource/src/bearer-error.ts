@@ -80,14 +80,31 @@ export class BearerError extends Error {
  */
 export class BearerChallenges {
   private readonly bare: string;
+  private readonly scopeOnMissing: boolean;
 
-  constructor(realm: string) {
+  /**
+   * @param realm The `realm` of every challenge.
+   * @param resourceMetadata The URL of this resource's RFC 9728 metadata document: when given,
+   *   every challenge carries it as `resource_metadata` (RFC 9728 §5.1), so that a client that
+   *   knows nothing but this resource's URL can find its authorization server.
+   */
+  constructor(realm: string, resourceMetadata?: string) {
     this.bare = `Bearer realm=${quoteRealm(realm)}`;
+    this.scopeOnMissing = resourceMetadata !== undefined;
+    // RFC 9728 §5.1: resource_metadata is a quoted URL; a URL serialized by WHATWG URL has no `"`
+    // or `\`, and rfc6750Value keeps it inside the quoted-string charset regardless.
+    if (resourceMetadata !== undefined) this.bare += `, resource_metadata=${rfc6750Value(resourceMetadata)}`;
   }
 
-  /** RFC 6750 §3.1: no credentials at all, so no error code, only the challenge. */
-  missing(): BearerError {
-    return new BearerError(401, null, 'This resource requires a Bearer access token in the Authorization header.', this.bare);
+  /**
+   * RFC 6750 §3.1: no credentials at all, so no error code, only the challenge. A resource that
+   * publishes RFC 9728 metadata adds the scopes the request needs as `scope` (RFC 6750 §3; the MCP
+   * authorization spec's scope selection), so that a client discovering it asks for them at once;
+   * without metadata the challenge stays bare, as §3.1 recommends.
+   */
+  missing(requiredScopes: readonly string[] = []): BearerError {
+    const header = requiredScopes.length === 0 || !this.scopeOnMissing ? this.bare : `${this.bare}, scope=${rfc6750Value(requiredScopes.join(' '))}`;
+    return new BearerError(401, null, 'This resource requires a Bearer access token in the Authorization header.', header);
   }
 
   invalidRequest(description: string): BearerError {

@@ -1,5 +1,8 @@
 import { BearerError } from './bearer-error.js';
 import type { AccessTokenClaims } from './claims.js';
+import {
+  METADATA_PREFLIGHT_HEADERS, metadataFrom, type ProtectedResourceMetadataSource,
+} from './protected-resource-metadata.js';
 import { requiredScopeList } from './required-scopes.js';
 import type { BearerVerifier } from './verify.js';
 
@@ -55,5 +58,53 @@ export function requireToken(verifier: BearerVerifier, requiredScopes: readonly 
       response.setHeader('content-type', 'application/json; charset=utf-8');
       response.end(JSON.stringify(error.toJSON()));
     });
+  };
+}
+
+/** The part of a request {@link protectedResourceMetadataHandler} reads: node's and Express's fit. */
+export interface MetadataRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+}
+
+/** A Connect/Express-style middleware that serves some paths and passes the rest on. */
+export type MetadataMiddleware = (request: MetadataRequest, response: BearerResponse, next: NextFunction) => void;
+
+/**
+ * A Connect/Express-style middleware that serves a resource's RFC 9728 protected-resource
+ * metadata at its well-known path(s) and calls `next()` for every other request. Mount it at the
+ * application's root (`app.use(...)`), since the path is fixed by RFC 9728 §3.1.
+ *
+ * ```ts
+ * const metadata = protectedResourceMetadata({ resource: 'https://api.example/mcp', authorizationServers: [issuer] });
+ * app.use(protectedResourceMetadataHandler(metadata));
+ * const verifier = createBearerVerifier({ issuer, audience: metadata.document.resource, resourceMetadata: metadata.url });
+ * ```
+ */
+export function protectedResourceMetadataHandler(source: ProtectedResourceMetadataSource): MetadataMiddleware {
+  const metadata = metadataFrom(source);
+  const paths = new Set(metadata.paths);
+  return (request, response, next) => {
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    if (!paths.has(query < 0 ? url : url.slice(0, query))) {
+      next();
+      return;
+    }
+    const method = request.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      response.statusCode = 204;
+      for (const [name, value] of Object.entries(METADATA_PREFLIGHT_HEADERS)) response.setHeader(name, value);
+      response.end('');
+      return;
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      next();
+      return;
+    }
+    response.statusCode = 200;
+    for (const [name, value] of Object.entries(metadata.headers)) response.setHeader(name, value);
+    response.setHeader('content-length', String(Buffer.byteLength(metadata.body)));
+    response.end(method === 'HEAD' ? '' : metadata.body);
   };
 }

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BearerError } from './bearer-error.js';
 import type { AccessTokenClaims } from './claims.js';
+import {
+  METADATA_PREFLIGHT_HEADERS, metadataFrom, type ProtectedResourceMetadataSource,
+} from './protected-resource-metadata.js';
 import { requiredScopeList } from './required-scopes.js';
 import { createBearerVerifier, type BearerVerifier, type BearerVerifierOptions } from './verify.js';
 
@@ -68,6 +71,29 @@ async function bearerAuth(app: FastifyInstance, options: FastifyBearerAuthOption
  * Errors follow {@link https://www.rfc-editor.org/rfc/rfc6750#section-3 RFC 6750 §3}.
  */
 export const fastifyBearerAuth = markAsFastifyPlugin(bearerAuth, 'tessera-bearer-auth', '5.x');
+
+async function protectedResourceMetadataRoutes(app: FastifyInstance, source: ProtectedResourceMetadataSource): Promise<void> {
+  const metadata = metadataFrom(source);
+  for (const url of metadata.paths) {
+    // GET (and the HEAD Fastify adds to it) serves the document; OPTIONS answers a CORS preflight.
+    app.get(url, (_request, reply) => reply.headers(metadata.headers).send(metadata.body));
+    app.options(url, (_request, reply) => reply.code(204).headers(METADATA_PREFLIGHT_HEADERS).send());
+  }
+}
+
+/**
+ * Serves a resource's RFC 9728 protected-resource metadata at its well-known path(s) (for
+ * `https://api.example/mcp`: `/.well-known/oauth-protected-resource/mcp` and
+ * `/.well-known/oauth-protected-resource`). Pass the same `metadata.url` to
+ * {@link fastifyBearerAuth} as `resourceMetadata` so that its 401s point to it (RFC 9728 §5.1).
+ *
+ * ```ts
+ * const metadata = protectedResourceMetadata({ resource: 'https://api.example/mcp', authorizationServers: [issuer] });
+ * await app.register(fastifyProtectedResourceMetadata, metadata);
+ * await app.register(fastifyBearerAuth, { issuer, audience: metadata.document.resource, resourceMetadata: metadata.url });
+ * ```
+ */
+export const fastifyProtectedResourceMetadata = markAsFastifyPlugin(protectedResourceMetadataRoutes, 'tessera-protected-resource-metadata', '5.x');
 
 /**
  * What the fastify-plugin package does, without depending on it (the toolkit's only

@@ -14,5 +14,15 @@ export {
 export { BearerError, type BearerErrorBody, type BearerErrorCode, type BearerErrorStatus } from './bearer-error.js';
 export type { AccessTokenClaims } from './claims.js';
 export type { IntrospectionCredentials } from './introspection.js';
-export { fastifyBearerAuth, type FastifyBearerAuthOptions, type RequireTokenHandler } from './fastify.js';
-export { requireToken, type BearerMiddleware, type BearerRequest, type BearerResponse, type NextFunction } from './express.js';
+export {
+  fastifyBearerAuth, fastifyProtectedResourceMetadata, type FastifyBearerAuthOptions, type RequireTokenHandler,
+} from './fastify.js';
+export {
+  protectedResourceMetadataHandler, requireToken,
+  type BearerMiddleware, type BearerRequest, type BearerResponse, type MetadataMiddleware, type MetadataRequest, type NextFunction,
+} from './express.js';
+export {
+  PROTECTED_RESOURCE_METADATA_SUFFIX, protectedResourceMetadata, protectedResourceMetadataPath,
+  type ProtectedResourceMetadata, type ProtectedResourceMetadataDocument, type ProtectedResourceMetadataOptions,
+  type ProtectedResourceMetadataSource,
+} from './protected-resource-metadata.js';

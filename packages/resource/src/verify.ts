@@ -24,6 +24,12 @@ export interface BearerVerifierOptions {
   /** The `realm` of the `WWW-Authenticate` challenges (RFC 6750 §3). Default: the audience. */
   realm?: string;
   /**
+   * The URL of this resource's protected-resource metadata document (RFC 9728 §3; see
+   * `protectedResourceMetadata`): every `WWW-Authenticate` challenge then carries it as
+   * `resource_metadata` (RFC 9728 §5.1), which is how MCP clients find the authorization server.
+   */
+  resourceMetadata?: string;
+  /**
    * This resource's client credentials at the authorization server. When set, tokens that are
    * not JWTs are checked by RFC 7662 introspection (client_secret_basic); when not, they are
    * refused.
@@ -162,7 +168,7 @@ class CachingBearerVerifier implements BearerVerifier {
     if (typeof options.audience !== 'string' || options.audience === '') throw new TypeError('audience must be a non-empty string.');
     this.issuer = options.issuer;
     this.audience = options.audience;
-    this.challenges = new BearerChallenges(options.realm ?? options.audience);
+    this.challenges = new BearerChallenges(options.realm ?? options.audience, options.resourceMetadata);
     this.clockToleranceSeconds = nonNegative(options.clockToleranceSeconds, 5, 'clockToleranceSeconds');
     this.httpTimeoutMs = Math.round(nonNegative(options.httpTimeoutMs, 5000, 'httpTimeoutMs'));
     this.jwksCooldownMs = nonNegative(options.jwksCooldownMs, 30_000, 'jwksCooldownMs');
@@ -194,7 +200,7 @@ class CachingBearerVerifier implements BearerVerifier {
   }
 
   async verify(authorization: string | undefined, requiredScopes: readonly string[]): Promise<AccessTokenClaims> {
-    const token = bearerTokenFrom(authorization, this.challenges);
+    const token = bearerTokenFrom(authorization, this.challenges, requiredScopes);
     let claims: AccessTokenClaims;
     if (isJwt(token)) {
       claims = this.cachedClaims(token) ?? await this.verifyJwt(token);

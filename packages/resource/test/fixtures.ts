@@ -52,8 +52,10 @@ export async function fetchToken(issuer: string, params: Record<string, string> 
  * tokens that differ in one way only.
  */
 export async function serverSigningKey(store: Store, secrets: ServerSecrets): Promise<{ kid: string; key: CryptoKey; publicJwk: JWK }> {
-  const [newest] = await store.keys.listActive();
-  if (!newest) throw new Error('the server has no signing key');
+  // The server keeps a key per algorithm (ES256, RS256, EdDSA), created in the same second: the
+  // ES256 one is the access tokens' (listActive's order among them is by kid, i.e. random).
+  const newest = (await store.keys.listActive()).find((key) => key.alg === 'ES256');
+  if (!newest) throw new Error('the server has no ES256 signing key');
   const { jwk } = openJwk(newest.privateJwk, newest.kid, secrets);
   return { kid: newest.kid, key: (await importJWK(jwk as JWK, 'ES256')) as CryptoKey, publicJwk: newest.publicJwk as JWK };
 }

@@ -127,6 +127,7 @@ describe('npm install @tessera/resource in an empty folder', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
     expect(stdout.trim().split(' ')).toEqual(expect.arrayContaining([
       'BearerError', 'createBearerVerifier', 'fastifyBearerAuth', 'requireToken', 'verifyBearer',
+      'protectedResourceMetadata', 'fastifyProtectedResourceMetadata', 'protectedResourceMetadataHandler',
     ]));
   });
 });
