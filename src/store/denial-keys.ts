@@ -29,3 +29,12 @@ export function denialKeysOf(token: AccessTokenIdentity): { absolute: [string, s
     ],
   };
 }
+
+/**
+ * The time a cut-off is dated: the clock when the ending transaction writes it, or the caller's
+ * `now` when that is later (tests date events ahead). Never the caller's earlier `now`: a cut-off
+ * must deny every token minted before the change commits (DESIGN.md "Access tokens are not stored").
+ */
+export function cutoffTime(now: number): number {
+  return Math.max(now, Math.floor(Date.now() / 1000));
+}

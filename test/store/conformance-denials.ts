@@ -156,6 +156,31 @@ export function denyListConformance(name: string, open: () => Promise<Store>): v
       expect(await denied(accessToken({ subject: u.id, clientId: 'other', issuedAt: NOW }))).toBe(true);
     });
 
+    it('a cut-off is dated when its transaction commits, never by an earlier `now` a caller read before slow work', async () => {
+      // upsertUser read `now`, ran argon2 for seconds, then ended the sessions: tokens the old
+      // password obtained in between carry a later iat and must still be denied.
+      const stale = Math.floor(Date.now() / 1000) - 30;
+      const current = () => Math.floor(Date.now() / 1000);
+      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: stale, claims: {} };
+      await store.users.upsert(u);
+      await store.users.endSessions(u.id, stale);
+      expect(await denied(accessToken({ subject: u.id, issuedAt: current() }))).toBe(true);
+      const v = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: stale, claims: {} };
+      await store.users.upsert(v);
+      await store.users.delete(v.username, stale);
+      expect(await denied(accessToken({ subject: v.id, issuedAt: current() }))).toBe(true);
+      const c = unique('client');
+      await store.clients.upsert(client(c));
+      await store.clients.delete(c, stale);
+      expect(await denied(accessToken({ clientId: c, subject: c, issuedAt: current() }))).toBe(true);
+      await store.clients.upsert(client('app'));
+      await store.consents.grant('user-3', 'app', 'https://api.example/', ['read'], stale);
+      await store.consents.withdraw('user-3', 'app', stale);
+      expect(await denied(accessToken({ subject: 'user-3', issuedAt: current() }))).toBe(true);
+      // A later token (the next second on) is not denied.
+      expect(await denied(accessToken({ subject: u.id, issuedAt: current() + 2 }))).toBe(false);
+    });
+
     it('purge deletes a token\'s row after its exp, and family and cut-off rows recorded before the bound', async () => {
       const shortLived = accessToken();
       const longLived = accessToken();
