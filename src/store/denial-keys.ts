@@ -1,3 +1,4 @@
+import { REGISTRY_STALE_LIMIT_MS } from './registry-cache.js';
 import type { AccessTokenIdentity } from './types.js';
 
 /**
@@ -37,4 +38,19 @@ export function denialKeysOf(token: AccessTokenIdentity): { absolute: [string, s
  */
 export function cutoffTime(now: number): number {
   return Math.max(now, Math.floor(Date.now() / 1000));
+}
+
+/**
+ * How far ahead of its deletion a client's cut-off is dated, in seconds: the bound on a process's
+ * client cache (REGISTRY_STALE_LIMIT_MS) plus a second. A process whose cache still holds the
+ * deleted client keeps issuing its tokens for up to that bound; dated ahead, the cut-off ends them
+ * too. A client registered again under the same client_id within that time gets tokens that are
+ * inactive until it has passed (fails safe). Instances' clocks must agree within the extra second.
+ */
+export const CLIENT_CUTOFF_AHEAD_SECONDS = Math.ceil(REGISTRY_STALE_LIMIT_MS / 1000) + 1;
+
+/** The time a cut-off of `owner` is dated (see cutoffTime, CLIENT_CUTOFF_AHEAD_SECONDS). */
+export function cutoffTimeOf(owner: { userId?: string; clientId?: string }, now: number): number {
+  const clientDeleted = owner.clientId !== undefined && owner.userId === undefined;
+  return cutoffTime(now) + (clientDeleted ? CLIENT_CUTOFF_AHEAD_SECONDS : 0);
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLIENT_CUTOFF_AHEAD_SECONDS } from '../../src/store/denial-keys.js';
 import type { AccessTokenIdentity, Client, CodeRecord, Store, TokenRecord } from '../../src/store/types.js';
 
 /**
@@ -139,12 +140,15 @@ export function denyListConformance(name: string, open: () => Promise<Store>): v
       expect(await store.denials.count()).toBe(1);
     });
 
-    it('deleting a client denies its access tokens, with or without a user; one registered again under its id gets new ones', async () => {
+    it('deleting a client denies its access tokens, with or without a user, and those stale caches issue for the cache bound after; one registered again later gets new ones', async () => {
       await store.clients.upsert(client('gone'));
       expect(await store.clients.delete('gone', NOW + 5)).toBe(true);
       expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', familyId: unique('family') }))).toBe(true);
       expect(await denied(accessToken({ clientId: 'gone', subject: 'user-1', issuedAt: NOW + 5 }))).toBe(true);
-      expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', issuedAt: NOW + 6 }))).toBe(false);
+      // A process whose client cache still holds it issues for up to the 10 s bound after the deletion.
+      expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', issuedAt: NOW + 5 + 10 }))).toBe(true);
+      expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', issuedAt: NOW + 5 + CLIENT_CUTOFF_AHEAD_SECONDS }))).toBe(true);
+      expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', issuedAt: NOW + 6 + CLIENT_CUTOFF_AHEAD_SECONDS }))).toBe(false);
       expect(await denied(accessToken({ clientId: 'app' }))).toBe(false);
     });
 

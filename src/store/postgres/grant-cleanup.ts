@@ -1,4 +1,4 @@
-import { cutoffTime, denialKey } from '../denial-keys.js';
+import { cutoffTimeOf, denialKey } from '../denial-keys.js';
 import type { Queryable } from './dialect.js';
 
 /** Whose grants end: one user's, one client's, or one user's at one client. */
@@ -44,7 +44,9 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
   // Written last and dated from the clock now, never earlier than `now`: a caller's `now` may have
   // been read before slow work (argon2 of a password change) and a token minted in between with the
   // old state would carry a later iat than the cut-off (DESIGN.md). The commit follows at once.
-  const deniedAt = cutoffTime(now);
+  // A deleted client's cut-off is dated ahead by the client cache's bound: processes whose cache
+  // still holds it keep issuing its tokens until then (denial-keys.ts CLIENT_CUTOFF_AHEAD_SECONDS).
+  const deniedAt = cutoffTimeOf(owner, now);
   // One row per user, client, or user at a client that exists, so a signed-in user withdrawing
   // consent for made-up client_ids adds nothing.
   const key = denialKey.cutoff(owner.userId ?? null, owner.clientId ?? null);

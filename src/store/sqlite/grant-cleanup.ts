@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { cutoffTime, denialKey } from '../denial-keys.js';
+import { cutoffTimeOf, denialKey } from '../denial-keys.js';
 
 /** Whose grants end: one user's, one client's, or one user's at one client. */
 export interface GrantOwner {
@@ -25,7 +25,9 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
   // have been read before slow work (argon2 of a password change), and a token minted with the old
   // state in between would carry a later iat and outlive the cut-off (DESIGN.md). SQLite commits
   // this transaction synchronously, with no await between here and the commit.
-  const deniedAt = cutoffTime(now);
+  // A deleted client's cut-off is dated ahead by the client cache's bound: processes whose cache
+  // still holds it keep issuing its tokens until then (denial-keys.ts CLIENT_CUTOFF_AHEAD_SECONDS).
+  const deniedAt = cutoffTimeOf(owner, now);
   // One row per user, client, or user at a client that exists, so a signed-in user withdrawing
   // consent for made-up client_ids adds nothing.
   const key = denialKey.cutoff(owner.userId ?? null, owner.clientId ?? null);
