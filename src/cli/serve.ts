@@ -7,7 +7,7 @@ import type { ServerSecrets } from '../core/server-secrets.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { buildServer } from '../server/app.js';
 import { openAuditLog } from '../server/audit-log.js';
-import { startExpiryPurge } from '../server/expiry-purge.js';
+import { servePurgeOptions, startExpiryPurge } from '../server/expiry-purge.js';
 import { closeGracefully } from '../server/graceful-close.js';
 import { boundPort, listenHttp, serveWhenReady } from '../server/http-listener.js';
 import { settingsOnBoundPort } from '../server/settings.js';
@@ -66,7 +66,7 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
     registryRefreshMs: config.clientCacheRefreshMs });
   const metricsPort = await observability.listen();
   if (metricsPort !== undefined && config.metrics) app.log.info(`Metrics at ${metricsAddress(config.metrics.host, metricsPort)}`);
-  const purge = startExpiryPurge(store, { clock: systemClock, registrationIdleDays: settings.dynamicRegistration.idleDays, onError: (error) => app.log.warn({ err: error }, 'purging expired rows failed') });
+  const purge = startExpiryPurge(store, { ...servePurgeOptions(settings, systemClock, (error) => app.log.warn({ err: error }, 'purging expired rows failed')), registrationIdleDays: settings.dynamicRegistration.idleDays });
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -3,6 +3,7 @@ import { epochDay } from '../core/dynamic-registration.js';
 import { THROTTLE } from '../core/login-throttle.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import type { Store } from '../store/types.js';
+import type { ServerSettings } from './settings.js';
 
 export interface ExpiryPurgeOptions {
   clock: Clock;
@@ -27,6 +28,16 @@ export interface ExpiryPurgeOptions {
 
 /** The longest access-token lifetime the configuration accepts (config.ts --access-token-ttl). */
 export const MAX_ACCESS_TOKEN_TTL = 365 * 86_400;
+
+/**
+ * The purge `tessera serve` runs: it keeps the deny list's family and cut-off rows for this
+ * server's access-token lifetime (plus a day), not the 366 days of the default. Every instance on
+ * one database must then issue access tokens no longer-lived than this one's (docs/OPERATIONS.md):
+ * a family row must outlive every access token of its family, whoever minted it.
+ */
+export function servePurgeOptions(settings: Pick<ServerSettings, 'accessTokenTtl'>, clock: Clock, onError?: (error: unknown) => void): ExpiryPurgeOptions {
+  return { clock, accessTokenTtl: settings.accessTokenTtl, ...(onError ? { onError } : {}) };
+}
 
 /** What the running purge offers: one purge now (tests, shutdown), and stopping it. */
 export interface ExpiryPurge {

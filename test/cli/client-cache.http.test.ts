@@ -124,6 +124,49 @@ describe('a client changed with `tessera client ...` while `tessera serve --work
   });
 });
 
+// Red team of issue 12 (#3): after `tessera client delete`, a process whose client cache had not
+// yet refreshed kept issuing the client's tokens, dated after its cut-off: they stayed active for
+// their lifetime, even for a client registered again under the same client_id. The cut-off of a
+// deleted client is dated ahead by the cache bound. Here the server reads the registry version
+// only every 5 s (the most allowed), so its cache holds the deleted client for a while.
+describe('tokens a stale client cache issues after `tessera client delete`', () => {
+  const db = `sqlite:${join(work, 'stale.db')}`;
+  let server: ServingCli;
+  let secret: string;
+  beforeAll(async () => {
+    secret = (JSON.parse(await tessera('client', 'create', '--db', db, '--client-id', 'svc-stale', '--grant-type', 'client_credentials', '--scope', 'read')) as { client_secret: string }).client_secret;
+    server = await serveCli(['--db', db, '--client-cache-refresh', '5000', '--trust-proxy', '127.0.0.1']);
+  }, 60_000);
+  afterAll(async () => server?.stop());
+
+  it('are inactive, also to a client registered again under the same client_id', async () => {
+    const { origin } = server;
+    expect((await clientCredentials(origin, 'svc-stale', secret)).status).toBe(200);
+    await tessera('client', 'delete', 'svc-stale', '--db', db);
+    const late: string[] = [];
+    for (;;) {
+      const issued = await clientCredentials(origin, 'svc-stale', secret);
+      if (issued.status !== 200) break;
+      late.push(String(issued.json.access_token));
+    }
+    // The cache held the deleted client for a while (it refreshes every 5 s).
+    expect(late.length).toBeGreaterThan(0);
+    const again = JSON.parse(await tessera('client', 'create', '--db', db, '--client-id', 'svc-stale', '--grant-type', 'client_credentials', '--scope', 'read')) as { client_secret: string };
+    // The server learns of the new registration at its next read of the registry version (5 s).
+    const started = Date.now();
+    while ((await clientCredentials(origin, 'svc-stale', again.client_secret)).status !== 200) {
+      expect(Date.now() - started).toBeLessThan(15_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const asked = { authorization: basic('svc-stale', again.client_secret), 'x-forwarded-for': nextAddress() };
+    for (const token of [late[0], late.at(-1)]) {
+      const answer = await postForm(`${origin}/introspect`, new URLSearchParams({ token: token ?? '' }).toString(), asked);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ active: false });
+    }
+  }, 30_000);
+});
+
 describe('tessera client update and rotate-secret refuse what they cannot do', () => {
   const db = `sqlite:${join(work, 'refusals.db')}`;
 

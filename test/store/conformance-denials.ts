@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLIENT_CUTOFF_AHEAD_SECONDS } from '../../src/store/denial-keys.js';
 import type { AccessTokenIdentity, Client, CodeRecord, Store, TokenRecord } from '../../src/store/types.js';
 
 /**
@@ -139,12 +140,15 @@ export function denyListConformance(name: string, open: () => Promise<Store>): v
       expect(await store.denials.count()).toBe(1);
     });
 
-    it('deleting a client denies its access tokens, with or without a user; one registered again under its id gets new ones', async () => {
+    it('deleting a client denies its access tokens, with or without a user, and those stale caches issue for the cache bound after; one registered again later gets new ones', async () => {
       await store.clients.upsert(client('gone'));
       expect(await store.clients.delete('gone', NOW + 5)).toBe(true);
       expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', familyId: unique('family') }))).toBe(true);
       expect(await denied(accessToken({ clientId: 'gone', subject: 'user-1', issuedAt: NOW + 5 }))).toBe(true);
-      expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', issuedAt: NOW + 6 }))).toBe(false);
+      // A process whose client cache still holds it issues for up to the 10 s bound after the deletion.
+      expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', issuedAt: NOW + 5 + 10 }))).toBe(true);
+      expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', issuedAt: NOW + 5 + CLIENT_CUTOFF_AHEAD_SECONDS }))).toBe(true);
+      expect(await denied(accessToken({ clientId: 'gone', subject: 'gone', issuedAt: NOW + 6 + CLIENT_CUTOFF_AHEAD_SECONDS }))).toBe(false);
       expect(await denied(accessToken({ clientId: 'app' }))).toBe(false);
     });
 
@@ -154,6 +158,31 @@ export function denyListConformance(name: string, open: () => Promise<Store>): v
       expect(await store.users.delete(u.username, NOW + 3)).toBe(true);
       expect(await denied(accessToken({ subject: u.id, issuedAt: NOW + 3 }))).toBe(true);
       expect(await denied(accessToken({ subject: u.id, clientId: 'other', issuedAt: NOW }))).toBe(true);
+    });
+
+    it('a cut-off is dated when its transaction commits, never by an earlier `now` a caller read before slow work', async () => {
+      // upsertUser read `now`, ran argon2 for seconds, then ended the sessions: tokens the old
+      // password obtained in between carry a later iat and must still be denied.
+      const stale = Math.floor(Date.now() / 1000) - 30;
+      const current = () => Math.floor(Date.now() / 1000);
+      const u = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: stale, claims: {} };
+      await store.users.upsert(u);
+      await store.users.endSessions(u.id, stale);
+      expect(await denied(accessToken({ subject: u.id, issuedAt: current() }))).toBe(true);
+      const v = { id: unique('user'), username: unique('name'), passwordHash: 'x', createdAt: stale, claims: {} };
+      await store.users.upsert(v);
+      await store.users.delete(v.username, stale);
+      expect(await denied(accessToken({ subject: v.id, issuedAt: current() }))).toBe(true);
+      const c = unique('client');
+      await store.clients.upsert(client(c));
+      await store.clients.delete(c, stale);
+      expect(await denied(accessToken({ clientId: c, subject: c, issuedAt: current() }))).toBe(true);
+      await store.clients.upsert(client('app'));
+      await store.consents.grant('user-3', 'app', 'https://api.example/', ['read'], stale);
+      await store.consents.withdraw('user-3', 'app', stale);
+      expect(await denied(accessToken({ subject: 'user-3', issuedAt: current() }))).toBe(true);
+      // A later token (the next second on) is not denied.
+      expect(await denied(accessToken({ subject: u.id, issuedAt: current() + 2 }))).toBe(false);
     });
 
     it('purge deletes a token\'s row after its exp, and family and cut-off rows recorded before the bound', async () => {

@@ -1,4 +1,4 @@
-import { denialKey } from '../denial-keys.js';
+import { cutoffTimeOf, denialKey } from '../denial-keys.js';
 import type { Queryable } from './dialect.js';
 
 /** Whose grants end: one user's, one client's, or one user's at one client. */
@@ -34,15 +34,6 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
   // An ended grant's RP is no longer one of its session's to notify at logout.
   await db.query(`DELETE FROM session_clients WHERE ${where}`, params);
   await db.query(`UPDATE tokens SET revoked_at = $${params.length + 1} WHERE ${where} AND revoked_at IS NULL`, [...params, now]);
-  // Access tokens are not stored: a cut-off ends those issued until now (types.ts AccessTokenDenyList).
-  // One row per user, client, or user at a client that exists, so a signed-in user withdrawing
-  // consent for made-up client_ids adds nothing.
-  const key = denialKey.cutoff(owner.userId ?? null, owner.clientId ?? null);
-  const clientMustExist = owner.userId !== undefined && owner.clientId !== undefined;
-  await db.query(`INSERT INTO access_token_denials (key, denied_at, expires_at) SELECT $1, $2::bigint, NULL
-    WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = $3)' : 'true'}
-    ON CONFLICT (key) DO UPDATE SET denied_at = GREATEST(access_token_denials.denied_at, excluded.denied_at)`,
-  clientMustExist ? [key, now, owner.clientId] : [key, now]);
   if (!options.keepConsents) await db.query(`DELETE FROM consents WHERE ${where}`, params);
   if (owner.userId !== undefined && owner.clientId === undefined) await db.query('DELETE FROM sessions WHERE user_id = $1', [owner.userId]);
   if (owner.clientId !== undefined && owner.userId === undefined) {
@@ -51,4 +42,19 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
     // A client registered later under the same client_id inherits no introspection rights.
     await db.query('UPDATE resource_servers SET introspection_clients = array_remove(introspection_clients, $1) WHERE $1 = ANY (introspection_clients)', [owner.clientId]);
   }
+  // Access tokens are not stored: a cut-off ends those issued until now (types.ts AccessTokenDenyList).
+  // Written last and dated from the clock now, never earlier than `now`: a caller's `now` may have
+  // been read before slow work (argon2 of a password change) and a token minted in between with the
+  // old state would carry a later iat than the cut-off (DESIGN.md). The commit follows at once.
+  // A deleted client's cut-off is dated ahead by the client cache's bound: processes whose cache
+  // still holds it keep issuing its tokens until then (denial-keys.ts CLIENT_CUTOFF_AHEAD_SECONDS).
+  const deniedAt = cutoffTimeOf(owner, now);
+  // One row per user, client, or user at a client that exists, so a signed-in user withdrawing
+  // consent for made-up client_ids adds nothing.
+  const key = denialKey.cutoff(owner.userId ?? null, owner.clientId ?? null);
+  const clientMustExist = owner.userId !== undefined && owner.clientId !== undefined;
+  await db.query(`INSERT INTO access_token_denials (key, denied_at, expires_at) SELECT $1, $2::bigint, NULL
+    WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = $3)' : 'true'}
+    ON CONFLICT (key) DO UPDATE SET denied_at = GREATEST(access_token_denials.denied_at, excluded.denied_at)`,
+  clientMustExist ? [key, deniedAt, owner.clientId] : [key, deniedAt]);
 }

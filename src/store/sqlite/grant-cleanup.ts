@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { denialKey } from '../denial-keys.js';
+import { cutoffTimeOf, denialKey } from '../denial-keys.js';
 
 /** Whose grants end: one user's, one client's, or one user's at one client. */
 export interface GrantOwner {
@@ -21,13 +21,20 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
   const where = conditions.join(' AND ');
   db.prepare(`UPDATE tokens SET revoked_at = ? WHERE ${where} AND revoked_at IS NULL`).run(now, ...params);
   // Access tokens are not stored: a cut-off ends those issued until now (types.ts AccessTokenDenyList).
+  // Dated from the clock here, in the transaction, never earlier than `now`: a caller's `now` may
+  // have been read before slow work (argon2 of a password change), and a token minted with the old
+  // state in between would carry a later iat and outlive the cut-off (DESIGN.md). SQLite commits
+  // this transaction synchronously, with no await between here and the commit.
+  // A deleted client's cut-off is dated ahead by the client cache's bound: processes whose cache
+  // still holds it keep issuing its tokens until then (denial-keys.ts CLIENT_CUTOFF_AHEAD_SECONDS).
+  const deniedAt = cutoffTimeOf(owner, now);
   // One row per user, client, or user at a client that exists, so a signed-in user withdrawing
   // consent for made-up client_ids adds nothing.
   const key = denialKey.cutoff(owner.userId ?? null, owner.clientId ?? null);
   const clientMustExist = owner.userId !== undefined && owner.clientId !== undefined;
   db.prepare(`INSERT INTO access_token_denials (key, denied_at, expires_at) SELECT ?, ?, NULL
     WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = ?)' : 'true'}
-    ON CONFLICT (key) DO UPDATE SET denied_at = max(denied_at, excluded.denied_at)`).run(key, now, ...(clientMustExist ? [owner.clientId] : []));
+    ON CONFLICT (key) DO UPDATE SET denied_at = max(denied_at, excluded.denied_at)`).run(key, deniedAt, ...(clientMustExist ? [owner.clientId] : []));
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
   // What the ended grants' ID tokens would have said (nonce, sid, claims asked for): no longer needed.
   db.prepare(`DELETE FROM openid_grants WHERE ${where}`).run(...params);
