@@ -50,7 +50,10 @@ export async function demo(flags: DemoFlags): Promise<void> {
   } catch (error) {
     const { code, port: busy } = error as NodeJS.ErrnoException & { port?: number };
     if (code === 'EADDRINUSE') {
-      throw new ConfigError(`port ${busy ?? ''} is already in use; choose others with --port, --resource-port and --client-port.`);
+      // A second demo on the same database re-seeds it with its own ports' redirect URIs, which
+      // breaks the first demo's sign-ins: a second demo needs a database of its own too.
+      throw new ConfigError(`port ${busy ?? ''} is already in use; for a second demo choose other ports with --port, --resource-port and --client-port`
+        + ' and another database with --db (e.g. --db sqlite:./data/demo2.db): on the same database it would re-seed it and break the first demo.');
     }
     throw error;
   }

@@ -77,7 +77,7 @@ try {
     fail(error.message);
   }
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') fail('the port is already in use; choose another with --port.');
+  if (code === 'EADDRINUSE') fail('the port is already in use; choose another with --port (and, for a second server of its own, another --db: one started on the same database applies its --seed there too).');
   if (code === 'EACCES') fail('permission denied; choose a port above 1024 or check the database path.');
   if (code === 'SQLITE_CANTOPEN' || code === 'ENOENT') fail(`cannot open the database: ${(error as Error).message}`);
   if (code === 'ECONNREFUSED') fail('cannot connect to the database; check the --db URL and that the server runs.');

@@ -1,0 +1,56 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, requireBuiltCli } from '../helpers/cli.js';
+
+/** The first minutes of someone new to Tessera, with the built CLI (issue 15 §8). */
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-newcomer-'));
+const env = { ...process.env, TESSERA_DB: '', TESSERA_PORT: '', TESSERA_LOG_LEVEL: '', TESSERA_USER_PASSWORD: '' };
+
+function tessera(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env, cwd: dir, timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A port held by this test process, so that the CLI finds it in use. */
+async function busyPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { port: address.port, server };
+}
+
+beforeAll(requireBuiltCli);
+
+describe('the port-in-use message', () => {
+  it('tells a second demo to choose other ports and another --db', async () => {
+    const { port, server } = await busyPort();
+    try {
+      const result = tessera('demo', '--port', String(port), '--resource-port', '0', '--client-port', '0', '--db', `sqlite:${join(dir, 'demo-busy.db')}`);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`port ${port} is already in use`));
+      expect(result.stderr).toContain('--port, --resource-port and --client-port');
+      expect(result.stderr).toContain('another database with --db');
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('tells serve to choose another --port, and another --db for a server of its own', async () => {
+    const { port, server } = await busyPort();
+    try {
+      const result = tessera('serve', '--port', String(port), '--host', '127.0.0.1', '--db', `sqlite:${join(dir, 'serve-busy.db')}`, '--log-level', 'silent');
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/the port is already in use; choose another with --port/);
+      expect(result.stderr).toContain('another --db');
+    } finally {
+      server.close();
+    }
+  });
+});
