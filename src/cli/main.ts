@@ -14,6 +14,7 @@ import { registerKeyCommands } from './key-commands.js';
 import { registerDbCommands } from './db-commands.js';
 import { registerResourceCommands } from './resource-commands.js';
 import { serve } from './serve.js';
+import { packageVersion } from './package-version.js';
 
 function serverOptions(command: Command): Command {
   return command
@@ -47,6 +48,7 @@ function serverOptions(command: Command): Command {
 
 const program = new Command('tessera')
   .description('Tessera: an OAuth 2 authorization server, resource-server toolkit and flow playground.\nEvery server flag can also be set as TESSERA_<FLAG>, e.g. TESSERA_DB, TESSERA_PORT.')
+  .version(packageVersion(), '-V, --version', 'print the version of tessera')
   .showHelpAfterError()
   .exitOverride();
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,17 @@ describe('the port-in-use message', () => {
       expect(result.stderr).toContain('another --db');
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('tessera --version', () => {
+  it('prints the version of package.json', () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = tessera(flag);
+      expect(result.status).toBe(0);
+      expect(result.stdout.trim()).toBe(version);
     }
   });
 });
