@@ -111,7 +111,9 @@ export function registerClientCommands(program: Command): void {
         return created;
       });
       // The secret is shown this once; only its hash is stored.
-      print({ ...clientToMetadata(record), ...(secret !== undefined && options.secret === undefined ? { client_secret: secret } : {}) });
+      const generated = secret !== undefined && options.secret === undefined;
+      print({ ...clientToMetadata(record), ...(generated ? { client_secret: secret } : {}) });
+      if (generated) storeSecretNow();
     });
   client.command('update <client_id>')
     .description('change a registered client (the options given; the rest is kept); every server sees it within seconds')
@@ -171,6 +173,7 @@ export function registerClientCommands(program: Command): void {
       });
       // Shown this once; only its hash is stored.
       print({ client_id: clientId, client_secret: secret });
+      storeSecretNow();
     });
   client.command('delete <client_id>').description('delete a client, revoking its tokens and forgetting its consents').option('--db <url>', 'database URL')
     .action(async (clientId: string, options: { db?: string }) => {
@@ -230,6 +233,14 @@ export function registerUserCommands(program: Command): void {
 export class AdminError extends Error {}
 
 /** Creates or updates the user with the claim flags merged into its claims (validated, updated_at maintained). */
+/**
+ * On stderr, so that stdout stays the JSON a script parses: the generated secret cannot be shown
+ * again (only its keyed hash is stored).
+ */
+function storeSecretNow(): void {
+  process.stderr.write('tessera: store the client_secret above now: it is shown only this once (only a hash of it is kept; a lost one is replaced with tessera client rotate-secret).\n');
+}
+
 async function saveUser(store: Store, username: string, password: string | undefined, options: Record<string, unknown>): Promise<void> {
   const existing = await store.users.getByUsername(username);
   let claims: Record<string, unknown> | undefined;

@@ -65,3 +65,20 @@ describe('tessera --version', () => {
     }
   });
 });
+
+describe('tessera client create', () => {
+  it('prints the client as JSON on stdout and, on stderr, to store the generated secret now', () => {
+    const db = `sqlite:${join(dir, 'clients.db')}`;
+    const created = tessera('client', 'create', '--db', db, '--client-id', 'svc', '--grant-type', 'client_credentials');
+    expect(created.status).toBe(0);
+    expect(JSON.parse(created.stdout).client_secret).toMatch(/^tsr_cs_/);
+    expect(created.stderr).toMatch(/store the client_secret above now: it is shown only this once/);
+    const rotated = tessera('client', 'rotate-secret', 'svc', '--db', db);
+    expect(JSON.parse(rotated.stdout).client_secret).toMatch(/^tsr_cs_/);
+    expect(rotated.stderr).toMatch(/shown only this once/);
+    // A secret the user chose is theirs already: nothing to store.
+    const chosen = tessera('client', 'create', '--db', db, '--client-id', 'chosen', '--secret', 'a-secret-of-their-own', '--grant-type', 'client_credentials');
+    expect(chosen.status).toBe(0);
+    expect(chosen.stderr).toBe('');
+  });
+});
