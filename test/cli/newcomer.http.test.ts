@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, requireBuiltCli } from '../helpers/cli.js';
+import { DEMO_DEFAULTS } from '../../src/cli/demo.js';
 
 /** The first minutes of someone new to Tessera, with the built CLI (issue 15 §8). */
 
@@ -80,5 +81,32 @@ describe('tessera client create', () => {
     const chosen = tessera('client', 'create', '--db', db, '--client-id', 'chosen', '--secret', 'a-secret-of-their-own', '--grant-type', 'client_credentials');
     expect(chosen.status).toBe(0);
     expect(chosen.stderr).toBe('');
+  });
+});
+
+describe('tessera demo --help', () => {
+  it("shows the demo's own defaults and none of the flags it has no use for", () => {
+    const help = tessera('demo', '--help');
+    expect(help.status).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('(default sqlite:./data/demo.db)');
+    expect(text).toMatch(/--log-level <level> .*\(default warn\)/);
+    expect(text).toMatch(new RegExp(`--access-token-ttl <seconds> access token lifetime \\(default ${DEMO_DEFAULTS.accessTokenTtl}\\)`));
+    expect(text).toContain('(default: the demo Resource Server)');
+    expect(text).toContain('--resource-port');
+    for (const refused of ['--workers', '--metrics-port', '--audit-log', '--db-timeout', '--client-cache-refresh', '--shutdown-timeout']) {
+      expect(text).not.toContain(refused);
+    }
+    // serve keeps them all, with its own defaults.
+    const serve = tessera('serve', '--help').stdout.replace(/\s+/g, ' ');
+    expect(serve).toContain('(default sqlite:./data/tessera.db)');
+    expect(serve).toContain('--workers');
+    expect(serve).toContain('--metrics-port');
+  });
+
+  it('refuses a flag the demo does not take, in one line', () => {
+    const result = tessera('demo', '--workers', '2');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/unknown option '--workers'/);
   });
 });
