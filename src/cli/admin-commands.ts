@@ -10,6 +10,7 @@ import { generateOpaqueToken, TOKEN_PREFIX } from '../core/tokens.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
+import { passwordRefusal } from '../core/password-policy.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 
@@ -193,6 +194,7 @@ export function registerUserCommands(program: Command): void {
     .action(async (username: string, options: { db?: string; password?: string } & Record<string, unknown>) => {
       const password = options.password ?? userPasswordFromEnv();
       if (!password) throw new AdminError('give the password with --password or TESSERA_USER_PASSWORD.');
+      refuseWeakPassword(password, username);
       await withStore({ db: options.db }, (store) => saveUser(store, username, password, options));
       process.stdout.write(`user ${username} saved\n`);
     });
@@ -201,9 +203,11 @@ export function registerUserCommands(program: Command): void {
     .option('--db <url>', 'database URL')
     .option('--password <password>', 'a new password (hashed with argon2id)'))
     .action(async (username: string, options: { db?: string; password?: string } & Record<string, unknown>) => {
+      const password = options.password ?? userPasswordFromEnv();
+      if (password !== undefined) refuseWeakPassword(password, username);
       await withStore({ db: options.db }, async (store) => {
         if (!(await store.users.getByUsername(username))) throw new AdminError(`no user "${username}".`);
-        await saveUser(store, username, options.password ?? userPasswordFromEnv(), options);
+        await saveUser(store, username, password, options);
       });
       process.stdout.write(`user ${username} saved\n`);
     });
@@ -239,6 +243,16 @@ export class AdminError extends Error {}
  */
 function storeSecretNow(): void {
   process.stderr.write('tessera: store the client_secret above now: it is shown only this once (only a hash of it is kept; a lost one is replaced with tessera client rotate-secret).\n');
+}
+
+/**
+ * Passwords set here are chosen by a person, so NIST SP 800-63B §5.1.1.2 applies (password-policy.ts).
+ * Seed files are not checked: they are test and demo fixtures an operator writes on purpose (the
+ * demo's own users sign in with short, documented passwords), and refusing one would stop a server start.
+ */
+function refuseWeakPassword(password: string, username: string): void {
+  const refusal = passwordRefusal(password, username);
+  if (refusal !== undefined) throw new AdminError(refusal);
 }
 
 async function saveUser(store: Store, username: string, password: string | undefined, options: Record<string, unknown>): Promise<void> {

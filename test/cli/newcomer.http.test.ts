@@ -110,3 +110,28 @@ describe('tessera demo --help', () => {
     expect(result.stderr).toMatch(/unknown option '--workers'/);
   });
 });
+
+describe('tessera user create / update --password', () => {
+  const db = `sqlite:${join(dir, 'users.db')}`;
+
+  it('refuses a short or common password in one line that does not repeat it, and saves nothing', () => {
+    for (const [password, message] of [['tiny-pw', /at least 8 characters/], ['Password123', /most common passwords/], ['erin-the-user', /must not be the username/]] as const) {
+      const result = tessera('user', 'create', 'erin-the-user', '--password', password, '--db', db);
+      expect(result.status, password).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toContain(password);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(tessera('user', 'show', 'erin-the-user', '--db', db).status).toBe(2);
+  });
+
+  it('accepts a long uncommon one, and update --password applies the same rule', () => {
+    expect(tessera('user', 'create', 'frank', '--password', 'correct horse battery staple', '--db', db).status).toBe(0);
+    const refused = tessera('user', 'update', 'frank', '--password', 'letmein1', '--db', db);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/most common passwords/);
+    expect(tessera('user', 'update', 'frank', '--password', 'another long passphrase', '--db', db).status).toBe(0);
+    // Claims alone need no password.
+    expect(tessera('user', 'update', 'frank', '--name', 'Frank', '--db', db).status).toBe(0);
+  });
+});
