@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, requireBuiltCli } from '../helpers/cli.js';
+import { CLI, requireBuiltCli, serveCli } from '../helpers/cli.js';
 import { DEMO_DEFAULTS } from '../../src/cli/demo.js';
 
 /** The first minutes of someone new to Tessera, with the built CLI (issue 15 §8). */
@@ -133,5 +133,25 @@ describe('tessera user create / update --password', () => {
     expect(tessera('user', 'update', 'frank', '--password', 'another long passphrase', '--db', db).status).toBe(0);
     // Claims alone need no password.
     expect(tessera('user', 'update', 'frank', '--name', 'Frank', '--db', db).status).toBe(0);
+  });
+});
+
+describe('tessera serve names the database it opened', () => {
+  const logLines = (output: string) => output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('logs the absolute path of a SQLite file, and warns when it created it empty without a seed', async () => {
+    // A path with a detour: the log shows the file it resolves to.
+    const given = join(dir, 'nested', '..', 'mistyped.db');
+    const first = await serveCli(['--db', `sqlite:${given}`]);
+    await first.stop();
+    const lines = logLines(first.output());
+    expect(lines.find((line) => line.msg === 'database opened')?.db).toEqual({ kind: 'sqlite', path: join(dir, 'mistyped.db') });
+    const warning = lines.find((line) => line.level === 40 && String(line.msg).includes('just created, empty'));
+    expect(warning?.db).toEqual({ kind: 'sqlite', path: join(dir, 'mistyped.db') });
+    // The second start finds the file: no warning.
+    const second = await serveCli(['--db', `sqlite:${given}`]);
+    await second.stop();
+    expect(logLines(second.output()).some((line) => line.msg === 'database opened')).toBe(true);
+    expect(second.output()).not.toContain('just created, empty');
   });
 });
