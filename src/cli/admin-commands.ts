@@ -11,6 +11,7 @@ import { generateOpaqueToken, TOKEN_PREFIX } from '../core/tokens.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
 import { SecretHashing } from '../core/secret-hash.js';
 import type { ServerSecrets } from '../core/server-secrets.js';
+import { passwordRefusal } from '../core/password-policy.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 
@@ -130,7 +131,9 @@ export function registerClientCommands(program: Command): void {
         return created;
       });
       // The secret is shown this once; only its hash is stored.
-      print({ ...clientToMetadata(record), ...(secret !== undefined && options.secret === undefined ? { client_secret: secret } : {}) });
+      const generated = secret !== undefined && options.secret === undefined;
+      print({ ...clientToMetadata(record), ...(generated ? { client_secret: secret } : {}) });
+      if (generated) storeSecretNow();
     });
   client.command('update <client_id>')
     .description('change a registered client (the options given; the rest is kept); every server sees it within seconds')
@@ -196,6 +199,7 @@ export function registerClientCommands(program: Command): void {
       });
       // Shown this once; only its hash is stored.
       print({ client_id: clientId, client_secret: secret });
+      storeSecretNow();
     });
   client.command('delete <client_id>').description('delete a client, revoking its tokens and forgetting its consents').option('--db <url>', 'database URL')
     .action(async (clientId: string, options: { db?: string }) => {
@@ -215,6 +219,7 @@ export function registerUserCommands(program: Command): void {
     .action(async (username: string, options: { db?: string; password?: string } & Record<string, unknown>) => {
       const password = options.password ?? userPasswordFromEnv();
       if (!password) throw new AdminError('give the password with --password or TESSERA_USER_PASSWORD.');
+      refuseWeakPassword(password, username);
       await withStore({ db: options.db }, (store) => saveUser(store, username, password, options));
       process.stdout.write(`user ${username} saved\n`);
     });
@@ -223,9 +228,11 @@ export function registerUserCommands(program: Command): void {
     .option('--db <url>', 'database URL')
     .option('--password <password>', 'a new password (hashed with argon2id)'))
     .action(async (username: string, options: { db?: string; password?: string } & Record<string, unknown>) => {
+      const password = options.password ?? userPasswordFromEnv();
+      if (password !== undefined) refuseWeakPassword(password, username);
       await withStore({ db: options.db }, async (store) => {
         if (!(await store.users.getByUsername(username))) throw new AdminError(`no user "${username}".`);
-        await saveUser(store, username, options.password ?? userPasswordFromEnv(), options);
+        await saveUser(store, username, password, options);
       });
       process.stdout.write(`user ${username} saved\n`);
     });
@@ -255,6 +262,24 @@ export function registerUserCommands(program: Command): void {
 export class AdminError extends Error {}
 
 /** Creates or updates the user with the claim flags merged into its claims (validated, updated_at maintained). */
+/**
+ * On stderr, so that stdout stays the JSON a script parses: the generated secret cannot be shown
+ * again (only its keyed hash is stored).
+ */
+function storeSecretNow(): void {
+  process.stderr.write('tessera: store the client_secret above now: it is shown only this once (only a hash of it is kept; a lost one is replaced with tessera client rotate-secret).\n');
+}
+
+/**
+ * Passwords set here are chosen by a person, so NIST SP 800-63B §5.1.1.2 applies (password-policy.ts).
+ * Seed files are not checked: they are test and demo fixtures an operator writes on purpose (the
+ * demo's own users sign in with short, documented passwords), and refusing one would stop a server start.
+ */
+function refuseWeakPassword(password: string, username: string): void {
+  const refusal = passwordRefusal(password, username);
+  if (refusal !== undefined) throw new AdminError(refusal);
+}
+
 async function saveUser(store: Store, username: string, password: string | undefined, options: Record<string, unknown>): Promise<void> {
   const existing = await store.users.getByUsername(username);
   let claims: Record<string, unknown> | undefined;

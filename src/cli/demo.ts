@@ -10,10 +10,11 @@ export interface DemoFlags extends ConfigFlags {
 
 /**
  * The demo's own defaults, below flags and TESSERA_* variables: a database of its own (the demo
- * seed does not land in a real one), short-lived access tokens (the refresh story needs one to
- * expire while you watch), and warnings only, so the banner stays readable.
+ * seed does not land in a real one), access tokens that live long enough to read an exchange and
+ * call the API (10 minutes; the refresh page's own client gets 60 s, refresh-page-ttl.ts), and
+ * warnings only, so the banner stays readable.
  */
-export const DEMO_DEFAULTS: ConfigFlags = { db: 'sqlite:./data/demo.db', accessTokenTtl: '60', logLevel: 'warn' };
+export const DEMO_DEFAULTS: ConfigFlags = { db: 'sqlite:./data/demo.db', accessTokenTtl: '600', logLevel: 'warn' };
 
 /** 0: any free port, the banner tells which (tests). */
 function port(name: string, value: string): number {
@@ -50,7 +51,10 @@ export async function demo(flags: DemoFlags): Promise<void> {
   } catch (error) {
     const { code, port: busy } = error as NodeJS.ErrnoException & { port?: number };
     if (code === 'EADDRINUSE') {
-      throw new ConfigError(`port ${busy ?? ''} is already in use; choose others with --port, --resource-port and --client-port.`);
+      // A second demo on the same database re-seeds it with its own ports' redirect URIs, which
+      // breaks the first demo's sign-ins: a second demo needs a database of its own too.
+      throw new ConfigError(`port ${busy ?? ''} is already in use; for a second demo choose other ports with --port, --resource-port and --client-port`
+        + ' and another database with --db (e.g. --db sqlite:./data/demo2.db): on the same database it would re-seed it and break the first demo.');
     }
     throw error;
   }

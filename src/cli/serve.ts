@@ -15,6 +15,7 @@ import { openStore } from '../store/open-store.js';
 import { loadServerSecrets } from '../admin/server-secret-file.js';
 import { listenClusterMetrics, metricsAddress, serveObservability } from './observability.js';
 import { superviseWorkers } from './supervisor.js';
+import { describeDatabase, sqliteFileIsNew } from './database-description.js';
 
 /**
  * Prepares the database once (migrations, seed, first signing key), then serves: in this process
@@ -25,6 +26,9 @@ export async function serve(config: Config): Promise<void> {
   // The primary creates the secret file of an embedded database before any worker reads it.
   const secrets = loadServerSecrets(config.secret);
   if (cluster.isPrimary) {
+    // Before opening: opening creates the file. A new empty database without a seed is most often
+    // a mistyped sqlite: path, served silently with no clients nor users: say so.
+    const createdEmpty = sqliteFileIsNew(config.db) && config.seedFile === undefined;
     const store = await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 });
     try {
       if (config.seedFile) await applySeed(store, await readSeedFile(config.seedFile, systemClock.nowSeconds(), new SecretHashing(secrets)), systemClock.nowSeconds());
@@ -42,19 +46,30 @@ export async function serve(config: Config): Promise<void> {
       if (config.workers > 1) await store.close();
     }
     if (config.workers > 1) {
+      // The workers cannot tell a file this process created: the primary logs the database.
+      logFromPrimary(30, { db: describeDatabase(config.db) }, 'database opened');
+      if (createdEmpty) logFromPrimary(40, { db: describeDatabase(config.db) }, NEW_EMPTY_DATABASE);
       superviseWorkers(config.workers, { shutdownTimeoutMs: config.shutdownTimeout * 1000, logLevel: config.settings.logLevel });
       // --metrics-port: the primary serves the metrics of all workers (prom-client AggregatorRegistry).
       const clusterMetrics = await listenClusterMetrics(config);
-      if (clusterMetrics) process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg: `Metrics at ${clusterMetrics.url}` })}\n`);
+      if (clusterMetrics) logFromPrimary(30, {}, `Metrics at ${clusterMetrics.url}`);
       return;
     }
-    await listen(config, store, secrets);
+    await listen(config, store, secrets, createdEmpty);
     return;
   }
-  await listen(config, await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 }), secrets);
+  await listen(config, await openStore(config.db, { timeoutMs: config.dbTimeout * 1000 }), secrets, false);
 }
 
-async function listen(config: Config, store: Awaited<ReturnType<typeof openStore>>, secrets: ServerSecrets): Promise<void> {
+const NEW_EMPTY_DATABASE = 'this SQLite database was just created, empty, and no --seed was given: no client nor user can sign in yet'
+  + ' (check the --db path if you meant an existing database; else add them with tessera client create / user create or --seed)';
+
+/** A pino-shaped line from the cluster primary, which has no Fastify logger. */
+function logFromPrimary(level: 30 | 40, fields: Record<string, unknown>, msg: string): void {
+  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, ...fields, msg })}\n`);
+}
+
+async function listen(config: Config, store: Awaited<ReturnType<typeof openStore>>, secrets: ServerSecrets, createdEmpty: boolean): Promise<void> {
   // Bound first, so that with --port 0 the issuer carries the port the kernel chose (RFC 8414
   // §3.3: the metadata's issuer must be the one its URL was built from). Workers of one cluster
   // listening on 0 share one port.
@@ -96,5 +111,10 @@ async function listen(config: Config, store: Awaited<ReturnType<typeof openStore
   app.log.info(`Server listening at http://${host}:${boundPort(http)}`);
   if (cluster.isPrimary || cluster.worker?.id === 1) {
     app.log.info({ issuer: settings.issuer, workers: config.workers, db: config.db.kind }, `Tessera is serving ${settings.issuer}`);
+  }
+  if (cluster.isPrimary) {
+    // A mistyped sqlite: path opens a new empty database: the absolute path shows which file it is.
+    app.log.info({ db: describeDatabase(config.db) }, 'database opened');
+    if (createdEmpty) app.log.warn({ db: describeDatabase(config.db) }, NEW_EMPTY_DATABASE);
   }
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { DEMO_USERS, PLAYGROUND_CLIENTS } from './demo-seed.js';
 import type { DemoUrls } from './demo-urls.js';
+import { refreshPageAccessTokenTtl } from './refresh-page-ttl.js';
 
 function databaseLabel(config: Config): string {
   return config.db.kind === 'sqlite' ? `sqlite:${config.db.path}` : 'postgres (the --db URL)';
@@ -21,7 +22,7 @@ export function demoBanner(urls: DemoUrls, config: Config): string {
     `  Demo users                ${DEMO_USERS.map((user) => `${user.username} / ${user.password}`).join('    ')}`,
     `  Demo clients              ${clients.join('\n                            ')}`,
     '',
-    `  Access tokens live ${config.settings.accessTokenTtl} s (--access-token-ttl), so the refresh story can show one expire.`,
+    `  Access tokens live ${config.settings.accessTokenTtl} s (--access-token-ttl); the refresh story's ${refreshPageAccessTokenTtl(config.settings.accessTokenTtl)} s, so you can watch one expire.`,
     `  Database: ${databaseLabel(config)}. Stop with Ctrl+C.`,
     '',
   ].join('\n');

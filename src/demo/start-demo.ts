@@ -12,7 +12,8 @@ import { buildServer } from '../server/app.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { buildPlaygroundClient } from './client/app.js';
-import { demoSeed } from './demo-seed.js';
+import { demoSeed, PLAYGROUND_CLIENTS } from './demo-seed.js';
+import { refreshPageAccessTokenTtl } from './refresh-page-ttl.js';
 import { demoUrls, type DemoUrls } from './demo-urls.js';
 import { boundPort, closeHttp, listenHttp, serveWhenReady } from '../server/http-listener.js';
 import { buildResourceServer } from './resource-server/app.js';
@@ -62,7 +63,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const gates = [serveWhenReady(authorizationServerHttp), serveWhenReady(resourceServerHttp), serveWhenReady(clientHttp)] as const;
   const config = { ...options.config, settings: settingsOnBoundPort(options.config.settings, boundPort(authorizationServerHttp)) };
   const urls = demoUrls(config, boundPort(resourceServerHttp), boundPort(clientHttp));
-  const settings = demoAudience(config.settings, urls);
+  const refreshTtl = refreshPageAccessTokenTtl(config.settings.accessTokenTtl);
+  const settings: ServerSettings = {
+    ...demoAudience(config.settings, urls),
+    accessTokenTtlByClient: new Map([[PLAYGROUND_CLIENTS.refreshToken.clientId, refreshTtl]]),
+  };
   const logLevel = options.logger === false ? false : config.settings.logLevel;
   const secrets = loadServerSecrets(config.secret);
   const hashing = new SecretHashing(secrets);
@@ -81,7 +86,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       issuer: config.settings.issuer, audience: urls.resourceServer, allowedOrigin: new URL(urls.client).origin, resources, clock, logLevel,
       serverFactory: gates[1].factory,
     }));
-    apps.push(await buildPlaygroundClient({ urls, accessTokenTtl: config.settings.accessTokenTtl, clock, logLevel, serverFactory: gates[2].factory }));
+    apps.push(await buildPlaygroundClient({ urls, accessTokenTtl: config.settings.accessTokenTtl, refreshPageAccessTokenTtl: refreshTtl, clock, logLevel, serverFactory: gates[2].factory }));
     await Promise.all(apps.map((app) => app.ready()));
     for (const gate of gates) gate.open();
   } catch (error) {

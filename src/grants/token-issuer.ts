@@ -45,7 +45,7 @@ export const GRANT_FAMILY_CLAIM = 'gid';
  */
 export class TokenIssuer {
   constructor(
-    private readonly settings: Pick<ServerSettings, 'issuer' | 'accessTokenTtl' | 'refreshTokenTtl'>,
+    private readonly settings: Pick<ServerSettings, 'issuer' | 'accessTokenTtl' | 'accessTokenTtlByClient' | 'refreshTokenTtl'>,
     /**
      * Read at each token: the key of the algorithm the audience's resource chose (else the
      * server's default); a key rotated in signs from its time on, without a restart.
@@ -64,7 +64,9 @@ export class TokenIssuer {
     // RFC 9068 §2.2: for a grant with no resource owner, sub identifies the client.
     const subject = input.userId ?? input.client.clientId;
     const jti = this.random.token(16);
-    const expiresAt = now + this.settings.accessTokenTtl;
+    // A client's own lifetime may only shorten the server's (settings.ts accessTokenTtlByClient).
+    const ttl = Math.min(this.settings.accessTokenTtl, this.settings.accessTokenTtlByClient?.get(input.client.clientId) ?? Infinity);
+    const expiresAt = now + ttl;
     const scope = formatScope(input.scope);
     const signer = await this.signers.signerFor(input.audience, now);
     // RFC 9068 §2.1: typ "at+jwt"; §2.2: iss, exp, aud, sub, client_id, iat, jti (and scope); and
@@ -76,7 +78,7 @@ export class TokenIssuer {
     }, signer);
     const records: TokenRecord[] = [];
     const response: TokenResponse = {
-      access_token: accessToken, token_type: 'Bearer', expires_in: this.settings.accessTokenTtl, ...(scope !== '' ? { scope } : {}),
+      access_token: accessToken, token_type: 'Bearer', expires_in: ttl, ...(scope !== '' ? { scope } : {}),
     };
     if (input.withRefreshToken) {
       const refreshToken = generateOpaqueToken(TOKEN_PREFIX.refreshToken, this.random);

@@ -10,6 +10,12 @@ export interface ServerSettings {
   readonly issuer: string;
   /** Lifetime of access tokens, in seconds. */
   readonly accessTokenTtl: number;
+  /**
+   * Shorter access-token lifetimes for some clients (client_id to seconds), set in code only (the
+   * demo's refresh page has its tokens expire while you watch, the other pages keep the longer
+   * default). Never longer than accessTokenTtl, which bounds key retirement and the deny list.
+   */
+  readonly accessTokenTtlByClient?: ReadonlyMap<string, number>;
   /** Lifetime of refresh tokens, in seconds. */
   readonly refreshTokenTtl: number;
   /**

@@ -38,7 +38,7 @@ describe('tessera CLI', () => {
   });
 
   it('manages users, storing an argon2id hash', () => {
-    expect(tessera('user', 'create', 'bob', '--password', 'pw-bob', '--db', db).status).toBe(0);
+    expect(tessera('user', 'create', 'bob', '--password', 'pw-bob-long-enough', '--db', db).status).toBe(0);
     const users = JSON.parse(tessera('user', 'list', '--db', db).stdout);
     expect(users.map((u: { username: string }) => u.username)).toContain('bob');
     expect(JSON.stringify(users)).not.toContain('pw-bob');

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { demoSettings } from '../../src/cli/demo.js';
 
 describe('tessera demo settings', () => {
-  it('has its own defaults: demo database, 60 s access tokens, ports 9000-9002', () => {
+  it('has its own defaults: demo database, 600 s access tokens (long enough to read an exchange), ports 9000-9002', () => {
     const { config, resourcePort, clientPort } = demoSettings({}, {});
     expect(config.db).toEqual({ kind: 'sqlite', path: './data/demo.db' });
-    expect(config.settings.accessTokenTtl).toBe(60);
+    expect(config.settings.accessTokenTtl).toBe(600);
     expect(config.settings.logLevel).toBe('warn');
     expect([config.port, resourcePort, clientPort]).toEqual([9000, 9001, 9002]);
   });

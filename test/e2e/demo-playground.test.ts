@@ -199,7 +199,8 @@ describe('the flow playground in Chromium', () => {
     await expect(call.isDisabled()).resolves.toBe(true);
     await expect(page.locator('[data-countdown]').textContent()).resolves.toMatch(/^\d+$/);
     // The token expires for real, by the clock the three servers share.
-    demo.clock.advance(demo.accessTokenTtl + 1);
+    // The refresh page's own token lifetime, shorter than the other pages'.
+    demo.clock.advance(demo.refreshPageAccessTokenTtl + 1);
     await page.reload();
     await expect(call.isEnabled()).resolves.toBe(true);
     await call.click();

@@ -2,20 +2,23 @@ import { DEMO_DEFAULTS } from '../../src/cli/demo.js';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { startDemo, type RunningDemo } from '../../src/demo/start-demo.js';
+import { refreshPageAccessTokenTtl } from '../../src/demo/refresh-page-ttl.js';
 
 export interface TestDemo extends RunningDemo {
   clock: ManualClock;
   accessTokenTtl: number;
+  /** The Refresh Token page's shorter lifetime. */
+  refreshPageAccessTokenTtl: number;
 }
 
 /**
  * `tessera demo` in this process, on ports the kernel chose (port 0: startDemo binds first and
  * builds the URLs from the ports bound) and an in-memory database, with the demo's own defaults
- * (60 s access tokens) and one clock the test can move for the three servers.
+ * (600 s access tokens, 60 s on the refresh page) and one clock the test can move for the three servers.
  */
 export async function startTestDemo(): Promise<TestDemo> {
   const config = loadConfig({ port: '0', db: 'sqlite::memory:', logLevel: 'silent' }, {}, DEMO_DEFAULTS);
   const clock = new ManualClock();
   const demo = await startDemo({ config, resourcePort: 0, clientPort: 0, clock, logger: false });
-  return Object.assign(demo, { clock, accessTokenTtl: config.settings.accessTokenTtl });
+  return Object.assign(demo, { clock, accessTokenTtl: config.settings.accessTokenTtl, refreshPageAccessTokenTtl: refreshPageAccessTokenTtl(config.settings.accessTokenTtl) });
 }

@@ -27,6 +27,8 @@ export interface PlaygroundOptions {
   urls: DemoUrls;
   /** The Auth Server's access token lifetime, shown on the pages. */
   accessTokenTtl: number;
+  /** The Refresh Token page's own, shorter lifetime (refresh-page-ttl.ts). */
+  refreshPageAccessTokenTtl: number;
   clock?: Clock;
   random?: RandomSource;
   /** false silences logs (tests); otherwise JSON logs at this level. */
@@ -58,6 +60,7 @@ export async function buildPlaygroundClient(options: PlaygroundOptions): Promise
     openIdProvider: new AuthorizationServerMetadata(options.urls.authorizationServer, 'oidc'),
     allowHttp: new URL(options.urls.authorizationServer).protocol === 'http:',
     accessTokenTtl: options.accessTokenTtl,
+    refreshPageAccessTokenTtl: options.refreshPageAccessTokenTtl,
   };
 
   const assets: Record<string, { type: string; body: string }> = {

@@ -15,4 +15,6 @@ export interface PlaygroundContext {
   readonly allowHttp: boolean;
   /** The Auth Server's access token lifetime, to explain expiry on the pages. */
   readonly accessTokenTtl: number;
+  /** The Refresh Token page's access tokens expire sooner, so that one expires while you watch. */
+  readonly refreshPageAccessTokenTtl: number;
 }

@@ -48,7 +48,7 @@ export function refreshTokenRoutes(app: FastifyInstance, ctx: PlaygroundContext)
   function controlsFor(flow: RefreshFlowState, csrf: string): SafeHtml {
     const { run } = flow;
     if (flow.accessToken === undefined || flow.expiresAt === undefined) {
-      return html`<p>The story starts after an <em>initial user login</em>. Photo Frame signs you in with the authorization code grant (with PKCE, as on the first page) and receives an access token, valid ${ctx.accessTokenTtl} s, and a refresh token.</p>
+      return html`<p>The story starts after an <em>initial user login</em>. Photo Frame signs you in with the authorization code grant (with PKCE, as on the first page) and receives an access token, valid ${ctx.refreshPageAccessTokenTtl} s, and a refresh token.</p>
 ${actionForm(`${PATH}/login`, csrf, 'Before the story: sign in to get the tokens')}`;
     }
     if (!run.has(2)) {
@@ -121,13 +121,13 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
       flow.run.extras.push({
         title: 'The code redeemed for an access token and a refresh token',
         exchange: outcome.exchange,
-        notes: tokenResponseNotes(ctx.accessTokenTtl, ['refresh_token: issued because this client is registered for the refresh_token grant. The Client keeps it on its server.']),
+        notes: tokenResponseNotes(ctx.refreshPageAccessTokenTtl, ['refresh_token: issued because this client is registered for the refresh_token grant. The Client keeps it on its server.']),
       });
     }
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token;
-      flow.expiresAt = ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.accessTokenTtl);
+      flow.expiresAt = ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
     } else {
       flow.run.fail(outcome.problem);
     }
@@ -173,7 +173,7 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
     if (outcome.exchange) {
       flow.run.lightExchange(3, 4, outcome.exchange, outcome.ok ? 'done' : 'failed', {
         request: ['grant_type=refresh_token with the refresh token; the client authenticates too, so a stolen refresh token alone is not enough (RFC 6749 §6).'],
-        response: tokenResponseNotes(ctx.accessTokenTtl, [
+        response: tokenResponseNotes(ctx.refreshPageAccessTokenTtl, [
           'A new refresh token too: Tessera rotates them. The one just used is retired; if it were ever presented again, every token of this grant would be revoked (RFC 9700 §4.14.2).',
         ]),
       });
@@ -181,7 +181,7 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token ?? refreshToken;
-      flow.expiresAt = ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.accessTokenTtl);
+      flow.expiresAt = ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
     } else {
       flow.run.fail(outcome.problem);
     }

@@ -8,7 +8,7 @@ export function clientLane(ctx: PlaygroundContext, kind: string): string {
 }
 
 export function expiryNote(accessTokenTtl: number): SafeHtml {
-  return html`<span class="fine">Access tokens of this demo live ${accessTokenTtl} s, so that the Refresh Token page can show one expire.</span>`;
+  return html`<span class="fine">Access tokens of this demo live ${accessTokenTtl} s; the Refresh Token page's expire sooner, so that you can watch one expire.</span>`;
 }
 
 /** What to notice in a token response. */

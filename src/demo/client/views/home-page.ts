@@ -25,7 +25,7 @@ export function homePage(urls: DemoUrls, accessTokenTtl: number): string {
 <li>Press the button above the diagram: the Client does the next step for real.</li>
 <li>The steps that happened light up. Click one to open its exchange: method, URL, parameters, status, headers, and decoded JWTs.</li>
 <li>Each exchange says where it was seen: on the Client's server, in your browser, or not at all (what you do at the Auth Server stays between you and it).</li>
-<li>Client secrets and passwords are masked. Access tokens live ${accessTokenTtl} s in this demo, so that the Refresh Token page can show one expire.</li>
+<li>Client secrets and passwords are masked. Access tokens live ${accessTokenTtl} s in this demo, long enough to read an exchange; the Refresh Token page's expire sooner, so that you can watch one expire.</li>
 </ol>
 </section>
 <section class="panel">
