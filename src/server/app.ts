@@ -41,7 +41,7 @@ import { sessionRoutes } from './routes/login.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { tokenRoute } from './routes/token.js';
 import { userInfoRoutes } from './routes/userinfo.js';
-import { Sessions } from './session.js';
+import { Sessions, type BrowserSession } from './session.js';
 import type { ConnectionTimeouts, ServerSettings } from './settings.js';
 import type { Server } from 'node:http';
 
@@ -218,6 +218,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     audit.record({ event: 'session.ended', userId: ended.userId ?? undefined, address, requestId: request.id, reason: how });
     backChannel.sessionEnded(ended.sid);
   };
+  // A sign-in as another user in the same browser ends the first user's session: its RPs are told too.
+  const sessionReplaced = (request: FastifyRequest, ended: BrowserSession): void => {
+    if (!ended.sid) return;
+    audit.record({ event: 'session.ended', userId: ended.userId ?? undefined, address: request.ip, requestId: request.id, reason: 'replaced' });
+    backChannel.sessionEnded(ended.sid);
+  };
   metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge, {
     endSessionEndpoint: `${settings.issuer}${END_SESSION_PATH}`,
     // Back-Channel Logout 1.0 §2.1: supported, with sid in every logout token.
@@ -232,7 +238,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   const requests = { clients: clientStore, resourceServers: resourceStore, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions, proofs });
-  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, proofs, endSession: (request, reply) => endSession(request, reply, 'sign_out') });
+  sessionRoutes(app, {
+    issuer: settings.issuer, sessions, signIn, interaction, requests, proofs, endSession: (request, reply) => endSession(request, reply, 'sign_out'), sessionReplaced,
+  });
   endSessionRoutes(app, {
     issuer: settings.issuer, sessions, interaction, endSession: (request, reply) => endSession(request, reply, 'rp_logout'),
     requests: { issuer: settings.issuer, clients: clientStore, jwks: () => keys.jwks },

@@ -397,6 +397,12 @@ export interface SessionRecord {
   authTime: number | null;
   createdAt: number;
   expiresAt: number;
+  /**
+   * The OpenID Connect `sid`: random, chosen at the first sign-in and kept when the same user signs
+   * in again (prompt=login, max_age), so that relying parties of before and after share one sid.
+   * Null (or absent) in rows of older versions, whose sid is derived from their hash.
+   */
+  sid?: string | null;
 }
 
 export interface SessionStore {

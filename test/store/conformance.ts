@@ -84,7 +84,7 @@ function code(overrides: Partial<CodeRecord> = {}): CodeRecord {
 }
 
 function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return { hash: unique('session'), userId: null, csrfToken: unique('csrf'), authTime: null, createdAt: NOW, expiresAt: NOW + HOUR, ...overrides };
+  return { hash: unique('session'), userId: null, csrfToken: unique('csrf'), authTime: null, createdAt: NOW, expiresAt: NOW + HOUR, sid: null, ...overrides };
 }
 
 /** Every table the product's migrations create; the demo's resource table is created by the demo. */
@@ -823,6 +823,15 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         expect(await store.sessions.find(signedIn.hash, anonymous.expiresAt - 1)).toEqual(signedIn);
         expect(await store.sessions.find(signedIn.hash, signedIn.expiresAt)).toBeUndefined();
         expect(await store.sessions.find('unknown', NOW)).toBeUndefined();
+      });
+
+      it('keeps a session\'s OpenID sid, and a row of an older version has none', async () => {
+        const withSid = session({ userId: 'user-1', authTime: NOW, sid: unique('sid') });
+        await store.sessions.save(withSid);
+        expect((await store.sessions.find(withSid.hash, NOW))?.sid).toBe(withSid.sid);
+        const legacy = session({ userId: 'user-1', authTime: NOW });
+        await store.sessions.save(legacy);
+        expect((await store.sessions.find(legacy.hash, NOW))?.sid).toBeNull();
       });
 
       it('save of an existing session updates it but keeps its createdAt', async () => {

@@ -235,4 +235,10 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX session_clients_expires ON session_clients (expires_at);
     `,
   },
+  // 15-17: other branches.
+  {
+    version: 18,
+    name: 'a stable OpenID Connect sid per browser session, kept when the same user signs in again',
+    sql: 'ALTER TABLE sessions ADD COLUMN sid TEXT;',
+  },
 ];

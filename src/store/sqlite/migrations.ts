@@ -242,4 +242,11 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX session_clients_expires ON session_clients (expires_at);
     `,
   },
+  // 16-18: other branches.
+  {
+    version: 19,
+    name: 'a stable OpenID Connect sid per browser session, kept when the same user signs in again',
+    // Null in rows of older versions: their sid stays derived from the row's hash (server/session.ts).
+    sql: 'ALTER TABLE sessions ADD COLUMN sid TEXT;',
+  },
 ];
