@@ -170,12 +170,15 @@ export class AuthorizationInteraction {
     // access": offline_access is asked on the page even of a first-party client, unless the user
     // allowed it to this client before (remembered consent is the OP's "other condition").
     const offline = request.openid !== undefined && request.scope.includes('offline_access');
-    if (request.client.skipConsent && !offline) return false;
+    // Claims asked for one by one beyond the request's scope are the user's to allow, even for a
+    // first-party client: skip_consent covers the scope the request names, nothing more.
+    const extraClaims = claimsToConsent(request).length > 0;
+    if (request.client.skipConsent && !offline && !extraClaims) return false;
     const consent = await this.ctx.consents.find(userId, request.client.clientId, request.audience);
     if (offline && !consent?.scopes.includes('offline_access')) return true;
-    if (request.client.skipConsent) return false;
     // Claims asked for one by one are not remembered with the consent: the page lists them each time.
-    if (claimsToConsent(request).length > 0) return true;
+    if (extraClaims) return true;
+    if (request.client.skipConsent) return false;
     return consent === undefined || !request.scope.every((scope) => consent.scopes.includes(scope));
   }
 

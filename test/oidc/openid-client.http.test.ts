@@ -19,6 +19,9 @@ const PUBLIC_RP = {
 const ED_RP = { ...RP, client_id: 'ed', client_secret: 'ed-secret', id_token_signed_response_alg: 'EdDSA' };
 const PLAIN = { ...RP, client_id: 'plain', client_secret: 'plain-secret', scope: 'read' };
 const FIRST_PARTY = { ...RP, client_id: 'first', client_secret: 'first-secret', skip_consent: true };
+/** Registered for openid and profile only: no email, phone or address, however asked. */
+const PROFILE_ONLY = { ...RP, client_id: 'profile-only', client_secret: 'profile-only-secret', scope: 'openid profile' };
+const PROFILE_ONLY_FIRST_PARTY = { ...PROFILE_ONLY, client_id: 'profile-first', client_secret: 'profile-first-secret', skip_consent: true };
 const ALICE = { username: 'alice', password: 'correct horse battery staple' };
 const ALICE_CLAIMS = {
   name: 'Alice Liddell', given_name: 'Alice', family_name: 'Liddell', preferred_username: 'alice', email: 'alice@example.com',
@@ -29,7 +32,7 @@ const ALICE_CLAIMS = {
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ clients: [RP, PUBLIC_RP, ED_RP, PLAIN, FIRST_PARTY], users: [{ ...ALICE, claims: ALICE_CLAIMS }] });
+  server = await startServer({ clients: [RP, PUBLIC_RP, ED_RP, PLAIN, FIRST_PARTY, PROFILE_ONLY, PROFILE_ONLY_FIRST_PARTY], users: [{ ...ALICE, claims: ALICE_CLAIMS }] });
 });
 afterAll(async () => server.close());
 
@@ -157,6 +160,30 @@ describe('openid-client as the relying party', () => {
 });
 
 describe('consent for OpenID requests', () => {
+  it('the claims parameter releases no claim beyond the client\'s registered scope (Core 5.5: the OP may omit them)', async () => {
+    const claims = JSON.stringify({ id_token: { email: { essential: true }, name: null }, userinfo: { phone_number: null, address: null, locale: null } });
+    for (const [clientId, secret] of [['profile-only', 'profile-only-secret'], ['profile-first', 'profile-first-secret']] as const) {
+      const config = await discover(clientId, secret);
+      const { tokens } = await signIn(config, { scope: 'openid', claims });
+      expect(tokens.claims()).toMatchObject({ name: 'Alice Liddell' });
+      expect(tokens.claims()).not.toHaveProperty('email');
+      const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()?.sub as string);
+      expect(info).toEqual({ sub: tokens.claims()?.sub, locale: 'en-GB' });
+    }
+  });
+
+  it('a first-party (skip_consent) client asking for claims beyond the request\'s scope gets the consent page', async () => {
+    const config = await discover('first', 'first-secret');
+    const agent = new UserAgent(server.issuer);
+    await signIn(config, { scope: 'openid' }, agent);
+    const claims = JSON.stringify({ userinfo: { email: null } });
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid', claims, code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const page = await agent.request(url.href);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('action="/consent"');
+    expect(page.body).toContain('your email address');
+  });
+
   it('lists claims asked for one by one, in plain words, essential ones marked, and asks each time', async () => {
     const config = await discover('rp', 'rp-secret');
     const agent = new UserAgent(server.issuer);
