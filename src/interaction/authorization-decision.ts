@@ -150,12 +150,13 @@ export class AuthorizationInteraction {
       // RFC 6749 §4.1.2.1: the resource owner denied the request.
       return { step: 'redirect', location: errorResponse(new AccessDenied('The user denied the request.'), request, this.ctx.settings.issuer) };
     }
-    await this.ctx.consents.grant(userId, request.client.clientId, request.audience, request.scope, this.ctx.clock.nowSeconds());
+    const claims = claimsToConsent(request).map(({ name }) => name);
+    await this.ctx.consents.grant(userId, request.client.clientId, request.audience, request.scope, this.ctx.clock.nowSeconds(), claims);
     return { step: 'redirect', location: await authorizationResponse(request, consented(userId, request.scope, session, this.ctx.clock.nowSeconds()), this.ctx) };
   }
 
   /**
-   * Consent is remembered per user, client, audience and scopes: the page is skipped only when
+   * Consent is remembered per user, client, audience, scopes and individually requested claims: the page is skipped only when
    * the user allowed this client, for this audience, every requested scope before (no consent
    * at all means the page, whatever the scope, even none), or when the client is first-party
    * (skip_consent). A public client always gets the page: anyone can claim its client_id and a
@@ -176,8 +177,9 @@ export class AuthorizationInteraction {
     if (request.client.skipConsent && !offline && !extraClaims) return false;
     const consent = await this.ctx.consents.find(userId, request.client.clientId, request.audience);
     if (offline && !consent?.scopes.includes('offline_access')) return true;
-    // Claims asked for one by one are not remembered with the consent: the page lists them each time.
-    if (extraClaims) return true;
+    // Claims asked for one by one are remembered with the consent (per user, client and audience):
+    // the page is shown again only for a claim the user has not allowed this client yet.
+    if (extraClaims && !claimsToConsent(request).every(({ name }) => consent?.claims.includes(name))) return true;
     if (request.client.skipConsent) return false;
     return consent === undefined || !request.scope.every((scope) => consent.scopes.includes(scope));
   }

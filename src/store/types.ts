@@ -316,6 +316,8 @@ export interface ConsentRecord {
   clientId: string;
   audience: string;
   scopes: string[];
+  /** The claims the user allowed one by one (OpenID Connect `claims` parameter, Core §5.5), beyond those of `scopes`. */
+  claims: string[];
   grantedAt: number;
 }
 
@@ -325,7 +327,7 @@ export interface ConsentStore {
   /** Every consent the user has given, for the account page. */
   listForUser(userId: string): Promise<ConsentRecord[]>;
   /** Adds scopes to what the user has allowed the client for the audience (creating the consent). */
-  grant(userId: string, clientId: string, audience: string, scopes: string[], now: number): Promise<void>;
+  grant(userId: string, clientId: string, audience: string, scopes: string[], now: number, claims?: string[]): Promise<void>;
   /**
    * Withdraws every consent of the user for the client and, in the same transaction, ends what
    * they granted: the client's tokens for the user are revoked and its unredeemed codes deleted.

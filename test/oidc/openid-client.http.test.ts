@@ -172,6 +172,24 @@ describe('consent for OpenID requests', () => {
     }
   });
 
+  it('claims allowed on the consent page are remembered: prompt=none with them gets a code, with a new one consent_required', async () => {
+    const config = await discover('rp', 'rp-secret');
+    const claims = JSON.stringify({ userinfo: { phone_number: { essential: true } }, id_token: { website: null } });
+    const { agent } = await signIn(config, { scope: 'openid', claims });
+    const silent = async (asked: string) => {
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: CB, scope: 'openid', claims: asked, prompt: 'none',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+      });
+      const response = await agent.request(url.href);
+      expect(response.status).toBe(303);
+      return new URL(response.location as string).searchParams;
+    };
+    expect((await silent(claims)).get('code')).toBeTruthy();
+    expect((await silent(JSON.stringify({ userinfo: { website: null } }))).get('code')).toBeTruthy();
+    expect((await silent(JSON.stringify({ userinfo: { birthdate: null } }))).get('error')).toBe('consent_required');
+  });
+
   it('a first-party (skip_consent) client asking for claims beyond the request\'s scope gets the consent page', async () => {
     const config = await discover('first', 'first-secret');
     const agent = new UserAgent(server.issuer);

@@ -712,7 +712,16 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       it('has none for a user who never consented, which differs from a consent to no scope', async () => {
         expect(await store.consents.find('user-1', 'app', API)).toBeUndefined();
         await store.consents.grant('user-1', 'app', API, [], NOW);
-        expect(await store.consents.find('user-1', 'app', API)).toEqual({ userId: 'user-1', clientId: 'app', audience: API, scopes: [], grantedAt: NOW });
+        expect(await store.consents.find('user-1', 'app', API)).toEqual({ userId: 'user-1', clientId: 'app', audience: API, scopes: [], claims: [], grantedAt: NOW });
+      });
+
+      it('grant adds the claims allowed one by one to those allowed before, without duplicates', async () => {
+        await store.consents.grant('user-1', 'app', API, ['openid'], NOW, ['email', 'phone_number']);
+        await store.consents.grant('user-1', 'app', API, ['openid'], NOW + 1);
+        await store.consents.grant('user-1', 'app', API, ['openid'], NOW + 2, ['phone_number', 'address']);
+        await store.consents.grant('user-1', 'app', 'https://other-api.example/', ['openid'], NOW, ['birthdate']);
+        expect(sorted((await store.consents.find('user-1', 'app', API))?.claims ?? [])).toEqual(['address', 'email', 'phone_number']);
+        expect((await store.consents.find('user-1', 'app', 'https://other-api.example/'))?.claims).toEqual(['birthdate']);
       });
 
       it('grant adds scopes to what was granted, without duplicates, per user, client and audience', async () => {

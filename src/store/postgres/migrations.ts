@@ -238,7 +238,10 @@ export const postgresMigrations: Migration[] = [
   // 15-17: other branches.
   {
     version: 18,
-    name: 'a stable OpenID Connect sid per browser session, kept when the same user signs in again',
-    sql: 'ALTER TABLE sessions ADD COLUMN sid TEXT;',
+    name: 'a stable OpenID Connect sid per browser session, kept when the same user signs in again; the claims a consent allowed one by one',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN sid TEXT;
+      ALTER TABLE consents ADD COLUMN claims TEXT[] NOT NULL DEFAULT '{}';
+    `,
   },
 ];
