@@ -6,7 +6,7 @@ import type { GrantContext } from '../grants/types.js';
 import { checkAuthentication, type SignInAgainReason } from '../oidc/authentication-check.js';
 import { releasedClaimNames } from '../oidc/claims-selection.js';
 import type { IdTokenHints } from '../oidc/id-token-hint.js';
-import type { ClientStore, ConsentStore, User } from '../store/types.js';
+import type { ClientStore, ConsentStore, SessionMember, User } from '../store/types.js';
 import type { InteractionProof } from './sign-in-proof.js';
 
 /** What the authorization endpoint does next with a valid request. */
@@ -24,7 +24,11 @@ export type NextStep =
   /** Done: send the browser here (an authorization response or error). */
   | { step: 'redirect'; location: string };
 
-export type InteractionContext = GrantContext & { readonly consents: ConsentStore; readonly clients: ClientStore; readonly idTokenHints: IdTokenHints };
+export type InteractionContext = GrantContext & {
+  readonly consents: ConsentStore; readonly clients: ClientStore; readonly idTokenHints: IdTokenHints;
+  /** Tells the RPs whose sessions with a user ended without the session ending (back-channel logout). */
+  readonly sessionMembersEnded?: ((members: SessionMember[]) => void) | undefined;
+};
 
 /** What the decision needs of the browser session (server/session.ts BrowserSession has it). */
 export interface SessionFacts {
@@ -196,7 +200,9 @@ export class AuthorizationInteraction {
 
   /** The user takes back what they allowed a client: its tokens for them stop working at once. */
   async withdrawConsent(userId: string, clientId: string, origin?: RequestOrigin): Promise<boolean> {
-    const withdrawn = await this.ctx.consents.withdraw(userId, clientId, this.ctx.clock.nowSeconds());
+    const { withdrawn, sessionMembers } = await this.ctx.consents.withdraw(userId, clientId, this.ctx.clock.nowSeconds());
+    // Back-Channel Logout 1.0 §2: the RP's sessions with this user ended; told after the commit.
+    if (sessionMembers.length > 0) this.ctx.sessionMembersEnded?.(sessionMembers);
     if (withdrawn) this.ctx.audit?.record({ event: 'consent.withdrawn', clientId, userId, address: origin?.address, requestId: origin?.requestId });
     return withdrawn;
   }

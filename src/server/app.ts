@@ -199,15 +199,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: resourceStore,
   };
   const idTokenHints = new IdTokenHints(settings.issuer, keys);
-  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: clientStore, idTokenHints });
-  const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
-  const proofs = new SignInProofs(secrets, clock);
-
   const backChannel = new BackChannelLogout({
     issuer: settings.issuer, clients: store.clients, sessions: store.openIdGrants, keys, clock, random, log: app.log,
     onOutcome: metrics ? (outcome) => metrics.backChannelLogout(outcome) : undefined,
     timeoutMs: options.backChannelLogout?.timeoutMs, retryDelaysMs: options.backChannelLogout?.retryDelaysMs,
   });
+  const interaction = new AuthorizationInteraction({
+    ...grantContext, consents: store.consents, clients: clientStore, idTokenHints, sessionMembersEnded: (members) => backChannel.membersEnded(members),
+  });
+  const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
+  const proofs = new SignInProofs(secrets, clock);
+
   app.addHook('onClose', async () => backChannel.close());
   // The one way a browser session ends (sign-out, RP-initiated logout): deleted, cookie cleared,
   // and its relying parties told in the background (Back-Channel Logout 1.0).

@@ -331,9 +331,17 @@ export interface ConsentStore {
   /**
    * Withdraws every consent of the user for the client and, in the same transaction, ends what
    * they granted: the client's tokens for the user are revoked and its unredeemed codes deleted.
-   * True when there was a consent.
+   * `withdrawn`: there was a consent. `sessionMembers`: the (sid, client) pairs of the user's browser
+   * sessions the client is no longer part of, for the caller to notify after the commit
+   * (Back-Channel Logout 1.0 §2).
    */
-  withdraw(userId: string, clientId: string, now: number): Promise<boolean>;
+  withdraw(userId: string, clientId: string, now: number): Promise<ConsentWithdrawal>;
+}
+
+/** What `ConsentStore.withdraw` did. */
+export interface ConsentWithdrawal {
+  withdrawn: boolean;
+  sessionMembers: SessionMember[];
 }
 
 /** One counter: failures in the window that began at `windowStart`, and attempts still in flight. */

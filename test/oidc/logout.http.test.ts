@@ -377,6 +377,19 @@ describe('Back-Channel Logout 1.0', () => {
     expect(decodeJwt(received.token).sub).toBe(decodeJwt(idToken).sub);
   });
 
+  it('withdrawing consent on the account page tells the RP its session with the user ended (the session itself stays)', async () => {
+    const rp = await discover();
+    const { agent, idToken } = await signIn(rp);
+    const before = receiver.received.length;
+    const account = await agent.request('/account');
+    const withdrawn = await agent.request('/account/withdraw', { form: { csrf_token: hiddenField(account.body, 'csrf_token'), client_id: 'rp' } });
+    expect(withdrawn.status).toBe(303);
+    // Alice's other sessions of earlier tests with rp are told too: look for this one's sid.
+    const sid = decodeJwt(idToken).sid;
+    await expect.poll(() => receiver.received.slice(before).map((received) => decodeJwt(received.token)).find((payload) => payload.sid === sid))
+      .toMatchObject({ aud: 'rp', sub: decodeJwt(idToken).sub });
+  });
+
   it('gives up on an attempt that times out and tries again', async () => {
     const config = await discover();
     const { agent, idToken } = await signIn(config);

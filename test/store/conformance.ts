@@ -750,8 +750,8 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         await store.tokens.saveAll([mine, otherClient, otherUser]);
         const pending = code({ clientId: 'app', userId: u.id });
         await store.codes.save(pending);
-        expect(await store.consents.withdraw(u.id, 'app', NOW + 5)).toBe(true);
-        expect(await store.consents.withdraw(u.id, 'app', NOW + 6)).toBe(false);
+        expect((await store.consents.withdraw(u.id, 'app', NOW + 5)).withdrawn).toBe(true);
+        expect((await store.consents.withdraw(u.id, 'app', NOW + 6)).withdrawn).toBe(false);
         expect(await store.consents.find(u.id, 'app', API)).toBeUndefined();
         expect(await store.consents.find(u.id, 'app', 'https://other-api.example/')).toBeUndefined();
         expect(await scopesOf(u.id, 'other')).toEqual(['read']);

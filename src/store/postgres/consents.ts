@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ConsentRecord, ConsentStore } from '../types.js';
+import type { ConsentRecord, ConsentStore, ConsentWithdrawal } from '../types.js';
 import { inTransaction, postgresValues } from './dialect.js';
 import { endGrants } from './grant-cleanup.js';
 
@@ -34,11 +34,11 @@ export class PostgresConsentStore implements ConsentStore {
     [userId, clientId, audience, postgresValues.words([...new Set(scopes)]), now, postgresValues.words([...new Set(claims)])]);
   }
 
-  async withdraw(userId: string, clientId: string, now: number): Promise<boolean> {
+  async withdraw(userId: string, clientId: string, now: number): Promise<ConsentWithdrawal> {
     return inTransaction(this.pool, async (db) => {
       const { rowCount } = await db.query('SELECT 1 FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId]);
-      await endGrants(db, { userId, clientId }, now);
-      return (rowCount ?? 0) > 0;
+      const sessionMembers = await endGrants(db, { userId, clientId }, now);
+      return { withdrawn: (rowCount ?? 0) > 0, sessionMembers };
     });
   }
 }

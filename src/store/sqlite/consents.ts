@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ConsentRecord, ConsentStore } from '../types.js';
+import type { ConsentRecord, ConsentStore, ConsentWithdrawal } from '../types.js';
 import { sqliteValues } from './dialect.js';
 import { endGrants } from './grant-cleanup.js';
 
@@ -32,9 +32,8 @@ export class SqliteConsentStore implements ConsentStore {
       this.upsertStmt.run(userId, clientId, audience, sqliteValues.words([...merged]), sqliteValues.words([...mergedClaims]), now);
     });
     this.withdrawTx = db.transaction((userId: string, clientId: string, now: number) => {
-      const existed = this.existsStmt.get(userId, clientId) !== undefined;
-      endGrants(db, { userId, clientId }, now);
-      return existed;
+      const withdrawn = this.existsStmt.get(userId, clientId) !== undefined;
+      return { withdrawn, sessionMembers: endGrants(db, { userId, clientId }, now) };
     });
   }
 
@@ -52,7 +51,7 @@ export class SqliteConsentStore implements ConsentStore {
     this.grantTx.immediate(userId, clientId, audience, scopes, now, claims);
   }
 
-  async withdraw(userId: string, clientId: string, now: number): Promise<boolean> {
+  async withdraw(userId: string, clientId: string, now: number): Promise<ConsentWithdrawal> {
     return this.withdrawTx.immediate(userId, clientId, now);
   }
 }
