@@ -95,6 +95,9 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
     const { scope, audience } = await resolveTokenTarget({ scope: requestedScope, resources: lists.resource ?? [] }, client, ctx.settings, ctx.resourceServers);
     // Core §3.1.2.1: an OpenID request names openid in its scope (a default scope does not make one).
     const parsed = parseOpenIdRequest(params, requestedScope.includes('openid') ? scope : [], responseType);
+    // Core §3.1.2.1: redirect_uri is REQUIRED in an OpenID request (the one registered URI, already
+    // verified above, receives the error).
+    if (parsed && requestedRedirect === undefined) throw new InvalidRequest('redirect_uri is required in an OpenID Connect request.');
     // Individually requested claims stay within what the client's registered scope could release.
     const openid = parsed && { ...parsed, claims: claimsWithinScope(parsed.claims, client.scope) };
     return {

@@ -314,6 +314,20 @@ describe('what an OpenID Provider must refuse', () => {
     }
   });
 
+  it('an OpenID request without redirect_uri is invalid_request (Core 3.1.2.1: REQUIRED), sent to the one registered URI', async () => {
+    const url = new URL('/authorize', server.issuer);
+    url.search = new URLSearchParams({
+      client_id: 'rp', response_type: 'code', scope: 'openid', state: 's1',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    }).toString();
+    const page = await new UserAgent(server.issuer).request(url.href);
+    expect(page.status).toBe(303);
+    const location = new URL(page.location as string);
+    expect(`${location.origin}${location.pathname}`).toBe(CB);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+    expect(location.searchParams.get('state')).toBe('s1');
+  });
+
   it('prompt=none: login_required without a session, consent_required before consent', async () => {
     const config = await discover('rp', 'rp-secret');
     const challenge = await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier());
