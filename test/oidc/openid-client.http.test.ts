@@ -19,6 +19,8 @@ const PUBLIC_RP = {
 const ED_RP = { ...RP, client_id: 'ed', client_secret: 'ed-secret', id_token_signed_response_alg: 'EdDSA' };
 const PLAIN = { ...RP, client_id: 'plain', client_secret: 'plain-secret', scope: 'read' };
 const FIRST_PARTY = { ...RP, client_id: 'first', client_secret: 'first-secret', skip_consent: true };
+/** A client acting for itself (client_credentials): its tokens have no user, sub is its client_id. */
+const SERVICE = { client_id: 'svc', client_name: 'Service', client_secret: 'svc-secret', grant_types: ['client_credentials'], redirect_uris: [], scope: 'openid profile' };
 /** Registered for openid and profile only: no email, phone or address, however asked. */
 const PROFILE_ONLY = { ...RP, client_id: 'profile-only', client_secret: 'profile-only-secret', scope: 'openid profile' };
 const PROFILE_ONLY_FIRST_PARTY = { ...PROFILE_ONLY, client_id: 'profile-first', client_secret: 'profile-first-secret', skip_consent: true };
@@ -32,7 +34,7 @@ const ALICE_CLAIMS = {
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ clients: [RP, PUBLIC_RP, ED_RP, PLAIN, FIRST_PARTY, PROFILE_ONLY, PROFILE_ONLY_FIRST_PARTY], users: [{ ...ALICE, claims: ALICE_CLAIMS }] });
+  server = await startServer({ clients: [RP, PUBLIC_RP, ED_RP, PLAIN, FIRST_PARTY, PROFILE_ONLY, PROFILE_ONLY_FIRST_PARTY, SERVICE], users: [{ ...ALICE, claims: ALICE_CLAIMS }] });
 });
 afterAll(async () => server.close());
 
@@ -294,6 +296,15 @@ describe('what an OpenID Provider must refuse', () => {
     expect(invalid.status).toBe(401);
     expect(invalid.headers.get('access-control-allow-origin')).toBe('*');
     expect(invalid.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+
+  it('UserInfo refuses a client_credentials token (no user), even when a user has the client_id as id: 401 invalid_token', async () => {
+    await server.store.users.upsert({ id: 'svc', username: 'svc-namesake', passwordHash: 'x', createdAt: 0, claims: { name: 'Not Yours' } });
+    const config = await discover('svc', 'svc-secret');
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'openid profile' });
+    const response = await fetch(`${server.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
   });
 
   it('UserInfo refuses a revoked token', async () => {
