@@ -3,6 +3,7 @@ import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType
 import { singleValuedParams } from '../core/form-params.js';
 import { isCodeRequestWithPkce, loopbackPortMayVary, resolveRedirectUri } from '../core/redirect-uri.js';
 import { parseScope } from '../core/scope.js';
+import { claimsWithinScope } from '../oidc/claims-request.js';
 import { parseOpenIdRequest } from '../oidc/openid-request.js';
 import { findResponseType, type ProtocolRegistry } from '../registry.js';
 import type { ServerSettings } from '../server/settings.js';
@@ -93,7 +94,12 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
     const respond = handler.prepare(params, client, ctx.settings);
     const { scope, audience } = await resolveTokenTarget({ scope: requestedScope, resources: lists.resource ?? [] }, client, ctx.settings, ctx.resourceServers);
     // Core §3.1.2.1: an OpenID request names openid in its scope (a default scope does not make one).
-    const openid = parseOpenIdRequest(params, requestedScope.includes('openid') ? scope : [], responseType);
+    const parsed = parseOpenIdRequest(params, requestedScope.includes('openid') ? scope : [], responseType);
+    // Core §3.1.2.1: redirect_uri is REQUIRED in an OpenID request (the one registered URI, already
+    // verified above, receives the error).
+    if (parsed && requestedRedirect === undefined) throw new InvalidRequest('redirect_uri is required in an OpenID Connect request.');
+    // Individually requested claims stay within what the client's registered scope could release.
+    const openid = parsed && { ...parsed, claims: claimsWithinScope(parsed.claims, client.scope) };
     return {
       client, redirectUri, redirectUriSent: requestedRedirect !== undefined, responseType,
       responseMode: handler.responseMode, scope, state: params.state, audience, respond, ...(openid ? { openid } : {}),

@@ -6,7 +6,7 @@ import type { GrantContext } from '../grants/types.js';
 import { checkAuthentication, type SignInAgainReason } from '../oidc/authentication-check.js';
 import { releasedClaimNames } from '../oidc/claims-selection.js';
 import type { IdTokenHints } from '../oidc/id-token-hint.js';
-import type { ClientStore, ConsentStore, User } from '../store/types.js';
+import type { ClientStore, ConsentStore, SessionMember, User } from '../store/types.js';
 import { isPublicClient } from '../store/types.js';
 import type { InteractionProof } from './sign-in-proof.js';
 
@@ -25,7 +25,11 @@ export type NextStep =
   /** Done: send the browser here (an authorization response or error). */
   | { step: 'redirect'; location: string };
 
-export type InteractionContext = GrantContext & { readonly consents: ConsentStore; readonly clients: ClientStore; readonly idTokenHints: IdTokenHints };
+export type InteractionContext = GrantContext & {
+  readonly consents: ConsentStore; readonly clients: ClientStore; readonly idTokenHints: IdTokenHints;
+  /** Tells the RPs whose sessions with a user ended without the session ending (back-channel logout). */
+  readonly sessionMembersEnded?: ((members: SessionMember[]) => void) | undefined;
+};
 
 /** What the decision needs of the browser session (server/session.ts BrowserSession has it). */
 export interface SessionFacts {
@@ -151,12 +155,13 @@ export class AuthorizationInteraction {
       // RFC 6749 §4.1.2.1: the resource owner denied the request.
       return { step: 'redirect', location: errorResponse(new AccessDenied('The user denied the request.'), request, this.ctx.settings.issuer) };
     }
-    await this.ctx.consents.grant(userId, request.client.clientId, request.audience, request.scope, this.ctx.clock.nowSeconds());
+    const claims = claimsToConsent(request).map(({ name }) => name);
+    await this.ctx.consents.grant(userId, request.client.clientId, request.audience, request.scope, this.ctx.clock.nowSeconds(), claims);
     return { step: 'redirect', location: await authorizationResponse(request, consented(userId, request.scope, session, this.ctx.clock.nowSeconds()), this.ctx) };
   }
 
   /**
-   * Consent is remembered per user, client, audience and scopes: the page is skipped only when
+   * Consent is remembered per user, client, audience, scopes and individually requested claims: the page is skipped only when
    * the user allowed this client, for this audience, every requested scope before (no consent
    * at all means the page, whatever the scope, even none), or when the client is first-party
    * (skip_consent). A public client always gets the page: anyone can claim its client_id and a
@@ -171,12 +176,16 @@ export class AuthorizationInteraction {
     // access": offline_access is asked on the page even of a first-party client, unless the user
     // allowed it to this client before (remembered consent is the OP's "other condition").
     const offline = request.openid !== undefined && request.scope.includes('offline_access');
-    if (request.client.skipConsent && !offline) return false;
+    // Claims asked for one by one beyond the request's scope are the user's to allow, even for a
+    // first-party client: skip_consent covers the scope the request names, nothing more.
+    const extraClaims = claimsToConsent(request).length > 0;
+    if (request.client.skipConsent && !offline && !extraClaims) return false;
     const consent = await this.ctx.consents.find(userId, request.client.clientId, request.audience);
     if (offline && !consent?.scopes.includes('offline_access')) return true;
+    // Claims asked for one by one are remembered with the consent (per user, client and audience):
+    // the page is shown again only for a claim the user has not allowed this client yet.
+    if (extraClaims && !claimsToConsent(request).every(({ name }) => consent?.claims.includes(name))) return true;
     if (request.client.skipConsent) return false;
-    // Claims asked for one by one are not remembered with the consent: the page lists them each time.
-    if (claimsToConsent(request).length > 0) return true;
     return consent === undefined || !request.scope.every((scope) => consent.scopes.includes(scope));
   }
 
@@ -192,7 +201,9 @@ export class AuthorizationInteraction {
 
   /** The user takes back what they allowed a client: its tokens for them stop working at once. */
   async withdrawConsent(userId: string, clientId: string, origin?: RequestOrigin): Promise<boolean> {
-    const withdrawn = await this.ctx.consents.withdraw(userId, clientId, this.ctx.clock.nowSeconds());
+    const { withdrawn, sessionMembers } = await this.ctx.consents.withdraw(userId, clientId, this.ctx.clock.nowSeconds());
+    // Back-Channel Logout 1.0 §2: the RP's sessions with this user ended; told after the commit.
+    if (sessionMembers.length > 0) this.ctx.sessionMembersEnded?.(sessionMembers);
     if (withdrawn) this.ctx.audit?.record({ event: 'consent.withdrawn', clientId, userId, address: origin?.address, requestId: origin?.requestId });
     return withdrawn;
   }

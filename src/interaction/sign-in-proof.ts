@@ -1,3 +1,4 @@
+import { PROOF_SKEW_SECONDS } from '../oidc/authentication-check.js';
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { hashesEqual } from '../core/secret-hash.js';
@@ -13,8 +14,13 @@ export type InteractionProof = 'signed-in' | 'account-chosen';
 /** The query parameter that carries the proof from the sign-in page back to /authorize and through the consent form. */
 export const PROOF_PARAMETER = 'tessera_interaction';
 
-/** Long enough to read a consent page; after that, the request asks again. */
-const PROOF_LIFETIME_SECONDS = 10 * 60;
+/**
+ * Long enough to read a consent page; after that, the request asks again. Not single-use (no state
+ * is stored for it, so no anonymous caller grows the database): a replay within this time is bounded
+ * because a 'signed-in' proof only counts while the session's own auth_time is as recent
+ * (oidc/authentication-check.ts PROOF_SKEW_SECONDS, the same 5 minutes).
+ */
+const PROOF_LIFETIME_SECONDS = PROOF_SKEW_SECONDS;
 /** Instances behind one issuer may disagree on the time by this much; a proof from further ahead is refused. */
 const CLOCK_SKEW_SECONDS = 60;
 const KIND_CODES: Record<InteractionProof, string> = { 'signed-in': 'a', 'account-chosen': 's' };

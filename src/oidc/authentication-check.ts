@@ -2,6 +2,13 @@ import { LoginRequired } from '../core/errors.js';
 import type { InteractionProof } from '../interaction/sign-in-proof.js';
 import type { OpenIdRequest } from './openid-request.js';
 
+/**
+ * How long after a sign-in its proof satisfies prompt=login or max_age: the time to come back from
+ * /login to /authorize and to answer the consent page (which checks again). An ID token may then say
+ * auth_time up to this much older than max_age asks: the OP's clock skew allowance for its own pages.
+ */
+export const PROOF_SKEW_SECONDS = 5 * 60;
+
 /** Why a signed-in user must sign in again. */
 export type SignInAgainReason =
   /** prompt=login (Core §3.1.2.1: "MUST reauthenticate the End-User even if already authenticated"). */
@@ -40,7 +47,15 @@ export function checkAuthentication(openid: OpenIdRequest | undefined, facts: Au
   // Core §3.1.2.1 prompt=none: "The Authorization Server MUST NOT display any authentication or
   // consent user interface pages"; what would need one is login_required (§3.1.2.6).
   const silent = openid.prompt.includes('none');
-  const signedInNow = facts.proof === 'signed-in';
+  // Core §2: auth_time is REQUIRED when max_age is asked and is in every ID token here; a session
+  // that does not know it (an older version's row) signs in again rather than inventing one.
+  if (facts.authTime === null) {
+    if (silent) return { outcome: 'error', error: new LoginRequired('The session does not say when the user signed in (prompt=none).') };
+    return { outcome: 'sign-in-again', reason: 'max-age' };
+  }
+  // A sign-in proof is an HMAC with no server state, so it could be replayed while valid: it only
+  // counts when the session's own auth_time is that recent sign-in (within PROOF_SKEW_SECONDS).
+  const signedInNow = facts.proof === 'signed-in' && facts.now - facts.authTime <= PROOF_SKEW_SECONDS;
   // Core §3.1.2.1 id_token_hint: "If the End-User identified by the ID Token is logged in or is
   // logged in by the request, then the Authorization Server returns a positive response;
   // otherwise, it SHOULD return an error, such as login_required."
@@ -53,7 +68,7 @@ export function checkAuthentication(openid: OpenIdRequest | undefined, facts: Au
   if (openid.prompt.includes('login') && !signedInNow) return { outcome: 'sign-in-again', reason: 'login' };
   // Core §3.1.2.1 max_age: "If the elapsed time is greater than this value, the OP MUST attempt to
   // actively re-authenticate the End-User" (max_age=0 is prompt=login).
-  const tooOld = openid.maxAge !== undefined && (openid.maxAge === 0 || facts.authTime === null || facts.now - facts.authTime > openid.maxAge);
+  const tooOld = openid.maxAge !== undefined && (openid.maxAge === 0 || facts.now - facts.authTime > openid.maxAge);
   if (tooOld && !signedInNow) {
     if (silent) return { outcome: 'error', error: new LoginRequired('The sign-in is older than max_age (prompt=none).') };
     return { outcome: 'sign-in-again', reason: 'max-age' };

@@ -1,5 +1,5 @@
 import { InvalidRequest } from '../core/errors.js';
-import { STANDARD_CLAIMS } from './standard-claims.js';
+import { SCOPE_CLAIMS, STANDARD_CLAIMS } from './standard-claims.js';
 
 /** Core §5.5.1: how one claim is requested (null: by default, no particulars). */
 export interface ClaimRequest {
@@ -65,4 +65,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** The claim names a claims request asks for in one place, for the consent page and the tokens. */
 export function requestedClaimNames(request: ClaimsRequest | undefined, where: 'userinfo' | 'id_token'): string[] {
   return request ? Object.keys(request[where]) : [];
+}
+
+/**
+ * The part of a claims request the client may have: `sub`, `auth_time`, and the claims that a scope
+ * value of the client's registered scope would release (Core §5.4). A client registered for
+ * `openid profile` cannot get the user's email by naming it in `claims`: the registered scope is
+ * what an administrator allowed it. The rest is dropped, as Core §5.5 lets the OP do ("the OP MAY
+ * choose not to return" a requested claim; an essential one too, §5.5.1, without an error).
+ */
+export function claimsWithinScope(request: ClaimsRequest | undefined, registeredScope: readonly string[]): ClaimsRequest | undefined {
+  if (request === undefined) return undefined;
+  const allowed = new Set(['sub', 'auth_time']);
+  for (const value of registeredScope) for (const claim of SCOPE_CLAIMS[value] ?? []) allowed.add(claim);
+  const keep = (member: Readonly<Record<string, ClaimRequest>>) => Object.fromEntries(Object.entries(member).filter(([name]) => allowed.has(name)));
+  return { userinfo: keep(request.userinfo), id_token: keep(request.id_token) };
 }

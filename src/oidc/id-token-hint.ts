@@ -1,32 +1,69 @@
-import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import type { PublicJwks } from '../keys/key-ring.js';
 import { ID_TOKEN_ALGS } from './id-token.js';
 
+/** What an id_token_hint tells the authorization and end-session endpoints, once verified. */
+export interface IdTokenHint {
+  /** The user it was issued about (non-empty). */
+  readonly sub: string;
+  /** Its audience: the client(s) it was issued to (ours carry one, the client_id). */
+  readonly audience: readonly string[];
+  /** The browser session it came from (Core §2 sid, Front/Back-Channel Logout), or null. */
+  readonly sid: string | null;
+}
+
 /**
- * Reads an `id_token_hint` (OpenID Connect Core §3.1.2.1): an ID token this server issued to some
- * client, possibly expired, that names the user the client expects. Its signature is checked
- * against the published keys and its `iss` against this issuer; its expiry and audience are not
- * (the Core: the OP "need not be listed as an audience", and a hint is typically old). A token of
- * another kind signed with the same keys (an RFC 9068 access token, typ at+jwt) is not a hint.
+ * The verification key set of each published JWKS: the ring replaces its JWKS object when the keys
+ * change, so keys are imported once per change rather than at every request (as oidc/userinfo.ts).
  */
+const keySets = new WeakMap<PublicJwks, ReturnType<typeof createLocalJWKSet>>();
+
+function keySetOf(jwks: PublicJwks): ReturnType<typeof createLocalJWKSet> {
+  let keySet = keySets.get(jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
+    keySets.set(jwks, keySet);
+  }
+  return keySet;
+}
+
+/**
+ * Verifies an id_token_hint, for /authorize (OpenID Connect Core §3.1.2.1) and /end_session
+ * (RP-Initiated Logout 1.0 §2): an ID token this server issued, signed by one of its published
+ * keys, whose iss is this issuer ("the OP MUST validate that it was the issuer of the ID Token").
+ * Expired ones are accepted on purpose (a hint is typically old; Logout §2: "even when the exp time
+ * has passed"), and the OP need not be in its audience. Only ID tokens: the access and logout tokens
+ * this server signs with the same keys carry another typ (at+jwt, logout+jwt), no auth_time (every
+ * ID token here has one), or an events member, and are refused. Undefined when it is not one.
+ */
+export async function verifyIdTokenHint(token: string, issuer: string, jwks: PublicJwks): Promise<IdTokenHint | undefined> {
+  let payload: unknown;
+  try {
+    // Cheap pre-check before any signature work: ID tokens are minted with typ "JWT" (oidc/id-token.ts).
+    if (decodeProtectedHeader(token).typ !== 'JWT') return undefined;
+    const verified = await compactVerify(token, keySetOf(jwks), { algorithms: [...ID_TOKEN_ALGS] });
+    if (verified.protectedHeader.typ !== 'JWT') return undefined;
+    payload = JSON.parse(new TextDecoder().decode(verified.payload));
+  } catch {
+    return undefined;
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  const claims = payload as Record<string, unknown>;
+  if (claims.iss !== issuer) return undefined;
+  // Core §2: sub is a non-empty identifier; auth_time is in every ID token of this server.
+  if (typeof claims.sub !== 'string' || claims.sub === '' || typeof claims.auth_time !== 'number' || 'events' in claims) return undefined;
+  const audience = typeof claims.aud === 'string' ? [claims.aud]
+    : Array.isArray(claims.aud) && claims.aud.every((value) => typeof value === 'string') ? claims.aud as string[] : undefined;
+  if (audience === undefined || audience.length === 0) return undefined;
+  return { sub: claims.sub, audience, sid: typeof claims.sid === 'string' ? claims.sid : null };
+}
+
+/** The verifier bound to this server's issuer and current keys, for the authorization interaction. */
 export class IdTokenHints {
   constructor(private readonly issuer: string, private readonly keys: { readonly jwks: PublicJwks }) {}
 
   /** The hint's `sub`, or undefined when it is not an ID token of this server (forged, foreign, unknown key). */
   async subject(hint: string): Promise<string | undefined> {
-    try {
-      // ID tokens are minted with typ "JWT" (oidc/id-token.ts); access tokens carry at+jwt.
-      if (decodeProtectedHeader(hint).typ !== 'JWT') return undefined;
-      const keySet = createLocalJWKSet(this.keys.jwks as unknown as JSONWebKeySet);
-      const { payload } = await compactVerify(hint, keySet, { algorithms: [...ID_TOKEN_ALGS] });
-      const claims: unknown = JSON.parse(new TextDecoder().decode(payload));
-      if (typeof claims !== 'object' || claims === null) return undefined;
-      const { iss, sub, aud } = claims as Record<string, unknown>;
-      // Core §2: an ID token has iss, sub and aud; iss must be this server's.
-      if (iss !== this.issuer || typeof sub !== 'string' || sub === '' || aud === undefined) return undefined;
-      return sub;
-    } catch {
-      return undefined;
-    }
+    return (await verifyIdTokenHint(hint, this.issuer, this.keys.jwks))?.sub;
   }
 }

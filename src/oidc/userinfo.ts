@@ -88,6 +88,12 @@ export async function userInfoClaims(accessToken: string, deps: UserInfoDependen
   const scope = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
   // Core §5.3: UserInfo is an OpenID Connect resource; a token without openid is not for it.
   if (!scope.includes('openid')) throw new InsufficientScope(realm, 'The access token lacks the openid scope.', 'openid');
+  // A token the client got for itself (client_credentials) has its client_id as sub and no user:
+  // UserInfo is about an end-user (Core §5.3), so it is not a token for this resource. 401
+  // invalid_token ("invalid for other reasons", RFC 6750 §3.1), as for a token of another
+  // audience: no scope would make it acceptable, so 403 insufficient_scope would mislead. Never
+  // looked up as a user id, which a client_id might equal.
+  if (payload.sub === payload.client_id) throw new InvalidToken(realm, 'The access token was not issued for a user.');
   const user = typeof payload.sub === 'string' ? await deps.users.getById(payload.sub) : undefined;
   if (!user) throw new InvalidToken(realm, 'The user of this access token no longer exists.');
   const requested = payload[USERINFO_CLAIMS_CLAIM];

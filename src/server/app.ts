@@ -48,7 +48,7 @@ import { ClientUseRecorder, DynamicRegistration, REGISTRATION_PATH } from '../co
 import { USERINFO_PATH } from '../oidc/userinfo.js';
 import { tokenRoute } from './routes/token.js';
 import { userInfoRoutes } from './routes/userinfo.js';
-import { Sessions } from './session.js';
+import { Sessions, type BrowserSession } from './session.js';
 import type { ConnectionTimeouts, ServerSettings } from './settings.js';
 import type { Server } from 'node:http';
 
@@ -220,15 +220,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     users: store.users, codes: store.codes, tokens: store.tokens, resourceServers: resourceStore,
   };
   const idTokenHints = new IdTokenHints(settings.issuer, keys);
-  const interaction = new AuthorizationInteraction({ ...grantContext, consents: store.consents, clients: clientStore, idTokenHints });
-  const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
-  const proofs = new SignInProofs(secrets, clock);
-
   const backChannel = new BackChannelLogout({
     issuer: settings.issuer, clients: store.clients, sessions: store.openIdGrants, keys, clock, random, log: app.log,
     onOutcome: metrics ? (outcome) => metrics.backChannelLogout(outcome) : undefined,
     timeoutMs: options.backChannelLogout?.timeoutMs, retryDelaysMs: options.backChannelLogout?.retryDelaysMs,
   });
+  const interaction = new AuthorizationInteraction({
+    ...grantContext, consents: store.consents, clients: clientStore, idTokenHints, sessionMembersEnded: (members) => backChannel.membersEnded(members),
+  });
+  const sessions = new Sessions(store.sessions, settings, clock, random, secrets);
+  const proofs = new SignInProofs(secrets, clock);
+
   app.addHook('onClose', async () => backChannel.close());
   // The one way a browser session ends (sign-out, RP-initiated logout): deleted, cookie cleared,
   // and its relying parties told in the background (Back-Channel Logout 1.0).
@@ -237,6 +239,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const ended = await sessions.signOut(request, reply);
     if (!ended?.sid) return;
     audit.record({ event: 'session.ended', userId: ended.userId ?? undefined, address, requestId: request.id, reason: how });
+    backChannel.sessionEnded(ended.sid);
+  };
+  // A sign-in as another user in the same browser ends the first user's session: its RPs are told too.
+  const sessionReplaced = (request: FastifyRequest, ended: BrowserSession): void => {
+    if (!ended.sid) return;
+    audit.record({ event: 'session.ended', userId: ended.userId ?? undefined, address: request.ip, requestId: request.id, reason: 'replaced' });
     backChannel.sessionEnded(ended.sid);
   };
   metadataRoutes(app, settings.issuer, registry, keys, settings.jwksMaxAge, {
@@ -266,7 +274,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   const requests = { clients: clientStore, resourceServers: resourceStore, registry, settings };
   authorizeRoutes(app, { requests, interaction, sessions, proofs });
-  sessionRoutes(app, { issuer: settings.issuer, sessions, signIn, interaction, requests, proofs, endSession: (request, reply) => endSession(request, reply, 'sign_out') });
+  sessionRoutes(app, {
+    issuer: settings.issuer, sessions, signIn, interaction, requests, proofs, endSession: (request, reply) => endSession(request, reply, 'sign_out'), sessionReplaced,
+  });
   endSessionRoutes(app, {
     issuer: settings.issuer, sessions, interaction, endSession: (request, reply) => endSession(request, reply, 'rp_logout'),
     requests: { issuer: settings.issuer, clients: clientStore, jwks: () => keys.jwks },

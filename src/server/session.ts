@@ -17,18 +17,32 @@ export interface BrowserSession {
   readonly authTime: number | null;
   /**
    * The session's id for relying parties (OpenID Connect `sid`, in ID tokens; logout finds the
-   * session by it): derived from the stored hash, so it reveals nothing of the cookie. Null before sign-in.
+   * session by it): random, stored with the session and kept when the same user signs in again, so
+   * it reveals nothing of the cookie. Null before sign-in.
    */
   readonly sid: string | null;
 }
 
-/** The `sid` of a stored session: SHA-256 of its (keyed) hash, base64url, so the same on every worker and instance. */
+/**
+ * The `sid` of a stored session of an older version (no sid column value): SHA-256 of its (keyed)
+ * hash, base64url, so the same on every worker and instance.
+ */
 export function sessionSid(sessionHash: string): string {
   return createHash('sha256').update(`tessera sid ${sessionHash}`).digest('base64url');
 }
 
 function withSid(record: SessionRecord): BrowserSession {
-  return { userId: record.userId, csrfToken: record.csrfToken, authTime: record.authTime, sid: sessionSid(record.hash) };
+  return { userId: record.userId, csrfToken: record.csrfToken, authTime: record.authTime, sid: record.sid ?? sessionSid(record.hash) };
+}
+
+/** What a sign-in did to the browser session. */
+export interface SignedIn {
+  readonly session: BrowserSession;
+  /**
+   * The signed-in session of another user that this sign-in ended (same browser, different
+   * account): its relying parties must be told (Back-Channel Logout 1.0 §2.7).
+   */
+  readonly ended: BrowserSession | undefined;
 }
 
 const ANONYMOUS_SESSION_TTL = 30 * 60;
@@ -88,17 +102,35 @@ export class Sessions {
     return (await this.load(request)) ?? this.startAnonymous(reply);
   }
 
-  /** A new session id at sign-in, so that an id planted before sign-in is worthless (session fixation). */
-  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<BrowserSession> {
-    await this.forgetStored(request);
+  /**
+   * A new session id at sign-in, so that an id planted before sign-in is worthless (session fixation).
+   * The same user signing in again (prompt=login, max_age) stays in the same OpenID session: same
+   * `sid`, so the relying parties it signed in to before are still found at logout, a new auth_time,
+   * and the session's end unchanged (the relying parties' session_clients rows expire with it).
+   * Another user signing in ends the first user's session, which the caller reports to its RPs.
+   */
+  async signIn(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<SignedIn> {
     const now = this.clock.nowSeconds();
+    const current = await this.loadStored(request, now);
+    await this.forgetStored(request);
+    const continued = current !== undefined && current.userId === userId ? current : undefined;
     const id = this.random.token(32);
     const session: SessionRecord = {
-      hash: this.idHash.hash(id), userId, csrfToken: this.random.token(32), authTime: now, createdAt: now, expiresAt: now + this.settings.sessionTtl,
+      hash: this.idHash.hash(id), userId, csrfToken: this.random.token(32), authTime: now,
+      createdAt: continued?.createdAt ?? now,
+      expiresAt: continued?.expiresAt ?? now + this.settings.sessionTtl,
+      sid: continued ? withSid(continued).sid : this.random.token(32),
     };
     await this.store.save(session);
-    this.setCookie(reply, id, this.settings.sessionTtl);
-    return withSid(session);
+    this.setCookie(reply, id, session.expiresAt - now);
+    const ended = current !== undefined && continued === undefined && current.userId !== null ? withSid(current) : undefined;
+    return { session: withSid(session), ended };
+  }
+
+  private async loadStored(request: FastifyRequest, now: number): Promise<SessionRecord | undefined> {
+    const value = request.cookies[this.cookieName];
+    if (value === undefined || value === '' || value.startsWith(SEALED_PREFIX)) return undefined;
+    return this.idHash.find(value, (hash) => this.store.find(hash, now));
   }
 
   /**

@@ -65,7 +65,7 @@ export const CODE_COLUMNS = [
   'hash', 'client_id', 'user_id', 'redirect_uri', 'scope', 'audience', 'code_challenge', 'family_id', 'expires_at',
   'consumed_at',
 ] as const;
-export const SESSION_COLUMNS = ['hash', 'user_id', 'csrf_token', 'auth_time', 'created_at', 'expires_at'] as const;
+export const SESSION_COLUMNS = ['hash', 'user_id', 'csrf_token', 'auth_time', 'created_at', 'expires_at', 'sid'] as const;
 export const RESOURCE_SERVER_COLUMNS = ['resource', 'scope', 'introspection_clients', 'created_at', 'signing_alg'] as const;
 
 const text = (value: unknown): string => value as string;
@@ -193,7 +193,7 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
     sessions: {
       table: 'sessions',
       columns: SESSION_COLUMNS,
-      toParams: (s) => [s.hash, s.userId, s.csrfToken, s.authTime, s.createdAt, s.expiresAt],
+      toParams: (s) => [s.hash, s.userId, s.csrfToken, s.authTime, s.createdAt, s.expiresAt, s.sid ?? null],
       fromRow: (row) => ({
         hash: text(row.hash),
         userId: textOrNull(row.user_id),
@@ -201,6 +201,7 @@ export function rowCodecs(v: ValueEncoding): RowCodecs {
         authTime: timeOrNull(row.auth_time),
         createdAt: time(row.created_at),
         expiresAt: time(row.expires_at),
+        sid: textOrNull(row.sid),
       }),
     },
     resources: {

@@ -336,6 +336,8 @@ export interface ConsentRecord {
   clientId: string;
   audience: string;
   scopes: string[];
+  /** The claims the user allowed one by one (OpenID Connect `claims` parameter, Core §5.5), beyond those of `scopes`. */
+  claims: string[];
   grantedAt: number;
 }
 
@@ -345,13 +347,21 @@ export interface ConsentStore {
   /** Every consent the user has given, for the account page. */
   listForUser(userId: string): Promise<ConsentRecord[]>;
   /** Adds scopes to what the user has allowed the client for the audience (creating the consent). */
-  grant(userId: string, clientId: string, audience: string, scopes: string[], now: number): Promise<void>;
+  grant(userId: string, clientId: string, audience: string, scopes: string[], now: number, claims?: string[]): Promise<void>;
   /**
    * Withdraws every consent of the user for the client and, in the same transaction, ends what
    * they granted: the client's tokens for the user are revoked and its unredeemed codes deleted.
-   * True when there was a consent.
+   * `withdrawn`: there was a consent. `sessionMembers`: the (sid, client) pairs of the user's browser
+   * sessions the client is no longer part of, for the caller to notify after the commit
+   * (Back-Channel Logout 1.0 §2).
    */
-  withdraw(userId: string, clientId: string, now: number): Promise<boolean>;
+  withdraw(userId: string, clientId: string, now: number): Promise<ConsentWithdrawal>;
+}
+
+/** What `ConsentStore.withdraw` did. */
+export interface ConsentWithdrawal {
+  withdrawn: boolean;
+  sessionMembers: SessionMember[];
 }
 
 /** One counter: failures in the window that began at `windowStart`, and attempts still in flight. */
@@ -417,6 +427,12 @@ export interface SessionRecord {
   authTime: number | null;
   createdAt: number;
   expiresAt: number;
+  /**
+   * The OpenID Connect `sid`: random, chosen at the first sign-in and kept when the same user signs
+   * in again (prompt=login, max_age), so that relying parties of before and after share one sid.
+   * Null (or absent) in rows of older versions, whose sid is derived from their hash.
+   */
+  sid?: string | null;
 }
 
 export interface SessionStore {

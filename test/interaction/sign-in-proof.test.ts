@@ -15,7 +15,7 @@ function queryOf(returnTo: string): string {
 }
 
 describe('proofs that the sign-in page was answered for one request', () => {
-  it('prove what was done, for that session and that request, for ten minutes', () => {
+  it('prove what was done, for that session and that request, for five minutes', () => {
     const { clock, proofs: made } = proofs();
     const signedIn = queryOf(made.attach(`/authorize?${QUERY}`, 'signed-in', 'sid-1'));
     expect(new URLSearchParams(signedIn).get(PROOF_PARAMETER)).toMatch(/^a\.\d+\.[\w-]+$/);
@@ -25,7 +25,7 @@ describe('proofs that the sign-in page was answered for one request', () => {
     expect(made.verify(signedIn, 'sid-2')).toBeUndefined();
     expect(made.verify(signedIn, null)).toBeUndefined();
     expect(made.verify(signedIn.replace('prompt=login', 'prompt=consent'), 'sid-1')).toBeUndefined();
-    clock.advance(600);
+    clock.advance(300);
     expect(made.verify(signedIn, 'sid-1')).toBe('signed-in');
     clock.advance(1);
     expect(made.verify(signedIn, 'sid-1')).toBeUndefined();

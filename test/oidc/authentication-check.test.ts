@@ -18,7 +18,7 @@ describe('whether a session\'s sign-in satisfies an OpenID request (Core 3.1.2.1
   it('prompt=login asks for a sign-in until the user signed in for this request', () => {
     expect(checkAuthentication(openid({ prompt: ['login'] }), ALICE)).toEqual({ outcome: 'sign-in-again', reason: 'login' });
     expect(checkAuthentication(openid({ prompt: ['login'] }), { ...ALICE, proof: 'account-chosen' })).toEqual({ outcome: 'sign-in-again', reason: 'login' });
-    expect(checkAuthentication(openid({ prompt: ['login'] }), { ...ALICE, proof: 'signed-in' })).toEqual({ outcome: 'authenticated' });
+    expect(checkAuthentication(openid({ prompt: ['login'] }), { ...ALICE, authTime: NOW, proof: 'signed-in' })).toEqual({ outcome: 'authenticated' });
   });
 
   it('max_age: a sign-in older than it is refreshed, one as old passes, 0 means always; prompt=none answers login_required', () => {
@@ -35,7 +35,7 @@ describe('whether a session\'s sign-in satisfies an OpenID request (Core 3.1.2.1
   it('an id_token_hint for another user: sign in as them; login_required with prompt=none or once signed in for this request', () => {
     const other = { ...ALICE, hintSubject: 'bob-id' };
     expect(checkAuthentication(openid(), other)).toEqual({ outcome: 'sign-in-again', reason: 'other-user' });
-    for (const verdict of [checkAuthentication(openid({ prompt: ['none'] }), other), checkAuthentication(openid(), { ...other, proof: 'signed-in' })]) {
+    for (const verdict of [checkAuthentication(openid({ prompt: ['none'] }), other), checkAuthentication(openid(), { ...other, authTime: NOW, proof: 'signed-in' })]) {
       expect(verdict.outcome === 'error' && verdict.error.error).toBe('login_required');
     }
     expect(checkAuthentication(openid({ prompt: ['none'] }), { ...ALICE, hintSubject: 'alice-id' })).toEqual({ outcome: 'authenticated' });
@@ -44,7 +44,21 @@ describe('whether a session\'s sign-in satisfies an OpenID request (Core 3.1.2.1
   it('select_account: the account choice first, satisfied by choosing or by signing in', () => {
     expect(checkAuthentication(openid({ prompt: ['select_account'] }), ALICE)).toEqual({ outcome: 'choose-account' });
     expect(checkAuthentication(openid({ prompt: ['select_account'] }), { ...ALICE, proof: 'account-chosen' })).toEqual({ outcome: 'authenticated' });
-    expect(checkAuthentication(openid({ prompt: ['select_account'] }), { ...ALICE, proof: 'signed-in' })).toEqual({ outcome: 'authenticated' });
+    expect(checkAuthentication(openid({ prompt: ['select_account'] }), { ...ALICE, authTime: NOW, proof: 'signed-in' })).toEqual({ outcome: 'authenticated' });
     expect(checkAuthentication(openid({ prompt: ['select_account', 'login'] }), { ...ALICE, proof: 'account-chosen' })).toEqual({ outcome: 'sign-in-again', reason: 'login' });
+  });
+
+  it('a session with no auth_time must sign in for any OpenID request (never an invented auth_time); prompt=none: login_required', () => {
+    expect(checkAuthentication(openid(), { ...ALICE, authTime: null })).toEqual({ outcome: 'sign-in-again', reason: 'max-age' });
+    expect(checkAuthentication(openid({ prompt: ['none'] }), { ...ALICE, authTime: null })).toMatchObject({ outcome: 'error' });
+    expect(checkAuthentication(openid(), { ...ALICE, authTime: null, proof: 'signed-in' })).toEqual({ outcome: 'sign-in-again', reason: 'max-age' });
+    expect(checkAuthentication(undefined, { ...ALICE, authTime: null })).toEqual({ outcome: 'authenticated' });
+  });
+
+  it('a sign-in proof only covers a sign-in of the last few minutes: a replayed one does not satisfy max_age or prompt=login', () => {
+    expect(checkAuthentication(openid({ maxAge: 0 }), { ...ALICE, authTime: NOW - 30, proof: 'signed-in' })).toEqual({ outcome: 'authenticated' });
+    expect(checkAuthentication(openid({ maxAge: 60 }), { ...ALICE, authTime: NOW - 400, proof: 'signed-in' })).toEqual({ outcome: 'sign-in-again', reason: 'max-age' });
+    expect(checkAuthentication(openid({ prompt: ['login'] }), { ...ALICE, authTime: NOW - 30, proof: 'signed-in' })).toEqual({ outcome: 'authenticated' });
+    expect(checkAuthentication(openid({ prompt: ['login'] }), { ...ALICE, authTime: NOW - 400, proof: 'signed-in' })).toEqual({ outcome: 'sign-in-again', reason: 'login' });
   });
 });

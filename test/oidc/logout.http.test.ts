@@ -333,6 +333,63 @@ describe('Back-Channel Logout 1.0', () => {
     expect(Object.fromEntries(byAudience)).toEqual({ rp: 'RS256', ed: 'EdDSA' });
   });
 
+  it('re-authentication (prompt=login) keeps the sid: logging out notifies the RPs of before and after it, and the older hint is trusted', async () => {
+    const rp = await discover();
+    const ed = await discover('ed', 'ed-secret');
+    const { agent, idToken: firstHint } = await signIn(rp);
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const again = client.buildAuthorizationUrl(ed, {
+      redirect_uri: CB, scope: 'openid profile', nonce, prompt: 'login',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const page = await agent.request(again.href);
+    expect(page.body).toContain('action="/login"');
+    const callback = await authorizeAs(agent, again.href, ALICE);
+    const tokens = await client.authorizationCodeGrant(ed, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, idTokenExpected: true });
+    const sid = decodeJwt(firstHint).sid;
+    expect(decodeJwt(tokens.id_token as string).sid).toBe(sid);
+    expect(decodeJwt(tokens.id_token as string).auth_time).toBeGreaterThanOrEqual(decodeJwt(firstHint).auth_time as number);
+
+    const before = receiver.received.length;
+    // The hint from before the re-authentication still names this session: no confirmation page.
+    const out = await agent.request(client.buildEndSessionUrl(rp, { id_token_hint: firstHint, post_logout_redirect_uri: LOGGED_OUT }).href);
+    expect(out.status).toBe(303);
+    expect(out.location).toBe(LOGGED_OUT);
+    await receiver.next(before + 2);
+    const notified = receiver.received.slice(before).map((received) => decodeJwt(received.token));
+    expect(notified.map((payload) => payload.aud).sort()).toEqual(['ed', 'rp']);
+    expect(notified.every((payload) => payload.sid === sid)).toBe(true);
+  });
+
+  it('signing in as another user in the same browser ends the first user\'s session and notifies its RPs', async () => {
+    const rp = await discover();
+    const { agent, idToken } = await signIn(rp);
+    const before = receiver.received.length;
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: CB, scope: 'openid profile', nonce: client.randomNonce(), prompt: 'login',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    await authorizeAs(agent, url.href, BOB);
+    const received = await receiver.next(before + 1);
+    expect(decodeJwt(received.token).sid).toBe(decodeJwt(idToken).sid);
+    expect(decodeJwt(received.token).sub).toBe(decodeJwt(idToken).sub);
+  });
+
+  it('withdrawing consent on the account page tells the RP its session with the user ended (the session itself stays)', async () => {
+    const rp = await discover();
+    const { agent, idToken } = await signIn(rp);
+    const before = receiver.received.length;
+    const account = await agent.request('/account');
+    const withdrawn = await agent.request('/account/withdraw', { form: { csrf_token: hiddenField(account.body, 'csrf_token'), client_id: 'rp' } });
+    expect(withdrawn.status).toBe(303);
+    // Alice's other sessions of earlier tests with rp are told too: look for this one's sid.
+    const sid = decodeJwt(idToken).sid;
+    await expect.poll(() => receiver.received.slice(before).map((received) => decodeJwt(received.token)).find((payload) => payload.sid === sid))
+      .toMatchObject({ aud: 'rp', sub: decodeJwt(idToken).sub });
+  });
+
   it('gives up on an attempt that times out and tries again', async () => {
     const config = await discover();
     const { agent, idToken } = await signIn(config);

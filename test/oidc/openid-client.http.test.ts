@@ -19,6 +19,11 @@ const PUBLIC_RP = {
 const ED_RP = { ...RP, client_id: 'ed', client_secret: 'ed-secret', id_token_signed_response_alg: 'EdDSA' };
 const PLAIN = { ...RP, client_id: 'plain', client_secret: 'plain-secret', scope: 'read' };
 const FIRST_PARTY = { ...RP, client_id: 'first', client_secret: 'first-secret', skip_consent: true };
+/** A client acting for itself (client_credentials): its tokens have no user, sub is its client_id. */
+const SERVICE = { client_id: 'svc', client_name: 'Service', client_secret: 'svc-secret', grant_types: ['client_credentials'], redirect_uris: [], scope: 'openid profile' };
+/** Registered for openid and profile only: no email, phone or address, however asked. */
+const PROFILE_ONLY = { ...RP, client_id: 'profile-only', client_secret: 'profile-only-secret', scope: 'openid profile' };
+const PROFILE_ONLY_FIRST_PARTY = { ...PROFILE_ONLY, client_id: 'profile-first', client_secret: 'profile-first-secret', skip_consent: true };
 const ALICE = { username: 'alice', password: 'correct horse battery staple' };
 const ALICE_CLAIMS = {
   name: 'Alice Liddell', given_name: 'Alice', family_name: 'Liddell', preferred_username: 'alice', email: 'alice@example.com',
@@ -29,7 +34,7 @@ const ALICE_CLAIMS = {
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await startServer({ clients: [RP, PUBLIC_RP, ED_RP, PLAIN, FIRST_PARTY], users: [{ ...ALICE, claims: ALICE_CLAIMS }] });
+  server = await startServer({ clients: [RP, PUBLIC_RP, ED_RP, PLAIN, FIRST_PARTY, PROFILE_ONLY, PROFILE_ONLY_FIRST_PARTY, SERVICE], users: [{ ...ALICE, claims: ALICE_CLAIMS }] });
 });
 afterAll(async () => server.close());
 
@@ -157,6 +162,48 @@ describe('openid-client as the relying party', () => {
 });
 
 describe('consent for OpenID requests', () => {
+  it('the claims parameter releases no claim beyond the client\'s registered scope (Core 5.5: the OP may omit them)', async () => {
+    const claims = JSON.stringify({ id_token: { email: { essential: true }, name: null }, userinfo: { phone_number: null, address: null, locale: null } });
+    for (const [clientId, secret] of [['profile-only', 'profile-only-secret'], ['profile-first', 'profile-first-secret']] as const) {
+      const config = await discover(clientId, secret);
+      const { tokens } = await signIn(config, { scope: 'openid', claims });
+      expect(tokens.claims()).toMatchObject({ name: 'Alice Liddell' });
+      expect(tokens.claims()).not.toHaveProperty('email');
+      const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()?.sub as string);
+      expect(info).toEqual({ sub: tokens.claims()?.sub, locale: 'en-GB' });
+    }
+  });
+
+  it('claims allowed on the consent page are remembered: prompt=none with them gets a code, with a new one consent_required', async () => {
+    const config = await discover('rp', 'rp-secret');
+    const claims = JSON.stringify({ userinfo: { phone_number: { essential: true } }, id_token: { website: null } });
+    const { agent } = await signIn(config, { scope: 'openid', claims });
+    const silent = async (asked: string) => {
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: CB, scope: 'openid', claims: asked, prompt: 'none',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+      });
+      const response = await agent.request(url.href);
+      expect(response.status).toBe(303);
+      return new URL(response.location as string).searchParams;
+    };
+    expect((await silent(claims)).get('code')).toBeTruthy();
+    expect((await silent(JSON.stringify({ userinfo: { website: null } }))).get('code')).toBeTruthy();
+    expect((await silent(JSON.stringify({ userinfo: { birthdate: null } }))).get('error')).toBe('consent_required');
+  });
+
+  it('a first-party (skip_consent) client asking for claims beyond the request\'s scope gets the consent page', async () => {
+    const config = await discover('first', 'first-secret');
+    const agent = new UserAgent(server.issuer);
+    await signIn(config, { scope: 'openid' }, agent);
+    const claims = JSON.stringify({ userinfo: { email: null } });
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: CB, scope: 'openid', claims, code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const page = await agent.request(url.href);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('action="/consent"');
+    expect(page.body).toContain('your email address');
+  });
+
   it('lists claims asked for one by one, in plain words, essential ones marked, and asks each time', async () => {
     const config = await discover('rp', 'rp-secret');
     const agent = new UserAgent(server.issuer);
@@ -251,6 +298,15 @@ describe('what an OpenID Provider must refuse', () => {
     expect(invalid.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
   });
 
+  it('UserInfo refuses a client_credentials token (no user), even when a user has the client_id as id: 401 invalid_token', async () => {
+    await server.store.users.upsert({ id: 'svc', username: 'svc-namesake', passwordHash: 'x', createdAt: 0, claims: { name: 'Not Yours' } });
+    const config = await discover('svc', 'svc-secret');
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'openid profile' });
+    const response = await fetch(`${server.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+
   it('UserInfo refuses a revoked token', async () => {
     const config = await discover('rp', 'rp-secret');
     const { tokens } = await signIn(config);
@@ -267,6 +323,20 @@ describe('what an OpenID Provider must refuse', () => {
       expect(page.status).toBe(303);
       expect(new URL(page.location as string).searchParams.get('error')).toBe('invalid_request');
     }
+  });
+
+  it('an OpenID request without redirect_uri is invalid_request (Core 3.1.2.1: REQUIRED), sent to the one registered URI', async () => {
+    const url = new URL('/authorize', server.issuer);
+    url.search = new URLSearchParams({
+      client_id: 'rp', response_type: 'code', scope: 'openid', state: 's1',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+    }).toString();
+    const page = await new UserAgent(server.issuer).request(url.href);
+    expect(page.status).toBe(303);
+    const location = new URL(page.location as string);
+    expect(`${location.origin}${location.pathname}`).toBe(CB);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+    expect(location.searchParams.get('state')).toBe('s1');
   });
 
   it('prompt=none: login_required without a session, consent_required before consent', async () => {

@@ -138,7 +138,9 @@ export function openIdConformance(name: string, open: () => Promise<Store>): voi
       expect(await store.openIdGrants.purgeExpired(NOW)).toBe(1);
       expect(await store.openIdGrants.leaveSession('old')).toEqual([]);
       await store.consents.grant('user-1', 'rp', 'https://api.example', ['openid'], NOW);
-      await store.consents.withdraw('user-1', 'rp', NOW);
+      const withdrawal = await store.consents.withdraw('user-1', 'rp', NOW);
+      // The removed (sid, client) pairs come back, for back-channel logout after the commit.
+      expect(withdrawal.sessionMembers.map((m) => [m.sid, m.clientId, m.userId])).toEqual([['live', 'rp', 'user-1']]);
       expect((await store.openIdGrants.leaveSession('live')).map((m) => m.clientId)).toEqual(['other']);
     });
   });

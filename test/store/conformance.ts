@@ -84,7 +84,7 @@ function code(overrides: Partial<CodeRecord> = {}): CodeRecord {
 }
 
 function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return { hash: unique('session'), userId: null, csrfToken: unique('csrf'), authTime: null, createdAt: NOW, expiresAt: NOW + HOUR, ...overrides };
+  return { hash: unique('session'), userId: null, csrfToken: unique('csrf'), authTime: null, createdAt: NOW, expiresAt: NOW + HOUR, sid: null, ...overrides };
 }
 
 /** Every table the product's migrations create; the demo's resource table is created by the demo. */
@@ -712,7 +712,16 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       it('has none for a user who never consented, which differs from a consent to no scope', async () => {
         expect(await store.consents.find('user-1', 'app', API)).toBeUndefined();
         await store.consents.grant('user-1', 'app', API, [], NOW);
-        expect(await store.consents.find('user-1', 'app', API)).toEqual({ userId: 'user-1', clientId: 'app', audience: API, scopes: [], grantedAt: NOW });
+        expect(await store.consents.find('user-1', 'app', API)).toEqual({ userId: 'user-1', clientId: 'app', audience: API, scopes: [], claims: [], grantedAt: NOW });
+      });
+
+      it('grant adds the claims allowed one by one to those allowed before, without duplicates', async () => {
+        await store.consents.grant('user-1', 'app', API, ['openid'], NOW, ['email', 'phone_number']);
+        await store.consents.grant('user-1', 'app', API, ['openid'], NOW + 1);
+        await store.consents.grant('user-1', 'app', API, ['openid'], NOW + 2, ['phone_number', 'address']);
+        await store.consents.grant('user-1', 'app', 'https://other-api.example/', ['openid'], NOW, ['birthdate']);
+        expect(sorted((await store.consents.find('user-1', 'app', API))?.claims ?? [])).toEqual(['address', 'email', 'phone_number']);
+        expect((await store.consents.find('user-1', 'app', 'https://other-api.example/'))?.claims).toEqual(['birthdate']);
       });
 
       it('grant adds scopes to what was granted, without duplicates, per user, client and audience', async () => {
@@ -741,8 +750,8 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         await store.tokens.saveAll([mine, otherClient, otherUser]);
         const pending = code({ clientId: 'app', userId: u.id });
         await store.codes.save(pending);
-        expect(await store.consents.withdraw(u.id, 'app', NOW + 5)).toBe(true);
-        expect(await store.consents.withdraw(u.id, 'app', NOW + 6)).toBe(false);
+        expect((await store.consents.withdraw(u.id, 'app', NOW + 5)).withdrawn).toBe(true);
+        expect((await store.consents.withdraw(u.id, 'app', NOW + 6)).withdrawn).toBe(false);
         expect(await store.consents.find(u.id, 'app', API)).toBeUndefined();
         expect(await store.consents.find(u.id, 'app', 'https://other-api.example/')).toBeUndefined();
         expect(await scopesOf(u.id, 'other')).toEqual(['read']);
@@ -823,6 +832,15 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         expect(await store.sessions.find(signedIn.hash, anonymous.expiresAt - 1)).toEqual(signedIn);
         expect(await store.sessions.find(signedIn.hash, signedIn.expiresAt)).toBeUndefined();
         expect(await store.sessions.find('unknown', NOW)).toBeUndefined();
+      });
+
+      it('keeps a session\'s OpenID sid, and a row of an older version has none', async () => {
+        const withSid = session({ userId: 'user-1', authTime: NOW, sid: unique('sid') });
+        await store.sessions.save(withSid);
+        expect((await store.sessions.find(withSid.hash, NOW))?.sid).toBe(withSid.sid);
+        const legacy = session({ userId: 'user-1', authTime: NOW });
+        await store.sessions.save(legacy);
+        expect((await store.sessions.find(legacy.hash, NOW))?.sid).toBeNull();
       });
 
       it('save of an existing session updates it but keeps its createdAt', async () => {

@@ -61,6 +61,22 @@ export class BackChannelLogout {
     void work.finally(() => this.pending.delete(work));
   }
 
+  /**
+   * These RPs' sessions with a user ended while the browser session goes on (a withdrawn consent):
+   * the rows are already deleted (endGrants, in its transaction); notify them in the background.
+   */
+  membersEnded(members: readonly SessionMember[]): void {
+    const work = Promise.all(members.map(async (member) => {
+      const client = await this.options.clients.get(member.clientId);
+      if (client?.backchannelLogoutUri === undefined) return;
+      await this.notify(client, client.backchannelLogoutUri, member);
+    })).then(() => undefined).catch((error: unknown) => {
+      this.options.log.warn({ err: error }, 'back-channel logout: the clients of an ended grant could not be read');
+    });
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
   /** Resolves when every notification under way has finished (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);

@@ -1,7 +1,7 @@
 import { buildRedirect } from '../../core/redirect-uri.js';
 import type { PublicJwks } from '../../keys/key-ring.js';
 import type { Client, ClientStore } from '../../store/types.js';
-import { verifyIdTokenHint, type IdTokenHint } from './id-token-hint.js';
+import { verifyIdTokenHint, type IdTokenHint } from '../id-token-hint.js';
 
 /** The parameters of RP-Initiated Logout 1.0 §2, as sent (query of a GET, form body of a POST). */
 export const END_SESSION_PARAMETERS = ['id_token_hint', 'logout_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales'] as const;

@@ -6,7 +6,7 @@ import type { SignInProofs } from '../../interaction/sign-in-proof.js';
 import { checkCsrf } from '../csrf.js';
 import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
-import type { Sessions } from '../session.js';
+import type { BrowserSession, Sessions } from '../session.js';
 import { signedOutPage, signInPage } from '../views/pages.js';
 import { STYLESHEET } from '../views/stylesheet.js';
 
@@ -19,6 +19,8 @@ export interface SessionRouteDependencies {
   readonly proofs: SignInProofs;
   /** Ends the request's browser session and tells its relying parties (back-channel logout). */
   readonly endSession: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Tells the relying parties of a session that a sign-in as another user ended (back-channel logout). */
+  readonly sessionReplaced: (request: FastifyRequest, ended: BrowserSession) => void;
 }
 
 /** Only our own authorization endpoint may be returned to: anything else would be an open redirect. */
@@ -100,7 +102,8 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionRouteDependenci
         void reply.header('retry-after', '1');
         return retry(503, 'The server is busy. Try again in a moment.');
       case 'signed-in': {
-        const signedIn = await sessions.signIn(request, reply, result.user.id);
+        const { session: signedIn, ended } = await sessions.signIn(request, reply, result.user.id);
+        if (ended) deps.sessionReplaced(request, ended);
         // The new session's sid proves this sign-in to /authorize (prompt=login, max_age): without
         // it, a request that asks for a fresh sign-in would send the user back here in a loop.
         return reply.redirect(signedIn.sid === null ? returnTo : deps.proofs.attach(returnTo, 'signed-in', signedIn.sid), 303);

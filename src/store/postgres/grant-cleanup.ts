@@ -1,5 +1,6 @@
 import { cutoffTimeOf, denialKey } from '../denial-keys.js';
 import type { Queryable } from './dialect.js';
+import type { SessionMember } from '../types.js';
 
 /** Whose grants end: one user's, one client's, or one user's at one client. */
 export interface GrantOwner {
@@ -14,7 +15,7 @@ export interface GrantOwner {
  * families is half done. Then codes are deleted, live tokens revoked, consents (and, for a user,
  * signed-in sessions) deleted. Run inside the caller's transaction, with the deletion it goes with.
  */
-export async function endGrants(db: Queryable, owner: GrantOwner, now: number, options: { keepConsents?: boolean } = {}): Promise<void> {
+export async function endGrants(db: Queryable, owner: GrantOwner, now: number, options: { keepConsents?: boolean } = {}): Promise<SessionMember[]> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (owner.userId !== undefined) { params.push(owner.userId); conditions.push(`user_id = $${params.length}`); }
@@ -32,7 +33,10 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
   // What the ended grants' ID tokens would have said (nonce, sid, claims asked for): no longer needed.
   await db.query(`DELETE FROM openid_grants WHERE ${where}`, params);
   // An ended grant's RP is no longer one of its session's to notify at logout.
-  await db.query(`DELETE FROM session_clients WHERE ${where}`, params);
+  // Returned so that the caller tells these RPs after the commit (Back-Channel Logout 1.0 §2).
+  const { rows: memberRows } = await db.query(`DELETE FROM session_clients WHERE ${where} RETURNING sid, client_id, user_id, expires_at`, params);
+  const members = (memberRows as { sid: string; client_id: string; user_id: string; expires_at: string | number }[])
+    .map((row) => ({ sid: row.sid, clientId: row.client_id, userId: row.user_id, expiresAt: Number(row.expires_at) }));
   await db.query(`UPDATE tokens SET revoked_at = $${params.length + 1} WHERE ${where} AND revoked_at IS NULL`, [...params, now]);
   if (!options.keepConsents) await db.query(`DELETE FROM consents WHERE ${where}`, params);
   if (owner.userId !== undefined && owner.clientId === undefined) await db.query('DELETE FROM sessions WHERE user_id = $1', [owner.userId]);
@@ -57,4 +61,5 @@ export async function endGrants(db: Queryable, owner: GrantOwner, now: number, o
     WHERE ${clientMustExist ? 'EXISTS (SELECT 1 FROM clients WHERE client_id = $3)' : 'true'}
     ON CONFLICT (key) DO UPDATE SET denied_at = GREATEST(access_token_denials.denied_at, excluded.denied_at)`,
   clientMustExist ? [key, deniedAt, owner.clientId] : [key, deniedAt]);
+  return members;
 }

@@ -274,4 +274,12 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX client_assertion_jtis_expires ON client_assertion_jtis (expires_at);
     `,
   },
+  {
+    version: 18,
+    name: 'a stable OpenID Connect sid per browser session, kept when the same user signs in again; the claims a consent allowed one by one',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN sid TEXT;
+      ALTER TABLE consents ADD COLUMN claims TEXT[] NOT NULL DEFAULT '{}';
+    `,
+  },
 ];

@@ -12,7 +12,7 @@ export class PostgresSessionStore implements SessionStore {
     await this.pool.query(`
       INSERT INTO sessions (${columns.join(', ')}) VALUES (${placeholders(columns)})
       ON CONFLICT (hash) DO UPDATE SET user_id = excluded.user_id, csrf_token = excluded.csrf_token,
-        auth_time = excluded.auth_time, expires_at = excluded.expires_at`, toParams(session));
+        auth_time = excluded.auth_time, expires_at = excluded.expires_at, sid = excluded.sid`, toParams(session));
   }
 
   async find(hash: string, now: number): Promise<SessionRecord | undefined> {

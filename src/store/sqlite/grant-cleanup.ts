@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { cutoffTimeOf, denialKey } from '../denial-keys.js';
+import type { SessionMember } from '../types.js';
 
 /** Whose grants end: one user's, one client's, or one user's at one client. */
 export interface GrantOwner {
@@ -12,7 +13,7 @@ export interface GrantOwner {
  * (and, for a user, their signed-in sessions). Run inside the caller's IMMEDIATE transaction,
  * with the deletion it goes with, so nothing is left half done.
  */
-export function endGrants(db: Database.Database, owner: GrantOwner, now: number, options: { keepConsents?: boolean } = {}): void {
+export function endGrants(db: Database.Database, owner: GrantOwner, now: number, options: { keepConsents?: boolean } = {}): SessionMember[] {
   const conditions: string[] = [];
   const params: string[] = [];
   if (owner.userId !== undefined) { conditions.push('user_id = ?'); params.push(owner.userId); }
@@ -38,8 +39,11 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
   db.prepare(`DELETE FROM codes WHERE ${where}`).run(...params);
   // What the ended grants' ID tokens would have said (nonce, sid, claims asked for): no longer needed.
   db.prepare(`DELETE FROM openid_grants WHERE ${where}`).run(...params);
-  // An ended grant's RP is no longer one of its session's to notify at logout.
-  db.prepare(`DELETE FROM session_clients WHERE ${where}`).run(...params);
+  // An ended grant's RP is no longer one of its session's to notify at logout; the caller tells it
+  // now, after the commit (Back-Channel Logout 1.0 §2), so the rows are returned.
+  const members = (db.prepare(`DELETE FROM session_clients WHERE ${where} RETURNING sid, client_id, user_id, expires_at`).all(...params) as
+    { sid: string; client_id: string; user_id: string; expires_at: number }[])
+    .map((row) => ({ sid: row.sid, clientId: row.client_id, userId: row.user_id, expiresAt: row.expires_at }));
   if (!options.keepConsents) db.prepare(`DELETE FROM consents WHERE ${where}`).run(...params);
   if (owner.userId !== undefined && owner.clientId === undefined) db.prepare('DELETE FROM sessions WHERE user_id = ?').run(owner.userId);
   if (owner.clientId !== undefined && owner.userId === undefined) {
@@ -49,4 +53,5 @@ export function endGrants(db: Database.Database, owner: GrantOwner, now: number,
     db.prepare(`UPDATE resource_servers SET introspection_clients = (SELECT json_group_array(value) FROM json_each(introspection_clients) WHERE value <> ?)
       WHERE EXISTS (SELECT 1 FROM json_each(introspection_clients) WHERE value = ?)`).run(owner.clientId, owner.clientId);
   }
+  return members;
 }

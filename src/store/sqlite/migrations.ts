@@ -283,4 +283,14 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX client_assertion_jtis_expires ON client_assertion_jtis (expires_at);
     `,
   },
+  {
+    version: 19,
+    name: 'a stable OpenID Connect sid per browser session, kept when the same user signs in again; the claims a consent allowed one by one',
+    // sessions.sid: null in rows of older versions, whose sid stays derived from the row's hash (server/session.ts).
+    // consents.claims: the claim names the user allowed through the claims parameter (Core §5.5), space-separated.
+    sql: `
+      ALTER TABLE sessions ADD COLUMN sid TEXT;
+      ALTER TABLE consents ADD COLUMN claims TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];

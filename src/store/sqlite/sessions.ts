@@ -16,7 +16,7 @@ export class SqliteSessionStore implements SessionStore {
     this.upsertStmt = db.prepare(`
       INSERT INTO sessions (${columns.join(', ')}) VALUES (${placeholders(columns)})
       ON CONFLICT (hash) DO UPDATE SET user_id = excluded.user_id, csrf_token = excluded.csrf_token,
-        auth_time = excluded.auth_time, expires_at = excluded.expires_at`);
+        auth_time = excluded.auth_time, expires_at = excluded.expires_at, sid = excluded.sid`);
     this.findStmt = db.prepare('SELECT * FROM sessions WHERE hash = ? AND expires_at > ?');
     this.deleteStmt = db.prepare('DELETE FROM sessions WHERE hash = ?');
     this.purgeStmt = db.prepare('DELETE FROM sessions WHERE expires_at < ?');
