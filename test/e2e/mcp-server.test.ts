@@ -21,9 +21,9 @@ afterAll(async () => {
   await world?.close();
 });
 
-describe.each(MCP_REGISTRATIONS)('the MCP SDK client, $name, signing in in Chromium', ({ clientInformation }) => {
+describe.each(MCP_REGISTRATIONS)('the MCP SDK client, $name, signing in in Chromium', (registration) => {
   it('discovers Tessera from a 401, signs in with code + PKCE + resource, and calls a tool; another resource refuses the token', async () => {
-    await runMcpOAuthFlow(world, clientInformation, async (authorizationUrl, redirectUrl) => {
+    await runMcpOAuthFlow(world, registration, async (authorizationUrl, redirectUrl) => {
       const context = await browser.newContext();
       try {
         const page = await context.newPage();

@@ -13,9 +13,9 @@ let world: McpWorld;
 beforeAll(async () => { world = await startMcpWorld(); });
 afterAll(async () => world?.close());
 
-describe.each(MCP_REGISTRATIONS)('the MCP SDK client, $name', ({ clientInformation }) => {
+describe.each(MCP_REGISTRATIONS)('the MCP SDK client, $name', (registration) => {
   it('discovers Tessera from a 401, signs in with code + PKCE + resource, and calls a tool; another resource refuses the token', async () => {
-    await runMcpOAuthFlow(world, clientInformation, async (authorizationUrl, redirectUrl) => {
+    await runMcpOAuthFlow(world, registration, async (authorizationUrl, redirectUrl) => {
       const redirect = await authorizeAs(new UserAgent(world.tessera.issuer), authorizationUrl.href, world.user);
       expect(redirect.origin + redirect.pathname).toBe(redirectUrl);
       expect((await fetch(redirect)).status).toBe(200);

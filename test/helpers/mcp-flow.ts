@@ -21,7 +21,7 @@ import { closeHttp, listenOnFreePort, startServer, type RunningServer } from './
  *
  *   POST /mcp -> 401 with resource_metadata (RFC 9728 §5.1) -> the protected-resource metadata
  *   (RFC 9728 §3) -> the authorization server's metadata (RFC 8414) -> a client_id (see
- *   MCP_REGISTRATIONS) -> /authorize with PKCE S256 and resource (RFC 8707) -> sign-in and consent
+ *   MCP_REGISTRATIONS: pre-registered, RFC 7591 or a metadata document) -> /authorize with PKCE S256 and resource (RFC 8707) -> sign-in and consent
  *   (the caller's `signIn`) -> the loopback redirect on an ephemeral port (RFC 8252 §7.3) ->
  *   /token -> tools/call that succeeds; the same token refused by another resource.
  */
@@ -42,16 +42,45 @@ function seedFor(resource: string, otherResource: string): Seed {
 }
 
 /**
- * How the MCP client gets its client_id. Pre-registered: the seed file's client, handed to the
- * SDK by clientInformation() so that it skips registration.
- * TODO(dcr branch): add `{ name: 'dynamic registration (RFC 7591)', clientInformation: undefined }`
- * once the `dcr` branch is merged (started with --dynamic-registration open): the SDK then POSTs
- * its clientMetadata to the registration_endpoint and saves the answer; the rest of the flow is
- * the same. The `cimd` branch adds a client metadata document URL (clientMetadataUrl) likewise.
+ * How the MCP client gets its client_id (issue 14 §8: once by DCR, once by a client metadata
+ * document), each run against the same Tessera, which enables all three:
+ * - pre-registered: the seed file's client, handed to the SDK by clientInformation() so that it
+ *   skips registration;
+ * - dynamic registration (RFC 7591, --dynamic-registration open): clientInformation() returns
+ *   undefined, so the SDK POSTs its clientMetadata to the registration_endpoint of the RFC 8414
+ *   metadata and saves the answer through saveClientInformation();
+ * - a Client ID Metadata Document (--client-id-metadata-documents on --cimd-allow-private-hosts):
+ *   the client_id is the URL of a document that the world serves on 127.0.0.1. The SDK's own
+ *   `clientMetadataUrl` (1.32) only accepts https URLs, so the provider hands the URL over as
+ *   its client information, as a client using the development flag has to.
  */
-export const MCP_REGISTRATIONS: { name: string; clientInformation: OAuthClientInformationMixed | undefined }[] = [
-  { name: 'pre-registered by the seed file', clientInformation: { client_id: 'mcp-client' } },
+export interface McpRegistration {
+  name: string;
+  /** What clientInformation() returns before the flow; undefined makes the SDK register. */
+  clientInformation(world: McpWorld): OAuthClientInformationMixed | undefined;
+  /** How the client_id came to be, asserted on the requests the flow made. */
+  kind: 'pre-registered' | 'dynamic' | 'metadata-document';
+}
+export const MCP_REGISTRATIONS: McpRegistration[] = [
+  { name: 'pre-registered by the seed file', kind: 'pre-registered', clientInformation: () => ({ client_id: 'mcp-client' }) },
+  { name: 'registered by dynamic client registration (RFC 7591)', kind: 'dynamic', clientInformation: () => undefined },
+  { name: 'identified by a client metadata document on 127.0.0.1', kind: 'metadata-document', clientInformation: (world) => ({ client_id: world.metadataDocument.url }) },
 ];
+
+/** The client metadata document, served by the client's developer's own tiny web server. */
+function metadataDocumentFor(url: string): Record<string, unknown> {
+  return {
+    client_id: url,
+    client_name: 'Tessera MCP test client (metadata document)',
+    application_type: 'native',
+    // A loopback redirect URI matches any port (RFC 8252 §7.3).
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+    scope: 'mcp:tools',
+  };
+}
 
 /** An in-memory OAuthClientProvider, as a desktop MCP client keeps one per server. */
 class MemoryOAuthProvider implements OAuthClientProvider {
@@ -65,9 +94,13 @@ class MemoryOAuthProvider implements OAuthClientProvider {
     this.client = client;
   }
 
-  get clientMetadata(): OAuthClientMetadata {
+  // application_type is OpenID Connect's, not in the SDK's RFC 7591 type; the SDK sends it along.
+  get clientMetadata(): OAuthClientMetadata & { application_type: 'native' } {
     return {
       client_name: 'Tessera MCP test client',
+      // OpenID Connect Dynamic Client Registration 1.0 §2: without it a client is "web", whose
+      // redirect URIs must be https; this one's is a loopback listener (RFC 8252 §7.3).
+      application_type: 'native',
       redirect_uris: [this.redirectUrl],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -107,6 +140,8 @@ export interface McpWorld {
   tessera: RunningServer;
   mcp: { server: Server; resource: string; origin: string };
   other: { server: Server; resource: string };
+  /** The client metadata document's server; `fetches` counts Tessera's GETs of it. */
+  metadataDocument: { server: Server; url: string; fetches: number };
   user: { username: string; password: string };
   close(): Promise<void>;
 }
@@ -117,15 +152,39 @@ export async function startMcpWorld(): Promise<McpWorld> {
   const otherListener = await listenOnFreePort();
   const mcp = { server: mcpListener.server, resource: `${mcpListener.origin}/mcp`, origin: mcpListener.origin };
   const other = { server: otherListener.server, resource: `${otherListener.origin}/mcp` };
+  const documentListener = await listenOnFreePort();
+  const metadataDocument = { server: documentListener.server, url: `${documentListener.origin}/client.json`, fetches: 0 };
+  documentListener.server.on('request', (request, response) => {
+    if (request.method !== 'GET' || request.url !== '/client.json') {
+      response.writeHead(404).end();
+      return;
+    }
+    metadataDocument.fetches += 1;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(metadataDocumentFor(metadataDocument.url)));
+  });
   const seed = seedFor(mcp.resource, other.resource);
-  const tessera = await startServer(seed);
+  const tessera = await startServer({
+    ...seed,
+    flags: {
+      // A self-registered client (RFC 7591 or a metadata document) has no `resources` of its
+      // own: it may ask only for the default audience (src/core/audience.ts), which is
+      // therefore the MCP server, as for a Tessera in front of one MCP server.
+      audience: mcp.resource,
+      dynamicRegistration: 'open',
+      dynamicRegistrationScope: 'mcp:tools',
+      clientIdMetadataDocuments: 'on',
+      // Development only: the document is on http://127.0.0.1.
+      cimdAllowPrivateHosts: 'true',
+    },
+  });
   mcpListener.server.on('request', mcpRequestListener({ issuer: tessera.issuer, resource: mcp.resource }));
   otherListener.server.on('request', mcpRequestListener({ issuer: tessera.issuer, resource: other.resource }));
   return {
-    tessera, mcp, other, user: seed.users[0]!,
+    tessera, mcp, other, metadataDocument, user: seed.users[0]!,
     async close() {
       await closeHttp(mcp.server);
       await closeHttp(other.server);
+      await closeHttp(metadataDocument.server);
       await tessera.close();
     },
   };
@@ -138,8 +197,9 @@ export async function startMcpWorld(): Promise<McpWorld> {
 export type McpSignIn = (authorizationUrl: URL, redirectUrl: string) => Promise<void>;
 
 /** The whole flow, asserted step by step. */
-export async function runMcpOAuthFlow(world: McpWorld, clientInformation: OAuthClientInformationMixed | undefined, signIn: McpSignIn): Promise<void> {
+export async function runMcpOAuthFlow(world: McpWorld, registration: McpRegistration, signIn: McpSignIn): Promise<void> {
   const { tessera, mcp, other, user } = world;
+  const documentFetchesBefore = world.metadataDocument.fetches;
   const seen: { method: string; url: string; status: number; challenge: string | null; body: string | undefined }[] = [];
   const recordingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const response = await fetch(input, init);
@@ -149,7 +209,7 @@ export async function runMcpOAuthFlow(world: McpWorld, clientInformation: OAuthC
   };
   const callback = await loopbackCallback();
   try {
-    const provider = new MemoryOAuthProvider(callback.redirectUrl, clientInformation);
+    const provider = new MemoryOAuthProvider(callback.redirectUrl, registration.clientInformation(world));
 
     // 1. The first request has no token: the SDK meets the 401 and runs discovery.
     const first = new Client({ name: 'tessera-test', version: '1.0.0' });
@@ -164,21 +224,40 @@ export async function runMcpOAuthFlow(world: McpWorld, clientInformation: OAuthC
     expect(prm).toBeGreaterThan(seen.indexOf(unauthorized!));
     expect(asm).toBeGreaterThan(prm);
 
-    // 2. The authorization request it built: PKCE S256, the resource, the scope the 401 named.
+    // 2. The client_id: registered at the registration_endpoint the metadata named, or not at all.
+    const registrationRequests = seen.filter((request) => request.url === `${tessera.issuer}/register`);
+    const clientId = provider.clientInformation()?.client_id;
+    if (registration.kind === 'dynamic') {
+      expect(registrationRequests.map((request) => request.status)).toEqual([201]);
+      expect(seen.indexOf(registrationRequests[0]!)).toBeGreaterThan(asm);
+      expect(JSON.parse(registrationRequests[0]!.body!)).toMatchObject({ redirect_uris: [callback.redirectUrl], token_endpoint_auth_method: 'none' });
+      expect(clientId).toMatch(/^[\w-]{16,}$/);
+      expect((await tessera.store.clients.get(clientId!))?.clientId).toBe(clientId);
+    } else {
+      expect(registrationRequests).toEqual([]);
+      expect(clientId).toBe(registration.kind === 'metadata-document' ? world.metadataDocument.url : 'mcp-client');
+    }
+
+    // 3. The authorization request it built: PKCE S256, the resource, the scope the 401 named.
     const authorizationUrl = provider.authorizationUrl!;
     expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(`${tessera.issuer}/authorize`);
     expect(authorizationUrl.searchParams.get('resource')).toBe(mcp.resource);
     expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorizationUrl.searchParams.get('scope')).toBe('mcp:tools');
     expect(authorizationUrl.searchParams.get('redirect_uri')).toBe(callback.redirectUrl);
+    expect(authorizationUrl.searchParams.get('client_id')).toBe(clientId);
 
-    // 3. The user signs in and consents; Tessera redirects to the loopback port the client chose.
+    // 4. The user signs in and consents; Tessera redirects to the loopback port the client chose.
     await signIn(authorizationUrl, callback.redirectUrl);
     const params = await callback.received;
+    expect(Object.fromEntries(params)).toMatchObject({ code: expect.any(String) });
     expect(params.get('state')).toBe(provider.expectedState);
     expect(params.get('iss')).toBe(tessera.issuer);
+    // Tessera read the metadata document to show the consent page and check the redirect_uri.
+    if (registration.kind === 'metadata-document') expect(world.metadataDocument.fetches).toBeGreaterThan(documentFetchesBefore);
+    else expect(world.metadataDocument.fetches).toBe(documentFetchesBefore);
 
-    // 4. The code for a token (the SDK repeats the resource), then a new connection with it.
+    // 5. The code for a token (the SDK repeats the resource), then a new connection with it.
     await new StreamableHTTPClientTransport(new URL(mcp.resource), { authProvider: provider, fetch: recordingFetch })
       .finishAuth(params.get('code')!);
     const tokenRequest = seen.find((request) => request.url === `${tessera.issuer}/token`);
@@ -191,14 +270,14 @@ export async function runMcpOAuthFlow(world: McpWorld, clientInformation: OAuthC
     try {
       const who = await client.callTool({ name: 'whoami', arguments: {} });
       const subject = (await tessera.store.users.getByUsername(user.username))!.id;
-      expect(who.structuredContent).toEqual({ sub: subject, client_id: 'mcp-client', scope: 'mcp:tools' });
+      expect(who.structuredContent).toEqual({ sub: subject, client_id: clientId, scope: 'mcp:tools' });
       const sum = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
       expect(sum.content).toEqual([{ type: 'text', text: '5' }]);
     } finally {
       await client.close();
     }
 
-    // 5. The same token at another resource of the same authorization server: its aud is not that one.
+    // 6. The same token at another resource of the same authorization server: its aud is not that one.
     const refused = await fetch(other.resource, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
