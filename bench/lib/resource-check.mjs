@@ -50,7 +50,8 @@ export async function resourceVerifyRates({ pool, issuer, audience, jwks, resour
   const [warmToken, ...tokens] = pool;
   const options = { issuer, audience, typ: 'at+jwt', algorithms: ['ES256'] };
   const keys = new Map();
-  for (const jwk of jwks.keys) keys.set(jwk.kid, await importJWK(jwk, 'ES256'));
+  // The server publishes a key of every algorithm (ES256, RS256, EdDSA); the tokens here are ES256.
+  for (const jwk of jwks.keys) if (jwk.alg === 'ES256') keys.set(jwk.kid, await importJWK(jwk, 'ES256'));
   // A local key, already imported: jose at its fastest.
   const keyFor = (header) => keys.get(header.kid);
   await jwtVerify(warmToken, keyFor, options);
