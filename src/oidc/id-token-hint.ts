@@ -1,5 +1,6 @@
-import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import { compactVerify, decodeProtectedHeader } from 'jose';
 import type { PublicJwks } from '../keys/key-ring.js';
+import { publishedKeySet } from '../keys/published-key-set.js';
 import { ID_TOKEN_ALGS } from './id-token.js';
 
 /** What an id_token_hint tells the authorization and end-session endpoints, once verified. */
@@ -10,21 +11,6 @@ export interface IdTokenHint {
   readonly audience: readonly string[];
   /** The browser session it came from (Core §2 sid, Front/Back-Channel Logout), or null. */
   readonly sid: string | null;
-}
-
-/**
- * The verification key set of each published JWKS: the ring replaces its JWKS object when the keys
- * change, so keys are imported once per change rather than at every request (as oidc/userinfo.ts).
- */
-const keySets = new WeakMap<PublicJwks, ReturnType<typeof createLocalJWKSet>>();
-
-function keySetOf(jwks: PublicJwks): ReturnType<typeof createLocalJWKSet> {
-  let keySet = keySets.get(jwks);
-  if (!keySet) {
-    keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
-    keySets.set(jwks, keySet);
-  }
-  return keySet;
 }
 
 /**
@@ -41,7 +27,7 @@ export async function verifyIdTokenHint(token: string, issuer: string, jwks: Pub
   try {
     // Cheap pre-check before any signature work: ID tokens are minted with typ "JWT" (oidc/id-token.ts).
     if (decodeProtectedHeader(token).typ !== 'JWT') return undefined;
-    const verified = await compactVerify(token, keySetOf(jwks), { algorithms: [...ID_TOKEN_ALGS] });
+    const verified = await compactVerify(token, publishedKeySet(jwks), { algorithms: [...ID_TOKEN_ALGS] });
     if (verified.protectedHeader.typ !== 'JWT') return undefined;
     payload = JSON.parse(new TextDecoder().decode(verified.payload));
   } catch {

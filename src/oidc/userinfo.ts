@@ -1,8 +1,9 @@
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../core/clock.js';
 import { InsufficientScope, InvalidToken } from '../core/errors.js';
 import type { KeyedHash } from '../core/secret-hash.js';
 import type { PublicJwks } from '../keys/key-ring.js';
+import { publishedKeySet } from '../keys/published-key-set.js';
 import { SIGNING_ALGS, type AccessTokenDenyList, type TokenStore, type UserStore } from '../store/types.js';
 import { GRANT_FAMILY_CLAIM } from '../grants/token-issuer.js';
 import { releasedClaimNames, selectClaims } from './claims-selection.js';
@@ -23,21 +24,6 @@ export interface UserInfoDependencies {
   readonly tokens: Pick<TokenStore, 'find'>;
   readonly tokenHash: KeyedHash;
   readonly clock: Clock;
-}
-
-/**
- * The verification key set of each published JWKS: the ring replaces its JWKS object when the keys
- * change, so keys are imported once per change rather than at every request.
- */
-const keySets = new WeakMap<PublicJwks, ReturnType<typeof createLocalJWKSet>>();
-
-function keySetOf(jwks: PublicJwks): ReturnType<typeof createLocalJWKSet> {
-  let keySet = keySets.get(jwks);
-  if (!keySet) {
-    keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
-    keySets.set(jwks, keySet);
-  }
-  return keySet;
 }
 
 /** RFC 7009: a revoked token, or one of an ended grant, is refused like an unknown one. */
@@ -75,7 +61,7 @@ export async function userInfoClaims(accessToken: string, deps: UserInfoDependen
   const realm = deps.issuer;
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(accessToken, keySetOf(deps.keys.jwks), {
+    ({ payload } = await jwtVerify(accessToken, publishedKeySet(deps.keys.jwks), {
       issuer: deps.issuer, typ: 'at+jwt', algorithms: [...SIGNING_ALGS],
       audience: userInfoAudiences(deps.issuer, deps.audience), currentDate: new Date(deps.clock.nowSeconds() * 1000),
     }));
