@@ -1,5 +1,6 @@
 import type { Client } from '../store/types.js';
 import { clientFromMetadata, InvalidClientMetadata, type ClientMetadata } from './client-metadata.js';
+import { isDisplayableText } from './display-text.js';
 import type { SecretHashing } from './secret-hash.js';
 
 /**
@@ -68,6 +69,10 @@ export function clientFromMetadataDocument(document: unknown, url: string, now: 
   }
   if (d.client_name !== undefined && (typeof d.client_name !== 'string' || d.client_name.length > 100)) {
     throw new InvalidMetadataDocument('client_name must be a string of at most 100 characters');
+  }
+  // The consent page shows client_name: no control, format or bidi characters (core/display-text.ts).
+  if (typeof d.client_name === 'string' && (d.client_name.trim() === '' || !isDisplayableText(d.client_name))) {
+    throw new InvalidMetadataDocument('client_name has control, format or bidirectional characters, or is blank');
   }
   const metadata: ClientMetadata = {
     client_id: url,

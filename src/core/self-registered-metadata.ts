@@ -2,6 +2,7 @@ import { defaultRegistry, type ProtocolRegistry } from '../registry.js';
 import type { Client, ResourceServerStore } from '../store/types.js';
 import { clientFromMetadata, InvalidClientMetadata } from './client-metadata.js';
 import { InvalidClientMetadataError, InvalidRedirectUri } from './errors.js';
+import { isDisplayableText } from './display-text.js';
 import type { SecretHashing } from './secret-hash.js';
 
 /**
@@ -130,6 +131,10 @@ export async function selfRegisteredClient(input: SelfRegistrationInput): Promis
   }
   if (m.client_name !== undefined && (typeof m.client_name !== 'string' || m.client_name.length > LIMITS.nameLength || m.client_name.trim() === '')) {
     throw new InvalidClientMetadataError('client_name must be a non-empty string of at most 200 characters.');
+  }
+  // The consent page shows client_name: no control, format or bidi characters (core/display-text.ts).
+  if (typeof m.client_name === 'string' && !isDisplayableText(m.client_name)) {
+    throw new InvalidClientMetadataError('client_name must not contain control, format or bidirectional characters.');
   }
 
   // Scope: what the client asks for, cut down to the policy's (RFC 7591 §3.2.1: the server may

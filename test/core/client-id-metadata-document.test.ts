@@ -43,6 +43,11 @@ describe('clientFromMetadataDocument', () => {
     ['no redirect_uris', { ...doc, redirect_uris: [] }],
     ['a javascript: redirect URI', { ...doc, redirect_uris: ['javascript:alert(1)'] }],
     ['a very long client_name', { ...doc, client_name: 'x'.repeat(101) }],
+    ['a client_name with a bidi override', { ...doc, client_name: 'App \u202Eelpmaxe' }],
+    ['a client_name with a bidi isolate', { ...doc, client_name: 'App \u2067x\u2069' }],
+    ['a client_name with NUL', { ...doc, client_name: 'App\u0000' }],
+    ['a client_name with a zero-width space', { ...doc, client_name: 'A\u200bpp' }],
+    ['a blank client_name', { ...doc, client_name: '   ' }],
   ])('refuses %s', (_name, document) => {
     expect(() => clientFromMetadataDocument(document, URL_ID, 1, hashing)).toThrow(InvalidMetadataDocument);
   });
