@@ -39,6 +39,11 @@ export function metadataDocumentUrl(clientId: string, allowHttpLoopback: boolean
 /** The grant types a metadata-document client may use: the ones of the authorization endpoint. */
 const DOCUMENT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
+/** What a metadata-document client may have: the self-service scope (--dynamic-registration-scope), as a self-registered client. */
+export interface SelfServicePolicy {
+  readonly scope: readonly string[];
+}
+
 /** A document that cannot be used; the message is for the server's log, never the user's page. */
 export class InvalidMetadataDocument extends Error {
   constructor(message: string) {
@@ -53,7 +58,7 @@ export class InvalidMetadataDocument extends Error {
  * (no client_secret; token_endpoint_auth_method none or private_key_jwt with jwks or jwks_uri).
  * Fields this server does not use (client_uri, logo_uri, software_*, contacts...) are ignored.
  */
-export function clientFromMetadataDocument(document: unknown, url: string, now: number, hashing: SecretHashing): Client {
+export function clientFromMetadataDocument(document: unknown, url: string, now: number, hashing: SecretHashing, policy: SelfServicePolicy): Client {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) throw new InvalidMetadataDocument('not a JSON object');
   const d = document as Record<string, unknown>;
   if (d.client_id !== url) throw new InvalidMetadataDocument('client_id differs from the document URL');
@@ -74,13 +79,22 @@ export function clientFromMetadataDocument(document: unknown, url: string, now: 
   if (typeof d.client_name === 'string' && (d.client_name.trim() === '' || !isDisplayableText(d.client_name))) {
     throw new InvalidMetadataDocument('client_name has control, format or bidirectional characters, or is blank');
   }
+  // The same scope policy as a self-registered client's (--dynamic-registration-scope, the
+  // self-service scope): what the document asks for is cut down to it, all of it when it asks for
+  // none, and a document left with none is refused. The document is its host's word only
+  // (RFC 6749 §10.2), so it cannot give itself an administrator's scope.
+  if (d.scope !== undefined && typeof d.scope !== 'string') throw new InvalidMetadataDocument('scope must be a string');
+  const asked = typeof d.scope === 'string' ? d.scope.split(' ').filter((word) => word !== '') : undefined;
+  if (asked !== undefined && asked.length > 50) throw new InvalidMetadataDocument('scope names too many scopes');
+  const scope = asked === undefined ? [...policy.scope] : asked.filter((word) => policy.scope.includes(word));
+  if (scope.length === 0) throw new InvalidMetadataDocument('none of the scopes may be given to a self-service client');
   const metadata: ClientMetadata = {
     client_id: url,
     client_name: (d.client_name as string | undefined) ?? new URL(url).host,
     redirect_uris: d.redirect_uris as string[],
     grant_types: grantTypes as string[],
     response_types: d.response_types as string[] | undefined,
-    scope: d.scope as string | undefined,
+    scope: scope.join(' '),
     token_endpoint_auth_method: method,
     application_type: d.application_type as ClientMetadata['application_type'],
     jwks: d.jwks as ClientMetadata['jwks'],

@@ -211,7 +211,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Client ID Metadata Documents (--client-id-metadata-documents on): https client_ids fetched, never stored.
   const cimd = settings.clientIdMetadataDocuments;
   const clientStore = cimd?.enabled
-    ? new MetadataDocumentClients(registryCache.clients, cimd, hashing, clock, (clientId, reason) => app.log.info({ reason }, 'refused a client ID metadata document'))
+    ? new MetadataDocumentClients(registryCache.clients, cimd, hashing, clock, settings.dynamicRegistration, (clientId, reason) => app.log.info({ reason }, 'refused a client ID metadata document'))
     : registryCache.clients;
   const grantContext: GrantContext = {
     settings, clock, random, signIn, hashing, audit,

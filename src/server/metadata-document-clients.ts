@@ -1,4 +1,4 @@
-import { clientFromMetadataDocument, InvalidMetadataDocument, looksLikeMetadataDocumentUrl, metadataDocumentUrl } from '../core/client-id-metadata-document.js';
+import { clientFromMetadataDocument, InvalidMetadataDocument, looksLikeMetadataDocumentUrl, metadataDocumentUrl, type SelfServicePolicy } from '../core/client-id-metadata-document.js';
 import type { Clock } from '../core/clock.js';
 import { FetchedJsonCache, SafeFetchError } from '../core/safe-fetch.js';
 import type { SecretHashing } from '../core/secret-hash.js';
@@ -21,6 +21,8 @@ export class MetadataDocumentClients implements ClientStore {
     private readonly settings: CimdSettings,
     private readonly hashing: SecretHashing,
     private readonly clock: Clock,
+    /** The self-service scope policy, shared with self-registered clients (--dynamic-registration-scope). */
+    private readonly policy: SelfServicePolicy,
     private readonly onRefused: (clientId: string, reason: string) => void = () => {},
   ) {
     this.documents = new FetchedJsonCache({ allowPrivateHosts: settings.allowPrivateHosts, maxBytes: 5 * 1024, timeoutMs: 5_000, maxEntries: 1_000 });
@@ -41,7 +43,7 @@ export class MetadataDocumentClients implements ClientStore {
       return this.refuse(clientId, error instanceof SafeFetchError ? `fetch_${error.reason}` : 'fetch_failed');
     }
     try {
-      return clientFromMetadataDocument(document, clientId, this.clock.nowSeconds(), this.hashing);
+      return clientFromMetadataDocument(document, clientId, this.clock.nowSeconds(), this.hashing, this.policy);
     } catch (error) {
       if (error instanceof InvalidMetadataDocument) return this.refuse(clientId, 'invalid_document');
       throw error;

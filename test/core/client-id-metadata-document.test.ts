@@ -6,6 +6,7 @@ import { ServerSecrets } from '../../src/core/server-secrets.js';
 const hashing = new SecretHashing(ServerSecrets.ephemeral());
 const URL_ID = 'https://app.example.com/oauth/client.json';
 const doc = { client_id: URL_ID, client_name: 'App', redirect_uris: ['https://app.example.com/cb'], scope: 'read' };
+const POLICY = { scope: ['read', 'openid', 'offline_access'] };
 const EC_KEY = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' };
 
 describe('metadataDocumentUrl (draft-ietf-oauth-client-id-metadata-document section 3)', () => {
@@ -23,14 +24,18 @@ describe('metadataDocumentUrl (draft-ietf-oauth-client-id-metadata-document sect
 
 describe('clientFromMetadataDocument', () => {
   it('makes a public client that never skips consent and is marked as from a document', () => {
-    const client = clientFromMetadataDocument({ ...doc, skip_consent: true, logo_uri: 'https://app.example.com/logo.png' }, URL_ID, 1, hashing);
+    const client = clientFromMetadataDocument({ ...doc, skip_consent: true, logo_uri: 'https://app.example.com/logo.png' }, URL_ID, 1, hashing, POLICY);
     expect(client).toMatchObject({ clientId: URL_ID, clientName: 'App', tokenEndpointAuthMethod: 'none', secretHash: null, skipConsent: false, fromMetadataDocument: true, scope: ['read'] });
   });
   it('names the client by its host when the document has no client_name', () => {
-    expect(clientFromMetadataDocument({ ...doc, client_name: undefined }, URL_ID, 1, hashing).clientName).toBe('app.example.com');
+    expect(clientFromMetadataDocument({ ...doc, client_name: undefined }, URL_ID, 1, hashing, POLICY).clientName).toBe('app.example.com');
+  });
+  it('cuts the scope down to the self-service policy, and gives all of it when the document names none', () => {
+    expect(clientFromMetadataDocument({ ...doc, scope: 'read admin' }, URL_ID, 1, hashing, POLICY).scope).toEqual(['read']);
+    expect(clientFromMetadataDocument({ ...doc, scope: undefined }, URL_ID, 1, hashing, POLICY).scope).toEqual(POLICY.scope);
   });
   it('accepts private_key_jwt with jwks', () => {
-    expect(clientFromMetadataDocument({ ...doc, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [EC_KEY] } }, URL_ID, 1, hashing).tokenEndpointAuthMethod).toBe('private_key_jwt');
+    expect(clientFromMetadataDocument({ ...doc, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [EC_KEY] } }, URL_ID, 1, hashing, POLICY).tokenEndpointAuthMethod).toBe('private_key_jwt');
   });
   it.each([
     ['not an object', []],
@@ -48,7 +53,9 @@ describe('clientFromMetadataDocument', () => {
     ['a client_name with NUL', { ...doc, client_name: 'App\u0000' }],
     ['a client_name with a zero-width space', { ...doc, client_name: 'A\u200bpp' }],
     ['a blank client_name', { ...doc, client_name: '   ' }],
+    ['only scopes outside the self-service policy', { ...doc, scope: 'admin write:everything' }],
+    ['a scope that is not a string', { ...doc, scope: ['read'] }],
   ])('refuses %s', (_name, document) => {
-    expect(() => clientFromMetadataDocument(document, URL_ID, 1, hashing)).toThrow(InvalidMetadataDocument);
+    expect(() => clientFromMetadataDocument(document, URL_ID, 1, hashing, POLICY)).toThrow(InvalidMetadataDocument);
   });
 });
