@@ -1,6 +1,7 @@
 import type { Client } from '../store/types.js';
 import { clientFromMetadata, InvalidClientMetadata, type ClientMetadata } from './client-metadata.js';
 import { isDisplayableText } from './display-text.js';
+import { redirectUriAllowed } from './self-registered-metadata.js';
 import type { SecretHashing } from './secret-hash.js';
 
 /**
@@ -72,6 +73,17 @@ export function clientFromMetadataDocument(document: unknown, url: string, now: 
   if (!Array.isArray(d.redirect_uris) || d.redirect_uris.length === 0 || d.redirect_uris.length > 10) {
     throw new InvalidMetadataDocument('redirect_uris must list 1 to 10 URIs');
   }
+  // The redirect rules of a self-registered client, by application_type (core/self-registered-metadata.ts:
+  // web: https only; native: loopback http, reverse-domain private-use schemes, https): a document is its
+  // host's word only, so it gets no more than a client registering itself (no http to a web host, no file:, ...).
+  const applicationType = d.application_type ?? 'web';
+  if (applicationType !== 'web' && applicationType !== 'native') throw new InvalidMetadataDocument('application_type must be web or native');
+  if (d.post_logout_redirect_uris !== undefined && (!Array.isArray(d.post_logout_redirect_uris) || d.post_logout_redirect_uris.length > 10)) {
+    throw new InvalidMetadataDocument('post_logout_redirect_uris must list at most 10 URIs');
+  }
+  for (const uri of [...d.redirect_uris as unknown[], ...(d.post_logout_redirect_uris as unknown[] | undefined) ?? []]) {
+    if (typeof uri !== 'string' || !redirectUriAllowed(uri, applicationType)) throw new InvalidMetadataDocument('a redirect URI breaks the self-registration redirect rules');
+  }
   if (d.client_name !== undefined && (typeof d.client_name !== 'string' || d.client_name.length > 100)) {
     throw new InvalidMetadataDocument('client_name must be a string of at most 100 characters');
   }
@@ -96,7 +108,7 @@ export function clientFromMetadataDocument(document: unknown, url: string, now: 
     response_types: d.response_types as string[] | undefined,
     scope: scope.join(' '),
     token_endpoint_auth_method: method,
-    application_type: d.application_type as ClientMetadata['application_type'],
+    application_type: applicationType,
     jwks: d.jwks as ClientMetadata['jwks'],
     jwks_uri: d.jwks_uri as string | undefined,
   };

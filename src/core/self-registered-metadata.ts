@@ -34,8 +34,9 @@ const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
  * - native: http on a loopback host (RFC 8252 §7.3; any port at authorization time, redirect-uri.ts),
  *   a private-use scheme with a period in it (RFC 8252 §7.1, §8.4: schemes without one SHOULD be
  *   rejected), or a claimed https URL (RFC 8252 §7.2). Never http to a web host.
+ * Metadata-document clients follow the same rules (core/client-id-metadata-document.ts).
  */
-function redirectUriAllowed(uri: string, applicationType: 'web' | 'native'): boolean {
+export function redirectUriAllowed(uri: string, applicationType: 'web' | 'native'): boolean {
   // RFC 6749 §3.1.2: no fragment; and the one ASCII spelling a browser sends (compared byte for byte).
   if (uri.length > LIMITS.uriLength || uri.includes('#') || !/^[\x21-\x7E]+$/.test(uri)) return false;
   let url: URL;

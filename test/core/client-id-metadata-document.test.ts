@@ -34,6 +34,10 @@ describe('clientFromMetadataDocument', () => {
     expect(clientFromMetadataDocument({ ...doc, scope: 'read admin' }, URL_ID, 1, hashing, POLICY).scope).toEqual(['read']);
     expect(clientFromMetadataDocument({ ...doc, scope: undefined }, URL_ID, 1, hashing, POLICY).scope).toEqual(POLICY.scope);
   });
+  it('accepts the redirect URIs a self-registered native client may have', () => {
+    const client = clientFromMetadataDocument({ ...doc, application_type: 'native', redirect_uris: ['http://127.0.0.1/cb', 'http://[::1]/cb', 'com.example.app:/cb', 'https://app.example.com/cb'] }, URL_ID, 1, hashing, POLICY);
+    expect(client.redirectUris).toHaveLength(4);
+  });
   it('accepts private_key_jwt with jwks', () => {
     expect(clientFromMetadataDocument({ ...doc, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [EC_KEY] } }, URL_ID, 1, hashing, POLICY).tokenEndpointAuthMethod).toBe('private_key_jwt');
   });
@@ -53,6 +57,16 @@ describe('clientFromMetadataDocument', () => {
     ['a client_name with NUL', { ...doc, client_name: 'App\u0000' }],
     ['a client_name with a zero-width space', { ...doc, client_name: 'A\u200bpp' }],
     ['a blank client_name', { ...doc, client_name: '   ' }],
+    ['an http redirect URI to a web host', { ...doc, redirect_uris: ['http://evil.example/cb'] }],
+    ['an http redirect URI to a web host for a native client', { ...doc, application_type: 'native', redirect_uris: ['http://evil.example/cb'] }],
+    ['an http loopback redirect URI for a web client', { ...doc, redirect_uris: ['http://127.0.0.1/cb'] }],
+    ['a file: redirect URI', { ...doc, application_type: 'native', redirect_uris: ['file:///etc/passwd'] }],
+    ['a vbscript: redirect URI', { ...doc, application_type: 'native', redirect_uris: ['vbscript:msgbox(1)'] }],
+    ['a private-use scheme without a period', { ...doc, application_type: 'native', redirect_uris: ['myapp:/cb'] }],
+    ['a redirect URI with credentials', { ...doc, redirect_uris: ['https://u:p@app.example.com/cb'] }],
+    ['an http post_logout_redirect_uri to a web host', { ...doc, post_logout_redirect_uris: ['http://evil.example/bye'] }],
+    ['a redirect URI that is not a string', { ...doc, redirect_uris: [42] }],
+    ['an unknown application_type', { ...doc, application_type: 'desktop' }],
     ['only scopes outside the self-service policy', { ...doc, scope: 'admin write:everything' }],
     ['a scope that is not a string', { ...doc, scope: ['read'] }],
   ])('refuses %s', (_name, document) => {
