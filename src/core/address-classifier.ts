@@ -21,17 +21,25 @@ for (const [network, prefix] of [
   ['240.0.0.0', 4], // reserved, and 255.255.255.255 broadcast
 ] as const) refusedV4.addSubnet(network, prefix, 'ipv4');
 
+/**
+ * IPv6: only global unicast 2000::/3 (RFC 4291 §2.4) is allowed, an allow-list, so that every
+ * other range (loopback, unspecified, IPv4-compatible ::/96, SIIT ::ffff:0:0/96 (RFC 6145), local-use
+ * NAT64 64:ff9b:1::/48 (RFC 8215), discard 100::/64, the 5f00::/16 SRv6 SIDs (RFC 9602), unique-local,
+ * link-local, site-local, multicast, and ranges assigned later) is refused without being listed.
+ * Within 2000::/3, the special-purpose blocks below (IANA IPv6 Special-Purpose Address Registry)
+ * are refused too. The IPv4-carrying forms judged by their IPv4 address are handled before this.
+ */
 const refusedV6 = new BlockList();
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], // unspecified, loopback
-  ['::', 96], // IPv4-compatible (deprecated, RFC 4291 §2.5.5.1)
-  ['100::', 64], // discard (RFC 6666)
+  ['2001::', 23], // IETF protocol assignments (RFC 2928), Teredo 2001::/32 (RFC 4380), ORCHID, benchmarking 2001:2::/48
   ['2001:db8::', 32], // documentation (RFC 3849)
-  ['fc00::', 7], // unique local (RFC 4193)
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
+  ['3fff::', 20], // documentation (RFC 9637)
 ] as const) refusedV6.addSubnet(network, prefix, 'ipv6');
+
+/** 2000::/3, global unicast (RFC 4291 §2.4): the first three bits 001. */
+function isGlobalUnicastV6(groups: number[]): boolean {
+  return ((groups[0] ?? 0) & 0xe000) === 0x2000;
+}
 
 /** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part included). */
 function ipv6Groups(address: string): number[] {
@@ -72,6 +80,7 @@ export function isPublicAddress(address: string): boolean {
   if (groups.length !== 8 || groups.some((group) => !Number.isInteger(group) || group < 0 || group > 0xffff)) return false;
   const embedded = embeddedIpv4(groups);
   if (embedded !== undefined) return isPublicAddress(embedded);
+  if (!isGlobalUnicastV6(groups)) return false;
   const normalized = groups.map((group) => group.toString(16)).join(':');
   return !refusedV6.check(normalized, 'ipv6');
 }

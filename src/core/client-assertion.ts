@@ -42,7 +42,8 @@ export class ClientAssertionVerifier {
     // RFC 7523 §3 item 3: aud identifies the authorization server; the token endpoint URL MAY be
     // used (OpenID Connect Core §9 says it SHOULD), and the issuer identifier is what the current
     // OAuth WG guidance (draft-ietf-oauth-rfc7523bis) asks for. Both are accepted, at the token,
-    // introspection and revocation endpoints alike, and nothing else (docs/SECURITY.md).
+    // introspection and revocation endpoints alike, and nothing else (docs/SECURITY.md); and as
+    // the only audience (single-audience rule below).
     this.audiences = [options.issuer, `${options.issuer}/token`];
   }
 
@@ -74,6 +75,13 @@ export class ClientAssertionVerifier {
       if (error instanceof joseErrors.JWTClaimValidationFailed) return 'bad_claims';
       return 'bad_signature';
     }
+    // draft-ietf-oauth-rfc7523bis: the assertion's audience is this server alone (its issuer as
+    // the sole value), so an assertion made for several servers, which any of them could replay at
+    // another, is refused (FAPI 2.0 Security Profile §5.3.2.1 likewise: a string, not an array).
+    // For compatibility with libraries that always emit an array (JWT allows either, RFC 7519
+    // §4.1.3), a one-element array holding an accepted value is taken as that value; jwtVerify
+    // has checked the value itself.
+    if (typeof payload.aud !== 'string' && !(Array.isArray(payload.aud) && payload.aud.length === 1)) return 'bad_claims';
     const exp = payload.exp as number;
     // A bounded lifetime: the replay row lives until exp, and a long-lived assertion is a bearer
     // credential in all but name. iat, when present, must not be in the future either.

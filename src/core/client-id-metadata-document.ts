@@ -1,5 +1,7 @@
 import type { Client } from '../store/types.js';
 import { clientFromMetadata, InvalidClientMetadata, type ClientMetadata } from './client-metadata.js';
+import { isDisplayableText } from './display-text.js';
+import { redirectUriAllowed } from './self-registered-metadata.js';
 import type { SecretHashing } from './secret-hash.js';
 
 /**
@@ -38,6 +40,11 @@ export function metadataDocumentUrl(clientId: string, allowHttpLoopback: boolean
 /** The grant types a metadata-document client may use: the ones of the authorization endpoint. */
 const DOCUMENT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
+/** What a metadata-document client may have: the self-service scope (--dynamic-registration-scope), as a self-registered client. */
+export interface SelfServicePolicy {
+  readonly scope: readonly string[];
+}
+
 /** A document that cannot be used; the message is for the server's log, never the user's page. */
 export class InvalidMetadataDocument extends Error {
   constructor(message: string) {
@@ -52,7 +59,7 @@ export class InvalidMetadataDocument extends Error {
  * (no client_secret; token_endpoint_auth_method none or private_key_jwt with jwks or jwks_uri).
  * Fields this server does not use (client_uri, logo_uri, software_*, contacts...) are ignored.
  */
-export function clientFromMetadataDocument(document: unknown, url: string, now: number, hashing: SecretHashing): Client {
+export function clientFromMetadataDocument(document: unknown, url: string, now: number, hashing: SecretHashing, policy: SelfServicePolicy): Client {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) throw new InvalidMetadataDocument('not a JSON object');
   const d = document as Record<string, unknown>;
   if (d.client_id !== url) throw new InvalidMetadataDocument('client_id differs from the document URL');
@@ -66,18 +73,42 @@ export function clientFromMetadataDocument(document: unknown, url: string, now: 
   if (!Array.isArray(d.redirect_uris) || d.redirect_uris.length === 0 || d.redirect_uris.length > 10) {
     throw new InvalidMetadataDocument('redirect_uris must list 1 to 10 URIs');
   }
+  // The redirect rules of a self-registered client, by application_type (core/self-registered-metadata.ts:
+  // web: https only; native: loopback http, reverse-domain private-use schemes, https): a document is its
+  // host's word only, so it gets no more than a client registering itself (no http to a web host, no file:, ...).
+  const applicationType = d.application_type ?? 'web';
+  if (applicationType !== 'web' && applicationType !== 'native') throw new InvalidMetadataDocument('application_type must be web or native');
+  if (d.post_logout_redirect_uris !== undefined && (!Array.isArray(d.post_logout_redirect_uris) || d.post_logout_redirect_uris.length > 10)) {
+    throw new InvalidMetadataDocument('post_logout_redirect_uris must list at most 10 URIs');
+  }
+  for (const uri of [...d.redirect_uris as unknown[], ...(d.post_logout_redirect_uris as unknown[] | undefined) ?? []]) {
+    if (typeof uri !== 'string' || !redirectUriAllowed(uri, applicationType)) throw new InvalidMetadataDocument('a redirect URI breaks the self-registration redirect rules');
+  }
   if (d.client_name !== undefined && (typeof d.client_name !== 'string' || d.client_name.length > 100)) {
     throw new InvalidMetadataDocument('client_name must be a string of at most 100 characters');
   }
+  // The consent page shows client_name: no control, format or bidi characters (core/display-text.ts).
+  if (typeof d.client_name === 'string' && (d.client_name.trim() === '' || !isDisplayableText(d.client_name))) {
+    throw new InvalidMetadataDocument('client_name has control, format or bidirectional characters, or is blank');
+  }
+  // The same scope policy as a self-registered client's (--dynamic-registration-scope, the
+  // self-service scope): what the document asks for is cut down to it, all of it when it asks for
+  // none, and a document left with none is refused. The document is its host's word only
+  // (RFC 6749 §10.2), so it cannot give itself an administrator's scope.
+  if (d.scope !== undefined && typeof d.scope !== 'string') throw new InvalidMetadataDocument('scope must be a string');
+  const asked = typeof d.scope === 'string' ? d.scope.split(' ').filter((word) => word !== '') : undefined;
+  if (asked !== undefined && asked.length > 50) throw new InvalidMetadataDocument('scope names too many scopes');
+  const scope = asked === undefined ? [...policy.scope] : asked.filter((word) => policy.scope.includes(word));
+  if (scope.length === 0) throw new InvalidMetadataDocument('none of the scopes may be given to a self-service client');
   const metadata: ClientMetadata = {
     client_id: url,
     client_name: (d.client_name as string | undefined) ?? new URL(url).host,
     redirect_uris: d.redirect_uris as string[],
     grant_types: grantTypes as string[],
     response_types: d.response_types as string[] | undefined,
-    scope: d.scope as string | undefined,
+    scope: scope.join(' '),
     token_endpoint_auth_method: method,
-    application_type: d.application_type as ClientMetadata['application_type'],
+    application_type: applicationType,
     jwks: d.jwks as ClientMetadata['jwks'],
     jwks_uri: d.jwks_uri as string | undefined,
   };

@@ -8,6 +8,7 @@ import { InvalidClientMetadataError, OAuthError, TooManyAttempts } from './error
 import { addressBucket, THROTTLE } from './login-throttle.js';
 import type { RandomSource } from './random.js';
 import { hashesEqual, type SecretHashing } from './secret-hash.js';
+import { SELF_REGISTERED_CLIENT_ID_PREFIX } from './display-text.js';
 import { selfRegisteredClient } from './self-registered-metadata.js';
 import { generateOpaqueToken, TOKEN_PREFIX } from './tokens.js';
 
@@ -94,7 +95,7 @@ export class DynamicRegistration {
     // RFC 7591 §3: with an initial access token required, a request without one is refused first.
     if (settings.mode === 'token' && initialToken === undefined) throw new RegistrationUnauthorized(authorization !== undefined);
 
-    const clientId = `dyn_${random.token(16)}`;
+    const clientId = `${SELF_REGISTERED_CLIENT_ID_PREFIX}${random.token(16)}`;
     const { client, issuedSecret } = await selfRegisteredClient({
       body, clientId, newSecret: generateOpaqueToken(TOKEN_PREFIX.clientSecret, random), now, policy: settings,
       hashing, resourceServers: this.deps.resourceServers, registry: this.deps.registry,

@@ -169,49 +169,130 @@ export async function safeFetchJson(raw: string, options: SafeFetchOptions = {})
 
 /** How long a failed fetch is remembered: requests naming that URL meanwhile fail at once, without a fetch. */
 const FAILURE_SECONDS = 60;
+/**
+ * How long past its max-age a document's last good copy may still be served while its refetch is
+ * busy or failing (the stale-if-error idea of RFC 5861 §4, bounded): a slow or failing document
+ * server, or callers filling the fetch slots, do not lock out a client that was working.
+ */
+const STALE_IF_ERROR_SECONDS = 3_600;
+
+export interface FetchedJsonCacheOptions extends SafeFetchOptions {
+  /** Documents kept at most (the oldest dropped first); default 1,000. */
+  maxEntries?: number;
+  /** Fetches running at once in this process; default 32. */
+  maxInFlight?: number;
+  /** Fetches one caller (its address) may have started and still running; default 4. */
+  maxInFlightPerCaller?: number;
+  /** Fetches running at once to one host; default 4. */
+  maxInFlightPerHost?: number;
+}
+
+type Entry = { json: unknown; until: number } | { error: SafeFetchError; until: number };
 
 /**
  * A bounded in-memory cache of fetched documents, each kept for its max-age: at most `maxEntries`,
  * the oldest dropped first, and one fetch at a time per URL (concurrent callers share it). Failures
  * are remembered for a minute, so that a request cannot make this server fetch (or hammer a third
- * party) more than once a minute per URL, and at most `maxInFlight` fetches run at once. Nothing is
- * written to the database, so anonymous callers cannot grow it.
+ * party) more than once a minute per URL. At most `maxInFlight` fetches run at once, at most
+ * `maxInFlightPerCaller` started by one caller and `maxInFlightPerHost` to one host, so that one
+ * caller naming slow documents cannot take every slot; and a document's last good copy is served
+ * for up to an hour past its max-age while its refetch is busy or failing. Nothing is written to
+ * the database, so anonymous callers cannot grow it.
  */
 export class FetchedJsonCache {
-  private readonly entries = new Map<string, { json: unknown; until: number } | { error: SafeFetchError; until: number }>();
+  private readonly entries = new Map<string, Entry>();
+  /** The last good copy of each document, kept up to STALE_IF_ERROR_SECONDS past its max-age. */
+  private readonly lastGood = new Map<string, { json: unknown; until: number }>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly perCaller = new Map<string, number>();
+  private readonly perHost = new Map<string, number>();
 
-  constructor(private readonly options: SafeFetchOptions & { maxEntries?: number; maxInFlight?: number }, private readonly nowMs: () => number = Date.now, private readonly fetchJson: typeof safeFetchJson = safeFetchJson) {}
+  constructor(private readonly options: FetchedJsonCacheOptions, private readonly nowMs: () => number = Date.now, private readonly fetchJson: typeof safeFetchJson = safeFetchJson) {}
 
-  async get(url: string): Promise<unknown> {
+  /** The document at `url`; `caller` (the requesting address, bucketed) counts against its in-flight cap. */
+  async get(url: string, caller?: string): Promise<unknown> {
+    const now = this.nowMs();
     const cached = this.entries.get(url);
-    if (cached && cached.until > this.nowMs()) {
-      if ('error' in cached) throw cached.error;
+    if (cached && cached.until > now) {
+      if ('error' in cached) return this.staleOr(url, cached.error);
       return cached.json;
     }
     if (cached) this.entries.delete(url);
     const running = this.inFlight.get(url);
-    if (running) return running;
-    if (this.inFlight.size >= (this.options.maxInFlight ?? 32)) throw new SafeFetchError('busy');
+    if (running) {
+      // A known document is not held up by its slow refetch.
+      const stale = this.stale(url);
+      return stale ? stale.json : running;
+    }
+    const host = hostOf(url);
+    if (this.inFlight.size >= (this.options.maxInFlight ?? 32)
+      || (caller !== undefined && (this.perCaller.get(caller) ?? 0) >= (this.options.maxInFlightPerCaller ?? 4))
+      || (this.perHost.get(host) ?? 0) >= (this.options.maxInFlightPerHost ?? 4)) {
+      return this.staleOr(url, new SafeFetchError('busy'));
+    }
+    const release = this.count(caller, host);
     const fetching = this.fetchJson(url, this.options).then((fetched) => {
-      this.remember(url, { json: fetched.json, until: this.nowMs() + fetched.maxAgeSeconds * 1_000 });
+      const until = this.nowMs() + fetched.maxAgeSeconds * 1_000;
+      this.remember(this.entries, url, { json: fetched.json, until });
+      this.remember(this.lastGood, url, { json: fetched.json, until: until + STALE_IF_ERROR_SECONDS * 1_000 });
       return fetched.json;
     }, (error: unknown) => {
       const failure = error instanceof SafeFetchError ? error : new SafeFetchError('network');
-      this.remember(url, { error: failure, until: this.nowMs() + FAILURE_SECONDS * 1_000 });
-      throw failure;
-    }).finally(() => this.inFlight.delete(url));
+      this.remember(this.entries, url, { error: failure, until: this.nowMs() + FAILURE_SECONDS * 1_000 });
+      return this.staleOr(url, failure);
+    }).finally(() => {
+      this.inFlight.delete(url);
+      release();
+    });
     this.inFlight.set(url, fetching);
     return fetching;
   }
 
-  private remember(url: string, entry: { json: unknown; until: number } | { error: SafeFetchError; until: number }): void {
+  private stale(url: string): { json: unknown } | undefined {
+    const copy = this.lastGood.get(url);
+    if (!copy) return undefined;
+    if (copy.until > this.nowMs()) return copy;
+    this.lastGood.delete(url);
+    return undefined;
+  }
+
+  private staleOr(url: string, error: SafeFetchError): unknown {
+    const stale = this.stale(url);
+    if (stale) return stale.json;
+    throw error;
+  }
+
+  private count(caller: string | undefined, host: string): () => void {
+    const bump = (counts: Map<string, number>, key: string, by: number) => {
+      const next = (counts.get(key) ?? 0) + by;
+      if (next <= 0) counts.delete(key);
+      else counts.set(key, next);
+    };
+    if (caller !== undefined) bump(this.perCaller, caller, 1);
+    bump(this.perHost, host, 1);
+    return () => {
+      if (caller !== undefined) bump(this.perCaller, caller, -1);
+      bump(this.perHost, host, -1);
+    };
+  }
+
+  private remember<T>(map: Map<string, T>, url: string, entry: T): void {
     const maxEntries = this.options.maxEntries ?? 1_000;
-    while (this.entries.size >= maxEntries) {
-      const oldest = this.entries.keys().next().value;
+    map.delete(url);
+    while (map.size >= maxEntries) {
+      const oldest = map.keys().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      map.delete(oldest);
     }
-    this.entries.set(url, entry);
+    map.set(url, entry);
+  }
+}
+
+/** The host (and port) a URL names, for the per-host cap; '' for one that does not parse (refused later). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return '';
   }
 }

@@ -2,6 +2,7 @@ import { defaultRegistry, type ProtocolRegistry } from '../registry.js';
 import type { Client, ResourceServerStore } from '../store/types.js';
 import { clientFromMetadata, InvalidClientMetadata } from './client-metadata.js';
 import { InvalidClientMetadataError, InvalidRedirectUri } from './errors.js';
+import { isDisplayableText } from './display-text.js';
 import type { SecretHashing } from './secret-hash.js';
 
 /**
@@ -33,8 +34,9 @@ const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
  * - native: http on a loopback host (RFC 8252 §7.3; any port at authorization time, redirect-uri.ts),
  *   a private-use scheme with a period in it (RFC 8252 §7.1, §8.4: schemes without one SHOULD be
  *   rejected), or a claimed https URL (RFC 8252 §7.2). Never http to a web host.
+ * Metadata-document clients follow the same rules (core/client-id-metadata-document.ts).
  */
-function redirectUriAllowed(uri: string, applicationType: 'web' | 'native'): boolean {
+export function redirectUriAllowed(uri: string, applicationType: 'web' | 'native'): boolean {
   // RFC 6749 §3.1.2: no fragment; and the one ASCII spelling a browser sends (compared byte for byte).
   if (uri.length > LIMITS.uriLength || uri.includes('#') || !/^[\x21-\x7E]+$/.test(uri)) return false;
   let url: URL;
@@ -130,6 +132,10 @@ export async function selfRegisteredClient(input: SelfRegistrationInput): Promis
   }
   if (m.client_name !== undefined && (typeof m.client_name !== 'string' || m.client_name.length > LIMITS.nameLength || m.client_name.trim() === '')) {
     throw new InvalidClientMetadataError('client_name must be a non-empty string of at most 200 characters.');
+  }
+  // The consent page shows client_name: no control, format or bidi characters (core/display-text.ts).
+  if (typeof m.client_name === 'string' && !isDisplayableText(m.client_name)) {
+    throw new InvalidClientMetadataError('client_name must not contain control, format or bidirectional characters.');
   }
 
   // Scope: what the client asks for, cut down to the policy's (RFC 7591 §3.2.1: the server may

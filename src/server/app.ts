@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { ClientAuthenticator } from '../core/client-auth.js';
 import { ClientAssertionVerifier, clientKeyLoader } from '../core/client-assertion.js';
 import { FetchedJsonCache } from '../core/safe-fetch.js';
+import { trackRequestCaller } from './request-caller.js';
 import { MetadataDocumentClients } from './metadata-document-clients.js';
 import { ClientSecretThrottle } from '../core/client-secret-throttle.js';
 import { OAuthError } from '../core/errors.js';
@@ -210,8 +211,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const hashing = new SecretHashing(secrets);
   // Client ID Metadata Documents (--client-id-metadata-documents on): https client_ids fetched, never stored.
   const cimd = settings.clientIdMetadataDocuments;
+  // The caller's address, for the per-caller cap on metadata-document fetches (core/safe-fetch.ts).
+  if (cimd?.enabled) trackRequestCaller(app);
   const clientStore = cimd?.enabled
-    ? new MetadataDocumentClients(registryCache.clients, cimd, hashing, clock, (clientId, reason) => app.log.info({ reason }, 'refused a client ID metadata document'))
+    ? new MetadataDocumentClients(registryCache.clients, cimd, hashing, clock, settings.dynamicRegistration, (clientId, reason) => app.log.info({ reason }, 'refused a client ID metadata document'))
     : registryCache.clients;
   const grantContext: GrantContext = {
     settings, clock, random, signIn, hashing, audit,

@@ -6,6 +6,8 @@ import { cacheSeconds, FetchedJsonCache, safeFetchJson, SafeFetchError } from '.
 let server: Server;
 let origin: string;
 let hits = 0;
+let switchHits = 0;
+let switchMode: 'ok' | 'fail' | 'slow' = 'ok';
 
 const routes: Record<string, (request: IncomingMessage, response: ServerResponse) => void> = {
   '/ok': (_q, r) => r.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=600' }).end('{"hello":"world"}'),
@@ -18,6 +20,13 @@ const routes: Record<string, (request: IncomingMessage, response: ServerResponse
   '/redirect': (_q, r) => r.writeHead(302, { location: '/ok' }).end(),
   '/html': (_q, r) => r.writeHead(200, { 'content-type': 'text/html' }).end('<p>hi</p>'),
   '/broken': (_q, r) => r.writeHead(200, { 'content-type': 'application/json' }).end('{"not json'),
+  '/switch': (_q, r) => {
+    switchHits += 1;
+    if (switchMode === 'fail') return void r.writeHead(500, { 'content-type': 'application/json' }).end('{}');
+    const send = () => r.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=60' }).end(`{"version":${switchHits}}`);
+    if (switchMode === 'slow') setTimeout(send, 1_500);
+    else send();
+  },
   '/missing': (_q, r) => r.writeHead(404, { 'content-type': 'application/json' }).end('{}'),
 };
 
@@ -121,6 +130,55 @@ describe('FetchedJsonCache', () => {
     now += 61_000;
     expect(await reason(cache.get(`${origin}/missing`))).toBe('status');
     expect(fetches).toBe(2);
+  });
+
+  it('caps the fetches one caller has running, so another caller still gets its documents', async () => {
+    const cache = new FetchedJsonCache({ ...dev, maxInFlightPerCaller: 2, maxInFlightPerHost: 10, timeoutMs: 3_000 });
+    const slow = [cache.get(`${origin}/slow?1`, 'attacker'), cache.get(`${origin}/slow?2`, 'attacker')];
+    expect(await reason(cache.get(`${origin}/ok`, 'attacker'))).toBe('busy');
+    expect(await cache.get(`${origin}/ok`, 'someone-else')).toEqual({ hello: 'world' });
+    await Promise.all(slow);
+    // Slots are given back when the fetches end.
+    expect(await cache.get(`${origin}/ok?after`, 'attacker')).toEqual({ hello: 'world' });
+  });
+
+  it('caps the fetches running to one host, so a slow document server does not take every slot', async () => {
+    const cache = new FetchedJsonCache({ ...dev, maxInFlightPerHost: 1, timeoutMs: 3_000 });
+    const slow = cache.get(`${origin}/slow`, 'a');
+    expect(await reason(cache.get(`${origin}/ok`, 'b'))).toBe('busy');
+    // Another host (localhost, same server) is not held up.
+    expect(await cache.get(`${origin.replace('127.0.0.1', 'localhost')}/ok`, 'b')).toEqual({ hello: 'world' });
+    await slow;
+  });
+
+  it('serves a known document\'s last good copy while its refetch is failing or busy, for at most an hour past its max-age', async () => {
+    let now = 1_000_000;
+    const cache = new FetchedJsonCache({ ...dev, timeoutMs: 3_000 }, () => now);
+    switchMode = 'ok';
+    switchHits = 0;
+    expect(await cache.get(`${origin}/switch`)).toEqual({ version: 1 });
+    // Expired, and the document server fails: the last good copy.
+    now += 61_000;
+    switchMode = 'fail';
+    expect(await cache.get(`${origin}/switch`)).toEqual({ version: 1 });
+    expect(switchHits).toBe(2);
+    // The failure is remembered for a minute: still the last good copy, without a fetch.
+    expect(await cache.get(`${origin}/switch`)).toEqual({ version: 1 });
+    expect(switchHits).toBe(2);
+    // A slow refetch: the caller that started it waits for it (within the fetch's time limit);
+    // the others get the last good copy meanwhile instead of waiting.
+    now += 61_000;
+    switchMode = 'slow';
+    const refetch = cache.get(`${origin}/switch`);
+    expect(await cache.get(`${origin}/switch`)).toEqual({ version: 1 });
+    expect(await refetch).toEqual({ version: 3 });
+    expect(await cache.get(`${origin}/switch`)).toEqual({ version: 3 });
+    // More than an hour past its max-age, a failing document is not served any more.
+    now += 60_000 + 3_601_000;
+    switchMode = 'fail';
+    expect(await reason(cache.get(`${origin}/switch`))).toBe('status');
+    // A document never fetched well has no copy to fall back on.
+    expect(await reason(cache.get(`${origin}/missing?never`))).toBe('status');
   });
 
   it('refuses to start more than maxInFlight fetches at once', async () => {

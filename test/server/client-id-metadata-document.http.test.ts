@@ -35,8 +35,9 @@ beforeAll(async () => {
   served['/signed.json'] = { client_id: `${origin}/signed.json`, client_name: 'Signed App', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], scope: 'read offline_access', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } };
   served['/mismatch.json'] = { client_id: 'https://elsewhere.example/client.json', redirect_uris: [CALLBACK] };
   served['/secret.json'] = { client_id: `${origin}/secret.json`, redirect_uris: [CALLBACK], client_secret: 'shared', token_endpoint_auth_method: 'client_secret_basic' };
+  served['/admin-scope.json'] = { client_id: `${origin}/admin-scope.json`, redirect_uris: [CALLBACK], scope: 'admin write:everything' };
   served['/credentials.json'] = { client_id: `${origin}/credentials.json`, redirect_uris: [CALLBACK], grant_types: ['client_credentials'] };
-  server = await startServer({ users: [ALICE], flags: { clientIdMetadataDocuments: 'on', cimdAllowPrivateHosts: 'true' } });
+  server = await startServer({ users: [ALICE], flags: { clientIdMetadataDocuments: 'on', cimdAllowPrivateHosts: 'true', dynamicRegistrationScope: 'read offline_access' } });
   as = await discover(server.issuer);
 });
 afterAll(async () => {
@@ -121,6 +122,7 @@ describe('Client ID Metadata Documents', () => {
     ['a document whose client_id is not its URL', '/mismatch.json'],
     ['a document with a client_secret', '/secret.json'],
     ['a document for another grant', '/credentials.json'],
+    ['a document asking only for scopes outside the self-service scope (--dynamic-registration-scope)', '/admin-scope.json'],
     ['a missing document', '/nothing.json'],
   ])('refuses %s', async (_name, path) => {
     const page = await new UserAgent(server.issuer).request(authorizeUrl(server.issuer, { client_id: `${origin}${path}`, redirect_uri: CALLBACK, response_type: 'code', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }));

@@ -5,7 +5,7 @@ import { cryptoRandom } from '../../src/core/random.js';
 import { startExpiryPurge } from '../../src/server/expiry-purge.js';
 import type { ConfigFlags } from '../../src/config.js';
 import { closeHttp, listenOnFreePort, startServer, type RunningServer } from '../helpers/server.js';
-import { authorizeAs, UserAgent } from '../helpers/user-agent.js';
+import { authorizeAs, hiddenField, UserAgent } from '../helpers/user-agent.js';
 
 // RFC 7591 registration and RFC 7592 management over HTTP against a real server on 127.0.0.1;
 // the registered client then signs a user in with openid-client (panva), code + PKCE.
@@ -91,6 +91,21 @@ describe('open registration', () => {
     }
   });
 
+  it('the consent page says a self-registered client is not verified, and isolates its name', async () => {
+    const server = await start();
+    const info = await json(await register(server, { ...NATIVE, client_name: 'Agent CLI عربى' }));
+    const agent = new UserAgent(server.issuer);
+    const query = new URLSearchParams({ client_id: String(info.client_id), redirect_uri: 'http://127.0.0.1/callback', response_type: 'code', scope: 'openid', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    let page = await agent.request(`/authorize?${query.toString()}`);
+    expect(page.body).toContain('self-registered, not verified');
+    const signIn = await agent.request('/login', { form: { csrf_token: hiddenField(page.body, 'csrf_token'), return_to: hiddenField(page.body, 'return_to'), ...ALICE } });
+    page = await agent.request(signIn.location as string);
+    expect(page.body).toContain('action="/consent"');
+    expect(page.body).toContain('registered itself and is <strong>not verified</strong>');
+    expect(page.body).toContain('<strong class="redirect-host">127.0.0.1</strong>');
+    expect(page.body).toContain('<bdi>Agent CLI عربى</bdi>');
+  });
+
   it('a confidential web client gets a secret that never expires, and https redirect URIs only', async () => {
     const server = await start();
     const info = await json(await register(server, { redirect_uris: ['https://app.example/cb'], client_name: 'Web App' }));
@@ -126,6 +141,13 @@ describe('open registration', () => {
       [{ ...NATIVE, backchannel_logout_uri: 'https://10.0.0.1/logout' }, 'invalid_client_metadata'],
       [{ ...NATIVE, resources: ['https://unregistered.example/api'] }, 'invalid_client_metadata'],
       [{ ...NATIVE, client_name: 'x'.repeat(500) }, 'invalid_client_metadata'],
+      // Names that hide or reorder text on the consent page (bidi override, isolate, NUL, escape, zero-width).
+      [{ ...NATIVE, client_name: 'Good App \u202Eelpmaxe.live' }, 'invalid_client_metadata'],
+      [{ ...NATIVE, client_name: 'Good App \u2066x\u2069' }, 'invalid_client_metadata'],
+      [{ ...NATIVE, client_name: 'Good\u0000App' }, 'invalid_client_metadata'],
+      [{ ...NATIVE, client_name: 'Good\u001b[2JApp' }, 'invalid_client_metadata'],
+      [{ ...NATIVE, client_name: 'Good\u200bApp' }, 'invalid_client_metadata'],
+      [{ ...NATIVE, client_name: 'Good\nApp' }, 'invalid_client_metadata'],
       [[NATIVE], 'invalid_client_metadata'],
     ];
     for (const [body, error] of cases) {

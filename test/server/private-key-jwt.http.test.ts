@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,9 +84,10 @@ describe('private_key_jwt client authentication (RFC 7523, OpenID Connect Core s
     expect(result.access_token).toBeTruthy();
   });
 
-  it('accepts the token endpoint URL as aud, and an aud array that contains it', async () => {
+  it('accepts the token endpoint URL as aud, and a one-element aud array holding an accepted value', async () => {
     expect((await tokenRequest(await assertion({ aud: `${server.issuer}/token` }))).status).toBe(200);
-    expect((await tokenRequest(await assertion({ aud: ['https://other.example', server.issuer] }))).status).toBe(200);
+    expect((await tokenRequest(await assertion({ aud: [server.issuer] }))).status).toBe(200);
+    expect((await tokenRequest(await assertion({ aud: [`${server.issuer}/token`] }))).status).toBe(200);
   });
 
   it('refuses a replayed assertion (jti single-use)', async () => {
@@ -99,6 +101,10 @@ describe('private_key_jwt client authentication (RFC 7523, OpenID Connect Core s
   const invalid = { error: 'invalid_client', error_description: 'Client authentication failed: the client assertion is not valid.' };
   it.each([
     ['a wrong aud', { aud: 'https://elsewhere.example' }],
+    // draft-ietf-oauth-rfc7523bis: this server must be the only audience.
+    ['an aud array naming another server too', { aud: ['https://other.example', 'ISSUER'] }],
+    ['an aud array naming this server twice', { aud: ['ISSUER', 'ISSUER/token'] }],
+    ['an empty aud array', { aud: [] }],
     ['an expired assertion', { exp: Math.floor(Date.now() / 1000) - 120, iat: Math.floor(Date.now() / 1000) - 180 }],
     ['an assertion living longer than 5 minutes', { exp: Math.floor(Date.now() / 1000) + 3600 }],
     ['no jti', { jti: undefined }],
@@ -107,7 +113,9 @@ describe('private_key_jwt client authentication (RFC 7523, OpenID Connect Core s
     ['nbf in the future', { nbf: Math.floor(Date.now() / 1000) + 600 }],
     ['iss other than the client', { iss: 'someone-else' }],
   ])('refuses %s', async (_name, claims) => {
-    const response = await tokenRequest(await assertion(claims));
+    const aud = (claims as { aud?: unknown }).aud;
+    const resolved = Array.isArray(aud) ? { ...claims, aud: aud.map((value: string) => value.replace('ISSUER', server.issuer)) } : claims;
+    const response = await tokenRequest(await assertion(resolved));
     expect(response.status).toBe(401);
     expect(response.json).toEqual(invalid);
     expect(response.headers.get('www-authenticate')).toBeTruthy();
@@ -181,15 +189,18 @@ describe('private_key_jwt client authentication (RFC 7523, OpenID Connect Core s
 async function replayAcrossTwoServers(openStore: () => Promise<Store>): Promise<void> {
   const secrets = ServerSecrets.ephemeral();
   const client = { client_id: 'signer', grant_types: ['client_credentials'], scope: 'read', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk as Record<string, unknown>] } };
-  const first = await startServer({ store: await openStore(), secrets, clients: [client] });
-  const second = await startServer({ store: await openStore(), secrets });
+  // Two instances of one deployment: the same issuer (an assertion names this server as its only audience).
+  const flags = { issuer: 'https://as.example' };
+  const first = await startServer({ store: await openStore(), secrets, clients: [client], flags });
+  const second = await startServer({ store: await openStore(), secrets, flags });
+  const origin = (running: typeof first) => `http://127.0.0.1:${(running.app.server.address() as AddressInfo).port}`;
   try {
     const now = Math.floor(Date.now() / 1000);
-    const jwt = await new SignJWT({ iss: 'signer', sub: 'signer', aud: [first.issuer, second.issuer], jti: 'shared-jti', exp: now + 60 })
+    const jwt = await new SignJWT({ iss: 'signer', sub: 'signer', aud: 'https://as.example', jti: 'shared-jti', exp: now + 60 })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: jwt }).toString();
     // Sent at once, half to each server: exactly one is accepted.
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => postForm(`${(i % 2 === 0 ? first : second).issuer}/token`, body)));
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => postForm(`${origin(i % 2 === 0 ? first : second)}/token`, body)));
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
     const refused = answers.filter((answer) => answer.status !== 200);
     expect(refused).toHaveLength(9);

@@ -12,6 +12,7 @@ import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
 import type { BrowserSession, Sessions } from '../session.js';
 import { consentPage, errorPage, signInPage } from '../views/pages.js';
+import { SELF_REGISTERED_CLIENT_ID_PREFIX } from '../../core/display-text.js';
 
 export interface AuthorizeRouteDependencies {
   readonly requests: AuthorizationRequestContext;
@@ -26,6 +27,7 @@ export interface AuthorizeRouteDependencies {
  * its host says, so the host is shown with it (the consent page says more).
  */
 function shownName(client: AuthorizationRequest['client']): string {
+  if (client.clientId.startsWith(SELF_REGISTERED_CLIENT_ID_PREFIX)) return `${client.clientName} (self-registered, not verified)`;
   if (!client.fromMetadataDocument) return client.clientName;
   return `${client.clientName} (${new URL(client.clientId).host}, not verified)`;
 }
@@ -81,6 +83,7 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
           csrfToken: session.csrfToken, request: query, clientName: authorization.client.clientName, username: next.user.username,
           scopes: next.scopes, claims: next.claims, redirectUri: authorization.redirectUri,
           metadataDocument: authorization.client.fromMetadataDocument ? authorization.client.clientId : undefined,
+          selfRegistered: authorization.client.clientId.startsWith(SELF_REGISTERED_CLIENT_ID_PREFIX),
         }));
       case 'sign-in': {
         let current = session;

@@ -47,11 +47,11 @@ export interface SignInPageInput {
 }
 
 export function signInPage(input: SignInPageInput): string {
-  const intro = input.clientName ? html`<p class="muted"><strong>${input.clientName}</strong> wants to access your account. Sign in to continue.</p>` : html`<p class="muted">Sign in to your account.</p>`;
+  const intro = input.clientName ? html`<p class="muted"><strong><bdi>${input.clientName}</bdi></strong> wants to access your account. Sign in to continue.</p>` : html`<p class="muted">Sign in to your account.</p>`;
   return page(input.currentUsername === undefined ? 'Sign in' : 'Choose an account', html`
 ${input.currentUsername === undefined ? html`<h1 id="page-title">Sign in</h1>
 ${intro}` : html`<h1 id="page-title">Choose an account</h1>
-<p class="muted"><strong>${input.clientName ?? 'The application'}</strong> asks which account to use. You are signed in as <strong>${input.currentUsername}</strong>.</p>
+<p class="muted"><strong><bdi>${input.clientName ?? 'The application'}</bdi></strong> asks which account to use. You are signed in as <strong>${input.currentUsername}</strong>.</p>
 <form method="post" action="/login">
   <input type="hidden" name="csrf_token" value="${input.csrfToken}">
   <input type="hidden" name="return_to" value="${input.returnTo}">
@@ -88,12 +88,15 @@ export function consentPage(input: {
   claims?: readonly { name: string; essential: boolean }[];
   /** A client known only from its Client ID Metadata Document: its URL (the client_id). */
   metadataDocument?: string | undefined;
+  /** A client that registered itself (RFC 7591): its name is its own claim, like a metadata-document client's. */
+  selfRegistered?: boolean | undefined;
 }): string {
   const claims = input.claims ?? [];
   return page('Allow access', html`
-<h1 id="page-title">Allow ${input.clientName} to access your account?</h1>
-${input.metadataDocument !== undefined ? html`<p class="alert" role="note">This application is <strong>not verified</strong> by the operator of this server: its name is what <strong class="client-host">${destination(input.metadataDocument)}</strong> says about it. It will send you back to <strong class="redirect-host">${destination(input.redirectUri)}</strong>. Allow only if you trust them.</p>` : ''}
-<p class="muted">Signed in as <strong>${input.username}</strong>. <strong>${input.clientName}</strong> asks to:</p>
+<h1 id="page-title">Allow <bdi>${input.clientName}</bdi> to access your account?</h1>
+${input.metadataDocument !== undefined ? html`<p class="alert" role="note">This application is <strong>not verified</strong> by the operator of this server: its name is what <strong class="client-host">${destination(input.metadataDocument)}</strong> says about it. It will send you back to <strong class="redirect-host">${destination(input.redirectUri)}</strong>. Allow only if you trust them.</p>`
+    : input.selfRegistered === true ? html`<p class="alert" role="note">This application registered itself and is <strong>not verified</strong> by the operator of this server: its name is its own claim. It will send you back to <strong class="redirect-host">${destination(input.redirectUri)}</strong>. Allow only if you trust them.</p>` : ''}
+<p class="muted">Signed in as <strong>${input.username}</strong>. <strong><bdi>${input.clientName}</bdi></strong> asks to:</p>
 <ul class="scopes">
 ${input.scopes.map((scope) => {
     const words = describeScope(scope);
