@@ -158,7 +158,7 @@ async function postForm(url, body) {
  * access token, ES256, scope read, for our client and audience, whose signature verifies with the
  * server's published keys.
  */
-async function precheck(name, issuer) {
+async function precheck(name, issuer, expectedIssuer = issuer) {
   const { status, json, bytes } = await postForm(`${issuer}/token`, TOKEN_BODY);
   const fail = (why) => { throw new Error(`${name}: POST /token did not give a valid token (${why}): HTTP ${status} ${JSON.stringify(json).slice(0, 300)}`); };
   if (status !== 200) fail('status is not 200');
@@ -173,7 +173,7 @@ async function precheck(name, issuer) {
   if (!aud.includes(AUDIENCE)) fail(`aud ${JSON.stringify(claims.aud)} does not include ${AUDIENCE}`);
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
   await jwtVerify(json.access_token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
-    issuer, audience: AUDIENCE, typ: 'at+jwt', algorithms: ['ES256'],
+    issuer: expectedIssuer, audience: AUDIENCE, typ: 'at+jwt', algorithms: ['ES256'],
   }).catch((error) => fail(`signature or claims do not verify: ${error.message}`));
   return { token: json.access_token, responseBytes: bytes, jwksUri: discovery.jwks_uri };
 }
@@ -234,17 +234,20 @@ const tesseraMain = join(rootDir, 'dist', 'cli', 'main.js');
  * `tessera serve` on a free port. `dbPath` is a SQLite file, `db` any --db URL (PostgreSQL);
  * `profileDir` runs it under node --cpu-prof (a profile per process, written at exit).
  */
-async function startTessera({ workers = 1, dbPath, db = `sqlite:${dbPath}`, profileDir, name }) {
+async function startTessera({ workers = 1, dbPath, db = `sqlite:${dbPath}`, profileDir, name, publicIssuer }) {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const origin = `http://127.0.0.1:${port}`;
+  // Instances behind one load balancer share the issuer (docs/OPERATIONS.md): the tokens of one must
+  // verify, iss included, at the other. Requests still go to each instance's own origin.
+  const issuer = publicIssuer ?? origin;
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const server = new ManagedProcess(name ?? `Tessera (${workers} worker${workers > 1 ? 's' : ''})`, process.execPath, [
     ...nodeArgs, tesseraMain, 'serve', '--port', String(port), '--db', db, '--seed', tesseraSeed(),
     '--secret-file', secretFile(), '--log-level', 'warn', '--workers', String(workers), '--audience', AUDIENCE, '--issuer', issuer,
   ], { cwd: rootDir, env: { NODE_ENV: 'production' } });
-  await server.waitForHttp(`${issuer}/.well-known/oauth-authorization-server`);
-  if (workers > 1) await waitForWorkers(server, issuer, workers);
-  return { server, issuer };
+  await server.waitForHttp(`${origin}/.well-known/oauth-authorization-server`);
+  if (workers > 1) await waitForWorkers(server, origin, workers);
+  return { server, issuer: origin, publicIssuer: issuer };
 }
 
 /** With node:cluster the port answers as soon as one worker listens; wait until all of them do. */
@@ -809,10 +812,10 @@ async function postgresSection(results) {
       results.postgres.twoInstances = 'skipped in --quick';
     } else {
       const a = await startTessera({ db: cluster.url, name: 'Tessera (PostgreSQL, instance A)' });
-      const b = await startTessera({ db: cluster.url, name: 'Tessera (PostgreSQL, instance B)' });
+      const b = await startTessera({ db: cluster.url, name: 'Tessera (PostgreSQL, instance B)', publicIssuer: a.publicIssuer });
       try {
         await precheck('Tessera (PostgreSQL, instance A)', a.issuer);
-        await precheck('Tessera (PostgreSQL, instance B)', b.issuer);
+        await precheck('Tessera (PostgreSQL, instance B)', b.issuer, a.publicIssuer);
         results.servers.tesseraPg2 = {
           label: 'Tessera (PostgreSQL, 2 instances)',
           ...(await loadRun('Tessera on PostgreSQL, 2 instances', [{ server: a.server, url: a.issuer }, { server: b.server, url: b.issuer }], { spot: true, dbPid })),
