@@ -1,5 +1,6 @@
 import type { ServerSettings } from '../server/settings.js';
 import type { Client, ResourceServerStore } from '../store/types.js';
+import { SELF_REGISTERED_CLIENT_ID_PREFIX } from './display-text.js';
 import { InvalidScope, InvalidTarget } from './errors.js';
 import { resolveScope } from './scope.js';
 
@@ -29,6 +30,29 @@ export function resolveAudience(resources: readonly string[], client: Client, de
   return resource;
 }
 
+/** A client that registered itself (RFC 7591) or is named by a Client ID Metadata Document. */
+export function isSelfService(client: Client): boolean {
+  return client.fromMetadataDocument === true || client.clientId.startsWith(SELF_REGISTERED_CLIENT_ID_PREFIX);
+}
+
+/**
+ * Self-service clients (dynamic registration, metadata documents) carry no list of resources: MCP
+ * clients and the like learn the resource from RFC 9728 discovery and name it with RFC 8707
+ * `resource`. They may therefore ask for any resource registered at this server (an API the
+ * operator put in the registry), and only those: the token's scope stays bounded by the client's
+ * self-service scope and by that API's scope (resolveTokenTarget). Anything unregistered is still
+ * invalid_target.
+ */
+async function withSelfServiceResource(
+  resources: readonly string[], client: Client, settings: Pick<ServerSettings, 'audience'>, resourceServers: Pick<ResourceServerStore, 'get'>,
+): Promise<Client> {
+  const [resource] = resources;
+  if (resources.length !== 1 || resource === undefined || !isSelfService(client)) return client;
+  if (resource === settings.audience || client.resources.includes(resource)) return client;
+  if (await resourceServers.get(resource) === undefined) return client;
+  return { ...client, resources: [...client.resources, resource] };
+}
+
 /** What an access token is for: one audience, and the scope it carries there. */
 export interface TokenTarget {
   audience: string;
@@ -47,7 +71,7 @@ export async function resolveTokenTarget(
   settings: Pick<ServerSettings, 'audience'>,
   resourceServers: Pick<ResourceServerStore, 'get'>,
 ): Promise<TokenTarget> {
-  const audience = resolveAudience(request.resources, client, settings.audience);
+  const audience = resolveAudience(request.resources, await withSelfServiceResource(request.resources, client, settings, resourceServers), settings.audience);
   const scope = resolveScope(request.scope, client.scope);
   const bound = (await resourceServers.get(audience))?.scope ?? [];
   if (bound.length === 0) return { audience, scope };

@@ -1,3 +1,4 @@
+import { isSelfService } from '../core/audience.js';
 import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../core/errors.js';
 import { parseScope } from '../core/scope.js';
 import { addIdToken, findOpenIdGrant, openIdAccessTokenClaims } from '../oidc/openid-grant-tokens.js';
@@ -43,7 +44,11 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     // The audience must still be one the client may ask for (as at the start of a grant,
     // core/audience.ts): an administrator who removes an API from a client ends its grants for
     // that API at their next refresh, rather than leaving them to rotate forever.
-    if (record.audience !== ctx.settings.audience && !client.resources.includes(record.audience)) {
+    const api = await ctx.resourceServers.get(record.audience);
+    // A self-service client may use any registered API (core/audience.ts), so for it the API's
+    // removal from the registry is what ends the grant.
+    const mayUse = record.audience === ctx.settings.audience || client.resources.includes(record.audience) || (isSelfService(client) && api !== undefined);
+    if (!mayUse) {
       throw new InvalidGrant('The client may no longer obtain tokens for the audience of this grant.');
     }
     // RFC 6749 §6: the requested scope MUST NOT include any scope not originally granted.
@@ -54,7 +59,7 @@ export const refreshTokenGrant = defineGrant<RefreshRequest>({
     // may issue less than requested, and then says so in the response's scope).
     const requested = request.scope.length > 0 ? request.scope : record.scope;
     // Likewise the scope of the registered API the token is meant for, when it declares one.
-    const apiScope = (await ctx.resourceServers.get(record.audience))?.scope ?? [];
+    const apiScope = api?.scope ?? [];
     const permitted = (name: string): boolean => client.scope.includes(name) && (apiScope.length === 0 || apiScope.includes(name));
     const scope = requested.filter(permitted);
     if (requested.length > 0 && scope.length === 0) {

@@ -59,3 +59,26 @@ describe("a registered API's scope bounds its tokens", () => {
     expect((await resolveTokenTarget({ scope: [], resources: ['https://b.example'] }, c, settings, resources)).scope).toEqual(['read', 'write']);
   });
 });
+
+describe('self-service clients (dynamic registration, metadata documents) and RFC 8707 resources', () => {
+  const settings = { audience: DEFAULT };
+  const selfRegistered = { ...client([], 'mcp:tools'), clientId: 'dyn_abc' };
+  const fromDocument = { ...client([], 'mcp:tools'), clientId: 'https://app.example/client.json', fromMetadataDocument: true as const };
+
+  it.each([['a self-registered client', selfRegistered], ['a metadata-document client', fromDocument]])(
+    '%s may name any registered API, within its scope and the API\'s', async (_name, self) => {
+      const registered = registry(api('https://mcp-one.example/mcp', ['mcp:tools']), api('https://mcp-two.example/mcp', ['mcp:tools', 'admin']));
+      await expect(resolveTokenTarget({ scope: [], resources: ['https://mcp-two.example/mcp'] }, self, settings, registered))
+        .resolves.toEqual({ audience: 'https://mcp-two.example/mcp', scope: ['mcp:tools'] });
+      await expect(resolveTokenTarget({ scope: ['admin'], resources: ['https://mcp-two.example/mcp'] }, self, settings, registered))
+        .rejects.toMatchObject({ error: 'invalid_scope' });
+      await expect(resolveTokenTarget({ scope: [], resources: ['https://unregistered.example/mcp'] }, self, settings, registered))
+        .rejects.toMatchObject({ error: 'invalid_target' });
+    });
+
+  it('an administrator-registered client still gets only its listed resources', async () => {
+    const registered = registry(api('https://mcp-two.example/mcp', ['read']));
+    await expect(resolveTokenTarget({ scope: [], resources: ['https://mcp-two.example/mcp'] }, client([]), settings, registered))
+      .rejects.toMatchObject({ error: 'invalid_target' });
+  });
+});

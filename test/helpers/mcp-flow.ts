@@ -166,10 +166,9 @@ export async function startMcpWorld(): Promise<McpWorld> {
   const tessera = await startServer({
     ...seed,
     flags: {
-      // A self-registered client (RFC 7591 or a metadata document) has no `resources` of its
-      // own: it may ask only for the default audience (src/core/audience.ts), which is
-      // therefore the MCP server, as for a Tessera in front of one MCP server.
-      audience: mcp.resource,
+      // No --audience: a self-registered client (RFC 7591 or a metadata document) names the MCP
+      // server with RFC 8707 `resource`, allowed because the server is a registered resource
+      // (src/core/audience.ts), as for a Tessera in front of several MCP servers.
       dynamicRegistration: 'open',
       dynamicRegistrationScope: 'mcp:tools',
       clientIdMetadataDocuments: 'on',
