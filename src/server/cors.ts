@@ -39,7 +39,9 @@ export async function registerCors(app: FastifyInstance, policy: CorsPolicy): Pr
       origin: '*',
       credentials: false,
       methods: [...rule.methods],
-      allowedHeaders: ['Authorization', 'Content-Type'],
+      // MCP clients send MCP-Protocol-Version on every request, discovery included (the MCP
+      // authorization spec); without it in the preflight a browser-based client's first try fails.
+      allowedHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version'],
       // A 401's challenge (RFC 6750 §3) and a 429's Retry-After are readable to the page.
       exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
       maxAge: 600,
