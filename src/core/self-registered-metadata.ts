@@ -20,7 +20,7 @@ const SELF_REGISTRABLE_GRANTS = ['authorization_code', 'refresh_token'];
 /** Metadata names this server understands from a registration request (RFC 7591 §2, OpenID Connect Registration §2). */
 const UNDERSTOOD = new Set(['client_name', 'redirect_uris', 'grant_types', 'response_types', 'scope', 'token_endpoint_auth_method',
   'application_type', 'id_token_signed_response_alg', 'post_logout_redirect_uris', 'resources', 'client_id', 'client_secret',
-  'skip_consent', 'backchannel_logout_uri', 'backchannel_logout_session_required']);
+  'skip_consent', 'backchannel_logout_uri', 'backchannel_logout_session_required', 'jwks', 'jwks_uri']);
 
 /** Bounds on what an anonymous caller may store in one row. */
 const LIMITS = { uris: 10, uriLength: 2_000, nameLength: 200, scopeWords: 50, resources: 10 } as const;
@@ -155,7 +155,9 @@ export async function selfRegisteredClient(input: SelfRegistrationInput): Promis
   const method = m.token_endpoint_auth_method ?? 'client_secret_basic';
   // RFC 7591 §3.2.1 / RFC 7592 §2.2: the server issues the secret; a client never chooses its own.
   // On an update, a client_secret sent must be the current one, which the caller checked.
-  const confidential = method !== 'none';
+  // A private_key_jwt client (RFC 7523 §2.2) authenticates with its keys (jwks or jwks_uri, fetched
+  // only through the SSRF-safe fetcher) and is given no secret.
+  const confidential = method === 'client_secret_basic' || method === 'client_secret_post';
   const keepSecret = confidential && input.currentSecretHash !== undefined && input.currentSecretHash !== null;
   const issuedSecret = confidential && !keepSecret ? input.newSecret : undefined;
   const metadata = {
@@ -171,6 +173,8 @@ export async function selfRegisteredClient(input: SelfRegistrationInput): Promis
     ...(m.id_token_signed_response_alg !== undefined ? { id_token_signed_response_alg: m.id_token_signed_response_alg } : {}),
     ...(m.post_logout_redirect_uris !== undefined ? { post_logout_redirect_uris: m.post_logout_redirect_uris } : {}),
     ...(confidential ? { client_secret: issuedSecret ?? 'kept' } : {}),
+    ...(m.jwks !== undefined ? { jwks: m.jwks } : {}),
+    ...(m.jwks_uri !== undefined ? { jwks_uri: m.jwks_uri } : {}),
   };
   let client: Client;
   try {

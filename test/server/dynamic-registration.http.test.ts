@@ -1,3 +1,4 @@
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInitialAccessToken } from '../../src/core/initial-access-token.js';
@@ -36,6 +37,31 @@ async function register(server: RunningServer, body: unknown, headers: Record<st
 async function json(response: Response): Promise<Record<string, unknown>> {
   return await response.json() as Record<string, unknown>;
 }
+
+describe('private_key_jwt (RFC 7523 §2.2), as the metadata advertises', () => {
+  it('registers a client with its own keys, issues it no secret, and accepts its client assertion', async () => {
+    const server = await start();
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...await exportJWK(publicKey), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const response = await register(server, {
+      client_name: 'Agent with keys', application_type: 'native', token_endpoint_auth_method: 'private_key_jwt',
+      grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['http://127.0.0.1/callback'], jwks: { keys: [jwk] },
+    });
+    expect(response.status).toBe(201);
+    const info = await json(response);
+    expect(info.token_endpoint_auth_method).toBe('private_key_jwt');
+    expect(info).not.toHaveProperty('client_secret');
+    const clientId = info.client_id as string;
+    const assertion = await new SignJWT({ jti: cryptoRandom.token(16) })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(clientId).setSubject(clientId).setAudience(server.issuer)
+      .setIssuedAt().setExpirationTime('2m').sign(privateKey);
+    const revoked = await fetch(`${server.issuer}/revoke`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'not-a-token', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+    });
+    expect(revoked.status).toBe(200);
+  });
+});
 
 describe('off (the default)', () => {
   it('has no /register route and no registration_endpoint in the metadata', async () => {
