@@ -5,7 +5,7 @@
  * booleans, JSON); everything else (strings, integers, NULL) is stored as it is.
  */
 import { denialKey } from './denial-keys.js';
-import { SIGNING_ALGS, type Client, type CodeRecord, type OpenIdGrantRecord, type ResourceServer, type SealedSuccessor, type SessionRecord, type SigningAlg, type SigningKey, type ThrottleState, type TokenRecord, type User } from './types.js';
+import { SIGNING_ALGS, type Client, type ClientRegistration, type InitialAccessToken, type CodeRecord, type OpenIdGrantRecord, type ResourceServer, type SealedSuccessor, type SessionRecord, type SigningAlg, type SigningKey, type ThrottleState, type TokenRecord, type User } from './types.js';
 
 /** A row as the driver returns it, by column name. */
 export type Row = Record<string, unknown>;
@@ -263,4 +263,20 @@ export function refreshRetryParams(
   const refresh = replacements.filter((r) => r.kind === 'refresh_token');
   if (refresh.length !== 1) return undefined;
   return [oldHash, refresh[0]?.hash, denialKey.token(successor.accessTokenId), successor.sealed, successor.until];
+}
+
+/** Self-registered clients (RFC 7591/7592) and initial access tokens, as both backends read them. */
+export function registrationFromRow(row: Row): ClientRegistration {
+  return {
+    clientId: String(row.client_id), tokenHash: String(row.token_hash),
+    registeredAt: Number(row.registered_at), lastUsedDay: Number(row.last_used_day),
+  };
+}
+
+export function initialTokenFromRow(row: Row): InitialAccessToken {
+  return {
+    id: String(row.id), tokenHash: String(row.token_hash), createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+    maxUses: row.max_uses === null ? null : Number(row.max_uses), uses: Number(row.uses),
+  };
 }

@@ -1,35 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { usePostgresSchemas } from '../store/postgres-schemas.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 // Two Tessera instances on one PostgreSQL database: the cap on self-registered clients and the
 // per-address limit hold across them, with registrations sent to both in parallel.
-const baseUrl = process.env.TESSERA_TEST_POSTGRES_URL || inject('tesseraTestPostgresUrl');
-const schema = `tessera_dcr_${randomBytes(6).toString('hex')}`;
-let admin: pg.Pool;
+const { freshSchemaUrl } = usePostgresSchemas();
 const servers: RunningServer[] = [];
 
 const NATIVE = { application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb'] };
 
 describe('dynamic registration across two instances on PostgreSQL', () => {
   beforeAll(async () => {
-    if (!baseUrl) throw new Error('TESSERA_TEST_POSTGRES_URL is not set; see test/setup/postgres.ts.');
-    admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const url = new URL(baseUrl);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    const first = await startServer({ store: await PostgresStore.connect(url.toString()),
+    const url = await freshSchemaUrl();
+    const first = await startServer({ store: await PostgresStore.connect(url),
       flags: { dynamicRegistration: 'open', dynamicRegistrationMaxClients: '5', dynamicRegistrationRateLimit: '8' } });
     servers.push(first);
-    servers.push(await startServer({ store: await PostgresStore.connect(url.toString()), secrets: first.secrets,
+    servers.push(await startServer({ store: await PostgresStore.connect(url), secrets: first.secrets,
       flags: { dynamicRegistration: 'open', dynamicRegistrationMaxClients: '5', dynamicRegistrationRateLimit: '8' } }));
   });
   afterAll(async () => {
     for (const server of servers) await server.close();
-    await admin?.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin?.end();
   });
 
   it('never passes the cap nor the per-address limit, and each instance manages what the other registered', async () => {

@@ -1,27 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { RegistryChangeSignal } from '../registry-change-signal.js';
-import type { Row } from '../rows.js';
+import { initialTokenFromRow, registrationFromRow, type Row } from '../rows.js';
 import type { Client, ClientRegistration, ClientRegistrationStore, InitialAccessToken, RegisterOutcome } from '../types.js';
 import { placeholders, rows } from './dialect.js';
 import { endGrants } from './grant-cleanup.js';
 import { registryVersionBump } from './registry-version.js';
 
 const { columns, toParams } = rows.clients;
-
-function registrationFromRow(row: Row): ClientRegistration {
-  return {
-    clientId: String(row.client_id), tokenHash: String(row.token_hash),
-    registeredAt: Number(row.registered_at), lastUsedDay: Number(row.last_used_day),
-  };
-}
-
-function initialTokenFromRow(row: Row): InitialAccessToken {
-  return {
-    id: String(row.id), tokenHash: String(row.token_hash), createdAt: Number(row.created_at),
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    maxUses: row.max_uses === null ? null : Number(row.max_uses), uses: Number(row.uses),
-  };
-}
 
 export class SqliteClientRegistrationStore implements ClientRegistrationStore {
   private readonly findStmt;
