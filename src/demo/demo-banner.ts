@@ -10,7 +10,7 @@ function databaseLabel(config: Config): string {
 /** What `tessera demo` prints once the three servers listen: where to go, and the demo credentials. */
 export function demoBanner(urls: DemoUrls, config: Config): string {
   const clients = Object.values(PLAYGROUND_CLIENTS)
-    .map((client) => `${client.clientId.padEnd(22)}${client.clientSecret ?? '(public client, no secret)'}`);
+    .map((client) => `${client.clientId.padEnd(24)}${client.clientSecret ?? '(public client, no secret)'}`);
   return [
     '',
     'Tessera demo is running.',

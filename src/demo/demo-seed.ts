@@ -27,6 +27,10 @@ export const PLAYGROUND_CLIENTS = {
   clientCredentials: { clientId: 'playground-service', clientName: 'Nightly Backup Service', clientSecret: 'playground-service-secret' },
   refreshToken: { clientId: 'playground-frame', clientName: 'Photo Frame', clientSecret: 'playground-frame-secret' },
   openIdConnect: { clientId: 'playground-oidc', clientName: 'Guestbook', clientSecret: 'playground-oidc-secret' },
+  /** The Break it page's web client: codes, refresh tokens, and what an attacker would try with them. */
+  breakIt: { clientId: 'playground-lab', clientName: 'Break-it Lab', clientSecret: 'playground-lab-secret' },
+  /** The Break it page's service: short-lived tokens for the Resource Server's checks (audience, scope, expiry). */
+  breakItService: { clientId: 'playground-lab-service', clientName: 'Break-it Lab Service', clientSecret: 'playground-lab-service-secret' },
 } as const satisfies Record<string, PlaygroundClient>;
 
 /** The redirect URIs of the playground's pages: exact strings, as RFC 9700 §4.1.3 wants them compared. */
@@ -40,6 +44,7 @@ export function playgroundRedirectUris(urls: DemoUrls) {
     openIdConnectLoggedOut: `${urls.client}/openid-connect/logged-out`,
     /** Where the Auth Server POSTs logout tokens (Back-Channel Logout 1.0 backchannel_logout_uri). */
     openIdConnectBackChannel: `${urls.client}/openid-connect/backchannel-logout`,
+    breakIt: `${urls.client}/break-it/callback`,
   };
 }
 
@@ -52,7 +57,13 @@ export function backChannelLogoutPossible(urls: DemoUrls): boolean {
 }
 
 /**
- * The demo's clients, users and its one API. Every client lists the Resource Server first among
+ * A second API, registered at the Auth Server but not run by the demo: the Break it page asks for a
+ * token for it (RFC 8707 `resource`) and shows the demo Resource Server refusing that token (its `aud`).
+ */
+export const OTHER_DEMO_API = 'https://print-shop.example/api';
+
+/**
+ * The demo's clients, users and its one API (and OTHER_DEMO_API, for the Break it page). Every client lists the Resource Server first among
  * its resources, so it is the audience of their tokens whether or not a request names it (RFC 8707
  * `resource`): the tutorial's `curl -d grant_type=client_credentials` gets a token that API accepts,
  * and no other API would.
@@ -90,7 +101,18 @@ export function demoSeed(urls: DemoUrls, now: number, hashing: SecretHashing): S
       resources: [urls.authorizationServer], post_logout_redirect_uris: [redirects.openIdConnectLoggedOut],
       ...(backChannelLogoutPossible(urls) ? { backchannel_logout_uri: redirects.openIdConnectBackChannel, backchannel_logout_session_required: true } : {}),
     },
+    {
+      client_id: c.breakIt.clientId, client_name: c.breakIt.clientName, client_secret: c.breakIt.clientSecret,
+      grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [redirects.breakIt], scope: 'read write', resources,
+    },
+    {
+      client_id: c.breakItService.clientId, client_name: c.breakItService.clientName, client_secret: c.breakItService.clientSecret,
+      grant_types: ['client_credentials'], scope: 'read write', resources: [...resources, OTHER_DEMO_API],
+    },
   ].map((metadata) => clientFromMetadata(metadata, now, hashing));
-  const resourceServers = [resourceServerFromMetadata({ resource: urls.resourceServer, scope: 'read write' }, now)];
+  const resourceServers = [
+    resourceServerFromMetadata({ resource: urls.resourceServer, scope: 'read write' }, now),
+    resourceServerFromMetadata({ resource: OTHER_DEMO_API, scope: 'read write' }, now),
+  ];
   return { clients, users: [...DEMO_USERS], resources: resourceServers };
 }

@@ -14,6 +14,7 @@ import type { Store } from '../store/types.js';
 import { buildPlaygroundClient } from './client/app.js';
 import { demoSeed, PLAYGROUND_CLIENTS } from './demo-seed.js';
 import { refreshPageAccessTokenTtl } from './refresh-page-ttl.js';
+import { breakItAccessTokenTtl } from './break-it-ttl.js';
 import { demoUrls, type DemoUrls } from './demo-urls.js';
 import { boundPort, closeHttp, listenHttp, serveWhenReady } from '../server/http-listener.js';
 import { buildResourceServer } from './resource-server/app.js';
@@ -66,7 +67,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const refreshTtl = refreshPageAccessTokenTtl(config.settings.accessTokenTtl);
   const settings: ServerSettings = {
     ...demoAudience(config.settings, urls),
-    accessTokenTtlByClient: new Map([[PLAYGROUND_CLIENTS.refreshToken.clientId, refreshTtl]]),
+    accessTokenTtlByClient: new Map([
+      [PLAYGROUND_CLIENTS.refreshToken.clientId, refreshTtl],
+      [PLAYGROUND_CLIENTS.breakItService.clientId, breakItAccessTokenTtl(config.settings.accessTokenTtl)],
+    ]),
   };
   const logLevel = options.logger === false ? false : config.settings.logLevel;
   const secrets = loadServerSecrets(config.secret);

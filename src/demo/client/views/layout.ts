@@ -4,7 +4,7 @@ import { GRANT_PAGES, type GrantKey } from '../flows/grant-catalog.js';
 
 export interface LayoutInput {
   title: string;
-  active: GrantKey | 'home';
+  active: GrantKey | 'home' | 'break-it';
   urls: DemoUrls;
   body: SafeHtml;
   /** Script paths under /assets; scripts are files, never inline (CSP script-src 'self'). */
@@ -28,7 +28,7 @@ ${(input.scripts ?? []).map((src) => html`<script type="module" src="${src}"></s
 <body>
 <header class="topbar">
 <a class="brand" href="/"><span class="logo" aria-hidden="true">◆</span> Tessera <span class="brand-sub">Playground</span></a>
-<nav class="grant-nav" aria-label="Grants">${nav}</nav>
+<nav class="grant-nav" aria-label="Grants">${nav}<a href="/break-it"${input.active === 'break-it' ? html` aria-current="page"` : ''}>Break it</a></nav>
 <nav class="server-links" aria-label="Servers">
 <a href="${input.urls.authorizationServer}/.well-known/oauth-authorization-server" title="Auth Server metadata (RFC 8414)">Auth Server</a>
 <a href="${input.urls.resourceServer}/" title="Resource Server">Resource Server</a>
