@@ -180,4 +180,22 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .reading { margin: 0; padding-left: 20px; } .reading li { margin: 6px 0; }
 .footer { max-width: 1480px; margin: 8px auto 24px; padding: 0 24px; color: var(--muted); font-size: .8rem; }
 @media (prefers-reduced-motion: reduce) { *, *::before, *::after { animation: none !important; transition: none !important; } }
+/* The Break it page (experiments/break-it-page.ts). */
+.break-it { display: flex; flex-direction: column; gap: 18px; }
+.experiment-card { min-width: 0; overflow-wrap: anywhere; }
+.experiment-card h2 { margin-top: 0; }
+.experiment-card .action-form { margin: 10px 0; }
+.experiment-actions { display: flex; flex-wrap: wrap; gap: 10px; }
+.experiment-index { margin: 8px 0; padding-left: 22px; columns: 2 16rem; }
+.experiment-result { display: flex; flex-direction: column; gap: 8px; margin: 12px 0; }
+.verdict-box { margin: 0; padding: 9px 12px; border-radius: 9px; border: 1px solid var(--warn); background: var(--warn-soft); color: var(--warn); }
+.verdict-box.is-held { border-color: var(--ok); background: var(--ok-soft); color: var(--ok); }
+.verdict-box.is-broken { border-color: var(--danger); background: var(--danger-soft); color: var(--danger); }
+.checks { margin: 0; padding-left: 4px; list-style: none; }
+.checks li { margin: 4px 0; }
+.checks li.is-held .check-mark { color: var(--ok); font-weight: 700; }
+.checks li.is-broken { color: var(--danger); }
+.defence { margin-bottom: 0; }
+/* Narrow screens: the top bar wraps instead of widening the page. */
+@media (max-width: 700px) { .topbar { flex-wrap: wrap; gap: 8px; padding: 8px 12px; } .server-links { flex-wrap: wrap; } }
 `;
