@@ -182,7 +182,8 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 @media (prefers-reduced-motion: reduce) { *, *::before, *::after { animation: none !important; transition: none !important; } }
 /* The Break it page (experiments/break-it-page.ts). */
 .break-it { display: flex; flex-direction: column; gap: 18px; }
-.experiment-card { min-width: 0; overflow-wrap: anywhere; }
+.experiment-card { min-width: 0; scroll-margin-top: 88px; }
+.experiment-result > p, .checks { overflow-wrap: anywhere; }
 .experiment-card h2 { margin-top: 0; }
 .experiment-card .action-form { margin: 10px 0; }
 .experiment-actions { display: flex; flex-wrap: wrap; gap: 10px; }
@@ -196,6 +197,6 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .checks li.is-held .check-mark { color: var(--ok); font-weight: 700; }
 .checks li.is-broken { color: var(--danger); }
 .defence { margin-bottom: 0; }
-/* Narrow screens: the top bar wraps instead of widening the page. */
-@media (max-width: 700px) { .topbar { flex-wrap: wrap; gap: 8px; padding: 8px 12px; } .server-links { flex-wrap: wrap; } }
+/* Narrow screens: the top bar wraps instead of widening the page, and scrolls away instead of covering it. */
+@media (max-width: 700px) { .topbar { position: static; flex-wrap: wrap; gap: 6px; padding: 8px 12px; } .grant-nav { flex-basis: 100%; } .server-links { flex-wrap: wrap; } }
 `;
