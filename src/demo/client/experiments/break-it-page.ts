@@ -20,6 +20,7 @@ const VERDICT = {
   held: { className: 'verdict-box is-held', text: 'The defence held.' },
   broken: { className: 'verdict-box is-broken alert', text: 'The defence did NOT hold.' },
   incomplete: { className: 'verdict-box is-incomplete', text: 'The experiment did not get as far as the defence.' },
+  waiting: { className: 'verdict-box is-waiting', text: 'The defence has not been tested yet.' },
 } as const;
 
 /** What one run observed: the verdict from its checks, the checks in words, then every exchange. */

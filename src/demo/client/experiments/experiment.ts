@@ -51,11 +51,14 @@ export class ExperimentResult {
     return this;
   }
 
-  /** `held`: every check held; `broken`: at least one did not; `incomplete`: the experiment could not get that far. */
-  get verdict(): 'held' | 'broken' | 'incomplete' {
+  /**
+   * `held`: every check held; `broken`: at least one did not; `incomplete`: the experiment stopped
+   * before it could test the defence; `waiting`: nothing tested yet, nothing wrong (the token has not expired).
+   */
+  get verdict(): 'held' | 'broken' | 'incomplete' | 'waiting' {
     if (this.checks.some((check) => !check.held)) return 'broken';
-    if (this.problem !== undefined || this.checks.length === 0) return 'incomplete';
-    return 'held';
+    if (this.problem !== undefined) return 'incomplete';
+    return this.checks.length === 0 ? 'waiting' : 'held';
   }
 }
 

@@ -191,6 +191,7 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .experiment-result { display: flex; flex-direction: column; gap: 8px; margin: 12px 0; }
 .verdict-box { margin: 0; padding: 9px 12px; border-radius: 9px; border: 1px solid var(--warn); background: var(--warn-soft); color: var(--warn); }
 .verdict-box.is-held { border-color: var(--ok); background: var(--ok-soft); color: var(--ok); }
+.verdict-box.is-waiting { border-color: var(--border); background: var(--surface-2); color: var(--text); }
 .verdict-box.is-broken { border-color: var(--danger); background: var(--danger-soft); color: var(--danger); }
 .checks { margin: 0; padding-left: 4px; list-style: none; }
 .checks li { margin: 4px 0; }

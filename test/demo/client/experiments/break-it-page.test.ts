@@ -39,6 +39,6 @@ describe('the Break it page verdicts', () => {
     const result = new ExperimentResult();
     result.check(true, 'refused: 400 invalid_grant', 'unused');
     expect(result.verdict).toBe('held');
-    expect(new ExperimentResult().verdict).toBe('incomplete');
+    expect(new ExperimentResult().verdict).toBe('waiting');
   });
 });

@@ -147,8 +147,9 @@ describe('the Break it page', () => {
     let html = await run('expired');
     expect(html).toContain(`The token expires in ${BREAK_IT_ACCESS_TOKEN_TTL} s`);
     expect(html).toContain(`"exp"`);
+    expect(verdictOf(html)).toBe('waiting');
     html = await run('expired', 'call');
-    expect(verdictOf(html)).toBe('incomplete');
+    expect(verdictOf(html)).toBe('waiting');
     expect(html).toContain('so the Resource Server accepted it (200), as it should');
     demo.clock.advance(BREAK_IT_ACCESS_TOKEN_TTL + 1);
     html = await run('expired', 'call');
