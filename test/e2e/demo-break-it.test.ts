@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BREAK_IT_ACCESS_TOKEN_TTL } from '../../src/demo/break-it-ttl.js';
@@ -67,9 +68,9 @@ async function expectNoOverflow(page: Page, width: number): Promise<void> {
 }
 
 describe('the Break it page in Chromium', () => {
-  for (const width of [1280, 390]) {
-    it(`runs every experiment at ${width} px: the defences hold, and the page fits`, async () => {
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
+  for (const [width, colorScheme] of [[1280, 'light'], [390, 'dark']] as const) {
+    it(`runs every experiment at ${width} px (${colorScheme}): the defences hold, the page fits, axe finds nothing serious`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
       const page = await context.newPage();
       await page.goto(`${demo.urls.client}/`);
       await page.getByRole('link', { name: 'Break it' }).first().click();
@@ -108,7 +109,11 @@ describe('the Break it page in Chromium', () => {
       const html = await page.content();
       for (const secret of SECRETS) expect(html).not.toContain(secret);
       await expectNoOverflow(page, width);
+      // Issue 15 §7: no serious or critical accessibility violation, results and exchanges shown.
+      const axe = await new AxeBuilder({ page }).analyze();
+      const serious = axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+      expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
       await context.close();
-    });
+    }, 120_000);
   }
 });
