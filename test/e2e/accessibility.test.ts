@@ -252,7 +252,7 @@ describe('accessibility of every playground and Auth Server page (axe, light and
         await context.close();
       }
       expect(visited.length).toBeGreaterThan(0);
-      expect(findings).toEqual([]);
+      expect(findings, findings.join('\n')).toEqual([]);
     }, 240_000);
   }
 });

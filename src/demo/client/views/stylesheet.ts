@@ -167,13 +167,6 @@ svg .seq-step:focus-visible .seq-hit { stroke: var(--focus); stroke-width: 3; }
 .chip.status-ok { background: var(--ok-soft); border-color: transparent; } .chip.status-redirect { background: var(--warn-soft); border-color: transparent; }
 .chip.status-error { background: var(--danger-soft); border-color: transparent; }
 .step-body { padding: 0 16px 16px 54px; min-width: 0; }
-/* Phones: the chip goes under the title, the body uses the card's full width. */
-@media (max-width: 759px) {
-  .step-card summary { grid-template-columns: auto minmax(0, 1fr); gap: 6px 10px; padding: 10px 12px; }
-  .step-card summary .chip { grid-column: 2; justify-self: start; white-space: normal; overflow-wrap: anywhere; }
-  .step-body { padding: 0 12px 12px; }
-  table.kv th { white-space: normal; overflow-wrap: anywhere; width: 35%; padding-right: 8px; }
-}
 .vantage { margin: 0 0 10px; font-size: .8rem; color: var(--muted); font-style: italic; }
 .http { border: 1px solid var(--border); border-radius: 10px; background: var(--surface-2); padding: 10px 12px; }
 .http + .http { margin-top: 10px; }
@@ -234,5 +227,13 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .reading { margin: 0; padding-left: 20px; } .reading li { margin: 6px 0; }
 .footer { max-width: 1480px; margin: 8px auto 24px; padding: 0 24px; color: var(--muted); font-size: .8rem; }
 @media (max-width: 759px) { .home { padding: 20px 12px; } .hero h1 { font-size: 1.9rem; } .home-columns { grid-template-columns: minmax(0, 1fr); } .footer { padding: 0 12px; } }
+/* Phones (after the rules they override): the chip goes under the title, the body uses the card's full width, a
+   header name in a table wraps instead of pushing its value off the screen. */
+@media (max-width: 759px) {
+  .step-card summary { grid-template-columns: auto minmax(0, 1fr); gap: 6px 10px; padding: 10px 12px; }
+  .step-card summary .chip { grid-column: 2; justify-self: start; white-space: normal; overflow-wrap: anywhere; }
+  .step-body { padding: 0 12px 12px; }
+  table.kv th { white-space: normal; overflow-wrap: anywhere; width: 35%; padding-right: 8px; }
+}
 @media (prefers-reduced-motion: reduce) { *, *::before, *::after { animation: none !important; transition: none !important; } }
 `;
