@@ -296,9 +296,9 @@ async function topIsVisible(page: Page, selector: string): Promise<{ covered: bo
 }
 
 describe('jumps, focus and the diagram in Chromium', () => {
-  it('lands a jump to a step, or to #run, below the header at 390, 860 and 1280 px', async () => {
+  it('lands a jump to a step, or to #run, below the header at 390, 860, 1100 and 1280 px', async () => {
     const { context, page } = await completedClientCredentialsPage();
-    for (const width of [PHONE_WIDTH, 860, DESKTOP_WIDTH]) {
+    for (const width of [PHONE_WIDTH, 860, 1100, DESKTOP_WIDTH]) {
       await reset(page, width);
       // Scrolled away from the top, so that the jump has to move the page.
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
@@ -313,11 +313,16 @@ describe('jumps, focus and the diagram in Chromium', () => {
       expect(run.covered, `#run at ${width} px (top ${run.top}, header bottom ${run.headerBottom})`).toBe(false);
       await page.evaluate(() => history.replaceState(null, '', location.pathname));
     }
-    // On a phone the header scrolls away with the page; on a desktop it stays.
-    await page.setViewportSize({ width: PHONE_WIDTH, height: 700 });
-    await expect(page.locator('.topbar').evaluate((header) => getComputedStyle(header).position)).resolves.toBe('static');
-    await page.setViewportSize({ width: DESKTOP_WIDTH, height: 700 });
-    await expect(page.locator('.topbar').evaluate((header) => getComputedStyle(header).position)).resolves.toBe('sticky');
+    // On a phone or a tablet the header scrolls away with the page; on a desktop it stays, at most two rows high.
+    for (const width of [PHONE_WIDTH, 860]) {
+      await page.setViewportSize({ width, height: 700 });
+      await expect(page.locator('.topbar').evaluate((header) => getComputedStyle(header).position)).resolves.toBe('static');
+    }
+    for (const width of [1100, DESKTOP_WIDTH]) {
+      await page.setViewportSize({ width, height: 700 });
+      await expect(page.locator('.topbar').evaluate((header) => getComputedStyle(header).position)).resolves.toBe('sticky');
+      await expect(page.locator('.topbar').evaluate((header) => header.getBoundingClientRect().height)).resolves.toBeLessThanOrEqual(100);
+    }
     await context.close();
   }, 120_000);
 

@@ -9,7 +9,7 @@ export function playgroundPage(): void {
   const root = document.documentElement;
   const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
-  // The stylesheet keeps the header sticky only from tablet width up (on phones it scrolls away).
+  // The stylesheet keeps the header sticky only on a desktop (1100 px up; narrower, it scrolls away).
   // Jumps (#run, #step-…) must land below it whatever it wraps to: the stylesheet's
   // scroll-padding-top reads --header-height, measured here rather than guessed.
   const header = document.getElementById('topbar');

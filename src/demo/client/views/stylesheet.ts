@@ -13,9 +13,9 @@ export const PLAYGROUND_STYLESHEET = `
   --code-bg: #121722; --shadow: none; } }
 * { box-sizing: border-box; }
 /* Jumps land below the sticky header: --header-height is its real height, measured by the page
-   script (0 on phones, where the header is not sticky); the fallback covers a page without script. */
+   script (0 below 1100 px, where the header is not sticky); the fallback covers a page without script. */
 html { --header-height: 64px; scroll-padding-top: calc(var(--header-height) + 12px); }
-@media (max-width: 759px) { html { --header-height: 0px; } }
+@media (max-width: 1099px) { html { --header-height: 0px; } }
 body { margin: 0; background: var(--bg); color: var(--text); font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 a { color: var(--accent); }
 code, pre { font-family: var(--mono); font-size: .86em; }
@@ -27,19 +27,21 @@ code, pre { font-family: var(--mono); font-size: .86em; }
 .skip-link:focus { top: 10px; }
 .main-target:focus { outline: none; }
 
-.topbar { position: sticky; top: 0; z-index: 10; display: flex; align-items: center; gap: 20px; padding: 10px 24px;
+.topbar { position: sticky; top: 0; z-index: 10; display: flex; align-items: center; gap: 12px; padding: 8px 20px;
   background: color-mix(in srgb, var(--surface) 92%, transparent); backdrop-filter: blur(8px); border-bottom: 1px solid var(--border); }
 .brand { font-weight: 700; font-size: 1.05rem; color: var(--text); text-decoration: none; white-space: nowrap; }
 .brand-sub { color: var(--muted); font-weight: 500; }
 .logo { color: var(--accent); }
-.grant-nav { display: flex; gap: 4px; flex-wrap: wrap; flex: 1; }
-.grant-nav a, .server-links a { padding: 6px 11px; border-radius: 8px; color: var(--muted); text-decoration: none; font-weight: 550; font-size: .92rem; }
+.grant-nav { display: flex; gap: 2px; flex-wrap: wrap; flex: 1; }
+.grant-nav a, .server-links a { padding: 6px 8px; border-radius: 8px; color: var(--muted); text-decoration: none; font-weight: 550; font-size: .88rem; white-space: nowrap; }
 .grant-nav a:hover, .server-links a:hover { background: var(--surface-2); color: var(--text); }
 .grant-nav a[aria-current="page"] { background: var(--accent-soft); color: var(--accent); }
-.server-links { display: flex; gap: 4px; }
-/* Phones: the header scrolls away with the page (sticky, it took a third of the screen) and wraps. */
+.server-links { display: flex; gap: 2px; }
+/* Below 1100 px the grants wrap to two or more rows (211 px at 860 px, a third of a phone's screen):
+   there the header scrolls away with the page instead of staying over it. */
+@media (max-width: 1099px) { .topbar { position: static; flex-wrap: wrap; backdrop-filter: none; background: var(--surface); } }
 @media (max-width: 759px) {
-  .topbar { position: static; flex-wrap: wrap; gap: 6px 12px; padding: 10px 12px; backdrop-filter: none; background: var(--surface); }
+  .topbar { gap: 6px 12px; padding: 10px 12px; }
   .grant-nav { order: 3; flex-basis: 100%; }
   .grant-nav a, .server-links a { padding: 6px 8px; }
 }
