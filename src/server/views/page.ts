@@ -1,6 +1,9 @@
 import { html, type SafeHtml } from '../../html/html.js';
 
-/** The layout of the server's own pages (sign-in, consent, errors) around their body. */
+/**
+ * The layout of the server's own pages (sign-in, consent, errors) around their body. A skip link
+ * comes first in the tab order, as on every page a person may reach with a keyboard (WCAG 2.4.1).
+ */
 export function page(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en">
@@ -12,7 +15,8 @@ export function page(title: string, body: SafeHtml): string {
 <link rel="stylesheet" href="/assets/tessera.css">
 </head>
 <body>
-<main class="card" aria-labelledby="page-title">
+<a class="skip-link" href="#main">Skip to main content</a>
+<main class="card" id="main" tabindex="-1" aria-labelledby="page-title">
 <p class="brand" aria-hidden="true"><span class="logo">◆</span> Tessera</p>
 ${body}
 </main>

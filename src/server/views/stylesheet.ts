@@ -11,6 +11,13 @@ body { margin: 0; min-height: 100vh; display: grid; place-items: center; backgro
   padding: 32px; box-shadow: 0 8px 30px rgb(0 0 0 / 8%); }
 .brand { margin: 0 0 20px; font-weight: 700; letter-spacing: .02em; color: var(--muted); }
 .logo { color: var(--accent); }
+/* Long names, hosts and codes wrap inside the card: no sideways scrolling on a 390 px phone. */
+.card { overflow-wrap: anywhere; }
+.card:focus { outline: none; }
+@media (max-width: 480px) { body { padding: 12px; } .card { padding: 22px 18px; } }
+.skip-link { position: absolute; left: 12px; top: -100px; padding: 10px 16px; border-radius: 8px; background: var(--accent);
+  color: var(--accent-text); font-weight: 700; text-decoration: none; }
+.skip-link:focus { top: 10px; outline: 3px solid var(--focus); outline-offset: 2px; }
 h1 { font-size: 1.5rem; margin: 0 0 8px; line-height: 1.25; }
 p { margin: 0 0 16px; }
 .muted { color: var(--muted); font-size: .95rem; }

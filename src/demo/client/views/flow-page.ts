@@ -7,7 +7,7 @@ import type { GrantPage } from '../flows/grant-catalog.js';
 import { extraExchangeView, stepCard } from './exchange-view.js';
 import { guidePanel } from './guide-panel.js';
 import { layout } from './layout.js';
-import { sequenceDiagramSvg } from './sequence-diagram-svg.js';
+import { sequenceDiagram } from './sequence-diagram-svg.js';
 
 /** The registration of the client this page plays, as the sidebar shows it. */
 export interface ClientCard {
@@ -73,7 +73,7 @@ function usersPanel(): SafeHtml {
 export function flowPage(input: FlowPageInput): string {
   const { grant, run } = input;
   const states = new Map([...run.steps].map(([number, record]) => [number, record.state] as const));
-  const diagram = sequenceDiagramSvg(grant.diagram, { steps: states, fresh: run.newlyLit }, laneSubtitles(input.urls, input.clientLane));
+  const diagram = sequenceDiagram(grant.diagram, { steps: states, fresh: run.newlyLit }, laneSubtitles(input.urls, input.clientLane));
   const extrasTitle = input.extras?.title ?? 'Beyond the diagram';
   const extras = run.extras.length === 0 ? html`` : html`<section class="extras" aria-label="${extrasTitle}">
 <h2 class="section-title">${extrasTitle}</h2>
@@ -91,7 +91,7 @@ ${input.controls}
 </section>
 ${input.extras?.placement === 'before-diagram' ? extras : ''}
 <section class="panel diagram-card" aria-label="Sequence diagram">
-<p class="hint">Click a step to see the real HTTP exchange behind it.</p>
+<p class="hint">Choose a step to see the real HTTP exchange behind it.</p>
 ${diagram}
 </section>
 <section class="steps" aria-label="The steps and their HTTP exchanges">

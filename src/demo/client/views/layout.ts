@@ -11,8 +11,15 @@ export interface LayoutInput {
   scripts?: readonly string[];
 }
 
-/** The shell of every playground page: top bar with the five grants, content, footer. */
+/** Every page's script: opens step cards, keeps jumps below the header (browser/playground-page.ts). */
+const PAGE_SCRIPT = '/assets/playground.js';
+
+/**
+ * The shell of every playground page: a skip link (the first thing Tab reaches), the top bar with
+ * the grants, the content (the skip link's target), the footer.
+ */
 export function layout(input: LayoutInput): string {
+  const scripts = [...new Set([PAGE_SCRIPT, ...(input.scripts ?? [])])];
   const nav = GRANT_PAGES.map((grant) => html`<a href="${grant.path}"${grant.key === input.active ? html` aria-current="page"` : ''}>${grant.title}</a>`);
   return html`<!doctype html>
 <html lang="en">
@@ -23,10 +30,11 @@ export function layout(input: LayoutInput): string {
 <title>${input.title} · Tessera Playground</title>
 <link rel="stylesheet" href="/assets/playground.css">
 <link rel="icon" href="data:,">
-${(input.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
+${scripts.map((src) => html`<script type="module" src="${src}"></script>`)}
 </head>
 <body>
-<header class="topbar">
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="topbar" id="topbar">
 <a class="brand" href="/"><span class="logo" aria-hidden="true">◆</span> Tessera <span class="brand-sub">Playground</span></a>
 <nav class="grant-nav" aria-label="Grants">${nav}<a href="/break-it"${input.active === 'break-it' ? html` aria-current="page"` : ''}>Break it</a></nav>
 <nav class="server-links" aria-label="Servers">
@@ -34,7 +42,9 @@ ${(input.scripts ?? []).map((src) => html`<script type="module" src="${src}"></s
 <a href="${input.urls.resourceServer}/" title="Resource Server">Resource Server</a>
 </nav>
 </header>
+<div id="main" class="main-target" tabindex="-1">
 ${input.body}
+</div>
 <footer class="footer"><p>Tessera demo · the Client (${input.urls.client}), the Auth Server (${input.urls.authorizationServer}) and the Resource Server (${input.urls.resourceServer}) run on this machine. Every exchange shown is real traffic between them; client secrets and passwords are masked.</p></footer>
 </body>
 </html>
