@@ -1,12 +1,11 @@
 /**
  * The small script of every playground page: a click on a diagram step opens that step's
- * exchange, and the refresh page counts down to its token's expiry.
- *
- * Served as `(${playgroundPage})()`: everything it uses must be inside this function.
+ * exchange, and the refresh page counts down to its token's expiry. An ordinary module, bundled
+ * by esbuild (scripts/bundle-browser.mjs).
  */
-export function playgroundPage(): void {
+function playgroundPage(): void {
   function openStep(hash: string): void {
-    const match = /^#step-(\d+)$/.exec(hash);
+    const match = /^#step-([a-z0-9-]+)$/.exec(hash);
     if (!match) return;
     const card = document.getElementById(`step-${match[1] ?? ''}`);
     if (!(card instanceof HTMLDetailsElement)) return;
@@ -42,3 +41,5 @@ export function playgroundPage(): void {
     tick();
   }
 }
+
+playgroundPage();

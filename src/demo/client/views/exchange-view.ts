@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../../../html/html.js';
 import type { DecodedJwt, Exchange, ExchangeRequest, ExchangeResponse, MessageBody, NameValue } from '../exchange/exchange.js';
+import type { DiagramStep, SequenceDiagram } from '../content/flow-content.js';
 import type { StepRecord } from '../flows/flow-run.js';
-import type { DiagramStep } from '../flows/sequence-diagrams.js';
 import { describeParameter } from './parameter-glossary.js';
 
 /** Where the playground stood to see an exchange: said on every card, so nothing looks more observed than it was. */
@@ -54,8 +54,11 @@ ${iat && exp ? html`<p class="jwt-times">Issued <time>${iat}</time>, expires <ti
 }
 
 export function requestView(request: ExchangeRequest, vantage: Exchange['vantage']): SafeHtml {
+  if (request.text !== undefined) {
+    return html`<div class="http http-request"><p class="http-line"><span class="http-kind">No HTTP request</span></p><p>${request.text}</p></div>`;
+  }
   return html`<div class="http http-request">
-<p class="http-line"><span class="http-kind">${vantage === 'redirect' ? 'Browser navigation' : 'Request'}</span> <span class="method">${request.method}</span> <span class="url">${request.url}</span></p>
+<p class="http-line"><span class="http-kind">${request.kind ?? (vantage === 'redirect' ? 'Browser navigation' : 'Request')}</span> <span class="method">${request.method}</span> <span class="url">${request.url}</span></p>
 ${nameValueTable('Headers', request.headers, 'headers')}
 ${nameValueTable('Query parameters', request.query, 'params')}
 ${nameValueTable('Fragment parameters (after #: never sent to a server)', request.fragment ?? [], 'params')}
@@ -81,39 +84,55 @@ function stepChip(record: StepRecord): SafeHtml {
   if (part === 'response' && exchange.response) {
     return html`<span class="chip status ${statusClass(exchange.response.status)}">${exchange.response.status} ${exchange.response.statusText}</span>`;
   }
+  if (exchange.request.text !== undefined) return html`<span class="chip">${exchange.request.method}</span>`;
   return html`<span class="chip">${exchange.request.method} ${new URL(exchange.request.url).pathname}</span>`;
 }
 
+/** What a step card needs besides its step: the diagram (to number the paired step) and the page's clock. */
+export interface StepCardContext {
+  diagram: SequenceDiagram;
+  /** The page's clock, in seconds since the epoch: decoded times are shown relative to it. */
+  now: number;
+}
+
 /** The other half of the exchange, in one line with a link to its step. */
-function pairedLine(record: StepRecord): SafeHtml {
+function pairedLine(record: StepRecord, context: StepCardContext): SafeHtml {
   if (record.pairedStep === undefined) return html``;
   const { exchange } = record;
+  const paired = context.diagram.steps.find((step) => step.id === record.pairedStep);
+  if (!paired) return html``;
+  const link = html`<a href="#step-${paired.id}">step ${paired.number}</a>`;
   if (record.part === 'request') {
     return exchange.response
-      ? html`<p class="paired">The answer is <a href="#step-${record.pairedStep}">step ${record.pairedStep}</a>: <strong>${exchange.response.status} ${exchange.response.statusText}</strong>.</p>`
+      ? html`<p class="paired">The answer is ${link}: <strong>${exchange.response.status} ${exchange.response.statusText}</strong>.</p>`
       : html``;
   }
-  return html`<p class="paired">Answering the request of <a href="#step-${record.pairedStep}">step ${record.pairedStep}</a>: <code>${exchange.request.method} ${exchange.request.url}</code>.</p>`;
+  return html`<p class="paired">Answering the request of ${link}: <code>${exchange.request.method} ${exchange.request.url}</code>.</p>`;
+}
+
+/** The id, number and data attributes every step card carries: `data-step-id` names it, `data-step` is its display number. */
+function cardIdentity(step: DiagramStep): SafeHtml {
+  return html`id="step-${step.id}" data-step-id="${step.id}" data-step="${step.number}"`;
 }
 
 /**
  * One numbered step below the diagram. A lit step shows its half of the real exchange (the
  * request for an arrow out, the response for the arrow back) with a link to the other half.
  */
-export function stepCard(step: DiagramStep, record: StepRecord | undefined, open: boolean): SafeHtml {
+export function stepCard(step: DiagramStep, record: StepRecord | undefined, open: boolean, context: StepCardContext): SafeHtml {
   const label = step.lines.join(' ');
   if (!record) {
-    return html`<details class="step-card is-pending" id="step-${step.number}" data-step="${step.number}">
+    return html`<details class="step-card is-pending" ${cardIdentity(step)}>
 <summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${label}</span></span><span class="chip muted">not yet</span></summary>
 <div class="step-body"><p class="muted">This step has not happened yet. Run the flow above and it lights up with its real HTTP exchange.</p></div>
 </details>`;
   }
   const { exchange } = record;
   const body = record.part === 'request' || !exchange.response
-    ? html`${requestView(exchange.request, exchange.vantage)}${exchange.vantage === 'redirect' ? '' : pairedLine(record)}`
-    : html`${responseView(exchange.response)}${pairedLine(record)}`;
+    ? html`${requestView(exchange.request, exchange.vantage)}${exchange.vantage === 'redirect' ? '' : pairedLine(record, context)}`
+    : html`${responseView(exchange.response)}${pairedLine(record, context)}`;
   const jwts = record.part === 'response' || exchange.vantage === 'browser' ? exchange.jwts : [];
-  return html`<details class="step-card ${record.state === 'failed' ? 'is-failed' : 'is-done'}" id="step-${step.number}" data-step="${step.number}"${open ? html` open` : ''}>
+  return html`<details class="step-card ${record.state === 'failed' ? 'is-failed' : 'is-done'}" ${cardIdentity(step)}${open ? html` open` : ''}>
 <summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${label}</span></span>${stepChip(record)}</summary>
 <div class="step-body">
 <p class="vantage">${VANTAGE[exchange.vantage]}</p>

@@ -1,12 +1,12 @@
 import { html, type SafeHtml } from '../../../html/html.js';
 import type { Participant } from '../exchange/exchange.js';
+import type { DiagramStep, SequenceDiagram } from '../content/flow-content.js';
 import type { StepState } from '../flows/flow-run.js';
-import type { DiagramStep, SequenceDiagram } from '../flows/sequence-diagrams.js';
 
-/** How each step is drawn: not yet run, run, or run with an error; `fresh` ones were just lit. */
+/** How each step is drawn, by step id: not yet run, run, or run with an error; `fresh` ones were just lit. */
 export interface DiagramState {
-  steps: ReadonlyMap<number, StepState>;
-  fresh: readonly number[];
+  steps: ReadonlyMap<string, StepState>;
+  fresh: readonly string[];
 }
 
 const WIDTH = 1000;
@@ -40,7 +40,7 @@ function stepGroup(diagram: SequenceDiagram, step: DiagramStep, top: number, sta
   const arrowY = top + step.lines.length * LINE_HEIGHT + 10;
   const badgeX = from + direction * 2;
   const lines = step.lines.map((line, i) => html`<tspan x="${labelX}" dy="${i === 0 ? 0 : LINE_HEIGHT}">${i === 0 ? html`<tspan class="seq-num">${step.number}.</tspan> ` : ''}${line}</tspan>`);
-  const svg = html`<a href="#step-${step.number}" id="diagram-step-${step.number}" data-step="${step.number}" class="${stepClass(state.steps.get(step.number), state.fresh.indexOf(step.number))}">
+  const svg = html`<a href="#step-${step.id}" id="diagram-step-${step.id}" data-step-id="${step.id}" data-step="${step.number}" class="${stepClass(state.steps.get(step.id), state.fresh.indexOf(step.id))}">
 <title>Step ${step.number}: ${step.from} → ${step.to}. Show the HTTP exchange.</title>
 <rect class="seq-hit" x="${Math.min(from, to, labelX - halfWidth) - 16}" y="${top - 14}" width="${Math.max(Math.abs(to - from), halfWidth * 2) + 32}" height="${arrowY - top + 26}" rx="8"/>
 <text class="seq-label" x="${labelX}" y="${top}" text-anchor="middle">${lines}</text>
