@@ -79,7 +79,7 @@ export function flowPage(input: FlowPageInput): string {
   const extrasTitle = input.extras?.title ?? 'Beyond the diagram';
   const extras = run.extras.length === 0 ? html`` : html`<section class="extras" aria-label="${extrasTitle}">
 <h2 class="section-title">${extrasTitle}</h2>
-${run.extras.map((extra) => extraExchangeView(extra.title, extra.exchange, extra.notes))}
+${run.extras.map((extra) => extraExchangeView(extra.title, extra.exchange, extra.notes, input.now))}
 </section>`;
   const body = html`<main class="flow-layout" data-grant="${grant.key}">
 <div class="flow-main">

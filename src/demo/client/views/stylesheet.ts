@@ -180,4 +180,12 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .reading { margin: 0; padding-left: 20px; } .reading li { margin: 6px 0; }
 .footer { max-width: 1480px; margin: 8px auto 24px; padding: 0 24px; color: var(--muted); font-size: .8rem; }
 @media (prefers-reduced-motion: reduce) { *, *::before, *::after { animation: none !important; transition: none !important; } }
+/* Flow engine (issue 15 §1-3, §5): a failed step's outcome, the tutorial's caption greyed, corrections, token life. */
+.step-outcome { margin: 12px 0; padding: 10px 14px; border-radius: 10px; background: var(--danger-soft); border: 1px solid var(--danger); }
+.step-outcome h5 { margin: 0 0 6px; }
+.outcome-error { margin: 4px 0; overflow-wrap: anywhere; }
+.outcome-meaning dt { font-weight: 650; margin-top: 6px; } .outcome-meaning dd { margin: 2px 0 0; }
+.tutorial-expected { color: var(--muted); font-style: italic; }
+.tutorial-expected-label { font-style: normal; font-weight: 600; }
+.relative-time { color: var(--muted); }
 `;
