@@ -39,11 +39,15 @@ export const AUTHORIZATION_CODE_FLOW = defineFlow({
         'The Client authenticates with HTTP Basic (client_secret_basic); the secret is masked here.',
         'code_verifier proves that this client is the one that started the flow (PKCE, RFC 7636 §4.5).',
       ],
-      correction: {
+      corrections: [{
         tutorial: 'The tutorial lists client_id & client_secret among the parameters of this request.',
         rfc: 'The Auth Server must support HTTP Basic for a client secret, and sending the secret in the request body is NOT RECOMMENDED: this client sends it in the Authorization header.',
         refs: [ref(6749, '2.3.1')],
-      },
+      }, {
+        tutorial: 'The tutorial says redirect_uri is optional in this request when a default was registered.',
+        rfc: 'redirect_uri is REQUIRED in the token request when the authorization request carried one, and must be identical to it; this Client always sends both.',
+        refs: [ref(6749, '4.1.3')],
+      }],
     },
     { id: 'token-response', from: 'Auth Server', to: 'Client', caption: ['Here is the token from Authorization Server'], notes: TOKEN_RESPONSE_NOTES },
     ...resourceCallSteps('user'),

@@ -10,18 +10,18 @@ export const CLIENT_CREDENTIALS_FLOW = defineFlow({
       id: 'token-request', from: 'Client', to: 'Auth Server',
       caption: ['I want to access protected resources. Here', 'are my client credentials. No user involved in this.'],
       notes: ['The client authenticates with its own credentials (Basic); the secret is masked here. No user, no browser, no redirect.'],
-      correction: grantTypeCorrection('client_credentials', '4.4.2'),
+      corrections: [grantTypeCorrection('client_credentials', '4.4.2')],
     },
     {
       id: 'token-response', from: 'Auth Server', to: 'Client',
       // Corrected: the tutorial says "to access the user resources", but this grant has no user.
       caption: ['Hey Client, The credentials provided are', 'correct. Here is the TOKEN to access the protected', 'resources.'],
       notes: [...TOKEN_RESPONSE_NOTES, 'No refresh token: the client can simply ask again (RFC 6749 §4.4.3).'],
-      correction: {
+      corrections: [{
         tutorial: 'The tutorial\'s caption says "Here is the TOKEN to access the user resources".',
         rfc: 'There is no user in this grant: the client asks for access to protected resources under its own control (or another owner\'s, arranged beforehand). The token\'s sub is the client_id, and the Resource Server answers with the client\'s own resources.',
         refs: [ref(6749, '4.4'), ref(6749, '1.3.4')],
-      },
+      }],
     },
     ...resourceCallSteps('client'),
   ],

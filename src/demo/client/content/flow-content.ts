@@ -27,7 +27,8 @@ export interface StepSpec<Id extends string = string> {
   caption: readonly string[];
   /** What the Client checked, or why this step matters: shown when the step happened as expected. */
   notes: readonly string[];
-  correction?: TutorialCorrection;
+  /** Where the tutorial says otherwise than the RFCs about this step. */
+  corrections?: readonly TutorialCorrection[];
 }
 
 /** One arrow of a sequence diagram, numbered by its position. */
@@ -39,7 +40,8 @@ export interface DiagramStep {
   to: Participant;
   /** The caption's lines. */
   lines: readonly string[];
-  correction?: TutorialCorrection;
+  /** Where the tutorial says otherwise than the RFCs about this step: a callout on its card. */
+  corrections: readonly TutorialCorrection[];
 }
 
 export interface SequenceDiagram {
@@ -71,7 +73,7 @@ export function defineFlow<Id extends string, Control extends string, Problem ex
   const diagram: SequenceDiagram = {
     participants: spec.participants,
     steps: spec.steps.map((step, index) => ({
-      id: step.id, number: index + 1, from: step.from, to: step.to, lines: step.caption, ...(step.correction ? { correction: step.correction } : {}),
+      id: step.id, number: index + 1, from: step.from, to: step.to, lines: step.caption, corrections: step.corrections ?? [],
     })),
   };
   return { steps: spec.steps, diagram, controls: spec.controls, problems: spec.problems };

@@ -31,11 +31,11 @@ export const IMPLICIT_FLOW = defineFlow({
         'No refresh token: the implicit grant must not issue one (RFC 6749 §4.2.2).',
         'Anything that saw this URL (history, extensions, a script on the page) saw the token: this is why RFC 9700 §2.1.2 says not to use this grant.',
       ],
-      correction: {
+      corrections: [{
         tutorial: 'The tutorial says apps with only HTML and JavaScript and no backend can still use the implicit grant.',
         rfc: 'Clients SHOULD NOT use the implicit grant: a browser app uses the authorization code grant with PKCE, which keeps the token out of the URL.',
         refs: [ref(9700, '2.1.2')],
-      },
+      }],
     },
     {
       id: 'resource-request', from: 'Client', to: 'Resource Server',

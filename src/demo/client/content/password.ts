@@ -9,11 +9,11 @@ export const PASSWORD_FLOW = defineFlow({
     {
       id: 'give-credentials', from: 'User', to: 'Client', caption: ['I want to access my resources'],
       notes: ['Your browser posted your username and password to the Client, not to the Auth Server: the Client now knows your password.'],
-      correction: {
+      corrections: [{
         tutorial: 'The tutorial says this grant is fine when the Client, the Auth Server and the Resource Server belong to the same organization.',
         rfc: 'The security best current practice says the resource owner password credentials grant MUST NOT be used: it hands the user\'s password to the client and cannot support multi-factor sign-in.',
         refs: [ref(9700, '2.4')],
-      },
+      }],
     },
     {
       id: 'token-request', from: 'Client', to: 'Auth Server',
@@ -22,7 +22,7 @@ export const PASSWORD_FLOW = defineFlow({
         'The Client sends your username and password to the token endpoint, with its own credentials (Basic).',
         'Both the client secret and your password are masked here. A real client sees your password in clear.',
       ],
-      correction: grantTypeCorrection('password', '4.3.2'),
+      corrections: [grantTypeCorrection('password', '4.3.2')],
     },
     {
       id: 'token-response', from: 'Auth Server', to: 'Client',

@@ -10,11 +10,11 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
       id: 'expired-request', from: 'Client', to: 'Resource Server',
       caption: ['I want to access protected resources of the user. Here', 'is the access token received in the initial user login.'],
       notes: ['The Client still holds the access token of the initial login. It does not decide by itself that the token is too old: it calls, and lets the Resource Server say.'],
-      correction: {
+      corrections: [{
         tutorial: 'The tutorial says the Client learns that its access token expired from "the error from the Auth Server".',
         rfc: 'The Resource Server is the one that refuses the token, with a WWW-Authenticate challenge; the Auth Server is not asked. (A client may also track expires_in, but the Resource Server\'s answer decides.)',
         refs: [ref(6750, '3'), ref(6749, '7')],
-      },
+      }],
     },
     {
       id: 'expired-response', from: 'Resource Server', to: 'Client',
@@ -24,17 +24,21 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
         '401 with WWW-Authenticate: Bearer error="invalid_token": RFC 6750 §3.1 for an expired token.',
         'oauth4webapi hands the client the parsed challenge, so it knows to refresh rather than to give up.',
       ],
-      correction: {
+      corrections: [{
         tutorial: 'The tutorial\'s Resource Server answers "403 forbidden error" to an expired token.',
         rfc: 'An expired token is invalid_token: HTTP 401 with WWW-Authenticate: Bearer error="invalid_token". 403 insufficient_scope is for a valid token that lacks a scope.',
         refs: [ref(6750, '3.1')],
-      },
+      }],
     },
     {
       id: 'refresh-request', from: 'Client', to: 'Auth Server',
       caption: ['Hey Auth Server, I need a new access token', 'for the user. Here is the refresh token', 'of the user.'],
       notes: ['grant_type=refresh_token with the refresh token; the client authenticates too, so a stolen refresh token alone is not enough (RFC 6749 §6).'],
-      correction: grantTypeCorrection('refresh_token', '6'),
+      corrections: [grantTypeCorrection('refresh_token', '6'), {
+        tutorial: 'The tutorial says the Auth Server issues a new token if the refresh token "belongs to the same user", and that the refresh token is used "to re-authenticate the user".',
+        rfc: 'A refresh token is bound to the client it was issued to: the Auth Server authenticates the client and checks that the token was issued to it. It gets new access tokens; it does not authenticate the user again.',
+        refs: [ref(6749, '6'), ref(6749, '1.5')],
+      }],
     },
     {
       id: 'refresh-response', from: 'Auth Server', to: 'Client',

@@ -3,7 +3,7 @@ import type { DecodedJwt, Exchange, ExchangeRequest, ExchangeResponse, MessageBo
 import type { DiagramStep, SequenceDiagram } from '../content/flow-content.js';
 import type { StepRecord } from '../flows/flow-run.js';
 import { describeParameter } from './parameter-glossary.js';
-import { errorExplanation, failedHeadline, failedOutcome } from './step-outcome.js';
+import { correctionCallouts, correctionFlag, errorExplanation, failedHeadline, failedOutcome } from './step-outcome.js';
 
 /** Where the playground stood to see an exchange: said on every card, so nothing looks more observed than it was. */
 const VANTAGE: Record<Exchange['vantage'], string> = {
@@ -149,8 +149,8 @@ export function stepCard(step: DiagramStep, record: StepRecord | undefined, open
   const label = step.lines.join(' ');
   if (!record) {
     return html`<details class="step-card is-pending" ${cardIdentity(step)}>
-<summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${label}</span></span><span class="chip muted">not yet</span></summary>
-<div class="step-body"><p class="muted">This step has not happened yet. Run the flow above and it lights up with its real HTTP exchange.</p></div>
+<summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${label}</span>${correctionFlag(step)}</span><span class="chip muted">not yet</span></summary>
+<div class="step-body"><p class="muted">This step has not happened yet. Run the flow above and it lights up with its real HTTP exchange.</p>${correctionCallouts(step)}</div>
 </details>`;
   }
   const { exchange } = record;
@@ -161,12 +161,13 @@ export function stepCard(step: DiagramStep, record: StepRecord | undefined, open
   const failed = record.state === 'failed';
   // A failed step does not keep the tutorial's caption of success as its title, nor its success notes.
   return html`<details class="step-card ${failed ? 'is-failed' : 'is-done'}" ${cardIdentity(step)}${open ? html` open` : ''}>
-<summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${failed ? failedHeadline(record) : label}</span></span>${stepChip(record)}</summary>
+<summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${failed ? failedHeadline(record) : label}</span>${correctionFlag(step)}</span>${stepChip(record)}</summary>
 <div class="step-body">
 <p class="vantage">${VANTAGE[exchange.vantage]}</p>
 ${body}
 ${jwts.map((jwt) => jwtView(jwt, context.now))}
 ${failed ? failedOutcome(step, record) : exchangeNotes(record.notes)}
+${correctionCallouts(step)}
 </div>
 </details>`;
 }

@@ -46,3 +46,19 @@ export function failedOutcome(step: DiagramStep, record: StepRecord): SafeHtml {
   return html`${errorExplanation(record.exchange, record.part, failedHeadline(record))}
 <p class="tutorial-expected"><span class="tutorial-expected-label">What the tutorial expected:</span> ${step.lines.join(' ')}</p>`;
 }
+
+/** The line under a step's title that says the step corrects the tutorial, visible while the card is closed. */
+export function correctionFlag(step: DiagramStep): SafeHtml {
+  if (step.corrections.length === 0) return html``;
+  const first = step.corrections[0]?.refs[0];
+  return html`<span class="step-correction-flag">The tutorial says otherwise here${first ? html`: see ${rfcLabel(first)}` : ''}</span>`;
+}
+
+/** "The tutorial says …; RFC … says …", at the step where the correction happens (issue 15 §5). */
+export function correctionCallouts(step: DiagramStep): SafeHtml {
+  return html`${step.corrections.map((correction) => html`<aside class="tutorial-correction" aria-label="The tutorial versus the RFC">
+<p class="correction-title">The tutorial versus the RFC</p>
+<p><strong>The tutorial says:</strong> ${correction.tutorial}</p>
+<p><strong>${correction.refs.map(rfcLabel).join(', ')} says:</strong> ${correction.rfc} ${rfcLinks(correction.refs)}</p>
+</aside>`)}`;
+}

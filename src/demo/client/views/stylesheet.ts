@@ -188,4 +188,7 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .tutorial-expected { color: var(--muted); font-style: italic; }
 .tutorial-expected-label { font-style: normal; font-weight: 600; }
 .relative-time { color: var(--muted); }
+.tutorial-correction { margin: 12px 0; padding: 10px 14px; border-radius: 10px; background: var(--warn-soft); border: 1px solid var(--warn); }
+.tutorial-correction p { margin: 4px 0; } .correction-title { font-weight: 700; }
+.step-correction-flag { font-size: .8rem; color: var(--warn); font-weight: 600; }
 `;
