@@ -3,7 +3,10 @@ import { IMPLICIT_FLOW as FLOW } from '../content/implicit.js';
 import { decodeJwt } from '../exchange/decode-jwt.js';
 import type { Exchange, NameValue } from '../exchange/exchange.js';
 import { exchangeRecords, type StepRecord } from '../flows/flow-run.js';
+import { html } from '../../../html/html.js';
 import { stepCard } from '../views/exchange-view.js';
+import { tokenExpiry, tokenLifeView } from '../views/token-life.js';
+import { startCountdowns } from './countdown.js';
 import type { ImplicitSpaConfig } from './implicit-spa-config.js';
 
 /**
@@ -78,10 +81,18 @@ function render(state: SpaState, fresh: readonly StepId[]): void {
       arrow.setAttribute('class', `seq-step ${record.state === 'failed' ? 'is-failed' : 'is-done'}${freshIndex < 0 ? '' : ` is-fresh delay-${Math.min(freshIndex, 5)}`}`);
     }
   }
-  const phase = state.accessToken === undefined ? 'idle' : state.steps['resource-response'] ? 'done' : 'token';
+  const answer = state.steps['resource-response'];
+  const phase = state.accessToken === undefined ? 'idle' : answer ? (answer.state === 'failed' ? 'refused' : 'done') : 'token';
   for (const element of document.querySelectorAll<HTMLElement>('[data-show-when]')) {
     element.hidden = !(element.dataset.showWhen ?? '').split(' ').includes(phase);
   }
+  // The token's remaining life from its exp, by this browser's clock: the token lives only here.
+  const exp = tokenExpiry(state.accessToken);
+  const offers = html`<div class="token-offers"><div class="action-form"><button type="button" data-spa-reset>${controlText(FLOW, 'new-token')}</button></div><p>${controlText(FLOW, 'no-refresh')}</p></div>`;
+  for (const slot of document.querySelectorAll<HTMLElement>('[data-show-when]:not([hidden]) [data-spa-token-life]')) {
+    slot.innerHTML = exp === undefined ? '' : tokenLifeView({ exp, now, offers: phase === 'refused' ? html`` : offers }).value;
+  }
+  startCountdowns();
   const reset = document.getElementById('spa-reset');
   if (reset) reset.hidden = Object.keys(state.steps).length === 0 && !state.problem;
   const problem = document.getElementById('spa-problem');
@@ -210,7 +221,10 @@ function startImplicitSpa(): void {
       });
     });
   }
-  document.getElementById('spa-reset')?.addEventListener('click', () => {
+  // Start over, from the reset button or an offer of a new token (rendered later, hence delegated).
+  document.addEventListener('click', (event) => {
+    const target = event.target instanceof Element ? event.target.closest('#spa-reset, [data-spa-reset]') : null;
+    if (!target) return;
     sessionStorage.removeItem(STORAGE_KEY);
     location.assign(config.pagePath);
   });

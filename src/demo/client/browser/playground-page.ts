@@ -1,6 +1,8 @@
+import { startCountdowns } from './countdown.js';
+
 /**
  * The small script of every playground page: a click on a diagram step opens that step's
- * exchange, and the refresh page counts down to its token's expiry. An ordinary module, bundled
+ * exchange, and each access token's remaining life counts down (countdown.ts). An ordinary module, bundled
  * by esbuild (scripts/bundle-browser.mjs).
  */
 function playgroundPage(): void {
@@ -24,22 +26,7 @@ function playgroundPage(): void {
   });
   if (location.hash) openStep(location.hash);
 
-  const countdown = document.querySelector<HTMLElement>('[data-seconds-left]');
-  if (countdown) {
-    // One second of margin: the server, not this countdown, decides when the token has expired.
-    const deadline = Date.now() + (Number(countdown.dataset.secondsLeft ?? '0') + 1) * 1000;
-    const number = countdown.querySelector<HTMLElement>('[data-countdown]');
-    const tick = (): void => {
-      const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-      if (number) number.textContent = String(left);
-      if (left > 0) return;
-      window.clearInterval(timer);
-      countdown.textContent = 'The access token has expired. Call the Resource Server with it.';
-      for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-enable-at-zero]')) button.disabled = false;
-    };
-    const timer = window.setInterval(tick, 1000);
-    tick();
-  }
+  startCountdowns();
 }
 
 playgroundPage();

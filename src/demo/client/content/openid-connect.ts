@@ -65,6 +65,8 @@ export const OPENID_CONNECT_FLOW = defineFlow({
     'redeem': 'Run steps {token-request}–{token-response}: get the ID token',
     'userinfo': 'Run steps {userinfo-request}–{userinfo-response}: call UserInfo',
     'sign-out': 'Run steps {ask-to-sign-out}–{logged-out-return}: sign out',
+    'token-expired': 'UserInfo will refuse it with 401 invalid_token. The Client is still signed in on its own session; for a new access token it signs you in again (no refresh token: offline_access was not asked for).',
+    'sign-in-again': 'Sign in again: get a new access token',
   },
   problems: {
     'foreign-callback': 'This callback does not belong to a sign-in started here (or it was already used). Start again.',

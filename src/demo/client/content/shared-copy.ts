@@ -58,5 +58,7 @@ export const RESOURCE_CALL_CONTROLS = {
   'call': 'Run steps {resource-request}–{resource-response}: call the Resource Server',
   'call-again': 'Call the Resource Server again (steps {resource-request}–{resource-response})',
   'complete': 'The flow is complete. Call again, or start over.',
-  'refused': 'The Resource Server refused the token (step {resource-response} says why). Get a new token: start over, or see how a client with a refresh token carries on.',
+  'refused': 'The Resource Server refused the token (step {resource-response} says why): the flow did not reach its resources. The way on is a new token: start over, or see how a client with a refresh token carries on.',
+  'new-token': 'Start over: get a new token',
+  'refresh-page': 'How a client with a refresh token carries on: the Refresh Token page',
 } as const;

@@ -16,8 +16,7 @@ import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
 import { formOf, scopesFrom } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
-import { resourceCallRoutes } from './resource-call-routes.js';
-import { expiryNote } from '../views/token-life.js';
+import { resourceCallControls, resourceCallRoutes } from './resource-call-routes.js';
 
 type StepId = typeof FLOW.steps[number]['id'];
 
@@ -47,9 +46,7 @@ export function authorizationCodeRoutes(app: FastifyInstance, ctx: PlaygroundCon
 ${actionForm(`${PATH}/token`, csrf, controlText(FLOW, 'redeem'))}`;
     }
     if (flow.accessToken) {
-      const done = flow.run.has('resource-response');
-      return html`<p>${controlText(FLOW, done ? 'complete' : 'holds-token')} ${expiryNote(ctx.accessTokenTtl)}</p>
-${actionForm(`${PATH}/resources`, csrf, controlText(FLOW, done ? 'call-again' : 'call'))}`;
+      return resourceCallControls({ flow: FLOW, path: PATH, csrf, run: flow.run, accessToken: flow.accessToken, now: ctx.clock.nowSeconds() });
     }
     return html`<p>${controlText(FLOW, flow.pending ? 'waiting' : 'intro')}</p>
 ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeFields() })}`;

@@ -10,12 +10,11 @@ import { SessionSlot } from '../playground-sessions.js';
 import { actionForm, flowPage, scopeFields } from '../views/flow-page.js';
 import { CLIENT_CREDENTIALS_FLOW as FLOW } from '../content/client-credentials.js';
 import { controlText } from '../content/flow-content.js';
-import { expiryNote } from '../views/token-life.js';
 import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
 import { formOf, scopesFrom } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
-import { resourceCallRoutes } from './resource-call-routes.js';
+import { resourceCallControls, resourceCallRoutes } from './resource-call-routes.js';
 
 type StepId = typeof FLOW.steps[number]['id'];
 
@@ -41,9 +40,8 @@ export function clientCredentialsRoutes(app: FastifyInstance, ctx: PlaygroundCon
     const controls = accessToken === undefined
       ? html`<p>${controlText(FLOW, 'intro')}</p>
 ${actionForm(`${PATH}/token`, csrf, controlText(FLOW, 'get-token'), { fields: scopeFields() })}`
-      : html`<p>${controlText(FLOW, run.has('resource-response') ? 'complete' : 'holds-token')} (scope <code>${scope ?? ''}</code>) ${expiryNote(ctx.accessTokenTtl)}</p>
-${actionForm(`${PATH}/resources`, csrf, controlText(FLOW, run.has('resource-response') ? 'call-again' : 'call'))}
-${run.has('resource-response') ? html`<div class="experiment"><p><strong>Beyond the diagram:</strong> add a resource with <code>POST /api/resources</code>. It needs scope <code>write</code>; without it the Resource Server answers <code>403 insufficient_scope</code> (RFC 6750 §3.1).</p>
+      : html`${resourceCallControls({ flow: FLOW, path: PATH, csrf, run, accessToken, now: ctx.clock.nowSeconds(), detail: html` The token's scope: <code>${scope ?? ''}</code>.` })}
+${run.steps.get('resource-response')?.state === 'done' ? html`<div class="experiment"><p><strong>Beyond the diagram:</strong> add a resource with <code>POST /api/resources</code>. It needs scope <code>write</code>; without it the Resource Server answers <code>403 insufficient_scope</code> (RFC 6750 §3.1).</p>
 ${actionForm(`${PATH}/add`, csrf, controlText(FLOW, 'add-resource'), { primary: false, fields: html`<label class="inline">title <input name="title" value="Backup report: today" maxlength="120"></label>` })}</div>` : ''}`;
     const reset = run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);

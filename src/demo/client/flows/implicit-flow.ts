@@ -8,7 +8,6 @@ import type { PlaygroundContext } from '../playground-context.js';
 import { flowPage, scopeFields } from '../views/flow-page.js';
 import { controlText } from '../content/flow-content.js';
 import { IMPLICIT_FLOW as FLOW } from '../content/implicit.js';
-import { expiryNote } from '../views/token-life.js';
 import { FlowRun } from './flow-run.js';
 import { grantPage } from './grant-catalog.js';
 
@@ -44,10 +43,16 @@ export function implicitRoutes(app: FastifyInstance, ctx: PlaygroundContext): vo
 <div data-show-when="idle"><p>${controlText(FLOW, 'intro')}</p>
 ${scopeFields()}
 <div class="action-form"><button type="button" id="spa-start">${controlText(FLOW, 'start')}</button></div></div>
-<div data-show-when="token" hidden><p>${controlText(FLOW, 'holds-token')} ${expiryNote(ctx.accessTokenTtl)}</p>
+<div data-show-when="token" hidden><p>${controlText(FLOW, 'holds-token')}</p>
+<div data-spa-token-life></div>
 <div class="action-form"><button type="button" data-spa-call>${controlText(FLOW, 'call')}</button></div></div>
 <div data-show-when="done" hidden><p>${controlText(FLOW, 'complete')}</p>
+<div data-spa-token-life></div>
 <div class="action-form"><button type="button" data-spa-call>${controlText(FLOW, 'call-again')}</button></div></div>
+<div data-show-when="refused" hidden><p class="flow-refused">${controlText(FLOW, 'refused')}</p>
+<div class="token-offers"><div class="action-form"><button type="button" data-spa-reset>${controlText(FLOW, 'new-token')}</button></div><p>${controlText(FLOW, 'no-refresh')}</p></div>
+<div data-spa-token-life></div>
+<div class="action-form"><button type="button" data-spa-call class="secondary">${controlText(FLOW, 'call-again')}</button></div></div>
 <div class="action-form"><button type="button" id="spa-reset" class="secondary" hidden>Start over</button></div>`;
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({

@@ -16,6 +16,7 @@ import { decodeJwt } from '../exchange/decode-jwt.js';
 import { BackChannelLogouts } from '../oauth/backchannel-logouts.js';
 import { controlText, problemText } from '../content/flow-content.js';
 import { OPENID_CONNECT_FLOW as FLOW } from '../content/openid-connect.js';
+import { tokenExpiry, tokenLifeView } from '../views/token-life.js';
 import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
 import { formOf } from './form-input.js';
@@ -106,7 +107,13 @@ ${idTokenClaimsTable(flow.claims)}`;
       const userInfo = flow.userInfo
         ? html`<h2 class="section-title">UserInfo</h2><p class="fine">sub is the ID token's, as oauth4webapi checked (Core §5.3.2): these claims are about the same user.</p>${userInfoTable(flow.userInfo)}`
         : actionForm(`${PATH}/userinfo`, csrf, controlText(FLOW, 'userinfo'));
+      const exp = tokenExpiry(flow.accessToken);
+      const life = exp === undefined ? '' : tokenLifeView({
+        exp, now: ctx.clock.nowSeconds(), expiredText: controlText(FLOW, 'token-expired'),
+        offers: actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'sign-in-again'), { primary: false }),
+      });
       return html`<p>You are signed in to Guestbook as <strong class="signed-in-as">${String(flow.claims.sub)}</strong> (sub).</p>
+${life}
 ${claims}
 ${userInfo}
 ${actionForm(`${PATH}/logout`, csrf, controlText(FLOW, 'sign-out'), { primary: flow.userInfo !== undefined })}`;

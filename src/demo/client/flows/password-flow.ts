@@ -11,12 +11,11 @@ import { SessionSlot } from '../playground-sessions.js';
 import { actionForm, flowPage, scopeFields } from '../views/flow-page.js';
 import { controlText } from '../content/flow-content.js';
 import { PASSWORD_FLOW as FLOW } from '../content/password.js';
-import { expiryNote } from '../views/token-life.js';
 import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
 import { formOf, scopesFrom } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
-import { resourceCallRoutes } from './resource-call-routes.js';
+import { resourceCallControls, resourceCallRoutes } from './resource-call-routes.js';
 
 type StepId = typeof FLOW.steps[number]['id'];
 
@@ -45,8 +44,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'sign-in'), {
   })}`;
     const controls = accessToken === undefined
       ? signIn
-      : html`<p>${controlText(FLOW, run.has('resource-response') ? 'complete' : 'holds-token')} ${expiryNote(ctx.accessTokenTtl)}</p>
-${actionForm(`${PATH}/resources`, csrf, controlText(FLOW, run.has('resource-response') ? 'call-again' : 'call'))}`;
+      : resourceCallControls({ flow: FLOW, path: PATH, csrf, run, accessToken, now: ctx.clock.nowSeconds() });
     const reset = run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({

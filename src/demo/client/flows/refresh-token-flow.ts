@@ -14,6 +14,7 @@ import { actionForm, flowPage } from '../views/flow-page.js';
 import { controlText, problemText } from '../content/flow-content.js';
 import { REFRESH_TOKEN_FLOW as FLOW } from '../content/refresh-token.js';
 import { TOKEN_RESPONSE_NOTES } from '../content/shared-copy.js';
+import { tokenExpiry, tokenLifeView } from '../views/token-life.js';
 import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
 import { grantPage } from './grant-catalog.js';
@@ -25,7 +26,7 @@ interface RefreshFlowState {
   pending?: PendingAuthorization;
   accessToken?: string;
   refreshToken?: string;
-  /** When the access token expires by the client's clock: receipt time plus expires_in (RFC 6749 §5.1). */
+  /** When the access token expires: its exp claim (RFC 7519 §4.1.4), else receipt time plus expires_in (RFC 6749 §5.1). */
   expiresAt?: number;
 }
 
@@ -56,14 +57,14 @@ export function refreshTokenRoutes(app: FastifyInstance, ctx: PlaygroundContext)
       return html`<p>${controlText(FLOW, 'intro')}</p>
 ${actionForm(`${PATH}/login`, csrf, controlText(FLOW, 'login'))}`;
     }
+    const now = ctx.clock.nowSeconds();
     if (!run.has('expired-response')) {
-      const secondsLeft = Math.max(0, flow.expiresAt - ctx.clock.nowSeconds());
-      return html`<p class="countdown" data-seconds-left="${secondsLeft}">${secondsLeft > 0
-        ? html`The access token expires in <strong data-countdown>${secondsLeft}</strong> s. ${controlText(FLOW, 'waiting')}`
-        : html`The access token has expired. Call the Resource Server with it.`}</p>
-${actionForm(`${PATH}/call`, csrf, controlText(FLOW, 'call-expired'), {
-    disabled: secondsLeft > 0, extraAttributes: html` data-enable-at-zero`,
-  })}`;
+      const valid = flow.expiresAt > now;
+      return html`${valid ? html`<p>${controlText(FLOW, 'call-valid-note')}</p>
+${actionForm(`${PATH}/call-valid`, csrf, controlText(FLOW, 'call-valid'), { primary: false })}
+<p>${controlText(FLOW, 'waiting')}</p>` : ''}
+${tokenLifeView({ exp: flow.expiresAt, now, offers: html``, expiredText: controlText(FLOW, 'expired-now') })}
+${actionForm(`${PATH}/call`, csrf, controlText(FLOW, 'call-expired'), { disabled: valid, extraAttributes: html` data-enable-at-zero` })}`;
     }
     if (!run.has('refresh-response')) {
       return html`<p>${controlText(FLOW, 'refused')}</p>
@@ -71,9 +72,14 @@ ${actionForm(`${PATH}/refresh`, csrf, controlText(FLOW, 'refresh'))}`;
     }
     if (!run.has('retry-response')) {
       return html`<p>${controlText(FLOW, 'refreshed')}</p>
+${tokenLifeView({ exp: flow.expiresAt, now, expiredText: controlText(FLOW, 'again-expired'), offers: actionForm(`${PATH}/again`, csrf, controlText(FLOW, 'again'), { primary: false }) })}
 ${actionForm(`${PATH}/retry`, csrf, controlText(FLOW, 'retry'))}`;
     }
-    return html`<p>${controlText(FLOW, 'complete')}</p>`;
+    return html`<p>${controlText(FLOW, 'complete')}</p>
+${tokenLifeView({
+    exp: flow.expiresAt, now, expiredText: controlText(FLOW, 'again-expired'),
+    offers: actionForm(`${PATH}/again`, csrf, controlText(FLOW, 'again')),
+  })}`;
   }
 
   app.get(PATH, async (request, reply) => {
@@ -86,7 +92,7 @@ ${actionForm(`${PATH}/retry`, csrf, controlText(FLOW, 'retry'))}`;
     return reply.send(flowPage({
       grant, urls: ctx.urls, run: flow.run, now: ctx.clock.nowSeconds(), controls: html`${controlsFor(flow, csrf)}${reset}`, clientLane: clientLane(ctx, 'web app'),
       client: { clientId: client.clientId, clientName: client.clientName, kind: 'confidential', grantTypes: ['authorization_code', 'refresh_token'], redirectUri, scope: 'read write' },
-      extras: { title: 'Before the story: the initial user login', placement: 'before-diagram' },
+      extras: { title: 'Before the story: the initial user login, and a call while the token is valid', placement: 'before-diagram' },
     }));
   });
 
@@ -132,7 +138,7 @@ ${actionForm(`${PATH}/retry`, csrf, controlText(FLOW, 'retry'))}`;
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token;
-      flow.expiresAt = ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
+      flow.expiresAt = tokenExpiry(outcome.value.access_token) ?? ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
     } else {
       flow.run.fail(outcome.problem);
     }
@@ -177,7 +183,7 @@ ${actionForm(`${PATH}/retry`, csrf, controlText(FLOW, 'retry'))}`;
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token ?? refreshToken;
-      flow.expiresAt = ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
+      flow.expiresAt = tokenExpiry(outcome.value.access_token) ?? ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
     } else {
       flow.run.fail(outcome.problem);
     }
@@ -193,6 +199,37 @@ ${actionForm(`${PATH}/retry`, csrf, controlText(FLOW, 'retry'))}`;
     if (outcome.exchange) flow.run.lightExchange('retry-request', 'retry-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     if (!outcome.ok) flow.run.fail(outcome.problem);
     return reply.redirect(`${PATH}#run`, 303);
+  });
+
+  // Before the story: the token still valid, the Resource Server serves it (the 200 the story later loses).
+  app.post(`${PATH}/call-valid`, async (request, reply) => {
+    const session = ctx.sessions.forForm(request, reply);
+    const flow = session.get(SLOT);
+    if (flow.accessToken === undefined || flow.run.has('expired-request')) return reply.redirect(PATH, 303);
+    flow.run.beginAction();
+    const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
+    if (outcome.exchange) {
+      flow.run.extras.push({
+        title: 'A call while the access token is still valid',
+        exchange: outcome.exchange,
+        notes: outcome.ok
+          ? ['200: the Resource Server verified the token, and its exp is still ahead. The same call, with the same token, gets a 401 once exp has passed.']
+          : [],
+      });
+    }
+    if (!outcome.ok) flow.run.fail(outcome.problem);
+    return reply.redirect(PATH, 303);
+  });
+
+  // Every time an access token expires, the Client runs the story again with the tokens it holds.
+  app.post(`${PATH}/again`, async (request, reply) => {
+    const session = ctx.sessions.forForm(request, reply);
+    const flow = session.get(SLOT);
+    if (flow.accessToken === undefined || flow.refreshToken === undefined) return reply.redirect(PATH, 303);
+    const extras = flow.run.extras;
+    flow.run = new FlowRun(FLOW);
+    flow.run.extras.push(...extras);
+    return reply.redirect(PATH, 303);
   });
 
   app.post(`${PATH}/reset`, async (request, reply) => {

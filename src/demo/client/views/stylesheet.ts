@@ -190,5 +190,8 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .relative-time { color: var(--muted); }
 .tutorial-correction { margin: 12px 0; padding: 10px 14px; border-radius: 10px; background: var(--warn-soft); border: 1px solid var(--warn); }
 .tutorial-correction p { margin: 4px 0; } .correction-title { font-weight: 700; }
+.token-life { margin: 10px 0; padding: 8px 12px; border-radius: 10px; background: var(--surface-2); border: 1px solid var(--border); }
+.token-life p { margin: 4px 0; } .token-life-expired { color: var(--text); }
+.flow-refused { font-weight: 600; }
 .step-correction-flag { font-size: .8rem; color: var(--warn); font-weight: 600; }
 `;
