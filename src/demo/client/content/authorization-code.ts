@@ -63,5 +63,6 @@ export const AUTHORIZATION_CODE_FLOW = defineFlow({
   },
   problems: {
     'foreign-callback': 'This callback does not belong to a flow started here (or it was already used). Start again.',
+    'unreachable': 'The Auth Server could not be reached:',
   },
 });

@@ -33,4 +33,14 @@ export const CLIENT_CREDENTIALS_FLOW = defineFlow({
     ...RESOURCE_CALL_CONTROLS,
   },
   problems: {},
+  extras: {
+    'resource-added': {
+      title: 'POST /api/resources',
+      notes: ['201 Created: the token has scope write. Call the Resource Server again to see the new resource.'],
+    },
+    'resource-refused': {
+      title: 'POST /api/resources',
+      notes: ['403 insufficient_scope: the token is valid but lacks write; WWW-Authenticate names the scope needed (RFC 6750 §3.1). A 401 would mean the token itself is bad.'],
+    },
+  },
 });

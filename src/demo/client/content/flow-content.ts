@@ -50,21 +50,30 @@ export interface SequenceDiagram {
   steps: readonly DiagramStep[];
 }
 
-export interface FlowContent<Id extends string = string, Control extends string = string, Problem extends string = string> {
+/** An exchange the page shows outside the diagram's steps (the refresh story's prologue, an experiment). */
+export interface ExtraCopy {
+  title: string;
+  notes: readonly string[];
+}
+
+export interface FlowContent<Id extends string = string, Control extends string = string, Problem extends string = string, Extra extends string = string> {
   steps: readonly StepSpec<Id>[];
   diagram: SequenceDiagram;
   /** Button and prompt texts; `{step-id}` stands for that step's number. */
   controls: Readonly<Record<Control, string>>;
   /** What went wrong, in words for the visitor. */
   problems: Readonly<Record<Problem, string>>;
+  /** The exchanges outside the diagram, by name. */
+  extras: Readonly<Record<Extra, ExtraCopy>>;
 }
 
-export function defineFlow<Id extends string, Control extends string, Problem extends string>(spec: {
+export function defineFlow<Id extends string, Control extends string, Problem extends string, Extra extends string = never>(spec: {
   participants: readonly Participant[];
   steps: readonly StepSpec<Id>[];
   controls: Record<Control, string>;
   problems: Record<Problem, string>;
-}): FlowContent<Id, Control, Problem> {
+  extras?: Record<Extra, ExtraCopy>;
+}): FlowContent<Id, Control, Problem, Extra> {
   const ids = new Set<string>();
   for (const step of spec.steps) {
     if (ids.has(step.id)) throw new Error(`step id ${step.id} appears twice`);
@@ -76,7 +85,7 @@ export function defineFlow<Id extends string, Control extends string, Problem ex
       id: step.id, number: index + 1, from: step.from, to: step.to, lines: step.caption, corrections: step.corrections ?? [],
     })),
   };
-  return { steps: spec.steps, diagram, controls: spec.controls, problems: spec.problems };
+  return { steps: spec.steps, diagram, controls: spec.controls, problems: spec.problems, extras: spec.extras ?? ({} as Record<Extra, ExtraCopy>) };
 }
 
 /** A step's display number; an unknown id is a programming error. */

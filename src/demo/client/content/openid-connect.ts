@@ -68,6 +68,15 @@ export const OPENID_CONNECT_FLOW = defineFlow({
     'token-expired': 'UserInfo will refuse it with 401 invalid_token. The Client is still signed in on its own session; for a new access token it signs you in again (no refresh token: offline_access was not asked for).',
     'sign-in-again': 'Sign in again: get a new access token',
   },
+  extras: {
+    'back-channel-logout': {
+      title: 'Back-channel logout: the Auth Server told the Client',
+      notes: [
+        'A server-to-server POST from the Auth Server to the Client\'s backchannel_logout_uri (Back-Channel Logout 1.0 §2.5): it reaches every client you signed in to from that session, even one whose page is not open.',
+        'The Client checked the logout token (§2.6): signature with the Auth Server\'s keys, iss, aud = its client_id, typ logout+jwt, the backchannel-logout event, no nonce, and the sid of your session, which it then ends.',
+      ],
+    },
+  },
   problems: {
     'foreign-callback': 'This callback does not belong to a sign-in started here (or it was already used). Start again.',
     'foreign-logout': 'This logout return does not belong to a logout started here.',

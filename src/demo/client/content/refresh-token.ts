@@ -75,6 +75,20 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
     'again': 'Refresh again: run the story with the tokens the Client now holds',
     'again-expired': 'The Client still holds its refresh token: it can run the story again, as it would every time an access token expires.',
   },
+  extras: {
+    'authorization-request': {
+      title: 'The authorization request: your browser at the Auth Server',
+      notes: ['As on the Authorization Code page: you signed in and consented at the Auth Server, which sent your browser back with a code.'],
+    },
+    'code-redeemed': {
+      title: 'The code redeemed for an access token and a refresh token',
+      notes: [...TOKEN_RESPONSE_NOTES, 'refresh_token: issued because this client is registered for the refresh_token grant. The Client keeps it on its server.'],
+    },
+    'valid-call': {
+      title: 'A call while the access token is still valid',
+      notes: ['200: the Resource Server verified the token, and its exp is still ahead. The same call, with the same token, gets a 401 once exp has passed.'],
+    },
+  },
   problems: {
     'still-valid': 'The access token is still valid: the Resource Server would accept it. Wait until it expires.',
     'still-accepted': 'The Resource Server still accepted the token.',

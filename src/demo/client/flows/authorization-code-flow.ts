@@ -76,7 +76,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeF
         clientId: client.clientId, redirectUri, scope: scopesFrom(formOf(request)), resource: ctx.urls.resourceServer,
       });
     } catch (error) {
-      flow.run.fail(`The Auth Server could not be reached: ${(error as Error).message}`);
+      flow.run.fail(`${problemText(FLOW, 'unreachable')} ${(error as Error).message}`);
       return reply.redirect(PATH, 303);
     }
     const exchange: Exchange = { vantage: 'client', request: incoming, response: redirectResponse(flow.pending.authorizationUrl), jwts: [] };

@@ -82,13 +82,7 @@ ${actionForm(`${PATH}/add`, csrf, controlText(FLOW, 'add-resource'), { primary: 
     const title = formOf(request).get('title') ?? '';
     const outcome = await addResource(ctx.urls.resourceServer, flow.accessToken, title, ctx.allowHttp);
     if (outcome.exchange) {
-      flow.run.extras.push({
-        title: `POST /api/resources with a token of scope "${flow.scope ?? ''}"`,
-        exchange: outcome.exchange,
-        notes: outcome.ok
-          ? ['201 Created: the token has scope write. Call the Resource Server again to see the new resource.']
-          : ['403 insufficient_scope: the token is valid but lacks write; WWW-Authenticate names the scope needed (RFC 6750 §3.1). A 401 would mean the token itself is bad.'],
-      });
+      flow.run.addExtra(outcome.ok ? 'resource-added' : 'resource-refused', outcome.exchange, ` with a token of scope "${flow.scope ?? ''}"`);
     }
     if (!outcome.ok && !outcome.exchange) flow.run.fail(outcome.problem);
     return reply.redirect(PATH, 303);

@@ -81,6 +81,13 @@ export class FlowRun<Id extends string = string> {
     }
   }
 
+  /** Adds an exchange outside the diagram, with its title and notes from the flow's content. */
+  addExtra(extra: string, exchange: Exchange, titleDetail = ''): void {
+    const copy = Object.hasOwn(this.flow.extras, extra) ? this.flow.extras[extra] : undefined;
+    if (!copy) throw new Error(`no extra ${extra} in this flow`);
+    this.extras.push({ title: `${copy.title}${titleDetail}`, exchange, notes: copy.notes });
+  }
+
   has(step: Id): boolean {
     return this.steps.has(step);
   }

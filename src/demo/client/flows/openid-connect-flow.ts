@@ -303,13 +303,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
     const logout = ok && flow.sid !== undefined && backChannelLogoutPossible(ctx.urls) ? await logouts.waitFor(flow.sid, 2_000) : undefined;
     flow.sid = undefined;
     if (logout) {
-      flow.run.extras.push({
-        title: 'Back-channel logout: the Auth Server told the Client', exchange: logout.exchange,
-        notes: [
-          'A server-to-server POST from the Auth Server to the Client\'s backchannel_logout_uri (Back-Channel Logout 1.0 §2.5): it reaches every client you signed in to from that session, even one whose page is not open.',
-          'The Client checked the logout token (§2.6): signature with the Auth Server\'s keys, iss, aud = its client_id, typ logout+jwt, the backchannel-logout event, no nonce, and the sid of your session, which it then ends.',
-        ],
-      });
+      flow.run.addExtra('back-channel-logout', logout.exchange);
     }
     return reply.redirect(`${PATH}#run`, 303);
   });

@@ -13,7 +13,6 @@ import { SessionSlot } from '../playground-sessions.js';
 import { actionForm, flowPage } from '../views/flow-page.js';
 import { controlText, problemText } from '../content/flow-content.js';
 import { REFRESH_TOKEN_FLOW as FLOW } from '../content/refresh-token.js';
-import { TOKEN_RESPONSE_NOTES } from '../content/shared-copy.js';
 import { tokenExpiry, tokenLifeView } from '../views/token-life.js';
 import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
@@ -111,11 +110,7 @@ ${tokenLifeView({
     if (!pending) return reply.redirect(PATH, 303);
     flow.pending = undefined;
     flow.run.beginAction();
-    flow.run.extras.push({
-      title: 'The authorization request: your browser at the Auth Server',
-      exchange: authorizationNavigation(pending.authorizationUrl),
-      notes: ['As on the Authorization Code page: you signed in and consented at the Auth Server, which sent your browser back with a code.'],
-    });
+    flow.run.addExtra('authorization-request', authorizationNavigation(pending.authorizationUrl));
     const as = await ctx.authorizationServer.get();
     let callback: URLSearchParams;
     try {
@@ -129,11 +124,7 @@ ${tokenLifeView({
       return oauth.processAuthorizationCodeResponse(as, oauthClient, response);
     });
     if (outcome.exchange) {
-      flow.run.extras.push({
-        title: 'The code redeemed for an access token and a refresh token',
-        exchange: outcome.exchange,
-        notes: [...TOKEN_RESPONSE_NOTES, 'refresh_token: issued because this client is registered for the refresh_token grant. The Client keeps it on its server.'],
-      });
+      flow.run.addExtra('code-redeemed', outcome.exchange);
     }
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
@@ -209,13 +200,7 @@ ${tokenLifeView({
     flow.run.beginAction();
     const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
     if (outcome.exchange) {
-      flow.run.extras.push({
-        title: 'A call while the access token is still valid',
-        exchange: outcome.exchange,
-        notes: outcome.ok
-          ? ['200: the Resource Server verified the token, and its exp is still ahead. The same call, with the same token, gets a 401 once exp has passed.']
-          : [],
-      });
+      flow.run.addExtra('valid-call', outcome.exchange);
     }
     if (!outcome.ok) flow.run.fail(outcome.problem);
     return reply.redirect(PATH, 303);

@@ -23,6 +23,10 @@ describe('the flows as data', () => {
       expect(flow.controls[control], control).not.toMatch(/steps? \d|^\w+: \d\./);
     }
     for (const problem of Object.keys(flow.problems)) expect(() => problemText(flow, problem)).not.toThrow();
+    for (const [name, extra] of Object.entries(flow.extras)) {
+      expect(extra.title.length, name).toBeGreaterThan(5);
+      expect(extra.notes.length, name).toBeGreaterThan(0);
+    }
   });
 
   it('fills step numbers from the diagram, and refuses an unknown step', () => {
