@@ -59,6 +59,7 @@ export const RESOURCE_CALL_CONTROLS = {
   'call-again': 'Call the Resource Server again (steps {resource-request}–{resource-response})',
   'complete': 'The flow is complete. Call again, or start over.',
   'refused': 'The Resource Server refused the token (step {resource-response} says why): the flow did not reach its resources. The way on is a new token: start over, or see how a client with a refresh token carries on.',
+  'holds-expired': 'The Client still holds its access token, but the token has expired: a call now shows what the Resource Server says.',
   'new-token': 'Start over: get a new token',
   'refresh-page': 'How a client with a refresh token carries on: the Refresh Token page',
 } as const;

@@ -69,7 +69,9 @@ ${offers}
 ${life}
 ${actionForm(`${path}/resources`, csrf, controlText(flow, 'call-again'), { primary: false })}`;
   }
-  return html`<p>${controlText(flow, answer ? 'complete' : 'holds-token')}${input.detail ?? ''}</p>
+  // Expired by the server's clock: the offers lead, and the call stays possible, to see the Resource Server refuse it.
+  const expired = exp !== undefined && exp <= input.now;
+  return html`<p>${controlText(flow, expired ? 'holds-expired' : answer ? 'complete' : 'holds-token')}${input.detail ?? ''}</p>
 ${life}
-${actionForm(`${path}/resources`, csrf, controlText(flow, answer ? 'call-again' : 'call'))}`;
+${actionForm(`${path}/resources`, csrf, controlText(flow, answer ? 'call-again' : 'call'), { primary: !expired })}`;
 }
