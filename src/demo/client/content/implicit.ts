@@ -59,6 +59,7 @@ export const IMPLICIT_FLOW = defineFlow({
     'start': 'Start: {ask-for-resources}. I want to access my resources',
     'holds-token': 'The SPA read the access token from the URL fragment. Next, it calls the Resource Server with fetch().',
     'click': 'The Client is this page\'s JavaScript: your click on Start was step {ask-for-resources}, handled in the browser without any request.',
+    'needs-javascript': 'This page is a single-page app: its Client is JavaScript, so it needs JavaScript.',
     'no-refresh': 'The implicit grant issues no refresh token (RFC 6749 §4.2.2): a new token means running the grant again.',
     ...RESOURCE_CALL_CONTROLS,
   },

@@ -67,6 +67,12 @@ export const OPENID_CONNECT_FLOW = defineFlow({
     'sign-out': 'Run steps {ask-to-sign-out}–{logged-out-return}: sign out',
     'token-expired': 'UserInfo will refuse it with 401 invalid_token. The Client is still signed in on its own session; for a new access token it signs you in again (no refresh token: offline_access was not asked for).',
     'sign-in-again': 'Sign in again: get a new access token',
+    'claims-title': 'The ID token, claim by claim',
+    'claims-checked': 'oauth4webapi validated iss, aud, exp, iat and the nonce (Core §3.1.3.7); the Client also verified the signature with the Auth Server\'s keys (jwks_uri).',
+    'userinfo-title': 'UserInfo',
+    'userinfo-checked': 'sub is the ID token\'s, as oauth4webapi checked (Core §5.3.2): these claims are about the same user.',
+    'signed-in-as': 'You are signed in to Guestbook as',
+    'signed-out': 'You are signed out, of Guestbook and of the Auth Server. Sign in again, and the Auth Server asks for your password.',
   },
   extras: {
     'back-channel-logout': {

@@ -39,7 +39,7 @@ export function implicitRoutes(app: FastifyInstance, ctx: PlaygroundContext): vo
     };
     // No server-side run: the state of this flow lives in the browser, as a real SPA's would.
     const controls = html`<p class="alert" role="alert" id="spa-problem" hidden></p>
-<noscript><p class="alert">This page is a single-page app: its Client is JavaScript, so it needs JavaScript.</p></noscript>
+<noscript><p class="alert">${controlText(FLOW, 'needs-javascript')}</p></noscript>
 <div data-show-when="idle"><p>${controlText(FLOW, 'intro')}</p>
 ${scopeFields()}
 <div class="action-form"><button type="button" id="spa-start">${controlText(FLOW, 'start')}</button></div></div>

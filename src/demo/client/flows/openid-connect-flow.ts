@@ -101,25 +101,25 @@ export function openIdConnectRoutes(app: FastifyInstance, ctx: PlaygroundContext
 ${actionForm(`${PATH}/token`, csrf, controlText(FLOW, 'redeem'))}`;
     }
     if (flow.claims) {
-      const claims = html`<h2 class="section-title">The ID token, claim by claim</h2>
-<p class="fine">oauth4webapi validated iss, aud, exp, iat and the nonce (Core §3.1.3.7); the Client also verified the signature with the Auth Server's keys (jwks_uri).</p>
+      const claims = html`<h2 class="section-title">${controlText(FLOW, 'claims-title')}</h2>
+<p class="fine">${controlText(FLOW, 'claims-checked')}</p>
 ${idTokenClaimsTable(flow.claims)}`;
       const userInfo = flow.userInfo
-        ? html`<h2 class="section-title">UserInfo</h2><p class="fine">sub is the ID token's, as oauth4webapi checked (Core §5.3.2): these claims are about the same user.</p>${userInfoTable(flow.userInfo)}`
+        ? html`<h2 class="section-title">${controlText(FLOW, 'userinfo-title')}</h2><p class="fine">${controlText(FLOW, 'userinfo-checked')}</p>${userInfoTable(flow.userInfo)}`
         : actionForm(`${PATH}/userinfo`, csrf, controlText(FLOW, 'userinfo'));
       const exp = tokenExpiry(flow.accessToken);
       const life = exp === undefined ? '' : tokenLifeView({
         exp, now: ctx.clock.nowSeconds(), expiredText: controlText(FLOW, 'token-expired'),
         offers: actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'sign-in-again'), { primary: false }),
       });
-      return html`<p>You are signed in to Guestbook as <strong class="signed-in-as">${String(flow.claims.sub)}</strong> (sub).</p>
+      return html`<p>${controlText(FLOW, 'signed-in-as')} <strong class="signed-in-as">${String(flow.claims.sub)}</strong> (sub).</p>
 ${life}
 ${claims}
 ${userInfo}
 ${actionForm(`${PATH}/logout`, csrf, controlText(FLOW, 'sign-out'), { primary: flow.userInfo !== undefined })}`;
     }
     if (flow.signedOut) {
-      return html`<p class="signed-out">You are signed out, of Guestbook and of the Auth Server. Sign in again, and the Auth Server asks for your password.</p>
+      return html`<p class="signed-out">${controlText(FLOW, 'signed-out')}</p>
 ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start-again'))}`;
     }
     return html`<p>${controlText(FLOW, flow.pending ? 'waiting' : 'intro')}</p>
