@@ -46,6 +46,7 @@ async function shoot(name, { top = true, height = 1200 } = {}) {
   console.log(`docs/screenshots/${name}.png`);
 }
 
+/** Scrolls to a step's card, found by its step id (display numbers follow from positions). */
 async function shootStep(name, step, height = 1100) {
   await page.setViewportSize({ width: 1440, height });
   await page.evaluate((id) => document.getElementById(id)?.scrollIntoView({ block: 'start' }), `step-${step}`);
@@ -70,33 +71,33 @@ try {
   await shoot('home', { height: 1000 });
 
   await page.goto(`${client}/authorization-code`);
-  await button('Start: 1. I want to access my resources').click();
+  await button(/^Start: \d+\. I want to access my resources$/).click();
   await signInAndAllow();
-  await button('Run steps 5–6: exchange the code for a token').click();
-  await button('Run steps 7–8: call the Resource Server').click();
+  await button(/exchange the code for a token$/).click();
+  await button(/^Run steps .*: call the Resource Server$/).click();
   await settle();
   await shoot('authorization-code', { height: 1250 });
-  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = ['step-5', 'step-6'].includes(details.id); }));
-  await shootStep('authorization-code-token-exchange', 5, 1500);
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = ['token-request', 'token-response'].includes(details.dataset.stepId ?? ''); }));
+  await shootStep('authorization-code-token-exchange', 'token-request', 1500);
 
   await page.goto(`${client}/implicit`);
-  await button('Start: 1. I want to access my resources').click();
+  await button(/^Start: \d+\. I want to access my resources$/).click();
   await signInAndAllow();
   await page.waitForURL(`${client}/implicit`);
   await settle();
-  await shootStep('implicit-token-in-fragment', 4, 1150);
+  await shootStep('implicit-token-in-fragment', 'callback-with-token', 1150);
 
   await page.goto(`${client}/password`);
   await page.getByLabel('Username').fill(alice.username);
   await page.getByLabel('Password').fill(alice.password);
-  await button('Run steps 1–3: sign in to the Client').click();
+  await button(/sign in to the Client$/).click();
   await settle();
-  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.id === 'step-2'; }));
-  await shootStep('password-masked', 2, 1000);
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.dataset.stepId === 'token-request'; }));
+  await shootStep('password-masked', 'token-request', 1000);
 
   await page.goto(`${client}/client-credentials`);
-  await button('Run steps 1–2: get a token with the client\'s credentials').click();
-  await button('Run steps 3–4: call the Resource Server').click();
+  await button(/get a token with the client's credentials$/).click();
+  await button(/^Run steps .*: call the Resource Server$/).click();
   await button('Try: POST a new resource').click();
   await settle();
   await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.classList.contains('is-extra'); }));
@@ -111,12 +112,12 @@ try {
   await shoot('refresh-token-waiting', { height: 900 });
   clock.advance(config.accessTokenTtl + 1);
   await page.goto(`${client}/refresh-token`);
-  await button('Run steps 1–2: call the Resource Server with the expired token').click();
-  await button('Run steps 3–4: refresh the access token').click();
-  await button('Run steps 5–6: retry with the new token').click();
+  await button(/call the Resource Server with the expired token$/).click();
+  await button(/refresh the access token$/).click();
+  await button(/retry with the new token$/).click();
   await settle();
-  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.id === 'step-2'; }));
-  await shootStep('refresh-token-401', 2, 950);
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.dataset.stepId === 'expired-response'; }));
+  await shootStep('refresh-token-401', 'expired-response', 950);
 } finally {
   await browser.close();
   await demo.close();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,13 @@ describe('tessera demo (the built CLI)', () => {
       const playground = await fetch(`${clientUrl}/`);
       expect(playground.status).toBe(200);
       expect(await playground.text()).toContain('Watch OAuth 2 happen.');
+      // The browser code, as `npm run build` bundled it into dist/ (scripts/bundle-browser.mjs): the
+      // implicit SPA with the server's own step card and escaping, not a function's source text.
+      for (const [asset, built] of [['/assets/implicit-spa.js', 'implicit-spa.js'], ['/assets/playground.js', 'playground-page.js']] as const) {
+        const served = await fetch(`${clientUrl}${asset}`);
+        expect(served.headers.get('content-type')).toContain('text/javascript');
+        expect(await served.text()).toBe(readFileSync(new URL(`../../dist/demo/client/assets/${built}`, import.meta.url), 'utf8'));
+      }
       expect((await fetch(`${resourceServerUrl}/api/resources`)).status).toBe(401);
       expect(existsSync(join(cwd, 'data/demo.db'))).toBe(true);
     } finally {

@@ -37,22 +37,23 @@ async function signInAndAllow(page: Page): Promise<void> {
   await page.waitForURL((url) => url.href.startsWith(demo.urls.client));
 }
 
-function step(page: Page, number: number): Locator {
-  return page.locator(`#step-${number}`);
+// Steps are found by their ids (data-step-id), never by their display numbers, which follow from their positions.
+function step(page: Page, id: string): Locator {
+  return page.locator(`.step-card[data-step-id="${id}"]`);
 }
 
 /** The step is lit in the diagram and its card shows every given piece of its real exchange. */
-async function expectStep(page: Page, number: number, texts: readonly string[], state: 'is-done' | 'is-failed' = 'is-done'): Promise<void> {
-  const card = step(page, number);
+async function expectStep(page: Page, id: string, texts: readonly string[], state: 'is-done' | 'is-failed' = 'is-done'): Promise<void> {
+  const card = step(page, id);
   // The implicit page renders in the browser, after its script has run: wait for the card.
-  await page.locator(`#step-${number}.${state}`).waitFor({ timeout: 10_000 });
-  await expect(page.locator(`#diagram-step-${number}`).getAttribute('class')).resolves.toContain(state);
+  await page.locator(`.step-card[data-step-id="${id}"].${state}`).waitFor({ timeout: 10_000 });
+  await expect(page.locator(`.seq-step[data-step-id="${id}"]`).getAttribute('class')).resolves.toContain(state);
   const text = await card.textContent() ?? '';
-  for (const expected of texts) expect(text, `step ${number} shows ${expected}`).toContain(expected);
+  for (const expected of texts) expect(text, `step ${id} shows ${expected}`).toContain(expected);
 }
 
-async function expectPending(page: Page, numbers: readonly number[]): Promise<void> {
-  for (const number of numbers) await expect(step(page, number).getAttribute('class')).resolves.toContain('is-pending');
+async function expectPending(page: Page, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await expect(step(page, id).getAttribute('class')).resolves.toContain('is-pending');
 }
 
 /** No client secret anywhere on the page; no user password in any exchange (the sidebar documents the demo users). */
@@ -68,44 +69,44 @@ describe('the flow playground in Chromium', () => {
     const { context, page } = await freshPage();
     const { client, authorizationServer: as, resourceServer: rs } = demo.urls;
     await page.goto(`${client}/authorization-code`);
-    await expectPending(page, [1, 2, 3, 4, 5, 6, 7, 8]);
-    await page.getByRole('button', { name: 'Start: 1. I want to access my resources' }).click();
+    await expectPending(page, ['ask-for-resources', 'redirect-to-auth-server', 'user-at-auth-server', 'callback-with-code', 'token-request', 'token-response', 'resource-request', 'resource-response']);
+    await page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).click();
     await signInAndAllow(page);
 
-    await expectStep(page, 1, ['User → Client', 'I want to access my resources', 'POST', `${client}/authorization-code/start`, 'scope', 'read']);
-    await expectStep(page, 2, ['303 See Other', 'Location', `${as}/authorize?response_type=code`]);
-    await expectStep(page, 3, ['Browser navigation', 'GET', `${as}/authorize`, 'response_type', 'code', 'client_id', PLAYGROUND_CLIENTS.authorizationCode.clientId,
+    await expectStep(page, 'ask-for-resources', ['User → Client', 'I want to access my resources', 'POST', `${client}/authorization-code/start`, 'scope', 'read']);
+    await expectStep(page, 'redirect-to-auth-server', ['303 See Other', 'Location', `${as}/authorize?response_type=code`]);
+    await expectStep(page, 'user-at-auth-server', ['Browser navigation', 'GET', `${as}/authorize`, 'response_type', 'code', 'client_id', PLAYGROUND_CLIENTS.authorizationCode.clientId,
       'code_challenge', 'code_challenge_method', 'S256', 'state', 'redirect_uri', 'resource', rs, 'the Client cannot see it']);
-    await expectStep(page, 4, ['GET', `${client}/authorization-code/callback`, 'code', 'state', 'iss', as]);
-    await expectPending(page, [5, 6, 7, 8]);
+    await expectStep(page, 'callback-with-code', ['GET', `${client}/authorization-code/callback`, 'code', 'state', 'iss', as]);
+    await expectPending(page, ['token-request', 'token-response', 'resource-request', 'resource-response']);
     expect(page.url()).not.toContain('code=');
 
-    await page.getByRole('button', { name: 'Run steps 5–6: exchange the code for a token' }).click();
-    await expectStep(page, 5, ['POST', `${as}/token`, 'grant_type', 'authorization_code', 'code_verifier', 'redirect_uri',
+    await page.getByRole('button', { name: /exchange the code for a token$/ }).click();
+    await expectStep(page, 'token-request', ['POST', `${as}/token`, 'grant_type', 'authorization_code', 'code_verifier', 'redirect_uri',
       `Basic base64("${PLAYGROUND_CLIENTS.authorizationCode.clientId}:••••••••")`, 'masked']);
-    await expectStep(page, 6, ['200 OK', 'Cache-Control', 'no-store', 'access_token', 'expires_in', 'Decoded JWT', '"typ": "at+jwt"', `"aud": "${rs}"`, '"scope": "read"']);
+    await expectStep(page, 'token-response', ['200 OK', 'Cache-Control', 'no-store', 'access_token', 'expires_in', 'Decoded JWT', '"typ": "at+jwt"', `"aud": "${rs}"`, '"scope": "read"']);
 
-    await page.getByRole('button', { name: 'Run steps 7–8: call the Resource Server' }).click();
-    await expectStep(page, 7, ['GET', `${rs}/api/resources`, 'Authorization', 'Bearer ey']);
-    await expectStep(page, 8, ['200 OK', 'application/json', 'Holiday photos: Lisbon', '"type": "user"']);
+    await page.getByRole('button', { name: /^Run steps .*: call the Resource Server$/ }).click();
+    await expectStep(page, 'resource-request', ['GET', `${rs}/api/resources`, 'Authorization', 'Bearer ey']);
+    await expectStep(page, 'resource-response', ['200 OK', 'application/json', 'Holiday photos: Lisbon', '"type": "user"']);
     await expectSecretsMasked(page);
     await context.close();
   });
 
-  it('shows a denied consent as a failed step 4 with access_denied, and offers to start again', async () => {
+  it('shows a denied consent as a failed callback step with access_denied, and offers to start again', async () => {
     const { context, page } = await freshPage();
     const bob = DEMO_USERS[1]!;
     await page.goto(`${demo.urls.client}/authorization-code`);
-    await page.getByRole('button', { name: 'Start: 1. I want to access my resources' }).click();
+    await page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).click();
     await page.getByLabel('Username').fill(bob.username);
     await page.getByLabel('Password').fill(bob.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Deny' }).click();
     await page.waitForURL((url) => url.href.startsWith(demo.urls.client));
-    await expectStep(page, 4, [`${demo.urls.client}/authorization-code/callback`, 'error', 'access_denied'], 'is-failed');
+    await expectStep(page, 'callback-with-code', [`${demo.urls.client}/authorization-code/callback`, 'error', 'access_denied'], 'is-failed');
     await expect(page.getByRole('alert').first().textContent()).resolves.toContain('access_denied');
-    await expectPending(page, [5, 6, 7, 8]);
-    await expect(page.getByRole('button', { name: 'Start: 1. I want to access my resources' }).isVisible()).resolves.toBe(true);
+    await expectPending(page, ['token-request', 'token-response', 'resource-request', 'resource-response']);
+    await expect(page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).isVisible()).resolves.toBe(true);
     await context.close();
   });
 
@@ -113,21 +114,21 @@ describe('the flow playground in Chromium', () => {
     const { context, page } = await freshPage();
     const { client, authorizationServer: as, resourceServer: rs } = demo.urls;
     await page.goto(`${client}/implicit`);
-    await page.getByRole('button', { name: 'Start: 1. I want to access my resources' }).click();
+    await page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).click();
     await signInAndAllow(page);
     await page.waitForURL(`${client}/implicit`);
     expect(page.url()).not.toContain('access_token');
 
-    await expectStep(page, 1, ['No HTTP request', 'click']);
-    await expectStep(page, 2, ['Browser navigation', 'GET', `${as}/authorize`, 'response_type', 'token', PLAYGROUND_CLIENTS.implicit.clientId]);
-    await expectStep(page, 3, ['GET', `${as}/authorize`, 'state']);
-    await expectStep(page, 4, [`${client}/implicit/callback`, 'Fragment parameters', 'access_token', 'token_type', 'Bearer', 'expires_in', 'state',
+    await expectStep(page, 'ask-for-resources', ['No HTTP request', 'click']);
+    await expectStep(page, 'redirect-to-auth-server', ['Browser navigation', 'GET', `${as}/authorize`, 'response_type', 'token', PLAYGROUND_CLIENTS.implicit.clientId]);
+    await expectStep(page, 'user-at-auth-server', ['GET', `${as}/authorize`, 'state']);
+    await expectStep(page, 'callback-with-token', [`${client}/implicit/callback`, 'Fragment parameters', 'access_token', 'token_type', 'Bearer', 'expires_in', 'state',
       'Decoded JWT', 'access_token in the fragment', 'history.replaceState']);
-    await expectPending(page, [5, 6]);
+    await expectPending(page, ['resource-request', 'resource-response']);
 
-    await page.getByRole('button', { name: 'Run steps 5–6: call the Resource Server' }).click();
-    await expectStep(page, 6, ['200 OK', 'Access-Control-Allow-Origin', client, 'Holiday photos: Lisbon']);
-    await expectStep(page, 5, ['GET', `${rs}/api/resources`, 'Bearer ey', 'Origin', client]);
+    await page.getByRole('button', { name: /^Run steps .*: call the Resource Server$/ }).click();
+    await expectStep(page, 'resource-response', ['200 OK', 'Access-Control-Allow-Origin', client, 'Holiday photos: Lisbon']);
+    await expectStep(page, 'resource-request', ['GET', `${rs}/api/resources`, 'Bearer ey', 'Origin', client]);
     await expectSecretsMasked(page);
     await context.close();
   });
@@ -138,15 +139,15 @@ describe('the flow playground in Chromium', () => {
     await page.goto(`${client}/password`);
     await page.getByLabel('Username').fill(ALICE.username);
     await page.getByLabel('Password').fill(ALICE.password);
-    await page.getByRole('button', { name: 'Run steps 1–3: sign in to the Client' }).click();
+    await page.getByRole('button', { name: /sign in to the Client$/ }).click();
 
-    await expectStep(page, 1, ['POST', `${client}/password/start`, 'username', 'alice', 'password', '••••••••']);
-    await expectStep(page, 2, ['POST', `${as}/token`, 'grant_type', 'password', 'username', 'alice', '••••••••',
+    await expectStep(page, 'give-credentials', ['POST', `${client}/password/start`, 'username', 'alice', 'password', '••••••••']);
+    await expectStep(page, 'token-request', ['POST', `${as}/token`, 'grant_type', 'password', 'username', 'alice', '••••••••',
       `Basic base64("${PLAYGROUND_CLIENTS.password.clientId}:••••••••")`, 'resource', rs]);
-    await expectStep(page, 3, ['200 OK', 'access_token', 'Decoded JWT', 'RFC 6749 §4.3.1']);
-    await page.getByRole('button', { name: 'Run steps 4–5: call the Resource Server' }).click();
-    await expectStep(page, 4, ['GET', `${rs}/api/resources`, 'Bearer ey']);
-    await expectStep(page, 5, ['200 OK', 'Holiday photos: Lisbon']);
+    await expectStep(page, 'token-response', ['200 OK', 'access_token', 'Decoded JWT', 'RFC 6749 §4.3.1']);
+    await page.getByRole('button', { name: /^Run steps .*: call the Resource Server$/ }).click();
+    await expectStep(page, 'resource-request', ['GET', `${rs}/api/resources`, 'Bearer ey']);
+    await expectStep(page, 'resource-response', ['200 OK', 'Holiday photos: Lisbon']);
     await expectSecretsMasked(page);
     await context.close();
   });
@@ -156,8 +157,8 @@ describe('the flow playground in Chromium', () => {
     await page.goto(`${demo.urls.client}/password`);
     await page.getByLabel('Username').fill('bob');
     await page.getByLabel('Password').fill('not-his-password');
-    await page.getByRole('button', { name: 'Run steps 1–3: sign in to the Client' }).click();
-    await expectStep(page, 3, ['400 Bad Request', 'invalid_grant'], 'is-failed');
+    await page.getByRole('button', { name: /sign in to the Client$/ }).click();
+    await expectStep(page, 'token-response', ['400 Bad Request', 'invalid_grant'], 'is-failed');
     await expect(page.getByRole('alert').first().textContent()).resolves.toContain('invalid_grant');
     expect(await page.content()).not.toContain('not-his-password');
     await context.close();
@@ -167,13 +168,13 @@ describe('the flow playground in Chromium', () => {
     const { context, page } = await freshPage();
     const { client, authorizationServer: as, resourceServer: rs } = demo.urls;
     await page.goto(`${client}/client-credentials`);
-    await page.getByRole('button', { name: 'Run steps 1–2: get a token with the client\'s credentials' }).click();
-    await expectStep(page, 1, ['POST', `${as}/token`, 'grant_type', 'client_credentials', 'scope', 'read',
+    await page.getByRole('button', { name: /get a token with the client's credentials$/ }).click();
+    await expectStep(page, 'token-request', ['POST', `${as}/token`, 'grant_type', 'client_credentials', 'scope', 'read',
       `Basic base64("${PLAYGROUND_CLIENTS.clientCredentials.clientId}:••••••••")`]);
-    await expectStep(page, 2, ['200 OK', 'access_token', `"sub": "${PLAYGROUND_CLIENTS.clientCredentials.clientId}"`]);
-    await page.getByRole('button', { name: 'Run steps 3–4: call the Resource Server' }).click();
-    await expectStep(page, 3, ['GET', `${rs}/api/resources`]);
-    await expectStep(page, 4, ['200 OK', 'Backup report: last night', '"type": "client"']);
+    await expectStep(page, 'token-response', ['200 OK', 'access_token', `"sub": "${PLAYGROUND_CLIENTS.clientCredentials.clientId}"`]);
+    await page.getByRole('button', { name: /^Run steps .*: call the Resource Server$/ }).click();
+    await expectStep(page, 'resource-request', ['GET', `${rs}/api/resources`]);
+    await expectStep(page, 'resource-response', ['200 OK', 'Backup report: last night', '"type": "client"']);
 
     await page.getByRole('button', { name: 'Try: POST a new resource' }).click();
     const extra = await page.locator('.extras').textContent() ?? '';
@@ -195,7 +196,7 @@ describe('the flow playground in Chromium', () => {
     expect(prologue).toContain('refresh_token');
     expect(prologue).toContain('authorization_code');
 
-    const call = page.getByRole('button', { name: 'Run steps 1–2: call the Resource Server with the expired token' });
+    const call = page.getByRole('button', { name: /call the Resource Server with the expired token$/ });
     await expect(call.isDisabled()).resolves.toBe(true);
     await expect(page.locator('[data-countdown]').textContent()).resolves.toMatch(/^\d+$/);
     // The token expires for real, by the clock the three servers share.
@@ -204,17 +205,17 @@ describe('the flow playground in Chromium', () => {
     await page.reload();
     await expect(call.isEnabled()).resolves.toBe(true);
     await call.click();
-    await expectStep(page, 1, ['GET', `${rs}/api/resources`, 'Bearer ey']);
-    await expectStep(page, 2, ['401 Unauthorized', 'WWW-Authenticate', 'error="invalid_token"', 'The access token has expired.']);
+    await expectStep(page, 'expired-request', ['GET', `${rs}/api/resources`, 'Bearer ey']);
+    await expectStep(page, 'expired-response', ['401 Unauthorized', 'WWW-Authenticate', 'error="invalid_token"', 'The access token has expired.']);
 
-    await page.getByRole('button', { name: 'Run steps 3–4: refresh the access token' }).click();
-    await expectStep(page, 3, ['POST', `${as}/token`, 'grant_type', 'refresh_token', 'tsr_rt_',
+    await page.getByRole('button', { name: /refresh the access token$/ }).click();
+    await expectStep(page, 'refresh-request', ['POST', `${as}/token`, 'grant_type', 'refresh_token', 'tsr_rt_',
       `Basic base64("${PLAYGROUND_CLIENTS.refreshToken.clientId}:••••••••")`]);
-    await expectStep(page, 4, ['200 OK', 'access_token', 'refresh_token', 'Decoded JWT']);
+    await expectStep(page, 'refresh-response', ['200 OK', 'access_token', 'refresh_token', 'Decoded JWT']);
 
-    await page.getByRole('button', { name: 'Run steps 5–6: retry with the new token' }).click();
-    await expectStep(page, 5, ['GET', `${rs}/api/resources`, 'Bearer ey']);
-    await expectStep(page, 6, ['200 OK', 'Holiday photos: Lisbon']);
+    await page.getByRole('button', { name: /retry with the new token$/ }).click();
+    await expectStep(page, 'retry-request', ['GET', `${rs}/api/resources`, 'Bearer ey']);
+    await expectStep(page, 'retry-response', ['200 OK', 'Holiday photos: Lisbon']);
     await expectSecretsMasked(page);
     await context.close();
   });
@@ -222,10 +223,10 @@ describe('the flow playground in Chromium', () => {
   it('opens a step\'s exchange when its arrow in the diagram is clicked', async () => {
     const { context, page } = await freshPage();
     await page.goto(`${demo.urls.client}/client-credentials`);
-    await page.getByRole('button', { name: 'Run steps 1–2: get a token with the client\'s credentials' }).click();
+    await page.getByRole('button', { name: /get a token with the client's credentials$/ }).click();
     await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = false; }));
-    await page.locator('#diagram-step-2').click();
-    await expect(page.locator('#step-2').getAttribute('open')).resolves.not.toBeNull();
+    await page.locator('.seq-step[data-step-id="token-response"]').click();
+    await expect(page.locator('.step-card[data-step-id="token-response"]').getAttribute('open')).resolves.not.toBeNull();
     await context.close();
   });
 });

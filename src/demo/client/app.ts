@@ -7,8 +7,7 @@ import { registerFormParser } from '../../server/form-body.js';
 import { html } from '../../html/html.js';
 import type { DemoUrls } from '../demo-urls.js';
 import { demoLoggerOptions, logRequestsWithoutQuery } from '../request-logging.js';
-import { implicitSpa } from './browser/implicit-spa.js';
-import { playgroundPage } from './browser/playground-page.js';
+import { browserBundles } from './browser-assets.js';
 import { authorizationCodeRoutes } from './flows/authorization-code-flow.js';
 import { clientCredentialsRoutes } from './flows/client-credentials-flow.js';
 import { implicitRoutes } from './flows/implicit-flow.js';
@@ -38,11 +37,6 @@ export interface PlaygroundOptions {
   serverFactory?: FastifyServerFactory;
 }
 
-/** A browser script from a typed function: `(function ...)();`, served as a file (CSP script-src 'self'). */
-function browserScript(main: () => void): string {
-  return `(${main.toString()})();\n`;
-}
-
 /**
  * The Client: a flow playground with one page per grant. It is a real OAuth client (oauth4webapi
  * on its server; a browser-only app on the implicit page) that records and shows its own traffic.
@@ -64,10 +58,12 @@ export async function buildPlaygroundClient(options: PlaygroundOptions): Promise
     refreshPageAccessTokenTtl: options.refreshPageAccessTokenTtl,
   };
 
+  // The browser code is bundled by esbuild (browser-assets.ts); a module script each (CSP script-src 'self').
+  const bundles = await browserBundles();
   const assets: Record<string, { type: string; body: string }> = {
     '/assets/playground.css': { type: 'text/css; charset=utf-8', body: PLAYGROUND_STYLESHEET },
-    '/assets/playground.js': { type: 'text/javascript; charset=utf-8', body: browserScript(playgroundPage) },
-    '/assets/implicit-spa.js': { type: 'text/javascript; charset=utf-8', body: browserScript(implicitSpa) },
+    '/assets/playground.js': { type: 'text/javascript; charset=utf-8', body: bundles['playground-page'] },
+    '/assets/implicit-spa.js': { type: 'text/javascript; charset=utf-8', body: bundles['implicit-spa'] },
   };
   for (const [path, asset] of Object.entries(assets)) {
     app.get(path, async (_request, reply) => reply.type(asset.type).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(asset.body));

@@ -8,8 +8,4 @@ export interface ImplicitSpaConfig {
   resourcesUrl: string;
   /** The page the SPA lives on; the callback returns there once it has read the fragment. */
   pagePath: string;
-  /** Parameter and header meanings, as the server-rendered pages show them. */
-  glossary: Record<string, string>;
-  /** The numbered steps' arrows and labels, to render cards like the server does. */
-  steps: { number: number; from: string; to: string; label: string }[];
 }

@@ -1,11 +1,12 @@
+import { startCountdowns } from './countdown.js';
+
 /**
  * The small script of every playground page: a diagram step (arrow or phone list item) opens that
  * step's exchange and moves focus to it, in-page jumps land below the header's real height, and
- * the refresh page counts down to its token's expiry.
- *
- * Served as `(${playgroundPage})()`: everything it uses must be inside this function.
+ * each access token's remaining life counts down (countdown.ts). An ordinary module, bundled by
+ * esbuild (scripts/bundle-browser.mjs).
  */
-export function playgroundPage(): void {
+function playgroundPage(): void {
   const root = document.documentElement;
   const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
@@ -52,7 +53,7 @@ export function playgroundPage(): void {
   // the arrows only; copy each arrow's state to its list item and to both accessible names.
   const STATE_WORDS: Record<string, string> = { 'is-pending': 'not yet run', 'is-done': 'done', 'is-failed': 'failed' };
   function syncListItem(arrow: Element): void {
-    const key = arrow.getAttribute('data-step');
+    const key = arrow.getAttribute('data-step-id');
     const item = key === null ? null : document.querySelector(`[data-diagram-item="${CSS.escape(key)}"]`);
     const state = Object.keys(STATE_WORDS).find((name) => arrow.classList.contains(name));
     if (!item || !state) return;
@@ -63,7 +64,7 @@ export function playgroundPage(): void {
     const name = arrow.getAttribute('aria-label');
     if (name) arrow.setAttribute('aria-label', name.replace(/\((not yet run|done|failed)\)/, `(${words})`));
   }
-  const arrows = document.querySelectorAll('svg.sequence-diagram a[data-step]');
+  const arrows = document.querySelectorAll('svg.sequence-diagram a[data-step-id]');
   if (arrows.length > 0) {
     const observer = new MutationObserver((records) => {
       for (const record of records) if (record.target instanceof Element) syncListItem(record.target);
@@ -71,20 +72,7 @@ export function playgroundPage(): void {
     for (const arrow of arrows) observer.observe(arrow, { attributes: true, attributeFilter: ['class'] });
   }
 
-  const countdown = document.querySelector<HTMLElement>('[data-seconds-left]');
-  if (countdown) {
-    // One second of margin: the server, not this countdown, decides when the token has expired.
-    const deadline = Date.now() + (Number(countdown.dataset.secondsLeft ?? '0') + 1) * 1000;
-    const number = countdown.querySelector<HTMLElement>('[data-countdown]');
-    const tick = (): void => {
-      const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-      if (number) number.textContent = String(left);
-      if (left > 0) return;
-      window.clearInterval(timer);
-      countdown.textContent = 'The access token has expired. Call the Resource Server with it.';
-      for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-enable-at-zero]')) button.disabled = false;
-    };
-    const timer = window.setInterval(tick, 1000);
-    tick();
-  }
+  startCountdowns();
 }
+
+playgroundPage();

@@ -2,7 +2,9 @@ import type { DecodedJwt } from './exchange.js';
 
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    // atob and TextDecoder, not Buffer: the implicit SPA's bundle decodes with this same module.
+    const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+    const value: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

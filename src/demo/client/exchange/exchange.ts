@@ -31,6 +31,10 @@ export interface ExchangeRequest {
   body?: MessageBody;
   /** The URL's fragment parameters: read by the page's script, never sent to any server. */
   fragment?: NameValue[];
+  /** How the request line is labelled, when not "Request" (e.g. "The page loaded at"). */
+  kind?: string;
+  /** Set when no HTTP request was made at all (a click handled by the page's script): what happened instead. */
+  text?: string;
 }
 
 export interface ExchangeResponse {

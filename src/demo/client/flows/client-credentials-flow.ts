@@ -8,19 +8,23 @@ import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
 import { actionForm, flowPage, scopeFields } from '../views/flow-page.js';
+import { CLIENT_CREDENTIALS_FLOW as FLOW } from '../content/client-credentials.js';
+import { controlText } from '../content/flow-content.js';
+import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
 import { formOf, scopesFrom } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
-import { resourceCallRoutes } from './resource-call-routes.js';
-import { clientLane, expiryNote, tokenResponseNotes } from './step-notes.js';
+import { resourceCallControls, resourceCallRoutes } from './resource-call-routes.js';
+
+type StepId = typeof FLOW.steps[number]['id'];
 
 interface ClientCredentialsState {
-  run: FlowRun;
+  run: FlowRun<StepId>;
   accessToken?: string;
   scope?: string;
 }
 
-const SLOT = new SessionSlot<ClientCredentialsState>('client-credentials', () => ({ run: new FlowRun() }));
+const SLOT = new SessionSlot<ClientCredentialsState>('client-credentials', () => ({ run: new FlowRun(FLOW) }));
 const PATH = '/client-credentials';
 
 /** RFC 6749 §4.4, played by "Nightly Backup Service": the visitor is only the scheduler that wakes it. */
@@ -34,16 +38,15 @@ export function clientCredentialsRoutes(app: FastifyInstance, ctx: PlaygroundCon
     const { run, accessToken, scope } = session.get(SLOT);
     const csrf = session.csrfToken;
     const controls = accessToken === undefined
-      ? html`<p>Nightly Backup Service is a backend job with no user. You play the scheduler that wakes it up: it asks for a token with its own credentials.</p>
-${actionForm(`${PATH}/token`, csrf, 'Run steps 1–2: get a token with the client\'s credentials', { fields: scopeFields() })}`
-      : html`<p>${run.has(4) ? 'The flow is complete.' : 'The service has a token (scope ' + (scope ?? '') + '). Next, it calls the Resource Server.'} ${expiryNote(ctx.accessTokenTtl)}</p>
-${actionForm(`${PATH}/resources`, csrf, run.has(4) ? 'Call the Resource Server again (steps 3–4)' : 'Run steps 3–4: call the Resource Server')}
-${run.has(4) ? html`<div class="experiment"><p><strong>Beyond the diagram:</strong> add a resource with <code>POST /api/resources</code>. It needs scope <code>write</code>; without it the Resource Server answers <code>403 insufficient_scope</code> (RFC 6750 §3.1).</p>
-${actionForm(`${PATH}/add`, csrf, 'Try: POST a new resource', { primary: false, fields: html`<label class="inline">title <input name="title" value="Backup report: today" maxlength="120"></label>` })}</div>` : ''}`;
+      ? html`<p>${controlText(FLOW, 'intro')}</p>
+${actionForm(`${PATH}/token`, csrf, controlText(FLOW, 'get-token'), { fields: scopeFields() })}`
+      : html`${resourceCallControls({ flow: FLOW, path: PATH, csrf, run, accessToken, now: ctx.clock.nowSeconds(), detail: html` The token's scope: <code>${scope ?? ''}</code>.` })}
+${run.steps.get('resource-response')?.state === 'done' ? html`<div class="experiment"><p><strong>Beyond the diagram:</strong> add a resource with <code>POST /api/resources</code>. It needs scope <code>write</code>; without it the Resource Server answers <code>403 insufficient_scope</code> (RFC 6750 §3.1).</p>
+${actionForm(`${PATH}/add`, csrf, controlText(FLOW, 'add-resource'), { primary: false, fields: html`<label class="inline">title <input name="title" value="Backup report: today" maxlength="120"></label>` })}</div>` : ''}`;
     const reset = run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
-      grant, urls: ctx.urls, run, controls: html`${controls}${reset}`, clientLane: clientLane(ctx, 'backend service'),
+      grant, urls: ctx.urls, run, now: ctx.clock.nowSeconds(), controls: html`${controls}${reset}`, clientLane: clientLane(ctx, 'backend service'),
       client: { clientId: client.clientId, clientName: client.clientName, kind: 'confidential', grantTypes: ['client_credentials'], scope: 'read write' },
       extras: { title: 'Beyond the diagram', placement: 'after-steps' },
     }));
@@ -60,10 +63,7 @@ ${actionForm(`${PATH}/add`, csrf, 'Try: POST a new resource', { primary: false, 
       return oauth.processClientCredentialsResponse(as, oauthClient, response);
     });
     if (outcome.exchange) {
-      flow.run.lightExchange(1, 2, outcome.exchange, outcome.ok ? 'done' : 'failed', {
-        request: ['The client authenticates with its own credentials (Basic); the secret is masked here. No user, no browser, no redirect.'],
-        response: tokenResponseNotes(ctx.accessTokenTtl, ['No refresh token: the client can simply ask again (RFC 6749 §4.4.3).']),
-      });
+      flow.run.lightExchange('token-request', 'token-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     }
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
@@ -82,17 +82,11 @@ ${actionForm(`${PATH}/add`, csrf, 'Try: POST a new resource', { primary: false, 
     const title = formOf(request).get('title') ?? '';
     const outcome = await addResource(ctx.urls.resourceServer, flow.accessToken, title, ctx.allowHttp);
     if (outcome.exchange) {
-      flow.run.extras.push({
-        title: `POST /api/resources with a token of scope "${flow.scope ?? ''}"`,
-        exchange: outcome.exchange,
-        notes: outcome.ok
-          ? ['201 Created: the token has scope write. Call the Resource Server again to see the new resource.']
-          : ['403 insufficient_scope: the token is valid but lacks write; WWW-Authenticate names the scope needed (RFC 6750 §3.1). A 401 would mean the token itself is bad.'],
-      });
+      flow.run.addExtra(outcome.ok ? 'resource-added' : 'resource-refused', outcome.exchange, ` with a token of scope "${flow.scope ?? ''}"`);
     }
     if (!outcome.ok && !outcome.exchange) flow.run.fail(outcome.problem);
     return reply.redirect(PATH, 303);
   });
 
-  resourceCallRoutes(app, ctx, { path: PATH, slot: SLOT, steps: [3, 4], owner: 'client' });
+  resourceCallRoutes(app, ctx, { path: PATH, slot: SLOT, steps: ['resource-request', 'resource-response'] });
 }

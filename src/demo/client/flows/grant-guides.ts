@@ -3,20 +3,9 @@
  * RFC 9700 (the OAuth 2.0 Security Best Current Practice) and their companions.
  */
 
-/** The OpenID Foundation specifications the guides cite (not RFCs). */
-export type OpenIdSpec = 'core' | 'rp-initiated-logout' | 'back-channel-logout';
+import { oidc, ref, type RfcReference } from '../content/references.js';
 
-/**
- * An RFC section, e.g. `{ rfc: 9700, section: '2.1.2' }`, or an OpenID Connect specification's,
- * e.g. `{ spec: 'core', section: '3.1.3.7' }`; no section means the whole document.
- */
-export type RfcReference = { rfc: number; section?: string } | { spec: OpenIdSpec; section?: string };
-
-const OPENID_SPECS: Record<OpenIdSpec, { title: string; href: string }> = {
-  'core': { title: 'OpenID Connect Core', href: 'https://openid.net/specs/openid-connect-core-1_0.html' },
-  'rp-initiated-logout': { title: 'RP-Initiated Logout', href: 'https://openid.net/specs/openid-connect-rpinitiated-1_0.html' },
-  'back-channel-logout': { title: 'Back-Channel Logout', href: 'https://openid.net/specs/openid-connect-backchannel-1_0.html' },
-};
+export { rfcHref, rfcLabel, type OpenIdSpec, type RfcReference } from '../content/references.js';
 
 export interface GuidePoint {
   text: string;
@@ -30,21 +19,6 @@ export interface GrantGuide {
   why: readonly GuidePoint[];
   when: readonly GuidePoint[];
   risks: readonly GuidePoint[];
-}
-
-const ref = (rfc: number, section?: string): RfcReference => (section === undefined ? { rfc } : { rfc, section });
-
-const oidc = (spec: OpenIdSpec, section?: string): RfcReference => (section === undefined ? { spec } : { spec, section });
-
-export function rfcHref(reference: RfcReference): string {
-  // The OpenID specifications' anchors are names, not section numbers: the link opens the document.
-  if ('spec' in reference) return OPENID_SPECS[reference.spec].href;
-  return `https://www.rfc-editor.org/rfc/rfc${reference.rfc}${reference.section ? `#section-${reference.section}` : ''}`;
-}
-
-export function rfcLabel(reference: RfcReference): string {
-  const name = 'spec' in reference ? OPENID_SPECS[reference.spec].title : `RFC ${reference.rfc}`;
-  return `${name}${reference.section ? ` §${reference.section}` : ''}`;
 }
 
 export const AUTHORIZATION_CODE_GUIDE: GrantGuide = {

@@ -6,10 +6,10 @@ import { RESOURCES_PATH } from '../oauth/resource-server-calls.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { flowPage, scopeFields } from '../views/flow-page.js';
-import { describeParameter } from '../views/parameter-glossary.js';
+import { controlText } from '../content/flow-content.js';
+import { IMPLICIT_FLOW as FLOW } from '../content/implicit.js';
 import { FlowRun } from './flow-run.js';
 import { grantPage } from './grant-catalog.js';
-import { expiryNote } from './step-notes.js';
 
 const PATH = '/implicit';
 
@@ -29,8 +29,6 @@ export function implicitRoutes(app: FastifyInstance, ctx: PlaygroundContext): vo
 
   const page = async (_request: FastifyRequest, reply: FastifyReply) => {
     const as = await ctx.authorizationServer.get();
-    const glossaryNames = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'resource', 'access_token', 'token_type', 'expires_in',
-      'iss', 'Authorization', 'Accept', 'Origin', 'Content-Type', 'Cache-Control', 'WWW-Authenticate', 'Access-Control-Allow-Origin'];
     const config: ImplicitSpaConfig = {
       authorizationEndpoint: as.authorization_endpoint ?? `${ctx.urls.authorizationServer}/authorize`,
       clientId: client.clientId,
@@ -38,26 +36,27 @@ export function implicitRoutes(app: FastifyInstance, ctx: PlaygroundContext): vo
       resource: ctx.urls.resourceServer,
       resourcesUrl: new URL(RESOURCES_PATH, ctx.urls.resourceServer).href,
       pagePath: PATH,
-      glossary: Object.fromEntries(glossaryNames.flatMap((name) => {
-        const meaning = describeParameter(name);
-        return meaning === undefined ? [] : [[name, meaning]];
-      })),
-      steps: grant.diagram.steps.map((step) => ({ number: step.number, from: step.from, to: step.to, label: step.lines.join(' ') })),
     };
     // No server-side run: the state of this flow lives in the browser, as a real SPA's would.
     const controls = html`<p class="alert" role="alert" id="spa-problem" hidden></p>
-<noscript><p class="alert">This page is a single-page app: its Client is JavaScript, so it needs JavaScript.</p></noscript>
-<div data-show-when="idle"><p>Gallery SPA is JavaScript in this page, with no backend. It gets the token straight from the Auth Server in the URL.</p>
+<noscript><p class="alert">${controlText(FLOW, 'needs-javascript')}</p></noscript>
+<div data-show-when="idle"><p>${controlText(FLOW, 'intro')}</p>
 ${scopeFields()}
-<div class="action-form"><button type="button" id="spa-start">Start: 1. I want to access my resources</button></div></div>
-<div data-show-when="token" hidden><p>The SPA read the access token from the URL fragment. Next, it calls the Resource Server with fetch(). ${expiryNote(ctx.accessTokenTtl)}</p>
-<div class="action-form"><button type="button" data-spa-call>Run steps 5–6: call the Resource Server</button></div></div>
-<div data-show-when="done" hidden><p>The flow is complete. Call again, or start over.</p>
-<div class="action-form"><button type="button" data-spa-call>Call the Resource Server again (steps 5–6)</button></div></div>
+<div class="action-form"><button type="button" id="spa-start">${controlText(FLOW, 'start')}</button></div></div>
+<div data-show-when="token" hidden><p>${controlText(FLOW, 'holds-token')}</p>
+<div data-spa-token-life></div>
+<div class="action-form"><button type="button" data-spa-call>${controlText(FLOW, 'call')}</button></div></div>
+<div data-show-when="done" hidden><p>${controlText(FLOW, 'complete')}</p>
+<div data-spa-token-life></div>
+<div class="action-form"><button type="button" data-spa-call>${controlText(FLOW, 'call-again')}</button></div></div>
+<div data-show-when="refused" hidden><p class="flow-refused">${controlText(FLOW, 'refused')}</p>
+<div class="token-offers"><div class="action-form"><button type="button" data-spa-reset>${controlText(FLOW, 'new-token')}</button></div><p>${controlText(FLOW, 'no-refresh')}</p></div>
+<div data-spa-token-life></div>
+<div class="action-form"><button type="button" data-spa-call class="secondary">${controlText(FLOW, 'call-again')}</button></div></div>
 <div class="action-form"><button type="button" id="spa-reset" class="secondary" hidden>Start over</button></div>`;
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
-      grant, urls: ctx.urls, run: new FlowRun(), controls, clientLane: 'JavaScript in this page',
+      grant, urls: ctx.urls, run: new FlowRun(FLOW), now: ctx.clock.nowSeconds(), controls, clientLane: 'JavaScript in this page',
       client: { clientId: client.clientId, clientName: client.clientName, kind: 'public', grantTypes: ['implicit'], redirectUri, scope: 'read write' },
       scripts: ['/assets/implicit-spa.js'],
       data: jsonBlock('spa-config', config),

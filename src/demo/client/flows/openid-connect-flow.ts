@@ -14,10 +14,13 @@ import { actionForm, flowPage } from '../views/flow-page.js';
 import { idTokenClaimsTable, userInfoTable } from '../views/id-token-claims.js';
 import { decodeJwt } from '../exchange/decode-jwt.js';
 import { BackChannelLogouts } from '../oauth/backchannel-logouts.js';
+import { controlText, problemText } from '../content/flow-content.js';
+import { OPENID_CONNECT_FLOW as FLOW } from '../content/openid-connect.js';
+import { tokenExpiry, tokenLifeView } from '../views/token-life.js';
+import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
 import { formOf } from './form-input.js';
 import { grantPage } from './grant-catalog.js';
-import { clientLane } from './step-notes.js';
 
 /** What the Client remembers between sending the browser to the Auth Server and its return. */
 interface PendingSignIn {
@@ -27,8 +30,10 @@ interface PendingSignIn {
   codeVerifier: string;
 }
 
+type StepId = typeof FLOW.steps[number]['id'];
+
 interface OpenIdFlowState {
-  run: FlowRun;
+  run: FlowRun<StepId>;
   pending?: PendingSignIn;
   /** The validated callback, until its code is redeemed (once), with what redeeming it needs. */
   callback?: { params: URLSearchParams; codeVerifier: string; nonce: string };
@@ -44,7 +49,7 @@ interface OpenIdFlowState {
   signedOut?: boolean;
 }
 
-const SLOT = new SessionSlot<OpenIdFlowState>('openid-connect', () => ({ run: new FlowRun() }));
+const SLOT = new SessionSlot<OpenIdFlowState>('openid-connect', () => ({ run: new FlowRun(FLOW) }));
 const PATH = '/openid-connect';
 const SCOPE = 'openid profile email';
 
@@ -92,27 +97,33 @@ export function openIdConnectRoutes(app: FastifyInstance, ctx: PlaygroundContext
 
   function controlsFor(flow: OpenIdFlowState, csrf: string): SafeHtml {
     if (flow.callback) {
-      return html`<p>The Client holds a one-time authorization code. Next, it redeems it at the token endpoint: the answer carries the ID token.</p>
-${actionForm(`${PATH}/token`, csrf, 'Run steps 5–6: get the ID token')}`;
+      return html`<p>${controlText(FLOW, 'holds-code')}</p>
+${actionForm(`${PATH}/token`, csrf, controlText(FLOW, 'redeem'))}`;
     }
     if (flow.claims) {
-      const claims = html`<h2 class="section-title">The ID token, claim by claim</h2>
-<p class="fine">oauth4webapi validated iss, aud, exp, iat and the nonce (Core §3.1.3.7); the Client also verified the signature with the Auth Server's keys (jwks_uri).</p>
+      const claims = html`<h2 class="section-title">${controlText(FLOW, 'claims-title')}</h2>
+<p class="fine">${controlText(FLOW, 'claims-checked')}</p>
 ${idTokenClaimsTable(flow.claims)}`;
       const userInfo = flow.userInfo
-        ? html`<h2 class="section-title">UserInfo</h2><p class="fine">sub is the ID token's, as oauth4webapi checked (Core §5.3.2): these claims are about the same user.</p>${userInfoTable(flow.userInfo)}`
-        : actionForm(`${PATH}/userinfo`, csrf, 'Run steps 7–8: call UserInfo');
-      return html`<p>You are signed in to Guestbook as <strong class="signed-in-as">${String(flow.claims.sub)}</strong> (sub).</p>
+        ? html`<h2 class="section-title">${controlText(FLOW, 'userinfo-title')}</h2><p class="fine">${controlText(FLOW, 'userinfo-checked')}</p>${userInfoTable(flow.userInfo)}`
+        : actionForm(`${PATH}/userinfo`, csrf, controlText(FLOW, 'userinfo'));
+      const exp = tokenExpiry(flow.accessToken);
+      const life = exp === undefined ? '' : tokenLifeView({
+        exp, now: ctx.clock.nowSeconds(), expiredText: controlText(FLOW, 'token-expired'),
+        offers: actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'sign-in-again'), { primary: false }),
+      });
+      return html`<p>${controlText(FLOW, 'signed-in-as')} <strong class="signed-in-as">${String(flow.claims.sub)}</strong> (sub).</p>
+${life}
 ${claims}
 ${userInfo}
-${actionForm(`${PATH}/logout`, csrf, 'Run steps 9–11: sign out', { primary: flow.userInfo !== undefined })}`;
+${actionForm(`${PATH}/logout`, csrf, controlText(FLOW, 'sign-out'), { primary: flow.userInfo !== undefined })}`;
     }
     if (flow.signedOut) {
-      return html`<p class="signed-out">You are signed out, of Guestbook and of the Auth Server. Sign in again, and the Auth Server asks for your password.</p>
-${actionForm(`${PATH}/start`, csrf, 'Start again: 1. Sign in with Tessera')}`;
+      return html`<p class="signed-out">${controlText(FLOW, 'signed-out')}</p>
+${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start-again'))}`;
     }
-    return html`<p>${flow.pending ? 'Waiting for your return from the Auth Server, or start again.' : 'Guestbook wants to know who you are. Sign in with Tessera: scope openid profile email.'}</p>
-${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
+    return html`<p>${controlText(FLOW, flow.pending ? 'waiting' : 'intro')}</p>
+${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
   }
 
   app.get(PATH, async (request, reply) => {
@@ -122,7 +133,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     const reset = flow.run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
-      grant, urls: ctx.urls, run: flow.run, controls: html`${controlsFor(flow, csrf)}${reset}`, clientLane: clientLane(ctx, 'web app'),
+      grant, urls: ctx.urls, run: flow.run, now: ctx.clock.nowSeconds(), controls: html`${controlsFor(flow, csrf)}${reset}`, clientLane: clientLane(ctx, 'web app'),
       client: { clientId: client.clientId, clientName: client.clientName, kind: 'confidential', grantTypes: ['authorization_code'], redirectUri, scope: SCOPE },
       extras: { title: 'Beyond the diagram', placement: 'after-steps' },
     }));
@@ -162,14 +173,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     url.searchParams.set('code_challenge_method', 'S256');
     flow.pending = { authorizationUrl: url.href, state, nonce, codeVerifier };
     const exchange: Exchange = { vantage: 'client', request: incoming, response: redirectResponse(url.href), jwts: [] };
-    flow.run.lightExchange(1, 2, exchange, 'done', {
-      request: ['You asked Guestbook to sign you in with Tessera.'],
-      response: [
-        'scope openid makes this an OpenID Connect request (Core §3.1.2.1): the answer will include an ID token; profile and email ask for those claims at UserInfo.',
-        'nonce is a random value the Client keeps in its session; the ID token must carry it back (Core §3.1.2.1), which ties the token to this request.',
-        'state and the PKCE code_challenge work as in the plain code flow.',
-      ],
-    });
+    flow.run.lightExchange('ask-to-sign-in', 'redirect-to-auth-server', exchange, 'done');
     return reply.redirect(url.href, 303);
   });
 
@@ -178,29 +182,20 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     const flow = session.get(SLOT);
     const pending = flow.pending;
     if (!pending) {
-      flow.run.fail('This callback does not belong to a sign-in started here (or it was already used). Start again.');
+      flow.run.fail(problemText(FLOW, 'foreign-callback'));
       return reply.redirect(PATH, 303);
     }
     flow.run.beginAction();
     flow.pending = undefined;
-    flow.run.light(3, {
-      exchange: authorizationNavigation(pending.authorizationUrl), part: 'request', state: 'done',
-      notes: [
-        'At the Auth Server you signed in (POST /login) and allowed Guestbook to know who you are (POST /consent): the consent page lists openid, profile and email in plain words.',
-        'The Client never sees your password.',
-      ],
-    });
+    flow.run.light('user-at-auth-server', { exchange: authorizationNavigation(pending.authorizationUrl), part: 'request', state: 'done' });
     const callbackExchange: Exchange = { vantage: 'client', request: incomingRequest(request, ctx.urls.client), jwts: [] };
     try {
       const as = await ctx.openIdProvider.get();
       const params = oauth.validateAuthResponse(as, oauthClient, new URL(request.url, ctx.urls.client), pending.state);
       flow.callback = { params, codeVerifier: pending.codeVerifier, nonce: pending.nonce };
-      flow.run.light(4, {
-        exchange: callbackExchange, part: 'request', state: 'done',
-        notes: ['Back at the Client\'s redirect_uri with a one-time code; state and iss (RFC 9207) checked by oauth4webapi.', 'No ID token in the URL: it comes on the back channel, with the code exchange.'],
-      });
+      flow.run.light('callback-with-code', { exchange: callbackExchange, part: 'request', state: 'done' });
     } catch (error) {
-      flow.run.light(4, { exchange: callbackExchange, part: 'request', state: 'failed', notes: [] });
+      flow.run.light('callback-with-code', { exchange: callbackExchange, part: 'request', state: 'failed' });
       flow.run.fail(callbackProblem(error));
     }
     return reply.redirect(`${PATH}#run`, 303);
@@ -221,13 +216,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
       return oauth.processAuthorizationCodeResponse(as, oauthClient, response, { expectedNonce: callback.nonce, requireIdToken: true });
     });
     if (outcome.exchange) {
-      flow.run.lightExchange(5, 6, outcome.exchange, outcome.ok ? 'done' : 'failed', {
-        request: ['A back-channel POST to the token endpoint, as in the code flow: client_secret_basic (masked) and the PKCE verifier.'],
-        response: [
-          'id_token: a JWT signed by the Auth Server (RS256, Core §15.1) for this client. Unlike the access token, it is meant to be read by the Client.',
-          'The access token is for UserInfo; no refresh token, because offline_access was not asked for (Core §11).',
-        ],
-      });
+      flow.run.lightExchange('token-request', 'token-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     }
     if (!outcome.ok) {
       flow.run.fail(outcome.problem);
@@ -236,7 +225,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     const idToken = outcome.value.id_token;
     const claims = oauth.getValidatedIdTokenClaims(outcome.value);
     if (idToken === undefined || claims === undefined || as.jwks_uri === undefined) {
-      flow.run.fail('The token response had no ID token.');
+      flow.run.fail(problemText(FLOW, 'no-id-token'));
       return reply.redirect(`${PATH}#run`, 303);
     }
     try {
@@ -266,10 +255,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
       return oauth.processUserInfoResponse(as, oauthClient, String(claims.sub), response);
     });
     if (outcome.exchange) {
-      flow.run.lightExchange(7, 8, outcome.exchange, outcome.ok ? 'done' : 'failed', {
-        request: ['GET /userinfo with the access token as a Bearer token (Core §5.3.1).'],
-        response: ['The claims of the scopes you allowed: profile (name, ...) and email (email, email_verified). sub is the ID token\'s.'],
-      });
+      flow.run.lightExchange('userinfo-request', 'userinfo-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     }
     if (outcome.ok) flow.userInfo = { ...outcome.value };
     else flow.run.fail(outcome.problem);
@@ -284,7 +270,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     flow.run.beginAction();
     const as = await ctx.openIdProvider.get();
     if (as.end_session_endpoint === undefined) {
-      flow.run.fail('The Auth Server\'s OpenID configuration has no end_session_endpoint.');
+      flow.run.fail(problemText(FLOW, 'no-end-session'));
       return reply.redirect(`${PATH}#run`, 303);
     }
     const state = oauth.generateRandomState();
@@ -299,14 +285,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     flow.accessToken = undefined;
     flow.userInfo = undefined;
     const exchange: Exchange = { vantage: 'client', request: incomingRequest(request, ctx.urls.client), response: redirectResponse(url.href), jwts: [] };
-    flow.run.lightExchange(9, 10, exchange, 'done', {
-      request: ['You asked Guestbook to sign you out. It ends its own session first.'],
-      response: [
-        'Then it sends your browser to the Auth Server\'s end_session_endpoint (RP-Initiated Logout 1.0 §2), to end the session there too.',
-        'id_token_hint: the ID token it got, so the Auth Server knows which session and which client ask, and can skip its confirmation page.',
-        'post_logout_redirect_uri must be one the client registered, exactly (§3); state comes back with it.',
-      ],
-    });
+    flow.run.lightExchange('ask-to-sign-out', 'redirect-to-end-session', exchange, 'done');
     return reply.redirect(url.href, 303);
   });
 
@@ -317,25 +296,14 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. Sign in with Tessera')}`;
     flow.logoutState = undefined;
     const returned = new URL(request.url, ctx.urls.client).searchParams.get('state');
     const ok = expected !== undefined && returned === expected;
-    flow.run.light(11, {
-      exchange: { vantage: 'client', request: incomingRequest(request, ctx.urls.client), jwts: [] }, part: 'request', state: ok ? 'done' : 'failed',
-      notes: ok
-        ? ['The Auth Server ended its session (and told any other client that registered a back-channel logout URI), then sent your browser back here.', 'state is the one the Client sent: this return belongs to its own logout request.']
-        : ['This return does not carry the state the Client sent with its logout request.'],
-    });
+    flow.run.light('logged-out-return', { exchange: { vantage: 'client', request: incomingRequest(request, ctx.urls.client), jwts: [] }, part: 'request', state: ok ? 'done' : 'failed' });
     if (ok) flow.signedOut = true;
-    else flow.run.fail('This logout return does not belong to a logout started here.');
+    else flow.run.fail(problemText(FLOW, 'foreign-logout'));
     // The logout token is sent in the background: it may arrive just after the browser.
     const logout = ok && flow.sid !== undefined && backChannelLogoutPossible(ctx.urls) ? await logouts.waitFor(flow.sid, 2_000) : undefined;
     flow.sid = undefined;
     if (logout) {
-      flow.run.extras.push({
-        title: 'Back-channel logout: the Auth Server told the Client', exchange: logout.exchange,
-        notes: [
-          'A server-to-server POST from the Auth Server to the Client\'s backchannel_logout_uri (Back-Channel Logout 1.0 §2.5): it reaches every client you signed in to from that session, even one whose page is not open.',
-          'The Client checked the logout token (§2.6): signature with the Auth Server\'s keys, iss, aud = its client_id, typ logout+jwt, the backchannel-logout event, no nonce, and the sid of your session, which it then ends.',
-        ],
-      });
+      flow.run.addExtra('back-channel-logout', logout.exchange);
     }
     return reply.redirect(`${PATH}#run`, 303);
   });

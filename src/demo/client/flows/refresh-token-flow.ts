@@ -11,20 +11,25 @@ import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
 import { actionForm, flowPage } from '../views/flow-page.js';
+import { controlText, problemText } from '../content/flow-content.js';
+import { REFRESH_TOKEN_FLOW as FLOW } from '../content/refresh-token.js';
+import { tokenExpiry, tokenLifeView } from '../views/token-life.js';
+import { clientLane } from './client-lane.js';
 import { FlowRun } from './flow-run.js';
 import { grantPage } from './grant-catalog.js';
-import { clientLane, resourceServerNotes, tokenResponseNotes } from './step-notes.js';
+
+type StepId = typeof FLOW.steps[number]['id'];
 
 interface RefreshFlowState {
-  run: FlowRun;
+  run: FlowRun<StepId>;
   pending?: PendingAuthorization;
   accessToken?: string;
   refreshToken?: string;
-  /** When the access token expires by the client's clock: receipt time plus expires_in (RFC 6749 §5.1). */
+  /** When the access token expires: its exp claim (RFC 7519 §4.1.4), else receipt time plus expires_in (RFC 6749 §5.1). */
   expiresAt?: number;
 }
 
-const SLOT = new SessionSlot<RefreshFlowState>('refresh-token', () => ({ run: new FlowRun() }));
+const SLOT = new SessionSlot<RefreshFlowState>('refresh-token', () => ({ run: new FlowRun(FLOW) }));
 const PATH = '/refresh-token';
 
 /** True when the Resource Server refused the token as RFC 6750 §3.1 says an expired one must be: 401 invalid_token. */
@@ -48,27 +53,32 @@ export function refreshTokenRoutes(app: FastifyInstance, ctx: PlaygroundContext)
   function controlsFor(flow: RefreshFlowState, csrf: string): SafeHtml {
     const { run } = flow;
     if (flow.accessToken === undefined || flow.expiresAt === undefined) {
-      return html`<p>The story starts after an <em>initial user login</em>. Photo Frame signs you in with the authorization code grant (with PKCE, as on the first page) and receives an access token, valid ${ctx.refreshPageAccessTokenTtl} s, and a refresh token.</p>
-${actionForm(`${PATH}/login`, csrf, 'Before the story: sign in to get the tokens')}`;
+      return html`<p>${controlText(FLOW, 'intro')}</p>
+${actionForm(`${PATH}/login`, csrf, controlText(FLOW, 'login'))}`;
     }
-    if (!run.has(2)) {
-      const secondsLeft = Math.max(0, flow.expiresAt - ctx.clock.nowSeconds());
-      return html`<p class="countdown" data-seconds-left="${secondsLeft}">${secondsLeft > 0
-        ? html`The access token expires in <strong data-countdown>${secondsLeft}</strong> s. The story needs it expired: wait, and the button below wakes up.`
-        : html`The access token has expired. Call the Resource Server with it.`}</p>
-${actionForm(`${PATH}/call`, csrf, 'Run steps 1–2: call the Resource Server with the expired token', {
-    disabled: secondsLeft > 0, extraAttributes: html` data-enable-at-zero`,
+    const now = ctx.clock.nowSeconds();
+    if (!run.has('expired-response')) {
+      const valid = flow.expiresAt > now;
+      return html`${valid ? html`<p>${controlText(FLOW, 'call-valid-note')}</p>
+${actionForm(`${PATH}/call-valid`, csrf, controlText(FLOW, 'call-valid'), { primary: false })}
+<p>${controlText(FLOW, 'waiting')}</p>` : ''}
+${tokenLifeView({ exp: flow.expiresAt, now, offers: html``, expiredText: controlText(FLOW, 'expired-now') })}
+${actionForm(`${PATH}/call`, csrf, controlText(FLOW, 'call-expired'), { disabled: valid, extraAttributes: html` data-enable-at-zero` })}`;
+    }
+    if (!run.has('refresh-response')) {
+      return html`<p>${controlText(FLOW, 'refused')}</p>
+${actionForm(`${PATH}/refresh`, csrf, controlText(FLOW, 'refresh'))}`;
+    }
+    if (!run.has('retry-response')) {
+      return html`<p>${controlText(FLOW, 'refreshed')}</p>
+${tokenLifeView({ exp: flow.expiresAt, now, expiredText: controlText(FLOW, 'again-expired'), offers: actionForm(`${PATH}/again`, csrf, controlText(FLOW, 'again'), { primary: false }) })}
+${actionForm(`${PATH}/retry`, csrf, controlText(FLOW, 'retry'))}`;
+    }
+    return html`<p>${controlText(FLOW, 'complete')}</p>
+${tokenLifeView({
+    exp: flow.expiresAt, now, expiredText: controlText(FLOW, 'again-expired'),
+    offers: actionForm(`${PATH}/again`, csrf, controlText(FLOW, 'again')),
   })}`;
-    }
-    if (!run.has(4)) {
-      return html`<p>The Resource Server said the token is invalid. The Client does not ask you to sign in again: it uses its refresh token.</p>
-${actionForm(`${PATH}/refresh`, csrf, 'Run steps 3–4: refresh the access token')}`;
-    }
-    if (!run.has(6)) {
-      return html`<p>The Client has a new access token. It retries the call that failed.</p>
-${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')}`;
-    }
-    return html`<p>The whole story ran: expired, refused, refreshed, retried, served. Start over to watch it again.</p>`;
   }
 
   app.get(PATH, async (request, reply) => {
@@ -79,9 +89,9 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
       ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
-      grant, urls: ctx.urls, run: flow.run, controls: html`${controlsFor(flow, csrf)}${reset}`, clientLane: clientLane(ctx, 'web app'),
+      grant, urls: ctx.urls, run: flow.run, now: ctx.clock.nowSeconds(), controls: html`${controlsFor(flow, csrf)}${reset}`, clientLane: clientLane(ctx, 'web app'),
       client: { clientId: client.clientId, clientName: client.clientName, kind: 'confidential', grantTypes: ['authorization_code', 'refresh_token'], redirectUri, scope: 'read write' },
-      extras: { title: 'Before the story: the initial user login', placement: 'before-diagram' },
+      extras: { title: 'Before the story: the initial user login, and a call while the token is valid', placement: 'before-diagram' },
     }));
   });
 
@@ -100,11 +110,7 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
     if (!pending) return reply.redirect(PATH, 303);
     flow.pending = undefined;
     flow.run.beginAction();
-    flow.run.extras.push({
-      title: 'The authorization request: your browser at the Auth Server',
-      exchange: authorizationNavigation(pending.authorizationUrl),
-      notes: ['As on the Authorization Code page: you signed in and consented at the Auth Server, which sent your browser back with a code.'],
-    });
+    flow.run.addExtra('authorization-request', authorizationNavigation(pending.authorizationUrl));
     const as = await ctx.authorizationServer.get();
     let callback: URLSearchParams;
     try {
@@ -118,16 +124,12 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
       return oauth.processAuthorizationCodeResponse(as, oauthClient, response);
     });
     if (outcome.exchange) {
-      flow.run.extras.push({
-        title: 'The code redeemed for an access token and a refresh token',
-        exchange: outcome.exchange,
-        notes: tokenResponseNotes(ctx.refreshPageAccessTokenTtl, ['refresh_token: issued because this client is registered for the refresh_token grant. The Client keeps it on its server.']),
-      });
+      flow.run.addExtra('code-redeemed', outcome.exchange);
     }
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token;
-      flow.expiresAt = ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
+      flow.expiresAt = tokenExpiry(outcome.value.access_token) ?? ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
     } else {
       flow.run.fail(outcome.problem);
     }
@@ -141,21 +143,17 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
     flow.run.beginAction();
     const secondsLeft = flow.expiresAt - ctx.clock.nowSeconds();
     if (secondsLeft > 0) {
-      flow.run.fail(`The access token is still valid for ${secondsLeft} s: the Resource Server would accept it. Wait until it expires.`);
+      flow.run.fail(`${problemText(FLOW, 'still-valid')} (${secondsLeft} s left)`);
       return reply.redirect(PATH, 303);
     }
     const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
     const asExpected = refusedAsInvalidToken(outcome);
     if (outcome.exchange) {
-      flow.run.lightExchange(1, 2, outcome.exchange, asExpected ? 'done' : 'failed', {
-        request: [`The Client still holds the access token of the initial login; it expired ${-secondsLeft} s ago.`],
-        response: [
-          '401 with WWW-Authenticate: Bearer error="invalid_token": RFC 6750 §3.1 for an expired token. (The tutorial says 403; that status is for a valid token that lacks a scope.)',
-          'oauth4webapi hands the client the parsed challenge, so it knows to refresh rather than to give up.',
-        ],
+      flow.run.lightExchange('expired-request', 'expired-response', outcome.exchange, asExpected ? 'done' : 'failed', {
+        request: [`By its exp claim, it expired ${-secondsLeft} s ago.`],
       });
     }
-    if (!asExpected) flow.run.fail(outcome.ok ? 'The Resource Server still accepted the token.' : outcome.problem);
+    if (!asExpected) flow.run.fail(outcome.ok ? problemText(FLOW, 'still-accepted') : outcome.problem);
     return reply.redirect(`${PATH}#run`, 303);
   });
 
@@ -171,17 +169,12 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
       return oauth.processRefreshTokenResponse(as, oauthClient, response);
     });
     if (outcome.exchange) {
-      flow.run.lightExchange(3, 4, outcome.exchange, outcome.ok ? 'done' : 'failed', {
-        request: ['grant_type=refresh_token with the refresh token; the client authenticates too, so a stolen refresh token alone is not enough (RFC 6749 §6).'],
-        response: tokenResponseNotes(ctx.refreshPageAccessTokenTtl, [
-          'A new refresh token too: Tessera rotates them. The one just used is retired; if it were ever presented again, every token of this grant would be revoked (RFC 9700 §4.14.2).',
-        ]),
-      });
+      flow.run.lightExchange('refresh-request', 'refresh-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     }
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token ?? refreshToken;
-      flow.expiresAt = ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
+      flow.expiresAt = tokenExpiry(outcome.value.access_token) ?? ctx.clock.nowSeconds() + (outcome.value.expires_in ?? ctx.refreshPageAccessTokenTtl);
     } else {
       flow.run.fail(outcome.problem);
     }
@@ -191,12 +184,37 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
   app.post(`${PATH}/retry`, async (request, reply) => {
     const session = ctx.sessions.forForm(request, reply);
     const flow = session.get(SLOT);
-    if (flow.accessToken === undefined || !flow.run.has(4)) return reply.redirect(PATH, 303);
+    if (flow.accessToken === undefined || !flow.run.has('refresh-response')) return reply.redirect(PATH, 303);
     flow.run.beginAction();
     const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
-    if (outcome.exchange) flow.run.lightExchange(5, 6, outcome.exchange, outcome.ok ? 'done' : 'failed', resourceServerNotes('user'));
+    if (outcome.exchange) flow.run.lightExchange('retry-request', 'retry-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     if (!outcome.ok) flow.run.fail(outcome.problem);
     return reply.redirect(`${PATH}#run`, 303);
+  });
+
+  // Before the story: the token still valid, the Resource Server serves it (the 200 the story later loses).
+  app.post(`${PATH}/call-valid`, async (request, reply) => {
+    const session = ctx.sessions.forForm(request, reply);
+    const flow = session.get(SLOT);
+    if (flow.accessToken === undefined || flow.run.has('expired-request')) return reply.redirect(PATH, 303);
+    flow.run.beginAction();
+    const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
+    if (outcome.exchange) {
+      flow.run.addExtra('valid-call', outcome.exchange);
+    }
+    if (!outcome.ok) flow.run.fail(outcome.problem);
+    return reply.redirect(PATH, 303);
+  });
+
+  // Every time an access token expires, the Client runs the story again with the tokens it holds.
+  app.post(`${PATH}/again`, async (request, reply) => {
+    const session = ctx.sessions.forForm(request, reply);
+    const flow = session.get(SLOT);
+    if (flow.accessToken === undefined || flow.refreshToken === undefined) return reply.redirect(PATH, 303);
+    const extras = flow.run.extras;
+    flow.run = new FlowRun(FLOW);
+    flow.run.extras.push(...extras);
+    return reply.redirect(PATH, 303);
   });
 
   app.post(`${PATH}/reset`, async (request, reply) => {

@@ -47,11 +47,6 @@ export function authorizationNavigation(authorizationUrl: string): Exchange {
   };
 }
 
-export const USER_AT_AUTH_SERVER_NOTES = [
-  'At the Auth Server you saw its sign-in page (GET /authorize), sent your username and password to it (POST /login), and answered its consent page (POST /consent).',
-  'The Client never sees your password: that is the point of sending you to the Auth Server.',
-];
-
 /** Why a callback was refused, in words for the visitor. */
 export function callbackProblem(error: unknown): string {
   if (error instanceof oauth.AuthorizationResponseError) {

@@ -1,8 +1,9 @@
 import { html, type SafeHtml } from '../../../html/html.js';
 import type { DecodedJwt, Exchange, ExchangeRequest, ExchangeResponse, MessageBody, NameValue } from '../exchange/exchange.js';
+import type { DiagramStep, SequenceDiagram } from '../content/flow-content.js';
 import type { StepRecord } from '../flows/flow-run.js';
-import type { DiagramStep } from '../flows/sequence-diagrams.js';
 import { describeParameter } from './parameter-glossary.js';
+import { correctionCallouts, correctionFlag, errorExplanation, failedHeadline, failedOutcome } from './step-outcome.js';
 
 /** Where the playground stood to see an exchange: said on every card, so nothing looks more observed than it was. */
 const VANTAGE: Record<Exchange['vantage'], string> = {
@@ -33,29 +34,57 @@ function bodyView(body: MessageBody | undefined, caption: string): SafeHtml {
   return html`<figure class="body"><figcaption>${caption}${body.type === 'json' ? ' (JSON)' : ''}</figcaption><pre class="code">${text}</pre></figure>`;
 }
 
-/** Seconds since the epoch as an ISO date, for iat and exp. */
-function timeClaim(value: unknown): string | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000).toISOString().replace('.000Z', 'Z') : undefined;
+/** Claims whose values are times, in seconds since the epoch (RFC 7519 §4.1.4-4.1.6; OpenID Connect Core §2). */
+const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
+
+/** Seconds since the epoch as an ISO date. */
+function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-export function jwtView(jwt: DecodedJwt): SafeHtml {
-  const iat = timeClaim(jwt.payload.iat);
-  const exp = timeClaim(jwt.payload.exp);
-  const lifetime = typeof jwt.payload.exp === 'number' && typeof jwt.payload.iat === 'number' ? jwt.payload.exp - jwt.payload.iat : undefined;
+/** "in 4 min", "3 min ago", "in 45 s": a time relative to the page's clock. */
+export function relativeTime(seconds: number, now: number): string {
+  const delta = Math.round(seconds - now);
+  if (delta === 0) return 'now';
+  const size = Math.abs(delta);
+  const amount = size < 90 ? `${size} s` : size < 90 * 60 ? `${Math.round(size / 60)} min` : size < 36 * 3600 ? `${Math.round(size / 3600)} h` : `${Math.round(size / 86400)} days`;
+  return delta > 0 ? `in ${amount}` : `${amount} ago`;
+}
+
+/** A claim's value as the claims table shows it: times in ISO and relative to the page's clock. */
+function claimValue(name: string, value: unknown, now: number): SafeHtml {
+  if (TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)) {
+    return html`<code>${value}</code> <time datetime="${isoTime(value)}">${isoTime(value)}</time> <span class="relative-time">(${relativeTime(value, now)})</span>`;
+  }
+  return html`<code>${typeof value === 'string' ? value : JSON.stringify(value)}</code>`;
+}
+
+/** A decoded JWT: header, payload, and each claim with its meaning and, for times, when that is. */
+export function jwtView(jwt: DecodedJwt, now: number = Date.now() / 1000): SafeHtml {
+  const { iat, exp } = jwt.payload;
+  const lifetime = typeof exp === 'number' && typeof iat === 'number' ? exp - iat : undefined;
+  const claims = Object.entries(jwt.payload).map(([name, value]) => {
+    const meaning = describeParameter(name);
+    return html`<tr data-claim="${name}"><th scope="row"><code>${name}</code></th><td>${claimValue(name, value, now)}${meaning ? html`<span class="meaning">${meaning}</span>` : ''}</td></tr>`;
+  });
   return html`<section class="jwt" aria-label="Decoded JWT: ${jwt.source}">
 <h5>Decoded JWT · ${jwt.source}</h5>
 <div class="jwt-parts">
 <figure><figcaption>Header</figcaption><pre class="code">${JSON.stringify(jwt.header, null, 2)}</pre></figure>
 <figure><figcaption>Payload (claims)</figcaption><pre class="code">${JSON.stringify(jwt.payload, null, 2)}</pre></figure>
 </div>
-${iat && exp ? html`<p class="jwt-times">Issued <time>${iat}</time>, expires <time>${exp}</time>${lifetime !== undefined ? ` (lives ${lifetime} s)` : ''}.</p>` : ''}
+<table class="kv jwt-claims"><caption>The claims, one by one</caption><tbody>${claims}</tbody></table>
+${typeof iat === 'number' && typeof exp === 'number' ? html`<p class="jwt-times">Issued <time datetime="${isoTime(iat)}">${isoTime(iat)}</time> (${relativeTime(iat, now)}), expires <time datetime="${isoTime(exp)}">${isoTime(exp)}</time> (${relativeTime(exp, now)})${lifetime !== undefined ? `: lives ${lifetime} s` : ''}.</p>` : ''}
 <p class="fine">Decoded here to learn from it, not verified: a client treats an access token as opaque (RFC 9068 §6). The Resource Server verifies its ${String(jwt.header.alg ?? '')} signature with the Auth Server's published keys.</p>
 </section>`;
 }
 
 export function requestView(request: ExchangeRequest, vantage: Exchange['vantage']): SafeHtml {
+  if (request.text !== undefined) {
+    return html`<div class="http http-request"><p class="http-line"><span class="http-kind">No HTTP request</span></p><p>${request.text}</p></div>`;
+  }
   return html`<div class="http http-request">
-<p class="http-line"><span class="http-kind">${vantage === 'redirect' ? 'Browser navigation' : 'Request'}</span> <span class="method">${request.method}</span> <span class="url">${request.url}</span></p>
+<p class="http-line"><span class="http-kind">${request.kind ?? (vantage === 'redirect' ? 'Browser navigation' : 'Request')}</span> <span class="method">${request.method}</span> <span class="url">${request.url}</span></p>
 ${nameValueTable('Headers', request.headers, 'headers')}
 ${nameValueTable('Query parameters', request.query, 'params')}
 ${nameValueTable('Fragment parameters (after #: never sent to a server)', request.fragment ?? [], 'params')}
@@ -81,57 +110,77 @@ function stepChip(record: StepRecord): SafeHtml {
   if (part === 'response' && exchange.response) {
     return html`<span class="chip status ${statusClass(exchange.response.status)}">${exchange.response.status} ${exchange.response.statusText}</span>`;
   }
+  if (exchange.request.text !== undefined) return html`<span class="chip">${exchange.request.method}</span>`;
   return html`<span class="chip">${exchange.request.method} ${new URL(exchange.request.url).pathname}</span>`;
 }
 
+/** What a step card needs besides its step: the diagram (to number the paired step) and the page's clock. */
+export interface StepCardContext {
+  diagram: SequenceDiagram;
+  /** The page's clock, in seconds since the epoch: decoded times are shown relative to it. */
+  now: number;
+}
+
 /** The other half of the exchange, in one line with a link to its step. */
-function pairedLine(record: StepRecord): SafeHtml {
+function pairedLine(record: StepRecord, context: StepCardContext): SafeHtml {
   if (record.pairedStep === undefined) return html``;
   const { exchange } = record;
+  const paired = context.diagram.steps.find((step) => step.id === record.pairedStep);
+  if (!paired) return html``;
+  const link = html`<a href="#step-${paired.id}">step ${paired.number}</a>`;
   if (record.part === 'request') {
     return exchange.response
-      ? html`<p class="paired">The answer is <a href="#step-${record.pairedStep}">step ${record.pairedStep}</a>: <strong>${exchange.response.status} ${exchange.response.statusText}</strong>.</p>`
+      ? html`<p class="paired">The answer is ${link}: <strong>${exchange.response.status} ${exchange.response.statusText}</strong>.</p>`
       : html``;
   }
-  return html`<p class="paired">Answering the request of <a href="#step-${record.pairedStep}">step ${record.pairedStep}</a>: <code>${exchange.request.method} ${exchange.request.url}</code>.</p>`;
+  return html`<p class="paired">Answering the request of ${link}: <code>${exchange.request.method} ${exchange.request.url}</code>.</p>`;
+}
+
+/** The id, number and data attributes every step card carries: `data-step-id` names it, `data-step` is its display number. */
+function cardIdentity(step: DiagramStep): SafeHtml {
+  return html`id="step-${step.id}" data-step-id="${step.id}" data-step="${step.number}"`;
 }
 
 /**
  * One numbered step below the diagram. A lit step shows its half of the real exchange (the
  * request for an arrow out, the response for the arrow back) with a link to the other half.
  */
-export function stepCard(step: DiagramStep, record: StepRecord | undefined, open: boolean): SafeHtml {
+export function stepCard(step: DiagramStep, record: StepRecord | undefined, open: boolean, context: StepCardContext): SafeHtml {
   const label = step.lines.join(' ');
   if (!record) {
-    return html`<details class="step-card is-pending" id="step-${step.number}" data-step="${step.number}">
-<summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${label}</span></span><span class="chip muted">not yet</span></summary>
-<div class="step-body"><p class="muted">This step has not happened yet. Run the flow above and it lights up with its real HTTP exchange.</p></div>
+    return html`<details class="step-card is-pending" ${cardIdentity(step)}>
+<summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${label}</span>${correctionFlag(step)}</span><span class="chip muted">not yet</span></summary>
+<div class="step-body"><p class="muted">This step has not happened yet. Run the flow above and it lights up with its real HTTP exchange.</p>${correctionCallouts(step)}</div>
 </details>`;
   }
   const { exchange } = record;
   const body = record.part === 'request' || !exchange.response
-    ? html`${requestView(exchange.request, exchange.vantage)}${exchange.vantage === 'redirect' ? '' : pairedLine(record)}`
-    : html`${responseView(exchange.response)}${pairedLine(record)}`;
+    ? html`${requestView(exchange.request, exchange.vantage)}${exchange.vantage === 'redirect' ? '' : pairedLine(record, context)}`
+    : html`${responseView(exchange.response)}${pairedLine(record, context)}`;
   const jwts = record.part === 'response' || exchange.vantage === 'browser' ? exchange.jwts : [];
-  return html`<details class="step-card ${record.state === 'failed' ? 'is-failed' : 'is-done'}" id="step-${step.number}" data-step="${step.number}"${open ? html` open` : ''}>
-<summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${label}</span></span>${stepChip(record)}</summary>
+  const failed = record.state === 'failed';
+  // A failed step does not keep the tutorial's caption of success as its title, nor its success notes.
+  return html`<details class="step-card ${failed ? 'is-failed' : 'is-done'}" ${cardIdentity(step)}${open ? html` open` : ''}>
+<summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${failed ? failedHeadline(record) : label}</span>${correctionFlag(step)}</span>${stepChip(record)}</summary>
 <div class="step-body">
 <p class="vantage">${VANTAGE[exchange.vantage]}</p>
 ${body}
-${jwts.map(jwtView)}
-${exchangeNotes(record.notes ?? [])}
+${jwts.map((jwt) => jwtView(jwt, context.now))}
+${failed ? failedOutcome(step, record) : exchangeNotes(record.notes)}
+${correctionCallouts(step)}
 </div>
 </details>`;
 }
 
 /** An exchange outside the numbered steps, e.g. how the refresh story got its first tokens. */
-export function extraExchangeView(title: string, exchange: Exchange, notes: readonly string[]): SafeHtml {
+export function extraExchangeView(title: string, exchange: Exchange, notes: readonly string[], now: number = Date.now() / 1000): SafeHtml {
   return html`<details class="step-card is-extra">
 <summary><span class="step-num">${!exchange.response ? '→' : exchange.response.status < 400 ? '✓' : '!'}</span><span class="step-title"><span class="step-label">${title}</span></span>${exchange.response ? html`<span class="chip status ${statusClass(exchange.response.status)}">${exchange.response.status} ${exchange.response.statusText}</span>` : ''}</summary>
 <div class="step-body">
 ${requestView(exchange.request, exchange.vantage)}
 ${exchange.response ? responseView(exchange.response) : ''}
-${exchange.jwts.map(jwtView)}
+${exchange.jwts.map((jwt) => jwtView(jwt, now))}
+${exchange.response && exchange.response.status >= 400 ? errorExplanation(exchange, 'response', `HTTP ${exchange.response.status}`) : ''}
 ${exchangeNotes(notes)}
 </div>
 </details>`;

@@ -23,6 +23,8 @@ export interface FlowPageInput {
   grant: GrantPage;
   urls: DemoUrls;
   run: FlowRun;
+  /** The page's clock, seconds since the epoch (decoded times are shown relative to it). */
+  now: number;
   /** The buttons and forms that run the next steps. */
   controls: SafeHtml;
   client: ClientCard;
@@ -72,12 +74,12 @@ function usersPanel(): SafeHtml {
 /** A grant's page: controls, the diagram lit as far as the visitor got, each step's exchange, and the guide. */
 export function flowPage(input: FlowPageInput): string {
   const { grant, run } = input;
-  const states = new Map([...run.steps].map(([number, record]) => [number, record.state] as const));
+  const states = new Map([...run.steps].map(([id, record]) => [id, record.state] as const));
   const diagram = sequenceDiagram(grant.diagram, { steps: states, fresh: run.newlyLit }, laneSubtitles(input.urls, input.clientLane));
   const extrasTitle = input.extras?.title ?? 'Beyond the diagram';
   const extras = run.extras.length === 0 ? html`` : html`<section class="extras" aria-label="${extrasTitle}">
 <h2 class="section-title">${extrasTitle}</h2>
-${run.extras.map((extra) => extraExchangeView(extra.title, extra.exchange, extra.notes))}
+${run.extras.map((extra) => extraExchangeView(extra.title, extra.exchange, extra.notes, input.now))}
 </section>`;
   const body = html`<main class="flow-layout" data-grant="${grant.key}">
 <div class="flow-main">
@@ -96,7 +98,7 @@ ${diagram}
 </section>
 <section class="steps" aria-label="The steps and their HTTP exchanges">
 <h2 class="section-title">The steps, as they happened</h2>
-${grant.diagram.steps.map((step) => stepCard(step, run.steps.get(step.number), run.newlyLit.includes(step.number)))}
+${grant.diagram.steps.map((step) => stepCard(step, run.steps.get(step.id), run.newlyLit.includes(step.id), { diagram: grant.diagram, now: input.now }))}
 </section>
 ${input.extras?.placement === 'after-steps' ? extras : ''}
 </div>

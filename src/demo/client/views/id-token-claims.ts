@@ -2,13 +2,13 @@ import { html, type SafeHtml } from '../../../html/html.js';
 
 /** What each ID token claim proves to the Client (OpenID Connect Core §2 and §3.1.3.7), in words. */
 const CLAIM_MEANINGS: readonly { claim: string; proves: string }[] = [
-  { claim: 'iss', proves: 'Who issued it. The Client checked it equals the Auth Server it discovered (Core §3.1.3.7, step 2): a token from any other issuer is refused.' },
+  { claim: 'iss', proves: 'Who issued it. The Client checked it equals the Auth Server it discovered (Core §3.1.3.7, check 2): a token from any other issuer is refused.' },
   { claim: 'sub', proves: 'Who you are at this Auth Server: an identifier that is never reassigned. The Client keys your account on iss + sub, never on your email.' },
-  { claim: 'aud', proves: 'Whom it is for: this Client\'s client_id (step 3). An ID token issued to another app cannot be replayed here.' },
-  { claim: 'exp', proves: 'Until when the Client may accept it (step 9). It proves a sign-in; the Client\'s own session is its business.' },
-  { claim: 'iat', proves: 'When it was issued (step 10): a Client may refuse tokens issued too long ago.' },
+  { claim: 'aud', proves: 'Whom it is for: this Client\'s client_id (Core §3.1.3.7, check 3). An ID token issued to another app cannot be replayed here.' },
+  { claim: 'exp', proves: 'Until when the Client may accept it (Core §3.1.3.7, check 9). It proves a sign-in; the Client\'s own session is its business.' },
+  { claim: 'iat', proves: 'When it was issued (Core §3.1.3.7, check 10): a Client may refuse tokens issued too long ago.' },
   { claim: 'auth_time', proves: 'When you actually typed your password. A Client that needs a recent sign-in compares it with max_age.' },
-  { claim: 'nonce', proves: 'The random value the Client kept in its session before sending you away (step 11): this token answers this very request, it is not a replayed one.' },
+  { claim: 'nonce', proves: 'The random value the Client kept in its session before sending you away (Core §3.1.3.7, check 11): this token answers this very request, it is not a replayed one.' },
   { claim: 'at_hash', proves: 'The left half of the SHA-256 of the access token issued with it (Core §3.1.3.6): the two belong together, so no other access token can be slipped in.' },
   { claim: 'sid', proves: 'Your session at the Auth Server. A back-channel logout token names it, so a Client knows which of its sessions to end.' },
   { claim: 'amr', proves: 'How you authenticated: pwd means a password.' },

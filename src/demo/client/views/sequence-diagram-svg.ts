@@ -1,14 +1,14 @@
 import { html, type SafeHtml } from '../../../html/html.js';
 import type { Participant } from '../exchange/exchange.js';
+import type { DiagramStep, SequenceDiagram } from '../content/flow-content.js';
 import type { StepState } from '../flows/flow-run.js';
-import type { DiagramStep, SequenceDiagram } from '../flows/sequence-diagrams.js';
 
 /**
  * What identifies a step in the page: its anchor (`#step-<key>`), its card and its arrow. The
  * only place the renderer reads it, so that keying steps by id instead of number is this line.
  */
-export type StepKey = DiagramStep['number'];
-export const stepKey = (step: DiagramStep): StepKey => step.number;
+export type StepKey = DiagramStep['id'];
+export const stepKey = (step: DiagramStep): StepKey => step.id;
 
 /** How each step is drawn: not yet run, run, or run with an error; `fresh` ones were just lit. */
 export interface DiagramState {
@@ -69,7 +69,7 @@ function stepGroup(diagram: SequenceDiagram, step: DiagramStep, position: number
   const stepState = state.steps.get(key);
   // A real link (the svg is not role="img", so nothing interactive is nested in an image): Tab
   // reaches each arrow, Enter opens its card. Its name says the step and its state in words.
-  const svg = html`<a href="#step-${key}" id="diagram-step-${key}" data-step="${key}" class="${stepClass(stepState, state.fresh.indexOf(key))}" aria-label="${accessibleName(step, position, stepState)}">
+  const svg = html`<a href="#step-${key}" id="diagram-step-${key}" data-step-id="${key}" data-step="${position}" class="${stepClass(stepState, state.fresh.indexOf(key))}" aria-label="${accessibleName(step, position, stepState)}">
 <rect class="seq-hit" x="${Math.min(from, to, labelX - halfWidth) - 16}" y="${top - 18}" width="${Math.max(Math.abs(to - from), halfWidth * 2) + 32}" height="${arrowY - top + 34}" rx="8"/>
 <text class="seq-label" x="${labelX}" y="${top}" text-anchor="middle">${lines}</text>
 <line class="seq-arrow" x1="${badgeX + direction * (BADGE_RADIUS + 1)}" y1="${arrowY}" x2="${to - direction * 4}" y2="${arrowY}"/>
@@ -123,7 +123,7 @@ export function sequenceStepList(diagram: SequenceDiagram, state: DiagramState):
 ${diagram.steps.map((step, index) => {
     const key = stepKey(step);
     const stepState = state.steps.get(key);
-    return html`<li class="${stepClass(stepState, state.fresh.indexOf(key))}" data-diagram-item="${key}">
+    return html`<li class="${stepClass(stepState, state.fresh.indexOf(key))}" data-diagram-item="${key}" data-step="${index + 1}">
 <a href="#step-${key}" class="seq-list-link"><span class="seq-list-num" aria-hidden="true">${index + 1}</span><span class="seq-list-text"><span class="seq-list-lanes">${step.from} <span aria-hidden="true">→</span><span class="visually-hidden">to</span> ${step.to}</span> <span class="seq-list-label">${step.lines.join(' ')}</span> <span class="seq-list-state" data-state-words>${STATE_WORDS[stateName(stepState)]}</span></span></a>
 </li>`;
   })}

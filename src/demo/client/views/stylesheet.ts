@@ -258,4 +258,18 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .defence { margin-bottom: 0; }
 /* Narrow screens: the top bar wraps instead of widening the page, and scrolls away instead of covering it. */
 @media (max-width: 700px) { .topbar { position: static; flex-wrap: wrap; gap: 6px; padding: 8px 12px; } .grant-nav { flex-basis: 100%; } .server-links { flex-wrap: wrap; } }
+/* Flow engine (issue 15 §1-3, §5): a failed step's outcome, the tutorial's caption greyed, corrections, token life. */
+.step-outcome { margin: 12px 0; padding: 10px 14px; border-radius: 10px; background: var(--danger-soft); border: 1px solid var(--danger); }
+.step-outcome h5 { margin: 0 0 6px; }
+.outcome-error { margin: 4px 0; overflow-wrap: anywhere; }
+.outcome-meaning dt { font-weight: 650; margin-top: 6px; } .outcome-meaning dd { margin: 2px 0 0; }
+.tutorial-expected { color: var(--muted); font-style: italic; }
+.tutorial-expected-label { font-style: normal; font-weight: 600; }
+.relative-time { color: var(--muted); }
+.tutorial-correction { margin: 12px 0; padding: 10px 14px; border-radius: 10px; background: var(--warn-soft); border: 1px solid var(--warn); }
+.tutorial-correction p { margin: 4px 0; } .correction-title { font-weight: 700; }
+.token-life { margin: 10px 0; padding: 8px 12px; border-radius: 10px; background: var(--surface-2); border: 1px solid var(--border); }
+.token-life p { margin: 4px 0; } .token-life-expired { color: var(--text); }
+.flow-refused { font-weight: 600; }
+.step-correction-flag { font-size: .8rem; color: var(--warn); font-weight: 600; }
 `;

@@ -27,12 +27,12 @@ describe('the five sequence diagrams', () => {
 
   it('are drawn as SVG with one linked, state-classed arrow per step and no inline style', () => {
     const grant = GRANT_PAGES[0]!;
-    const svg = sequenceDiagramSvg(grant.diagram, { steps: new Map([[1, 'done'], [2, 'failed']]), fresh: [2] }, {}).value;
+    const svg = sequenceDiagramSvg(grant.diagram, { steps: new Map([['ask-for-resources', 'done'], ['redirect-to-auth-server', 'failed']]), fresh: ['redirect-to-auth-server'] }, {}).value;
     expect(svg.startsWith('<svg')).toBe(true);
-    for (const step of grant.diagram.steps) expect(svg).toContain(`href="#step-${step.number}"`);
-    expect(svg).toMatch(/id="diagram-step-1"[^>]*class="seq-step is-done"/);
-    expect(svg).toMatch(/id="diagram-step-2"[^>]*class="seq-step is-failed is-fresh delay-0"/);
-    expect(svg).toMatch(/id="diagram-step-3"[^>]*class="seq-step is-pending"/);
+    for (const step of grant.diagram.steps) expect(svg).toContain(`href="#step-${step.id}"`);
+    expect(svg).toMatch(/id="diagram-step-ask-for-resources" data-step-id="ask-for-resources" data-step="1" class="seq-step is-done"/);
+    expect(svg).toMatch(/id="diagram-step-redirect-to-auth-server"[^>]*class="seq-step is-failed is-fresh delay-0"/);
+    expect(svg).toMatch(/id="diagram-step-user-at-auth-server"[^>]*data-step="3" class="seq-step is-pending"/);
     expect(svg).not.toContain('style=');
   });
 

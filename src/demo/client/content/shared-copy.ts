@@ -1,0 +1,65 @@
+import { ref } from './references.js';
+import type { StepSpec, TutorialCorrection } from './flow-content.js';
+
+// Copy that several flows share: the same exchange, told the same way on every page.
+
+export const TOKEN_RESPONSE_NOTES: readonly string[] = [
+  'Cache-Control: no-store: a response with tokens must never be cached (RFC 6749 §5.1).',
+  'The access token is a JWT (RFC 9068) meant for the Resource Server (aud); expires_in says how many seconds it lives, and its exp claim says until when.',
+];
+
+export const USER_AT_AUTH_SERVER_NOTES: readonly string[] = [
+  'At the Auth Server you saw its sign-in page (GET /authorize), sent your username and password to it (POST /login), and answered its consent page (POST /consent).',
+  'The Client never sees your password: that is the point of sending you to the Auth Server.',
+];
+
+export const BEARER_REQUEST_NOTES: readonly string[] = [
+  'The access token travels in the Authorization header as a Bearer token (RFC 6750 §2.1), never in the URL.',
+];
+
+export function resourceResponseNotes(owner: 'user' | 'client'): readonly string[] {
+  return [
+    'The Resource Server verified the token locally: ES256 signature with the Auth Server\'s keys (jwks_uri), iss, aud, exp, and the scope this route needs.',
+    owner === 'user'
+      ? 'The token acts for a user (sub is the user\'s id), so the answer holds that user\'s resources.'
+      : 'There is no user: sub is the client_id, so the answer holds the client\'s own resources.',
+  ];
+}
+
+/** The tutorial's token-request tables give every grant `grant_type=authorization_code`. */
+export function grantTypeCorrection(value: 'password' | 'client_credentials' | 'refresh_token', section: string): TutorialCorrection {
+  return {
+    tutorial: 'The tutorial\'s table for this request says grant_type is "authorization_code", the value of the code grant.',
+    rfc: `This grant's token request says grant_type=${value}; "authorization_code" would ask the Auth Server to redeem a code, and it would refuse the request.`,
+    refs: [ref(6749, section)],
+  };
+}
+
+/** The last two steps of a token-holding flow: the call to the Resource Server and its answer. */
+export function resourceCallSteps(owner: 'user' | 'client'): [StepSpec<'resource-request'>, StepSpec<'resource-response'>] {
+  return [
+    {
+      id: 'resource-request', from: 'Client', to: 'Resource Server',
+      caption: owner === 'user'
+        ? ['Hey Resource Server, I want to access the user resources.', 'Here is the token from the Authz Server']
+        : ['Hey Resource Server, I want to access protected resources.', 'Here is the token from the Authz Server'],
+      notes: BEARER_REQUEST_NOTES,
+    },
+    {
+      id: 'resource-response', from: 'Resource Server', to: 'Client',
+      caption: ['Hey Client. Your token is validated successfully.', 'Here are the resources you requested.'],
+      notes: resourceResponseNotes(owner),
+    },
+  ];
+}
+
+/** The texts of the controls every token-holding page shares. */
+export const RESOURCE_CALL_CONTROLS = {
+  'call': 'Run steps {resource-request}–{resource-response}: call the Resource Server',
+  'call-again': 'Call the Resource Server again (steps {resource-request}–{resource-response})',
+  'complete': 'The flow is complete. Call again, or start over.',
+  'refused': 'The Resource Server refused the token (step {resource-response} says why): the flow did not reach its resources. The way on is a new token: start over, or see how a client with a refresh token carries on.',
+  'holds-expired': 'The Client still holds its access token, but the token has expired: a call now shows what the Resource Server says.',
+  'new-token': 'Start over: get a new token',
+  'refresh-page': 'How a client with a refresh token carries on: the Refresh Token page',
+} as const;

@@ -1,0 +1,41 @@
+import { html, type SafeHtml } from '../../../html/html.js';
+import { decodeJwt } from '../exchange/decode-jwt.js';
+
+/** The access token's exp claim (RFC 7519 §4.1.4), read from the token itself; undefined if it is not a JWT. */
+export function tokenExpiry(accessToken: string | undefined): number | undefined {
+  if (accessToken === undefined) return undefined;
+  const exp = decodeJwt(accessToken, 'access token')?.payload.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
+}
+
+function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export interface TokenLifeInput {
+  /** The token's exp claim, seconds since the epoch. */
+  exp: number;
+  /** The page's clock. */
+  now: number;
+  /** What the page offers once the token has expired: a new token, the refresh page, refreshing. */
+  offers: SafeHtml;
+  /** What the page says once it has expired; the default says the Resource Server will refuse it. */
+  expiredText?: string;
+}
+
+/**
+ * The access token's remaining life, from its real exp: the server renders the seconds left
+ * by its clock; the page's script (browser/countdown.ts) counts down from there and, at zero,
+ * shows the expired text and the offers instead. The Resource Server, not this countdown, decides.
+ */
+export function tokenLifeView(input: TokenLifeInput): SafeHtml {
+  const secondsLeft = Math.max(0, Math.floor(input.exp - input.now));
+  const expired = secondsLeft === 0;
+  return html`<div class="token-life" data-token-life data-seconds-left="${secondsLeft}">
+<p class="token-life-left" data-token-live${expired ? html` hidden` : ''}>The access token expires in <strong data-countdown>${secondsLeft}</strong> s, at <time datetime="${isoTime(input.exp)}">${isoTime(input.exp)}</time> (its <code>exp</code> claim).</p>
+<div class="token-life-expired" data-token-expired${expired ? '' : html` hidden`}>
+<p><strong>The access token has expired</strong> (its <code>exp</code> was <time datetime="${isoTime(input.exp)}">${isoTime(input.exp)}</time>). ${input.expiredText ?? 'The Resource Server will refuse it with 401 invalid_token. The way on is a new token:'}</p>
+${input.offers}
+</div>
+</div>`;
+}

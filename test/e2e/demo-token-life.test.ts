@@ -1,0 +1,109 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../src/demo/demo-seed.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { startTestDemo, type TestDemo } from '../helpers/demo.js';
+
+// Issue 15 §3 in Chromium: the bundled page script counts the token's life down from what the
+// server rendered and, at zero, offers the way on; the implicit SPA (the esbuild bundle) does the
+// same with the token it holds, and after a refused call says so instead of "complete".
+let demo: TestDemo;
+let browser: Browser;
+const ALICE = DEMO_USERS[0]!;
+
+beforeAll(async () => {
+  demo = await startTestDemo();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+async function tokenExp(page: Page): Promise<number> {
+  const exp = await page.locator('.step-card[data-step-id="token-response"] tr[data-claim="exp"] td code').first().textContent();
+  return Number(exp);
+}
+
+describe('the token\'s remaining life in Chromium', () => {
+  it('counts down on the password page and, at zero, offers a new token or the refresh page; a call then says refused', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${demo.urls.client}/password`);
+      await page.getByLabel('Username').fill(ALICE.username);
+      await page.getByLabel('Password').fill(ALICE.password);
+      await page.getByRole('button', { name: /sign in to the Client$/ }).click();
+      await page.locator('[data-token-life]').waitFor();
+      const exp = await tokenExp(page);
+      // Three seconds before exp by the servers' clock: the page counts the rest down by itself.
+      demo.clock.advance(exp - demo.clock.nowSeconds() - 3);
+      await page.reload();
+      const countdown = page.locator('[data-countdown]');
+      expect(Number(await countdown.textContent())).toBeLessThanOrEqual(3);
+      await expect(page.locator('[data-token-expired]').isHidden()).resolves.toBe(true);
+      const offer = page.getByRole('button', { name: 'Start over: get a new token' });
+      await offer.waitFor({ state: 'visible', timeout: 8_000 });
+      await expect(page.locator('[data-token-live]').isHidden()).resolves.toBe(true);
+      await expect(page.getByRole('link', { name: /the Refresh Token page$/ }).isVisible()).resolves.toBe(true);
+
+      // The Resource Server agrees, by the same clock.
+      demo.clock.advance(5);
+      await page.getByRole('button', { name: /^Run steps .*: call the Resource Server$/ }).click();
+      await page.locator('.step-card[data-step-id="resource-response"].is-failed').waitFor();
+      const controls = await page.locator('#run').textContent() ?? '';
+      expect(controls).toContain('The Resource Server refused the token');
+      expect(controls).not.toContain('The flow is complete');
+      await page.getByRole('button', { name: 'Start over: get a new token' }).first().click();
+      await page.getByLabel('Password').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('runs the implicit SPA from its bundle: token life in the browser, then a refused call offers a new token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const { client, authorizationServer } = demo.urls;
+    try {
+      await page.goto(`${client}/implicit`);
+      await page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).click();
+      await page.waitForURL((url) => url.href.startsWith(authorizationServer));
+      await page.getByLabel('Username').fill(ALICE.username);
+      await page.getByLabel('Password').fill(ALICE.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL(`${client}/implicit`);
+
+      await page.locator('.step-card[data-step-id="callback-with-token"].is-done').waitFor({ timeout: 10_000 });
+      const life = page.locator('[data-show-when="token"] [data-token-life]');
+      await life.waitFor();
+      // The token lives only in the browser: its life is counted from its exp by the browser's clock (this
+      // test's servers share a clock that the other test moved ahead, so the two are compared, not the TTL).
+      const exp = Number(await page.locator('.step-card[data-step-id="callback-with-token"] tr[data-claim="exp"] td code').first().textContent());
+      const secondsLeft = Number(await life.locator('[data-countdown]').textContent());
+      expect(Math.abs(secondsLeft - (exp - Date.now() / 1000))).toBeLessThan(10);
+      // The claims table and the step card come from the server's own views, bundled.
+      expect(await page.locator('.step-card[data-step-id="callback-with-token"] tr[data-claim="exp"]').textContent()).toMatch(/\(in \d+ min\)/);
+
+      await page.getByRole('button', { name: /^Run steps .*: call the Resource Server$/ }).click();
+      await page.locator('.step-card[data-step-id="resource-response"].is-done').waitFor();
+      demo.clock.advance(demo.accessTokenTtl + 1);
+      await page.getByRole('button', { name: /^Call the Resource Server again/ }).click();
+      await page.locator('.step-card[data-step-id="resource-response"].is-failed').waitFor({ timeout: 10_000 });
+      const card = await page.locator('.step-card[data-step-id="resource-response"]').textContent() ?? '';
+      expect(card).toContain('Refused: invalid_token');
+      expect(card).toContain('What the tutorial expected:');
+      const refused = page.locator('[data-show-when="refused"]');
+      await expect(refused.isVisible()).resolves.toBe(true);
+      expect(await refused.textContent()).toContain('The implicit grant issues no refresh token');
+      await expect(page.locator('[data-show-when="done"]').isHidden()).resolves.toBe(true);
+      await refused.getByRole('button', { name: 'Start over: get a new token' }).click();
+      await page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).waitFor();
+      expect(await page.locator('.step-card[data-step-id="callback-with-token"]').getAttribute('class')).toContain('is-pending');
+    } finally {
+      await context.close();
+    }
+  });
+});
