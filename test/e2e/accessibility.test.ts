@@ -92,11 +92,11 @@ const TOURS: Tour[] = [
       await visit('Auth Server consent', AUTH_SERVER_PAGE);
       await page.getByRole('button', { name: 'Allow' }).click();
       await backAtClient(page);
-      await page.locator('#step-4.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="callback-with-code"].is-done').waitFor();
       await visit('authorization code, mid-flow (steps 1–4)');
       await click(page, 'Run steps 5–6: exchange the code for a token');
       await click(page, 'Run steps 7–8: call the Resource Server');
-      await page.locator('#step-8.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="resource-response"].is-done').waitFor();
       await visit('authorization code, complete');
 
       await page.goto(`${as}/account`);
@@ -131,7 +131,7 @@ const TOURS: Tour[] = [
       await signIn(page, BOB);
       await page.getByRole('button', { name: 'Deny' }).click();
       await backAtClient(page);
-      await page.locator('#step-4.is-failed').waitFor();
+      await page.locator('.step-card[data-step-id="callback-with-code"].is-failed').waitFor();
       await visit('authorization code, consent denied');
     },
   },
@@ -144,12 +144,12 @@ const TOURS: Tour[] = [
       await signIn(page);
       await page.getByRole('button', { name: 'Allow' }).click();
       await page.waitForURL(`${demo.urls.client}/implicit`);
-      await page.locator('#step-4.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="callback-with-token"].is-done').waitFor();
       await visit('implicit, mid-flow (steps 1–4)');
       await click(page, 'Run steps 5–6: call the Resource Server');
-      await page.locator('#step-6.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="resource-response"].is-done').waitFor();
       // The SPA lit the arrows; the phone list must say the same.
-      await expect(page.locator('[data-diagram-item="6"]').getAttribute('class')).resolves.toContain('is-done');
+      await expect(page.locator('[data-diagram-item="resource-response"]').getAttribute('class')).resolves.toContain('is-done');
       await visit('implicit, complete');
     },
   },
@@ -161,15 +161,15 @@ const TOURS: Tour[] = [
       await page.getByLabel('Username').fill(BOB.username);
       await page.getByLabel('Password').fill('not-his-password');
       await click(page, 'Run steps 1–3: sign in to the Client');
-      await page.locator('#step-3.is-failed').waitFor();
+      await page.locator('.step-card[data-step-id="token-response"].is-failed').waitFor();
       await visit('password, refused');
       await page.getByLabel('Username').fill(ALICE.username);
       await page.getByLabel('Password').fill(ALICE.password);
       await click(page, 'Run steps 1–3: sign in to the Client');
-      await page.locator('#step-3.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="token-response"].is-done').waitFor();
       await visit('password, mid-flow (steps 1–3)');
       await click(page, 'Run steps 4–5: call the Resource Server');
-      await page.locator('#step-5.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="resource-response"].is-done').waitFor();
       await visit('password, complete');
     },
   },
@@ -179,10 +179,10 @@ const TOURS: Tour[] = [
       await page.goto(`${demo.urls.client}/client-credentials`);
       await visit('client credentials, before start');
       await click(page, 'Run steps 1–2: get a token with the client\'s credentials');
-      await page.locator('#step-2.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="token-response"].is-done').waitFor();
       await visit('client credentials, mid-flow (steps 1–2)');
       await click(page, 'Run steps 3–4: call the Resource Server');
-      await page.locator('#step-4.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="resource-response"].is-done').waitFor();
       await visit('client credentials, complete');
       await click(page, 'Try: POST a new resource');
       await page.locator('.extras').waitFor();
@@ -202,11 +202,11 @@ const TOURS: Tour[] = [
       demo.clock.advance(demo.refreshPageAccessTokenTtl + 1);
       await page.reload();
       await click(page, 'Run steps 1–2: call the Resource Server with the expired token');
-      await page.locator('#step-2.is-failed, #step-2.is-done').first().waitFor();
+      await page.locator('.step-card[data-step-id="expired-response"]:is(.is-failed, .is-done)').first().waitFor();
       await visit('refresh token, mid-flow (401)');
       await click(page, 'Run steps 3–4: refresh the access token');
       await click(page, 'Run steps 5–6: retry with the new token');
-      await page.locator('#step-6.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="retry-response"].is-done').waitFor();
       await visit('refresh token, complete');
     },
   },
@@ -222,7 +222,7 @@ const TOURS: Tour[] = [
       await backAtClient(page);
       await click(page, 'Run steps 5–6: get the ID token');
       await click(page, 'Run steps 7–8: call UserInfo');
-      await page.locator('#step-8.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="userinfo-response"].is-done').waitFor();
       await visit('OpenID Connect, signed in (steps 1–8)');
 
       const chooser = new URL(`${as}/authorize`);
@@ -237,7 +237,7 @@ const TOURS: Tour[] = [
 
       await page.goto(`${client}/openid-connect`);
       await click(page, 'Run steps 9–11: sign out');
-      await page.locator('#step-11.is-done').waitFor();
+      await page.locator('.step-card[data-step-id="logged-out-return"].is-done').waitFor();
       await visit('OpenID Connect, complete (signed out)');
     },
   },
@@ -269,7 +269,7 @@ async function completedClientCredentialsPage(): Promise<{ context: BrowserConte
   await page.goto(`${demo.urls.client}/client-credentials`);
   await click(page, 'Run steps 1–2: get a token with the client\'s credentials');
   await click(page, 'Run steps 3–4: call the Resource Server');
-  await page.locator('#step-4.is-done').waitFor();
+  await page.locator('.step-card[data-step-id="resource-response"].is-done').waitFor();
   return { context, page };
 }
 
@@ -284,7 +284,7 @@ async function reset(page: Page, width: number): Promise<void> {
 }
 
 /** The diagram's link to a step at this width: an arrow of the SVG, or an item of the phone list. */
-function stepLink(page: Page, width: number, step: number) {
+function stepLink(page: Page, width: number, step: string) {
   return width < 760 ? page.locator(`.seq-list a[href="#step-${step}"]`) : page.locator(`#diagram-step-${step}`);
 }
 
@@ -308,10 +308,10 @@ describe('jumps, focus and the diagram in Chromium', () => {
       await reset(page, width);
       // Scrolled away from the top, so that the jump has to move the page.
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-      await stepLink(page, width, 1).scrollIntoViewIfNeeded();
-      await stepLink(page, width, 1).click();
-      await page.locator('#step-1[open]').waitFor();
-      const step = await topIsVisible(page, '#step-1');
+      await stepLink(page, width, 'token-request').scrollIntoViewIfNeeded();
+      await stepLink(page, width, 'token-request').click();
+      await page.locator('#step-token-request[open]').waitFor();
+      const step = await topIsVisible(page, '#step-token-request');
       expect(step.covered, `step 1 after a jump at ${width} px (top ${step.top}, header bottom ${step.headerBottom})`).toBe(false);
       // What the form posts redirect to: the controls, below the header.
       await page.goto(`${demo.urls.client}/client-credentials#run`);
@@ -335,10 +335,10 @@ describe('jumps, focus and the diagram in Chromium', () => {
   it('moves focus to the step card that opens, by click or keyboard, with a visible focus style', async () => {
     const { context, page } = await completedClientCredentialsPage();
     const cases = [
-      { width: DESKTOP_WIDTH, how: 'click' as const, step: 2 },
-      { width: DESKTOP_WIDTH, how: 'keyboard' as const, step: 3 },
-      { width: PHONE_WIDTH, how: 'click' as const, step: 4 },
-      { width: PHONE_WIDTH, how: 'keyboard' as const, step: 1 },
+      { width: DESKTOP_WIDTH, how: 'click' as const, step: 'token-response' },
+      { width: DESKTOP_WIDTH, how: 'keyboard' as const, step: 'resource-request' },
+      { width: PHONE_WIDTH, how: 'click' as const, step: 'resource-response' },
+      { width: PHONE_WIDTH, how: 'keyboard' as const, step: 'token-request' },
     ];
     for (const { width, how, step } of cases) {
       await reset(page, width);

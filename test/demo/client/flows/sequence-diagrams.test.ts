@@ -38,25 +38,26 @@ describe('the five sequence diagrams', () => {
 
   it('are links a keyboard reaches, not content of an image, and name each step and its state in words', () => {
     const grant = GRANT_PAGES[0]!;
-    const svg = sequenceDiagramSvg(grant.diagram, { steps: new Map([[1, 'done'], [2, 'failed']]), fresh: [] }, {}).value;
+    const svg = sequenceDiagramSvg(grant.diagram, { steps: new Map([['ask-for-resources', 'done'], ['redirect-to-auth-server', 'failed']]), fresh: [] }, {}).value;
     expect(svg).not.toContain('role="img"');
     expect(svg).toMatch(/^<svg[^>]*role="group"/);
     expect(svg).toContain('aria-label="Step 1, User to Client: I want to access my resources (done). Show the HTTP exchange."');
-    expect(svg).toMatch(/id="diagram-step-2"[^>]*aria-label="Step 2, Client to User: [^"]*\(failed\)/);
-    expect(svg).toMatch(/id="diagram-step-3"[^>]*aria-label="[^"]*\(not yet run\)/);
+    expect(svg).toMatch(/id="diagram-step-redirect-to-auth-server"[^>]*aria-label="Step 2, Client to User: [^"]*\(failed\)/);
+    expect(svg).toMatch(/id="diagram-step-user-at-auth-server"[^>]*aria-label="[^"]*\(not yet run\)/);
     // The lanes' boxes and lines are decoration: only the steps are announced.
     expect(svg.match(/<g class="seq-actor" aria-hidden="true">/g)).toHaveLength(grant.diagram.participants.length);
   });
 
   it('have a phone rendering: an ordered list, one "From → To" item per step, with the arrows\' state classes', () => {
     for (const grant of GRANT_PAGES) {
-      const list = sequenceStepList(grant.diagram, { steps: new Map([[1, 'done'], [2, 'failed']]), fresh: [2] }).value;
+      const [one, two, three] = grant.diagram.steps.map((step) => step.id);
+      const list = sequenceStepList(grant.diagram, { steps: new Map([[one!, 'done'], [two!, 'failed']]), fresh: [two!] }).value;
       expect(list.startsWith('<ol class="seq-list"')).toBe(true);
       expect(list.match(/<li /g)).toHaveLength(grant.diagram.steps.length);
-      for (const step of grant.diagram.steps) expect(list).toContain(`href="#step-${step.number}"`);
-      expect(list).toMatch(/class="seq-step is-done" data-diagram-item="1"[\s\S]*?>done</);
-      expect(list).toMatch(/class="seq-step is-failed is-fresh delay-0" data-diagram-item="2"[\s\S]*?>failed</);
-      expect(list).toMatch(/class="seq-step is-pending" data-diagram-item="3"[\s\S]*?>not yet run</);
+      for (const step of grant.diagram.steps) expect(list).toContain(`href="#step-${step.id}"`);
+      expect(list).toMatch(new RegExp(`class="seq-step is-done" data-diagram-item="${one}"[\\s\\S]*?>done<`));
+      expect(list).toMatch(new RegExp(`class="seq-step is-failed is-fresh delay-0" data-diagram-item="${two}"[\\s\\S]*?>failed<`));
+      expect(list).toMatch(new RegExp(`class="seq-step is-pending" data-diagram-item="${three}"[\\s\\S]*?>not yet run<`));
       const first = grant.diagram.steps[0]!;
       expect(list).toContain(`${first.from} <span aria-hidden="true">→</span><span class="visually-hidden">to</span> ${first.to}`);
       const both = sequenceDiagram(grant.diagram, { steps: new Map(), fresh: [] }, {}).value;
