@@ -7,6 +7,7 @@ import { registerFormParser } from '../../server/form-body.js';
 import { html } from '../../html/html.js';
 import type { DemoUrls } from '../demo-urls.js';
 import { demoLoggerOptions, logRequestsWithoutQuery } from '../request-logging.js';
+import { copyButtons } from './browser/copy-buttons.js';
 import { implicitSpa } from './browser/implicit-spa.js';
 import { playgroundPage } from './browser/playground-page.js';
 import { authorizationCodeRoutes } from './flows/authorization-code-flow.js';
@@ -67,6 +68,7 @@ export async function buildPlaygroundClient(options: PlaygroundOptions): Promise
     '/assets/playground.css': { type: 'text/css; charset=utf-8', body: PLAYGROUND_STYLESHEET },
     '/assets/playground.js': { type: 'text/javascript; charset=utf-8', body: browserScript(playgroundPage) },
     '/assets/implicit-spa.js': { type: 'text/javascript; charset=utf-8', body: browserScript(implicitSpa) },
+    '/assets/copy-buttons.js': { type: 'text/javascript; charset=utf-8', body: browserScript(copyButtons) },
   };
   for (const [path, asset] of Object.entries(assets)) {
     app.get(path, async (_request, reply) => reply.type(asset.type).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(asset.body));

@@ -3,6 +3,7 @@ import type { DecodedJwt, Exchange, ExchangeRequest, ExchangeResponse, MessageBo
 import type { StepRecord } from '../flows/flow-run.js';
 import type { DiagramStep } from '../flows/sequence-diagrams.js';
 import { describeParameter } from './parameter-glossary.js';
+import { exchangeRawView } from './exchange-raw.js';
 
 /** Where the playground stood to see an exchange: said on every card, so nothing looks more observed than it was. */
 const VANTAGE: Record<Exchange['vantage'], string> = {
@@ -118,6 +119,7 @@ export function stepCard(step: DiagramStep, record: StepRecord | undefined, open
 <div class="step-body">
 <p class="vantage">${VANTAGE[exchange.vantage]}</p>
 ${body}
+${exchangeRawView(exchange, record.part === 'request' || !exchange.response ? 'request' : 'response')}
 ${jwts.map(jwtView)}
 ${exchangeNotes(record.notes ?? [])}
 </div>
@@ -131,6 +133,7 @@ export function extraExchangeView(title: string, exchange: Exchange, notes: read
 <div class="step-body">
 ${requestView(exchange.request, exchange.vantage)}
 ${exchange.response ? responseView(exchange.response) : ''}
+${exchangeRawView(exchange, 'both')}
 ${exchange.jwts.map(jwtView)}
 ${exchangeNotes(notes)}
 </div>
