@@ -16,6 +16,7 @@ import { implicitRoutes } from './flows/implicit-flow.js';
 import { passwordRoutes } from './flows/password-flow.js';
 import { openIdConnectRoutes } from './flows/openid-connect-flow.js';
 import { refreshTokenRoutes } from './flows/refresh-token-flow.js';
+import { registrationRoutes } from './flows/registration-page.js';
 import { AuthorizationServerMetadata } from './oauth/authorization-server.js';
 import { setPlaygroundPageHeaders } from './page-headers.js';
 import type { PlaygroundContext } from './playground-context.js';
@@ -84,6 +85,7 @@ export async function buildPlaygroundClient(options: PlaygroundOptions): Promise
   clientCredentialsRoutes(app, ctx);
   refreshTokenRoutes(app, ctx);
   openIdConnectRoutes(app, ctx);
+  registrationRoutes(app, ctx);
 
   const problemPage = (title: string, message: string) => layout({
     title, active: 'home', urls: ctx.urls,

@@ -174,7 +174,7 @@ function joinArguments(words: readonly string[]): string {
   const lines: string[] = [];
   let current = words[0] ?? '';
   for (const word of words.slice(1)) {
-    if (word.startsWith(`'-`) && word !== `'-i'`) {
+    if (word.startsWith('-') && word !== '-i') {
       lines.push(current);
       current = `  ${word}`;
     } else {

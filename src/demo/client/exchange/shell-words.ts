@@ -20,9 +20,16 @@ export class UnquotableText extends Error {
 
 const VARIABLE_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
-/** Literal text as one single-quoted shell word. */
+/**
+ * Characters that mean nothing to a POSIX shell in an argument after the command name (no quote,
+ * expansion, glob, operator, space or leading tilde), so a word of only these is left bare: `curl -i`.
+ */
+const BARE = /^[A-Za-z0-9_\-.,:/@%+=]+$/;
+
+/** Literal text as one shell word: bare when nothing in it is special, else single-quoted. */
 export function quoteLiteral(text: string): string {
   if (text.includes('\0')) throw new UnquotableText();
+  if (BARE.test(text)) return text;
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -1,10 +1,11 @@
 import { html, type SafeHtml } from '../../../html/html.js';
 import type { DemoUrls } from '../../demo-urls.js';
 import { GRANT_PAGES, type GrantKey } from '../flows/grant-catalog.js';
+import { TOOL_PAGES, type ToolPageKey } from './tool-pages.js';
 
 export interface LayoutInput {
   title: string;
-  active: GrantKey | 'home';
+  active: GrantKey | ToolPageKey | 'home';
   urls: DemoUrls;
   body: SafeHtml;
   /** Script paths under /assets; scripts are files, never inline (CSP script-src 'self'). */
@@ -13,7 +14,7 @@ export interface LayoutInput {
 
 /** The shell of every playground page: top bar with the five grants, content, footer. */
 export function layout(input: LayoutInput): string {
-  const nav = GRANT_PAGES.map((grant) => html`<a href="${grant.path}"${grant.key === input.active ? html` aria-current="page"` : ''}>${grant.title}</a>`);
+  const nav = [...GRANT_PAGES, ...TOOL_PAGES].map((grant) => html`<a href="${grant.path}"${grant.key === input.active ? html` aria-current="page"` : ''}>${grant.title}</a>`);
   return html`<!doctype html>
 <html lang="en">
 <head>
