@@ -8,6 +8,7 @@ import {
   authorizationNavigation, authorizationRequest, callbackProblem, USER_AT_AUTH_SERVER_NOTES, type PendingAuthorization,
 } from '../oauth/code-flow-steps.js';
 import { recordedCall } from '../oauth/recorded-call.js';
+import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -148,6 +149,7 @@ ${actionForm(`${PATH}/start`, csrf, 'Start: 1. I want to access my resources', {
         response: tokenResponseNotes(ctx.accessTokenTtl),
       });
     }
+    recordTokens(session, ctx, 'authorization-code', client.clientId, outcome);
     if (outcome.ok) flow.accessToken = outcome.value.access_token;
     else flow.run.fail(outcome.problem);
     return reply.redirect(`${PATH}#run`, 303);

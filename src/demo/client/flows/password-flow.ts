@@ -5,6 +5,7 @@ import { PLAYGROUND_CLIENTS } from '../../demo-seed.js';
 import type { ExchangeRequest } from '../exchange/exchange.js';
 import { incomingRequest } from '../exchange/incoming-request.js';
 import { recordedCall } from '../oauth/recorded-call.js';
+import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -78,6 +79,7 @@ ${actionForm(`${PATH}/resources`, csrf, run.has(5) ? 'Call the Resource Server a
         response: tokenResponseNotes(ctx.accessTokenTtl, ['The Client must now forget your password (RFC 6749 §4.3.1); this one kept only the masked copy you see. You cannot check that a real one does.']),
       });
     }
+    recordTokens(session, ctx, 'password', client.clientId, outcome);
     if (outcome.ok) flow.accessToken = outcome.value.access_token;
     else flow.run.fail(outcome.problem);
     return reply.redirect(`${PATH}#run`, 303);

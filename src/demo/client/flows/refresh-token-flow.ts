@@ -7,6 +7,7 @@ import {
 } from '../oauth/code-flow-steps.js';
 import { recordedCall, type RecordedOutcome } from '../oauth/recorded-call.js';
 import { listResources } from '../oauth/resource-server-calls.js';
+import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -124,6 +125,7 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
         notes: tokenResponseNotes(ctx.refreshPageAccessTokenTtl, ['refresh_token: issued because this client is registered for the refresh_token grant. The Client keeps it on its server.']),
       });
     }
+    recordTokens(session, ctx, 'refresh-token', client.clientId, outcome);
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token;
@@ -178,6 +180,7 @@ ${actionForm(`${PATH}/retry`, csrf, 'Run steps 5–6: retry with the new token')
         ]),
       });
     }
+    recordTokens(session, ctx, 'refresh-token', client.clientId, outcome);
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token ?? refreshToken;
