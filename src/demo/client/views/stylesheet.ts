@@ -191,5 +191,7 @@ pre.raw { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-all;
 .tools-page .panel { margin-bottom: 16px; }
 .tools-page .token-list { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
 .tools-page .token-list label { display: flex; gap: 8px; align-items: baseline; overflow-wrap: anywhere; }
+.tools-page fieldset { min-width: 0; margin: 0 0 10px; }
+.tools-page button { white-space: normal; max-width: 100%; }
 .tools-page textarea { width: 100%; max-width: 100%; box-sizing: border-box; font-family: var(--mono, monospace); }
 `;
