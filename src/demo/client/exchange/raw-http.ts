@@ -74,10 +74,10 @@ export type CurlCommand =
   | { ok: false; reason: string };
 
 const VARIABLE_MEANINGS: Record<string, string> = {
-  CLIENT_SECRET: 'the client\'s secret, which the page masks (form-urlencoded if it has special characters)',
-  PASSWORD: 'the user\'s password, which the page masks',
-  BEARER_TOKEN: 'the token the page masks in this Authorization header',
-  AUTHORIZATION: 'the Authorization header\'s value, which the page masks',
+  CLIENT_SECRET: 'the client\'s secret, form-urlencoded if it has special characters',
+  PASSWORD: 'the user\'s password',
+  BEARER_TOKEN: 'the token of this Authorization header',
+  AUTHORIZATION: 'the Authorization header\'s value',
 };
 
 /** The variable of a masked parameter: CLIENT_SECRET, PASSWORD, or the name in capitals. */
@@ -107,7 +107,7 @@ function formEncoded(text: string): string {
 export function curlCommand(request: ExchangeRequest): CurlCommand {
   const variables = new Map<string, string>();
   const use = (name: string): string => {
-    variables.set(name, VARIABLE_MEANINGS[name] ?? 'a value the page masks');
+    variables.set(name, VARIABLE_MEANINGS[name] ?? 'the value the page masks');
     return name;
   };
   const args: ShellWord[] = [literal('curl'), literal('-i')];

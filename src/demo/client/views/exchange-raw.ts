@@ -17,7 +17,7 @@ function curlView(exchange: Exchange): SafeHtml {
 <figcaption>The request as a curl command <button type="button" class="copy-button secondary" data-copy-target="curl" hidden>Copy</button> <span class="copy-status" data-copy-status aria-live="polite"></span></figcaption>
 <pre class="code raw" data-copy-source="curl" tabindex="0">${curl.command}</pre>
 ${curl.variables.length > 0
-    ? html`<p class="fine">What the page masks is not in this command: set ${curl.variables.map((variable, index) => html`${index > 0 ? ', ' : ''}<code>${variable.name}</code> (${variable.meaning})`)} in your shell first, e.g. <code>read -rs ${curl.variables[0]?.name ?? ''}</code>.${fragment}${redirect}</p>`
+    ? html`<p class="fine">What the page masks is not in this command: the shell fills it in. Set ${curl.variables.map((variable, index) => html`${index > 0 ? '; ' : ''}<code>${variable.name}</code> to ${variable.meaning}`)} first, e.g. with <code>read -rs ${curl.variables[0]?.name ?? ''}</code>.${fragment}${redirect}</p>`
     : html`<p class="fine">Tokens and codes are written in full, as they were sent: the command works while they do.${fragment}${redirect}</p>`}
 </figure>`;
 }

@@ -188,7 +188,7 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 pre.raw { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-all; max-height: 24em; overflow: auto; }
 .copy-button { padding: 2px 10px; font-size: .8rem; }
 .copy-status { font-size: .8rem; color: var(--muted); }
-.tools-page .panel { margin-bottom: 16px; }
+.tools-page > section, .tools-page > .alert { margin-bottom: 16px; }
 .tools-page .token-list { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
 .tools-page .token-list label { display: flex; gap: 8px; align-items: baseline; overflow-wrap: anywhere; }
 .tools-page fieldset { min-width: 0; margin: 0 0 10px; }
