@@ -22,7 +22,6 @@ function sent(value: NameValue): string {
  * hostile value can never look like a second header or the end of the message.
  */
 export function visibleLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
