@@ -16,6 +16,15 @@ export class PlaygroundVisitor {
 
   /** POSTs the form whose action is `action` on `page` (its CSRF token), plus `fields`, and returns the page it redirects to. */
   async post(page: string, action: string, fields: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+    const response = await this.submit(page, action, fields);
+    if (response.status !== 303) return { status: response.status, text: await response.text() };
+    const location = response.headers.get('location') ?? page;
+    const followed = await this.get(location.split('#')[0] ?? location);
+    return { status: followed.status, text: followed.text };
+  }
+
+  /** POSTs the form, and returns the answer without following it (e.g. a redirect to the Auth Server). */
+  async submit(page: string, action: string, fields: Record<string, string> = {}): Promise<Response> {
     const { text } = await this.get(page);
     const csrf = /name="csrf" value="([^"]+)"/.exec(text)?.[1];
     if (!text.includes(`action="${action}"`)) throw new Error(`no form posts to ${action} on ${page}`);
@@ -26,10 +35,7 @@ export class PlaygroundVisitor {
       body: new URLSearchParams({ csrf, ...fields }),
     });
     this.remember(response);
-    if (response.status !== 303) return { status: response.status, text: await response.text() };
-    const location = response.headers.get('location') ?? page;
-    const followed = await this.get(location.split('#')[0] ?? location);
-    return { status: followed.status, text: followed.text };
+    return response;
   }
 
   private remember(response: Response): void {

@@ -10,6 +10,8 @@ export interface ObtainedToken {
   /** The page whose flow obtained it, e.g. "password". */
   flow: string;
   obtainedAt: number;
+  /** The token response it came in: an access token and the refresh token issued with it share it. */
+  response: number;
   /** Set when the tokens page revoked it (RFC 7009 answered 200). */
   revokedAt?: number;
 }
@@ -30,10 +32,11 @@ export function recordTokens(
 ): void {
   if (!outcome.ok) return;
   const kept = session.get(OBTAINED_TOKENS);
+  const response = (kept.at(-1)?.response ?? 0) + 1;
   for (const kind of ['access_token', 'refresh_token'] as const) {
     const token = outcome.value[kind];
     if (typeof token !== 'string' || token === '' || kept.some((entry) => entry.token === token)) continue;
-    kept.push({ kind, token, clientId, flow, obtainedAt: ctx.clock.nowSeconds() });
+    kept.push({ kind, token, clientId, flow, obtainedAt: ctx.clock.nowSeconds(), response });
   }
   while (kept.length > MAX_KEPT) kept.shift();
 }

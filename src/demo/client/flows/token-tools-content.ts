@@ -12,6 +12,7 @@ export const TOKEN_NOTES = {
   ],
   revokeAccess: 'An access token is not stored: revoking it puts its jti on the deny list until its exp, when the row is purged.',
   revokeRefresh: 'Revoking a refresh token ends its grant (the token family): the refresh tokens of the grant are revoked, and one deny-list row makes every access token of the grant inactive at introspection too (RFC 7009 §2.1: the server SHOULD also invalidate the access tokens of the same grant; Tessera does).',
+  familyEnded: '"active": false, although nobody revoked this access token itself and it has not expired: revoking the refresh token ended the whole grant, and one deny-list row (family:<gid>, the grant id every access token of the grant carries) makes each of its access tokens inactive at introspection.',
   introspectAgain: 'Introspected again after the revocation: {"active": false}.',
 } as const;
 

@@ -115,6 +115,21 @@ export function tokenToolsRoutes(app: FastifyInstance, ctx: PlaygroundContext): 
     if (revoked.status === 200 && chosen.kept) chosen.kept.revokedAt = ctx.clock.nowSeconds();
     const again = await tokenEndpointCall('introspection_endpoint', chosen.token, chosen.clientId, kind);
     if (again.ok) keep(state, { title: 'Introspect again, after the revocation', exchange: again.exchange, notes: [activeNote(again.json)] });
+    // A refresh token's revocation ends its grant: the access token issued with it is asked about too, if it has not expired.
+    const sibling = kind === 'refresh_token' && chosen.kept
+      ? session.get(OBTAINED_TOKENS).find((entry) => entry.response === chosen.kept?.response && entry.kind === 'access_token')
+      : undefined;
+    const siblingExp = sibling ? decodeJwt(sibling.token, '')?.payload.exp : undefined;
+    if (sibling && typeof siblingExp === 'number' && siblingExp > ctx.clock.nowSeconds()) {
+      const family = await tokenEndpointCall('introspection_endpoint', sibling.token, sibling.clientId, 'access_token');
+      if (family.ok) {
+        const active = (family.json as { active?: unknown } | undefined)?.active;
+        keep(state, {
+          title: 'Introspect the access token issued with that refresh token', exchange: family.exchange,
+          notes: [active === false ? TOKEN_NOTES.familyEnded : activeNote(family.json)],
+        });
+      }
+    }
     // The Resource Server, with the revoked access token: only a token meant for it (its aud) says anything.
     const audience = jwt?.payload.aud;
     if (kind === 'access_token' && jwt && (audience === ctx.urls.resourceServer || (Array.isArray(audience) && audience.includes(ctx.urls.resourceServer)))) {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAYGROUND_CLIENTS } from '../../../../src/demo/demo-seed.js';
+import { DEMO_USERS, PLAYGROUND_CLIENTS } from '../../../../src/demo/demo-seed.js';
 import { startTestDemo, type TestDemo } from '../../../helpers/demo.js';
 import { PlaygroundVisitor } from '../../../helpers/playground-forms.js';
+import { authorizeAs, UserAgent } from '../../../helpers/user-agent.js';
 
 // The tokens page against the real demo servers: a token the Client Credentials flow obtained in
 // this session, introspected and revoked as its client, inactive afterwards at the Auth Server, and
@@ -59,6 +60,28 @@ describe('the tokens page', () => {
     expect(asOther).toContain('"active": false');
     const asOwner = decoded((await other.post('/tokens', '/tokens/introspect', { pick: 'paste', token: token!, client: PLAYGROUND_CLIENTS.clientCredentials.clientId })).text);
     expect(asOwner).toContain('"active": true');
+  });
+
+  it('revokes a refresh token, and the access token of its grant is inactive too, though nobody revoked it', async () => {
+    const visitor = new PlaygroundVisitor(demo.urls.client);
+    const login = await visitor.submit('/refresh-token', '/refresh-token/login');
+    const authorizeUrl = login.headers.get('location') ?? '';
+    expect(authorizeUrl.startsWith(demo.urls.authorizationServer)).toBe(true);
+    const callback = await authorizeAs(new UserAgent(demo.urls.authorizationServer), authorizeUrl, DEMO_USERS[0]!);
+    expect((await visitor.get(`${callback.pathname}${callback.search}`)).status).toBe(303);
+    const listed = await visitor.get('/tokens');
+    const refreshIndex = /name="pick" value="(\d+)"(?: checked)?> <span><strong>refresh_token<\/strong>/.exec(listed.text)?.[1];
+    expect(refreshIndex).toBeDefined();
+
+    const revoked = decoded((await visitor.post('/tokens', '/tokens/revoke', { pick: refreshIndex! })).text);
+    expect(cards(revoked)).toEqual([
+      `Revoke as ${PLAYGROUND_CLIENTS.refreshToken.clientId} (POST /revoke) → 200 OK`,
+      'Introspect again, after the revocation → 200 OK',
+      'Introspect the access token issued with that refresh token → 200 OK',
+    ]);
+    expect(revoked).toContain('revoking the refresh token ended the whole grant');
+    expect(revoked).toContain('"active": false: revoked, expired, unknown');
+    expect(revoked).not.toContain('"active": true');
   });
 
   it('refuses a form without a token or with a client it does not have, with a message and no exchange', async () => {
