@@ -10,6 +10,7 @@ import { actionForm } from '../views/flow-page.js';
 import { layout } from '../views/layout.js';
 import type { ExtraExchange } from './flow-run.js';
 import { formOf } from './form-input.js';
+import { metadataDocumentSignInRoutes } from './metadata-document-sign-in.js';
 import {
   clientMetadataDocument, DEFAULT_CLIENT_NAME, METADATA_DOCUMENT_PATH, REGISTRATION_NOTES, REGISTRATION_PATH, registrationRequest,
 } from './registration-content.js';
@@ -147,6 +148,12 @@ export function registrationRoutes(app: FastifyInstance, ctx: PlaygroundContext)
     return reply.redirect(`${REGISTRATION_PATH}#cimd`, 303);
   });
 
+  metadataDocumentSignInRoutes(app, ctx, { clientId: documentUrl, redirectUri: String((document.redirect_uris as string[])[0]) }, (session, extra) => {
+    const state = session.get(SLOT);
+    if ('problem' in extra) state.problem = extra.problem;
+    else keep(state, extra);
+  });
+
   app.post(`${REGISTRATION_PATH}/reset`, async (request, reply) => {
     ctx.sessions.forForm(request, reply).reset(SLOT);
     return reply.redirect(REGISTRATION_PATH, 303);
@@ -199,7 +206,7 @@ ${endpoint !== undefined
 ${registered ? html`<p>Registered last: <code>${registered.clientId}</code>${registered.deleted ? ' (deleted)' : ''}. The Client keeps its registration access token in its session; this page shows it masked, like the secret.</p>` : ''}
 <div class="controls">${controls}${state.exchanges.length > 0 ? actionForm(`${REGISTRATION_PATH}/reset`, csrf, 'Start over', { primary: false }) : ''}</div>
 </section>
-${state.exchanges.length > 0 ? html`<section class="extras" aria-label="The exchanges"><h2 class="section-title">The exchanges, as they happened</h2>
+${state.exchanges.length > 0 ? html`<section class="extras" id="exchanges" aria-label="The exchanges"><h2 class="section-title">The exchanges, as they happened</h2>
 ${state.exchanges.map((extra) => extraExchangeView(extra.title, extra.exchange, extra.notes))}</section>` : ''}
 <section class="panel" id="cimd" aria-labelledby="cimd-title">
 <h2 id="cimd-title">Client ID Metadata Documents</h2>
@@ -211,6 +218,8 @@ ${cimdOn
 <p>Ask the Auth Server for real what it makes of this client_id: the Client sends <code>GET /authorize</code> with it, as a browser would, and shows the answer.</p>
 <p class="fine">The document was fetched <span data-document-fetches>${doc.fetches.count}</span> time(s) since the playground started${lastFetch}.</p>
 ${actionForm(`${REGISTRATION_PATH}/probe-document`, csrf, 'Ask the Auth Server about this client_id', { primary: false })}
+${cimdOn ? html`<p>Or sign in for real with this client: your browser goes to the Auth Server with the document's URL as client_id (a public client: PKCE, no secret), and comes back to the document's redirect_uri.</p>
+${actionForm(`${REGISTRATION_PATH}/document-sign-in`, csrf, 'Sign in with the metadata-document client')}` : ''}
 </section>
 </main>`;
   return layout({ title: 'Registration', active: 'registration', urls: ctx.urls, body, scripts: [] });

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASK } from '../../../../src/demo/client/exchange/masking.js';
 import { METADATA_DOCUMENT_PATH } from '../../../../src/demo/client/flows/registration-content.js';
+import { DEMO_USERS } from '../../../../src/demo/demo-seed.js';
 import { startTestDemo, type TestDemo } from '../../../helpers/demo.js';
 import { PlaygroundVisitor } from '../../../helpers/playground-forms.js';
+import { authorizeAs, UserAgent } from '../../../helpers/user-agent.js';
 
 // The registration page against the real demo servers: a client registered over HTTP (RFC 7591),
 // read back and deleted (RFC 7592), the credentials masked on the page and in its curl lines; and
@@ -85,5 +87,22 @@ describe('the registration page, with --client-id-metadata-documents on --cimd-a
     const probed = decoded((await visitor.post('/registration', '/registration/probe-document')).text);
     expect(probed).toMatch(/(200|302|303): the Auth Server accepted the client_id: it fetched the document just now/);
     expect(probed).toContain('<span data-document-fetches>1</span>');
+  });
+
+  it('signs in for real with the metadata document as the client: a public client whose client_id is the URL', async () => {
+    const visitor = new PlaygroundVisitor(demo.urls.client);
+    expect((await visitor.get('/registration')).text).toContain('Sign in with the metadata-document client');
+    const start = await visitor.submit('/registration', '/registration/document-sign-in');
+    const authorizeUrl = new URL(start.headers.get('location') ?? '');
+    const documentUrl = `${demo.urls.client}${METADATA_DOCUMENT_PATH}`;
+    expect(authorizeUrl.searchParams.get('client_id')).toBe(documentUrl);
+    const agent = new UserAgent(demo.urls.authorizationServer);
+    const callback = await authorizeAs(agent, `${authorizeUrl.pathname}${authorizeUrl.search}`, DEMO_USERS[0]!);
+    expect(callback.href.startsWith(`${demo.urls.client}/registration/callback?`)).toBe(true);
+    expect((await visitor.get(`${callback.pathname}${callback.search}`)).status).toBe(303);
+    const page = decoded((await visitor.get('/registration')).text);
+    expect(page).toContain('The code redeemed by the metadata-document client (POST /token)');
+    expect(page).toContain('200 OK');
+    expect(page).toContain(`"client_id": "${documentUrl}"`);
   });
 });
