@@ -225,7 +225,8 @@ describe('the flow playground in Chromium', () => {
     await page.getByRole('button', { name: 'Run steps 1–2: get a token with the client\'s credentials' }).click();
     await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = false; }));
     await page.locator('#diagram-step-2').click();
-    await expect(page.locator('#step-2').getAttribute('open')).resolves.not.toBeNull();
+    // hashchange is dispatched after the click returns: wait for the step to open rather than race it.
+    await expect.poll(() => page.locator('#step-2').getAttribute('open')).not.toBeNull();
     await context.close();
   });
 });
