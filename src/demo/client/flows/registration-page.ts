@@ -200,7 +200,9 @@ ${state.problem ? html`<p class="alert" role="alert">${state.problem}</p>` : ''}
 <h2 id="dcr-title">Dynamic client registration (RFC 7591, RFC 7592)</h2>
 ${endpoint !== undefined
     ? html`<p>The Auth Server's metadata names a <code>registration_endpoint</code>: <code>${endpoint}</code>. <code>tessera demo</code> turns on <code>--dynamic-registration open</code> (anyone may register, a few times per address per 15 minutes); <code>tessera serve</code> keeps it off unless you choose <code>open</code> or <code>token</code> (docs/CONFIGURATION.md).</p>`
-    : html`<p class="alert">The Auth Server's metadata names no <code>registration_endpoint</code>: dynamic registration is off. Start the demo with <code>--dynamic-registration open</code> to try it here.</p>`}
+    : metadata === undefined
+      ? html`<p class="alert">The Client could not read the Auth Server's metadata at ${ctx.urls.authorizationServer}: is it running?</p>`
+      : html`<p class="alert">The Auth Server's metadata names no <code>registration_endpoint</code>: dynamic registration is off. Start the demo with <code>--dynamic-registration open</code> to try it here.</p>`}
 <p>The Client sends this metadata (RFC 7591 §2):</p>
 <pre class="code raw">${JSON.stringify(registrationRequest(DEFAULT_CLIENT_NAME), null, 2)}</pre>
 ${registered ? html`<p>Registered last: <code>${registered.clientId}</code>${registered.deleted ? ' (deleted)' : ''}. The Client keeps its registration access token in its session; this page shows it masked, like the secret.</p>` : ''}

@@ -106,3 +106,18 @@ describe('the registration page, with --client-id-metadata-documents on --cimd-a
     expect(page).toContain(`"client_id": "${documentUrl}"`);
   });
 });
+
+describe('the registration page, with --dynamic-registration off', () => {
+  let demo: TestDemo;
+  beforeAll(async () => { demo = await startTestDemo({ dynamicRegistration: 'off' }); });
+  afterAll(async () => { await demo?.close(); });
+
+  it('says registration is off, offers no Register button, and the Auth Server indeed has no /register', async () => {
+    const visitor = new PlaygroundVisitor(demo.urls.client);
+    const page = await visitor.get('/registration');
+    expect(page.text).toContain('names no <code>registration_endpoint</code>: dynamic registration is off');
+    expect(page.text).not.toContain('action="/registration/register"');
+    const register = await fetch(`${demo.urls.authorizationServer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(register.status).toBe(404);
+  });
+});
