@@ -11,10 +11,17 @@ export interface DemoFlags extends ConfigFlags {
 /**
  * The demo's own defaults, below flags and TESSERA_* variables: a database of its own (the demo
  * seed does not land in a real one), access tokens that live long enough to read an exchange and
- * call the API (10 minutes; the refresh page's own client gets 60 s, refresh-page-ttl.ts), and
- * warnings only, so the banner stays readable.
+ * call the API (10 minutes; the refresh page's own client gets 60 s, refresh-page-ttl.ts),
+ * warnings only, so the banner stays readable, and open dynamic registration (RFC 7591), which the
+ * playground's registration page shows (a local playground; `serve` keeps it off unless asked), with
+ * `read` in the self-service scope.
  */
-export const DEMO_DEFAULTS: ConfigFlags = { db: 'sqlite:./data/demo.db', accessTokenTtl: '600', logLevel: 'warn' };
+export const DEMO_DEFAULTS: ConfigFlags = {
+  db: 'sqlite:./data/demo.db', accessTokenTtl: '600', logLevel: 'warn', dynamicRegistration: 'open',
+  // The self-service scope (self-registered and metadata-document clients) plus the demo API's `read`: their tokens are
+  // for that API (the demo's default audience), which accepts only read and write, so without it they could get none.
+  dynamicRegistrationScope: 'openid profile email offline_access read',
+};
 
 /** 0: any free port, the banner tells which (tests). */
 function port(name: string, value: string): number {

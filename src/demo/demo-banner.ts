@@ -23,6 +23,7 @@ export function demoBanner(urls: DemoUrls, config: Config): string {
     `  Demo clients              ${clients.join('\n                            ')}`,
     '',
     `  Access tokens live ${config.settings.accessTokenTtl} s (--access-token-ttl); the refresh story's ${refreshPageAccessTokenTtl(config.settings.accessTokenTtl)} s, so you can watch one expire.`,
+    ...(config.settings.dynamicRegistration.mode === 'off' ? [] : [`  Dynamic client registration is ${config.settings.dynamicRegistration.mode} at ${urls.authorizationServer}/register (--dynamic-registration; the playground's Registration page).`]),
     `  Database: ${databaseLabel(config)}. Stop with Ctrl+C.`,
     '',
   ].join('\n');

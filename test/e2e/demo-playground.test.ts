@@ -225,8 +225,9 @@ describe('the flow playground in Chromium', () => {
     await page.goto(`${demo.urls.client}/client-credentials`);
     await page.getByRole('button', { name: /get a token with the client's credentials$/ }).click();
     await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = false; }));
-    await page.locator('.seq-step[data-step-id="token-response"]').click();
-    await expect(page.locator('.step-card[data-step-id="token-response"]').getAttribute('open')).resolves.not.toBeNull();
+    await page.locator('svg .seq-step[data-step-id="token-response"]').click();
+    // hashchange is dispatched after the click returns: wait for the step to open rather than race it.
+    await expect.poll(() => page.locator('.step-card[data-step-id="token-response"]').getAttribute('open')).not.toBeNull();
     await context.close();
   });
 });

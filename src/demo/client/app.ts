@@ -15,6 +15,8 @@ import { passwordRoutes } from './flows/password-flow.js';
 import { openIdConnectRoutes } from './flows/openid-connect-flow.js';
 import { refreshTokenRoutes } from './flows/refresh-token-flow.js';
 import { breakItRoutes } from './experiments/break-it-routes.js';
+import { registrationRoutes } from './flows/registration-page.js';
+import { tokenToolsRoutes } from './flows/token-tools.js';
 import { AuthorizationServerMetadata } from './oauth/authorization-server.js';
 import { setPlaygroundPageHeaders } from './page-headers.js';
 import type { PlaygroundContext } from './playground-context.js';
@@ -80,6 +82,8 @@ export async function buildPlaygroundClient(options: PlaygroundOptions): Promise
   refreshTokenRoutes(app, ctx);
   openIdConnectRoutes(app, ctx);
   breakItRoutes(app, ctx);
+  registrationRoutes(app, ctx);
+  tokenToolsRoutes(app, ctx);
 
   const problemPage = (title: string, message: string) => layout({
     title, active: 'home', urls: ctx.urls,

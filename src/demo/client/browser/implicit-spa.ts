@@ -6,6 +6,7 @@ import { exchangeRecords, type StepRecord } from '../flows/flow-run.js';
 import { html } from '../../../html/html.js';
 import { stepCard } from '../views/exchange-view.js';
 import { tokenExpiry, tokenLifeView } from '../views/token-life.js';
+import { copyButtons } from './copy-buttons.js';
 import { startCountdowns } from './countdown.js';
 import type { ImplicitSpaConfig } from './implicit-spa-config.js';
 
@@ -93,6 +94,7 @@ function render(state: SpaState, fresh: readonly StepId[]): void {
     slot.innerHTML = exp === undefined ? '' : tokenLifeView({ exp, now, offers: phase === 'refused' ? html`` : offers }).value;
   }
   startCountdowns();
+  copyButtons();
   const reset = document.getElementById('spa-reset');
   if (reset) reset.hidden = Object.keys(state.steps).length === 0 && !state.problem;
   const problem = document.getElementById('spa-problem');

@@ -1,3 +1,4 @@
+import { copyButtons } from './copy-buttons.js';
 import { startCountdowns } from './countdown.js';
 
 /**
@@ -73,6 +74,7 @@ function playgroundPage(): void {
   }
 
   startCountdowns();
+  copyButtons();
 }
 
 playgroundPage();

@@ -8,6 +8,7 @@ import { AUTHORIZATION_CODE_FLOW as FLOW } from '../content/authorization-code.j
 import { controlText, problemText } from '../content/flow-content.js';
 import { authorizationNavigation, authorizationRequest, callbackProblem, type PendingAuthorization } from '../oauth/code-flow-steps.js';
 import { recordedCall } from '../oauth/recorded-call.js';
+import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -127,6 +128,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeF
     if (outcome.exchange) {
       flow.run.lightExchange('token-request', 'token-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     }
+    recordTokens(session, ctx, 'authorization-code', client.clientId, outcome);
     if (outcome.ok) flow.accessToken = outcome.value.access_token;
     else flow.run.fail(outcome.problem);
     return reply.redirect(`${PATH}#run`, 303);

@@ -4,6 +4,7 @@ import { html } from '../../../html/html.js';
 import { PLAYGROUND_CLIENTS } from '../../demo-seed.js';
 import { recordedCall } from '../oauth/recorded-call.js';
 import { addResource } from '../oauth/resource-server-calls.js';
+import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -65,6 +66,7 @@ ${actionForm(`${PATH}/add`, csrf, controlText(FLOW, 'add-resource'), { primary: 
     if (outcome.exchange) {
       flow.run.lightExchange('token-request', 'token-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     }
+    recordTokens(session, ctx, 'client-credentials', client.clientId, outcome);
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.scope = outcome.value.scope ?? scope;

@@ -5,6 +5,7 @@ import { PLAYGROUND_CLIENTS } from '../../demo-seed.js';
 import type { ExchangeRequest } from '../exchange/exchange.js';
 import { incomingRequest } from '../exchange/incoming-request.js';
 import { recordedCall } from '../oauth/recorded-call.js';
+import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -72,6 +73,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'sign-in'), {
     if (outcome.exchange) {
       flow.run.lightExchange('token-request', 'token-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     }
+    recordTokens(session, ctx, 'password', client.clientId, outcome);
     if (outcome.ok) flow.accessToken = outcome.value.access_token;
     else flow.run.fail(outcome.problem);
     return reply.redirect(`${PATH}#run`, 303);

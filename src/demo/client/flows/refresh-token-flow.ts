@@ -7,6 +7,7 @@ import {
 } from '../oauth/code-flow-steps.js';
 import { recordedCall, type RecordedOutcome } from '../oauth/recorded-call.js';
 import { listResources } from '../oauth/resource-server-calls.js';
+import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
@@ -126,6 +127,7 @@ ${tokenLifeView({
     if (outcome.exchange) {
       flow.run.addExtra('code-redeemed', outcome.exchange);
     }
+    recordTokens(session, ctx, 'refresh-token', client.clientId, outcome);
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token;
@@ -171,6 +173,7 @@ ${tokenLifeView({
     if (outcome.exchange) {
       flow.run.lightExchange('refresh-request', 'refresh-response', outcome.exchange, outcome.ok ? 'done' : 'failed');
     }
+    recordTokens(session, ctx, 'refresh-token', client.clientId, outcome);
     if (outcome.ok) {
       flow.accessToken = outcome.value.access_token;
       flow.refreshToken = outcome.value.refresh_token ?? refreshToken;

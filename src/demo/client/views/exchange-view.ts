@@ -3,6 +3,7 @@ import type { DecodedJwt, Exchange, ExchangeRequest, ExchangeResponse, MessageBo
 import type { DiagramStep, SequenceDiagram } from '../content/flow-content.js';
 import type { StepRecord } from '../flows/flow-run.js';
 import { describeParameter } from './parameter-glossary.js';
+import { exchangeRawView } from './exchange-raw.js';
 import { correctionCallouts, correctionFlag, errorExplanation, failedHeadline, failedOutcome } from './step-outcome.js';
 
 /** Where the playground stood to see an exchange: said on every card, so nothing looks more observed than it was. */
@@ -165,6 +166,7 @@ export function stepCard(step: DiagramStep, record: StepRecord | undefined, open
 <div class="step-body">
 <p class="vantage">${VANTAGE[exchange.vantage]}</p>
 ${body}
+${exchangeRawView(exchange, record.part === 'request' || !exchange.response ? 'request' : 'response')}
 ${jwts.map((jwt) => jwtView(jwt, context.now))}
 ${failed ? failedOutcome(step, record) : exchangeNotes(record.notes)}
 ${correctionCallouts(step)}
@@ -179,6 +181,7 @@ export function extraExchangeView(title: string, exchange: Exchange, notes: read
 <div class="step-body">
 ${requestView(exchange.request, exchange.vantage)}
 ${exchange.response ? responseView(exchange.response) : ''}
+${exchangeRawView(exchange, 'both')}
 ${exchange.jwts.map((jwt) => jwtView(jwt, now))}
 ${exchange.response && exchange.response.status >= 400 ? errorExplanation(exchange, 'response', `HTTP ${exchange.response.status}`) : ''}
 ${exchangeNotes(notes)}

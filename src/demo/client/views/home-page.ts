@@ -3,6 +3,7 @@ import { DEMO_USERS } from '../../demo-seed.js';
 import type { DemoUrls } from '../../demo-urls.js';
 import { GRANT_PAGES } from '../flows/grant-catalog.js';
 import { layout } from './layout.js';
+import { TOOL_PAGES } from './tool-pages.js';
 
 /** The playground's front page: the five grants, the three servers, the demo users. */
 export function homePage(urls: DemoUrls, accessTokenTtl: number): string {
@@ -18,10 +19,7 @@ export function homePage(urls: DemoUrls, accessTokenTtl: number): string {
 <p class="lede">Five grants, played live between a Client, an Auth Server and a Resource Server running on this machine. Each page draws the grant's sequence diagram; as you run the flow, every numbered step lights up and opens the real HTTP exchange behind it.</p>
 </section>
 <section class="grant-grid" aria-label="The grants">${cards}</section>
-<section class="panel break-it-teaser" aria-labelledby="break-it-title">
-<h2 id="break-it-title"><a href="/break-it">Break it</a></h2>
-<p>Now attack them: a tampered redirect_uri, a replayed code, a wrong state, a missing code_verifier, a replayed refresh token, a token for another API, expired versus under-scoped tokens. Each experiment runs real traffic and shows the defence that stopped it, with the RFC section that asks for it.</p>
-</section>
+<section class="grant-grid" aria-label="Beyond the grants">${TOOL_PAGES.map((page) => html`<a class="grant-card" href="${page.path}"><span class="grant-card-head"><strong>${page.title}</strong></span><span class="grant-card-text">${page.summary}</span></a>`)}</section>
 <div class="home-columns">
 <section class="panel">
 <h2>How to read a page</h2>

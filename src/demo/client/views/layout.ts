@@ -1,10 +1,11 @@
 import { html, type SafeHtml } from '../../../html/html.js';
 import type { DemoUrls } from '../../demo-urls.js';
 import { GRANT_PAGES, type GrantKey } from '../flows/grant-catalog.js';
+import { TOOL_PAGES, type ToolPageKey } from './tool-pages.js';
 
 export interface LayoutInput {
   title: string;
-  active: GrantKey | 'home' | 'break-it';
+  active: GrantKey | ToolPageKey | 'home';
   urls: DemoUrls;
   body: SafeHtml;
   /** Script paths under /assets; scripts are files, never inline (CSP script-src 'self'). */
@@ -20,7 +21,7 @@ const PAGE_SCRIPT = '/assets/playground.js';
  */
 export function layout(input: LayoutInput): string {
   const scripts = [...new Set([PAGE_SCRIPT, ...(input.scripts ?? [])])];
-  const nav = GRANT_PAGES.map((grant) => html`<a href="${grant.path}"${grant.key === input.active ? html` aria-current="page"` : ''}>${grant.title}</a>`);
+  const nav = [...GRANT_PAGES, ...TOOL_PAGES].map((grant) => html`<a href="${grant.path}"${grant.key === input.active ? html` aria-current="page"` : ''}>${grant.title}</a>`);
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -36,7 +37,7 @@ ${scripts.map((src) => html`<script type="module" src="${src}"></script>`)}
 <a class="skip-link" href="#main">Skip to main content</a>
 <header class="topbar" id="topbar">
 <a class="brand" href="/"><span class="logo" aria-hidden="true">◆</span> Tessera <span class="brand-sub">Playground</span></a>
-<nav class="grant-nav" aria-label="Grants">${nav}<a href="/break-it"${input.active === 'break-it' ? html` aria-current="page"` : ''}>Break it</a></nav>
+<nav class="grant-nav" aria-label="Playground pages">${nav}</nav>
 <nav class="server-links" aria-label="Servers">
 <a href="${input.urls.authorizationServer}/.well-known/oauth-authorization-server" title="Auth Server metadata (RFC 8414)">Auth Server</a>
 <a href="${input.urls.resourceServer}/" title="Resource Server">Resource Server</a>

@@ -272,4 +272,18 @@ a.rfc { display: inline-block; font-size: .72rem; font-weight: 600; padding: 0 6
 .token-life p { margin: 4px 0; } .token-life-expired { color: var(--text); }
 .flow-refused { font-weight: 600; }
 .step-correction-flag { font-size: .8rem; color: var(--warn); font-weight: 600; }
+/* Raw HTTP and curl (views/exchange-raw.ts), and the registration and tokens pages. */
+.raw-http { margin-top: 12px; border-top: 1px dashed var(--border); padding-top: 8px; }
+.raw-http > summary { cursor: pointer; font-weight: 600; font-size: .88rem; }
+.raw-figure { margin: 10px 0 0; }
+.raw-figure figcaption { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; font-size: .85rem; }
+pre.raw { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-all; max-height: 24em; overflow: auto; }
+.copy-button { padding: 2px 10px; font-size: .8rem; }
+.copy-status { font-size: .8rem; color: var(--muted); }
+.tools-page > section, .tools-page > .alert { margin-bottom: 16px; }
+.tools-page .token-list { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
+.tools-page .token-list label { display: flex; gap: 8px; align-items: baseline; overflow-wrap: anywhere; }
+.tools-page fieldset { min-width: 0; margin: 0 0 10px; }
+.tools-page button { white-space: normal; max-width: 100%; }
+.tools-page textarea { width: 100%; max-width: 100%; box-sizing: border-box; font-family: var(--mono, monospace); }
 `;
