@@ -241,6 +241,32 @@ const TOURS: Tour[] = [
       await visit('OpenID Connect, complete (signed out)');
     },
   },
+  {
+    name: 'the pages beside the grants: Break it, Registration, Introspect & revoke, before and with results',
+    async run(page, visit) {
+      const client = demo.urls.client;
+      await page.goto(`${client}/break-it`);
+      await visit('Break it, before any experiment');
+      await page.locator('section#audience').getByRole('button', { name: 'Get both tokens and call with each' }).click();
+      await page.locator('section#audience .experiment-result').waitFor();
+      await visit('Break it, an experiment run');
+      await page.goto(`${client}/registration`);
+      await visit('Registration, before');
+      await click(page, 'Register a client (POST /register)');
+      await click(page, 'Read it back (GET, RFC 7592)');
+      await visit('Registration, registered and read back');
+      await page.goto(`${client}/client-credentials`);
+      await click(page, 'Run steps 1–2: get a token with the client\'s credentials');
+      await page.locator('.step-card[data-step-id="token-response"].is-done').waitFor();
+      await page.goto(`${client}/tokens`);
+      await visit('Introspect & revoke, a token to choose');
+      await page.getByRole('radio', { name: /access_token of playground-service/ }).check();
+      await click(page, 'Introspect (RFC 7662)');
+      await page.getByRole('button', { name: /^Revoke \(RFC 7009\)/ }).click();
+      await page.locator('.step-card', { hasText: 'Call the Resource Server with the revoked access token' }).waitFor();
+      await visit('Introspect & revoke, revoked');
+    },
+  },
 ];
 
 describe('accessibility of every playground and Auth Server page (axe, light and dark, 1280 and 390 px)', () => {

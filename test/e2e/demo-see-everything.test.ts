@@ -54,7 +54,7 @@ describe.each(WIDTHS)('at %i px', (width) => {
     try {
       await page.goto(`${demo.urls.client}/client-credentials`);
       await page.getByRole('button', { name: /Run steps 1–2/ }).click();
-      const card = page.locator('#step-1');
+      const card = page.locator('#step-token-request');
       await card.locator('summary').first().waitFor();
       if (!(await card.evaluate((element) => (element as HTMLDetailsElement).open))) await card.locator('summary').first().click();
       await card.locator('details.raw-http > summary').click();
@@ -109,7 +109,7 @@ describe.each(WIDTHS)('at %i px', (width) => {
     try {
       await page.goto(`${demo.urls.client}/client-credentials`);
       await page.getByRole('button', { name: /Run steps 1–2/ }).click();
-      await page.locator('#step-2.is-done').waitFor();
+      await page.locator('#step-token-response.is-done').waitFor();
       await page.getByRole('navigation').getByRole('link', { name: 'Introspect & revoke' }).click();
       await page.getByRole('radio', { name: /access_token of playground-service/ }).check();
       await page.getByRole('button', { name: 'Introspect (RFC 7662)' }).click();
