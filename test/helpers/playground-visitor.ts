@@ -49,5 +49,13 @@ export function stepCardOf(page: string, stepId: string): string {
   const start = page.indexOf(`data-step-id="${stepId}"`, page.indexOf('<section class="steps"'));
   if (start < 0) throw new Error(`no step card ${stepId}`);
   const open = page.lastIndexOf('<details', start);
-  return page.slice(open, page.indexOf('</details>', start) + '</details>'.length);
+  // A card holds details of its own (the raw HTTP view): end at the tag that closes the card itself.
+  const tags = /<details\b|<\/details>/g;
+  tags.lastIndex = open;
+  let depth = 0;
+  for (let tag = tags.exec(page); tag; tag = tags.exec(page)) {
+    depth += tag[0] === '</details>' ? -1 : 1;
+    if (depth === 0) return page.slice(open, tag.index + '</details>'.length);
+  }
+  throw new Error(`step card ${stepId} is not closed`);
 }
