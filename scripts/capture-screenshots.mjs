@@ -118,6 +118,99 @@ try {
   await settle();
   await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.dataset.stepId === 'expired-response'; }));
   await shootStep('refresh-token-401', 'expired-response', 950);
+  // A failed step tells what happened: the password grant with a wrong password.
+  await page.goto(`${client}/password`);
+  await page.getByLabel('Username').fill(alice.username);
+  await page.getByLabel('Password').fill('not-the-password');
+  await button(/sign in to the Client$/).click();
+  await settle();
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.dataset.stepId === 'token-response'; }));
+  await shootStep('password-refused', 'token-response', 1000);
+
+  // Raw HTTP and curl under the client credentials token request.
+  await page.goto(`${client}/client-credentials`);
+  await button(/get a token with the client's credentials$/).click();
+  await settle();
+  await page.evaluate(() => {
+    document.querySelectorAll('details').forEach((details) => { details.open = false; });
+    const card = document.getElementById('step-token-request');
+    if (card) { card.open = true; card.querySelector('details.raw-http')?.setAttribute('open', ''); }
+  });
+  await page.setViewportSize({ width: 1440, height: 1100 });
+  await page.evaluate(() => document.querySelector('#step-token-request details.raw-http')?.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(out, 'raw-http-and-curl.png') });
+  console.log('docs/screenshots/raw-http-and-curl.png');
+
+  // Introspect & revoke: the client credentials token, revoked, and what the Resource Server says.
+  await page.goto(`${client}/tokens`);
+  await page.getByRole('radio', { name: /access_token of playground-service/ }).first().check();
+  await button('Introspect (RFC 7662)').click();
+  await button(/^Revoke \(RFC 7009\)/).click();
+  await settle();
+  const revokedCall = page.locator('.step-card', { hasText: 'Call the Resource Server with the revoked access token' }).first();
+  await revokedCall.evaluate((card) => { card.open = true; card.scrollIntoView({ block: 'start' }); });
+  await page.setViewportSize({ width: 1440, height: 1100 });
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(out, 'tokens-revoked.png') });
+  console.log('docs/screenshots/tokens-revoked.png');
+
+  // Registration: the answer of POST /register, its secrets masked.
+  await page.goto(`${client}/registration`);
+  await button('Register a client (POST /register)').click();
+  await settle();
+  await page.evaluate(() => {
+    const cards = [...document.querySelectorAll('details.step-card')];
+    cards.forEach((details) => { details.open = false; });
+    const answer = cards.find((card) => card.textContent?.includes('201'));
+    if (answer) { answer.open = true; answer.scrollIntoView({ block: 'start' }); }
+  });
+  await page.setViewportSize({ width: 1440, height: 1100 });
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(out, 'registration-masked.png') });
+  console.log('docs/screenshots/registration-masked.png');
+
+  // Break it: the replayed code (sign-in and consent at the Auth Server first), then on a phone.
+  await page.goto(`${client}/break-it`);
+  await page.locator('section#code-replay').getByRole('button', { name: 'Sign in, redeem the code twice' }).click();
+  await page.waitForURL((url) => url.href.startsWith(demo.urls.authorizationServer) || url.href.startsWith(`${client}/break-it`));
+  if (page.url().startsWith(demo.urls.authorizationServer)) await signInAndAllow();
+  await page.waitForURL(`${client}/break-it#code-replay`);
+  await page.locator('section#code-replay .experiment-result').waitFor();
+  await settle();
+  await page.setViewportSize({ width: 1440, height: 1200 });
+  await page.evaluate(() => document.getElementById('code-replay')?.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(out, 'break-it.png') });
+  console.log('docs/screenshots/break-it.png');
+
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', deviceScaleFactor: 2, storageState: await context.storageState() });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(`${client}/break-it`);
+  await phonePage.locator('section#audience').getByRole('button', { name: 'Get both tokens and call with each' }).click();
+  await phonePage.locator('section#audience .experiment-result').waitFor();
+  await phonePage.waitForTimeout(2600);
+  await phonePage.evaluate(() => document.getElementById('audience')?.scrollIntoView({ block: 'start' }));
+  await phonePage.waitForTimeout(150);
+  await phonePage.screenshot({ path: join(out, 'break-it-phone.png') });
+  console.log('docs/screenshots/break-it-phone.png');
+
+  // A grant page on a phone: the diagram as a vertical list, every lane named.
+  await phonePage.goto(`${client}/authorization-code`);
+  await phonePage.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).click();
+  await phonePage.waitForURL((url) => url.href.startsWith(demo.urls.authorizationServer) || url.href.startsWith(client));
+  if (phonePage.url().startsWith(demo.urls.authorizationServer)) {
+    const allow = phonePage.getByRole('button', { name: 'Allow' });
+    if (await allow.isVisible()) await allow.click();
+  }
+  await phonePage.waitForURL((url) => url.href.startsWith(`${client}/authorization-code`));
+  await phonePage.getByRole('button', { name: /exchange the code for a token$/ }).click();
+  await phonePage.waitForTimeout(2600);
+  await phonePage.evaluate(() => document.querySelector('.diagram-card')?.scrollIntoView({ block: 'start' }));
+  await phonePage.waitForTimeout(150);
+  await phonePage.screenshot({ path: join(out, 'authorization-code-phone.png') });
+  console.log('docs/screenshots/authorization-code-phone.png');
+  await phone.close();
 } finally {
   await browser.close();
   await demo.close();
