@@ -8,6 +8,7 @@ import { parseOpenIdRequest } from '../oidc/openid-request.js';
 import { findResponseType, type ProtocolRegistry } from '../registry.js';
 import type { ServerSettings } from '../server/settings.js';
 import type { ClientStore, ResourceServerStore } from '../store/types.js';
+import { errorRedirectNeedsUser } from './error-redirect.js';
 import type { AuthorizationRequest, ResponseMode } from './types.js';
 
 export interface AuthorizationRequestContext {
@@ -31,13 +32,18 @@ export class UntrustedRedirectError extends Error {
   }
 }
 
-/** An error to send back to the client's (verified) redirect URI. */
+/**
+ * An error to send back to the client's (verified) redirect URI: at once when an administrator
+ * registered the client, by the user's choice on the server's page when it registered itself
+ * (`userDecides`, authorize/error-redirect.ts).
+ */
 export class RedirectableError extends Error {
   constructor(
     readonly oauthError: OAuthError,
     readonly redirectUri: string,
     readonly responseMode: ResponseMode,
     readonly state: string | undefined,
+    readonly userDecides: boolean,
   ) {
     super(oauthError.message);
     this.name = 'RedirectableError';
@@ -46,7 +52,8 @@ export class RedirectableError extends Error {
 
 /**
  * Validates an authorization request in the order RFC 6749 §4.1.2.1 requires: client and
- * redirect URI first (failures stay on the server), then everything else (failures redirect).
+ * redirect URI first (failures stay on the server), then everything else (failures redirect, or,
+ * for a self-registered client, are shown with a link the user may follow: RFC 9700 §4.11.2).
  */
 export async function parseAuthorizationRequest(query: URLSearchParams, ctx: AuthorizationRequestContext): Promise<AuthorizationRequest> {
   const clientIds = query.getAll('client_id');
@@ -74,7 +81,8 @@ export async function parseAuthorizationRequest(query: URLSearchParams, ctx: Aut
   // Errors go back the way the response type answers (RFC 6749 §4.2.2.1: in the fragment for
   // implicit); an unknown or missing one answers in the query.
   const responseMode = findResponseType(ctx.registry, query.get('response_type') ?? '')?.responseMode ?? 'query';
-  const fail = (error: OAuthError) => new RedirectableError(error, redirectUri, responseMode, firstState === '' ? undefined : firstState);
+  // Nothing the user did led here: a self-registered client's URI gets no automatic redirect.
+  const fail = (error: OAuthError) => new RedirectableError(error, redirectUri, responseMode, firstState === '' ? undefined : firstState, errorRedirectNeedsUser(client));
   try {
     if (!stateIsValid) throw new InvalidRequest('state must be printable ASCII (RFC 6749 appendix A.5).');
     const { params, lists } = singleValuedParams(query, ['resource']);

@@ -104,6 +104,8 @@ export function clientFromMetadataDocument(document: unknown, url: string, now: 
     client_id: url,
     client_name: (d.client_name as string | undefined) ?? new URL(url).host,
     redirect_uris: d.redirect_uris as string[],
+    // RP-Initiated Logout: used only with an id_token_hint issued to this client (oidc/logout/end-session-request.ts).
+    post_logout_redirect_uris: d.post_logout_redirect_uris as string[] | undefined,
     grant_types: grantTypes as string[],
     response_types: d.response_types as string[] | undefined,
     scope: scope.join(' '),

@@ -1,3 +1,4 @@
+import { errorRedirectNeedsUser } from '../authorize/error-redirect.js';
 import { authorizationResponse, errorResponse } from '../authorize/respond.js';
 import type { AuthorizationRequest, ConsentedGrant } from '../authorize/types.js';
 import type { RequestOrigin } from '../core/audit.js';
@@ -23,7 +24,12 @@ export type NextStep =
   /** Ask the user to allow these scopes. */
   | { step: 'consent'; user: User; scopes: string[]; claims: { name: string; essential: boolean }[] }
   /** Done: send the browser here (an authorization response or error). */
-  | { step: 'redirect'; location: string };
+  | { step: 'redirect'; location: string }
+  /**
+   * Done with an error the user was not part of, for a client whose redirect URI the server does not
+   * vouch for (authorize/error-redirect.ts): show it, with `location` as a link the user may follow.
+   */
+  | { step: 'error'; error: OAuthError; location: string };
 
 export type InteractionContext = GrantContext & {
   readonly consents: ConsentStore; readonly clients: ClientStore; readonly idTokenHints: IdTokenHints;
@@ -92,12 +98,12 @@ export class AuthorizationInteraction {
    * at the sign-in page for this very request (interaction/sign-in-proof.ts), if anything.
    */
   async nextStep(request: AuthorizationRequest, session: SessionFacts, proof?: InteractionProof): Promise<NextStep> {
-    const authenticated = await this.authenticate(request, session, proof);
+    const authenticated = await this.authenticate(request, session, proof, false);
     if (authenticated.step !== 'authenticated') return authenticated;
     const { user } = authenticated;
     if (await this.needsConsent(request, user.id)) {
       // Core §3.1.2.1 prompt=none: no consent page either (§3.1.2.6 consent_required).
-      if (request.openid?.prompt.includes('none')) return this.redirectError(request, new ConsentRequired('The user has not allowed this request yet (prompt=none).'));
+      if (request.openid?.prompt.includes('none')) return this.errorStep(request, new ConsentRequired('The user has not allowed this request yet (prompt=none).'), false);
       return { step: 'consent', user, scopes: request.scope, claims: claimsToConsent(request) };
     }
     return { step: 'redirect', location: await authorizationResponse(request, consented(user.id, request.scope, session, this.ctx.clock.nowSeconds()), this.ctx) };
@@ -107,7 +113,10 @@ export class AuthorizationInteraction {
    * The signed-in user when the session's authentication satisfies the request (Core §3.1.2.3),
    * otherwise the step that gets it: the sign-in page, the account choice, or an error redirect.
    */
-  private async authenticate(request: AuthorizationRequest, session: SessionFacts, proof: InteractionProof | undefined): Promise<{ step: 'authenticated'; user: User } | NextStep> {
+  private async authenticate(
+    request: AuthorizationRequest, session: SessionFacts, proof: InteractionProof | undefined, userDecided: boolean,
+  ): Promise<{ step: 'authenticated'; user: User } | NextStep> {
+    const fail = (error: OAuthError) => this.errorStep(request, error, userDecided);
     const openid = request.openid;
     const silent = openid?.prompt.includes('none') === true;
     const loginHint = openid?.loginHint;
@@ -116,27 +125,33 @@ export class AuthorizationInteraction {
     let hintSubject: string | undefined;
     if (openid?.idTokenHint !== undefined) {
       hintSubject = await this.ctx.idTokenHints.subject(openid.idTokenHint);
-      if (hintSubject === undefined) return this.redirectError(request, new InvalidRequest('id_token_hint is not a valid ID token of this server.'));
+      if (hintSubject === undefined) return fail(new InvalidRequest('id_token_hint is not a valid ID token of this server.'));
     }
     const user = session.userId === null ? undefined : await this.ctx.users.getById(session.userId);
     if (!user) {
       // Core §3.1.2.1 prompt=none: the server MUST NOT show a page; §3.1.2.6 login_required.
-      if (silent) return this.redirectError(request, new LoginRequired('No user is signed in (prompt=none).'));
+      if (silent) return fail(new LoginRequired('No user is signed in (prompt=none).'));
       return { step: 'sign-in', staleSession: session.userId !== null, loginHint };
     }
     const verdict = checkAuthentication(openid, { userId: user.id, authTime: session.authTime, now: this.ctx.clock.nowSeconds(), hintSubject, proof });
     switch (verdict.outcome) {
-      case 'error': return this.redirectError(request, verdict.error);
+      case 'error': return fail(verdict.error);
       case 'sign-in-again': return { step: 'sign-in', staleSession: false, again: { user, reason: verdict.reason }, loginHint };
       case 'choose-account': return { step: 'choose-account', user, loginHint };
       case 'authenticated': break;
     }
-    if (!isRequestedSubject(request, user.id)) return this.redirectError(request, new LoginRequired('The signed-in user is not the one the request asks for.'));
+    if (!isRequestedSubject(request, user.id)) return fail(new LoginRequired('The signed-in user is not the one the request asks for.'));
     return { step: 'authenticated', user };
   }
 
-  private redirectError(request: AuthorizationRequest, error: OAuthError): NextStep {
-    return { step: 'redirect', location: errorResponse(error, request, this.ctx.settings.issuer) };
+  /**
+   * An error response (RFC 6749 §4.1.2.1): redirected, unless the user has not decided anything yet
+   * and the client registered itself (RFC 9700 §4.11.2, authorize/error-redirect.ts): then shown.
+   */
+  private errorStep(request: AuthorizationRequest, error: OAuthError, userDecided: boolean): NextStep {
+    const location = errorResponse(error, request, this.ctx.settings.issuer);
+    if (!userDecided && errorRedirectNeedsUser(request.client)) return { step: 'error', error, location };
+    return { step: 'redirect', location };
   }
 
   /**
@@ -147,7 +162,8 @@ export class AuthorizationInteraction {
   async answerConsent(request: AuthorizationRequest, session: SessionFacts & { readonly userId: string }, allowed: boolean, origin?: RequestOrigin, proof?: InteractionProof): Promise<NextStep> {
     const { userId } = session;
     if (allowed) {
-      const authenticated = await this.authenticate(request, session, proof);
+      // The user answered the consent page, which named where the answer goes: errors redirect.
+      const authenticated = await this.authenticate(request, session, proof, true);
       if (authenticated.step !== 'authenticated') return authenticated;
     }
     this.ctx.audit?.record({ event: allowed ? 'consent.granted' : 'consent.denied', clientId: request.client.clientId, userId, address: origin?.address, requestId: origin?.requestId });

@@ -1,3 +1,4 @@
+import { isSelfService } from '../../core/audience.js';
 import { buildRedirect } from '../../core/redirect-uri.js';
 import type { PublicJwks } from '../../keys/key-ring.js';
 import type { Client, ClientStore } from '../../store/types.js';
@@ -39,9 +40,25 @@ export interface EndSessionContext {
 const MAX_PARAMETER_LENGTH = 8192;
 
 /**
+ * Whether the OP may send the browser to the client's registered post_logout_redirect_uri. §3:
+ * "If the post_logout_redirect_uri value is supplied [without an id_token_hint], the OP MUST NOT
+ * perform post-logout redirection unless the OP has other means of confirming the legitimacy of
+ * the post-logout redirection target." A client an administrator registered (CLI, seed file, admin
+ * API) is such a means: the operator vouched for its URIs. A self-registered client (RFC 7591
+ * dynamic registration, a Client ID Metadata Document) is not: anyone may register any https URI,
+ * and the end-session endpoint would be an open redirector. Its URIs are confirmed only by an ID
+ * token this server issued to that very client (verified, so the RP really signed a user in here).
+ */
+function redirectionConfirmed(client: Client, hint: IdTokenHint | undefined): boolean {
+  if (!isSelfService(client)) return true;
+  return hint !== undefined && hint.audience.includes(client.clientId);
+}
+
+/**
  * Validates an end-session request (OpenID Connect RP-Initiated Logout 1.0 §2, §3). Errors never
  * echo the input, and never redirect: a post_logout_redirect_uri is used only when it exactly
- * matches one the client registered (§3: "MUST NOT perform post-logout redirection" otherwise).
+ * matches one the client registered (§3: "MUST NOT perform post-logout redirection" otherwise), and,
+ * for a self-registered client, only with an id_token_hint issued to it (redirectionConfirmed).
  */
 export async function parseEndSessionRequest(query: URLSearchParams, ctx: EndSessionContext): Promise<EndSessionRequest> {
   const params: Record<string, string> = {};
@@ -80,7 +97,9 @@ export async function parseEndSessionRequest(query: URLSearchParams, ctx: EndSes
     if (!client || !(client.postLogoutRedirectUris ?? []).includes(requested)) {
       throw new InvalidEndSessionRequest('The address to return to after logout is not registered for this application.');
     }
-    if (!hintRejected) redirectTo = params.state !== undefined ? buildRedirect(requested, { state: params.state }, 'query') : requested;
+    if (!hintRejected && redirectionConfirmed(client, hint)) {
+      redirectTo = params.state !== undefined ? buildRedirect(requested, { state: params.state }, 'query') : requested;
+    }
   }
   return { hint, client, redirectTo, logoutHint: params.logout_hint, params };
 }

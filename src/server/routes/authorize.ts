@@ -4,6 +4,7 @@ import {
 } from '../../authorize/parse-request.js';
 import { errorResponse } from '../../authorize/respond.js';
 import type { AuthorizationRequest } from '../../authorize/types.js';
+import type { OAuthError } from '../../core/errors.js';
 import type { AuthorizationInteraction, NextStep } from '../../interaction/authorization-decision.js';
 import { withoutProof, type SignInProofs } from '../../interaction/sign-in-proof.js';
 import type { SignInAgainReason } from '../../oidc/authentication-check.js';
@@ -11,7 +12,7 @@ import { checkCsrf } from '../csrf.js';
 import { pageFormBody } from '../form-body.js';
 import { setPageHeaders } from '../security-headers.js';
 import type { BrowserSession, Sessions } from '../session.js';
-import { consentPage, errorPage, signInPage } from '../views/pages.js';
+import { authorizationErrorPage, consentPage, errorPage, signInPage } from '../views/pages.js';
 import { SELF_REGISTERED_CLIENT_ID_PREFIX } from '../../core/display-text.js';
 
 export interface AuthorizeRouteDependencies {
@@ -42,6 +43,15 @@ function signInAgainNotice(reason: SignInAgainReason, clientName: string): strin
   }
 }
 
+/**
+ * An authorization error for a self-registered client, before the user decided anything: the
+ * server's page, with the error response as a link (RFC 9700 §4.11.2, authorize/error-redirect.ts).
+ */
+function showError(reply: FastifyReply, error: OAuthError, location: string): FastifyReply {
+  setPageHeaders(reply);
+  return reply.code(400).send(authorizationErrorPage({ error: error.error, description: error.description, location }));
+}
+
 /** Runs `work` on a validated request; the two kinds of authorization error end here. */
 async function withAuthorizationRequest(
   query: URLSearchParams, reply: FastifyReply, deps: AuthorizeRouteDependencies, work: (request: AuthorizationRequest) => Promise<FastifyReply>,
@@ -55,7 +65,9 @@ async function withAuthorizationRequest(
       return reply.code(400).send(errorPage(error.title, error.description));
     }
     if (error instanceof RedirectableError) {
-      return reply.header('cache-control', 'no-store').redirect(errorResponse(error.oauthError, error, deps.requests.settings.issuer), 303);
+      const location = errorResponse(error.oauthError, error, deps.requests.settings.issuer);
+      if (error.userDecides) return showError(reply, error.oauthError, location);
+      return reply.header('cache-control', 'no-store').redirect(location, 303);
     }
     throw error;
   }
@@ -78,6 +90,8 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeRouteDepend
       case 'redirect':
         // It carries a code or, for implicit, an access token: never cached (RFC 6749 §5.1 in spirit).
         return reply.header('cache-control', 'no-store').redirect(next.location, 303);
+      case 'error':
+        return showError(reply, next.error, next.location);
       case 'consent':
         return reply.send(consentPage({
           csrfToken: session.csrfToken, request: query, clientName: authorization.client.clientName, username: next.user.username,

@@ -122,6 +122,30 @@ export function errorPage(title: string, description: string): string {
 <p class="muted">The application that sent you here may be misconfigured. You can close this page.</p>`);
 }
 
+/** Where a redirect URI goes, as the user should read it: its origin, or a private-use URI's scheme. */
+function shownOrigin(redirectUri: string): string {
+  try {
+    const url = new URL(redirectUri);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+    return url.host === '' ? url.protocol : `${url.protocol}//${url.host}`;
+  } catch {
+    return 'the application';
+  }
+}
+
+/**
+ * An authorization error the server does not redirect by itself (RFC 9700 §4.11.2; the client
+ * registered itself, authorize/error-redirect.ts): the error code and its fixed description, and a
+ * plain link carrying the RFC 6749 §4.1.2.1 error response, for the user to follow or not.
+ */
+export function authorizationErrorPage(input: { error: string; description: string; location: string }): string {
+  return page('Request refused', html`
+<h1 id="page-title">The application's request was refused</h1>
+<p class="alert" role="alert"><code>${input.error}</code>: ${input.description}</p>
+<p class="muted">This application registered itself and is not verified by the operator of this server, so you are not sent back to it automatically. If you trust it, you can return to it with this error; otherwise close this page.</p>
+<p><a class="return-link" href="${input.location}" rel="noreferrer">Return to ${shownOrigin(input.location)}</a></p>`);
+}
+
 export function signedOutPage(): string {
   return page('Signed out', html`
 <h1 id="page-title">You are signed out</h1>

@@ -1,0 +1,26 @@
+import { isSelfService } from '../core/audience.js';
+import type { Client } from '../store/types.js';
+
+/**
+ * Whether an authorization error for this client must wait for the user instead of redirecting at
+ * once, when the user has not yet signed in and decided on the consent page.
+ *
+ * RFC 6749 §4.1.2.1 sends errors back to the verified redirect URI. RFC 9700 §4.11.2 (authorization
+ * server as open redirector): "the AS should only automatically redirect the user agent if it trusts
+ * the redirection URI. If the URI is not trusted, the AS MAY inform the user and rely on the user to
+ * make the correct decision." A client an administrator registered (CLI, seed file, admin API) has
+ * URIs the operator vouched for. A self-registered client's (RFC 7591 dynamic registration, a Client
+ * ID Metadata Document) are whatever anyone chose: with open registration, an error redirect is a
+ * redirector to any https URI under this server's name. So its errors are shown on the server's page,
+ * naming the error, with a link carrying the RFC 6749 §4.1.2.1 error response: the user decides.
+ *
+ * prompt=none errors (login_required, consent_required, ...; OpenID Connect Core §3.1.2.6) too: they
+ * go to the URI the self-registering party chose, which is the whole problem, so silent
+ * authentication of a self-registered client ends on a page rather than at its redirect URI.
+ *
+ * After the user signed in and answered the consent page (access_denied from Deny, or a code), the
+ * redirect goes as before: the consent page named the destination, and the user chose.
+ */
+export function errorRedirectNeedsUser(client: Client): boolean {
+  return isSelfService(client);
+}
