@@ -141,6 +141,18 @@ describe('/authorize errors for a self-registered client (RFC 9700 §4.11.2)', (
     expect(allowed.searchParams.get('state')).toBe('s');
   });
 
+  it('a native app\'s private-use redirect URI is named by its scheme on the link', async () => {
+    const response = await fetch(`${server.issuer}/register`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ application_type: 'native', redirect_uris: ['com.example.app:/cb'], token_endpoint_auth_method: 'none', client_name: 'App' }),
+    });
+    const { client_id: clientId } = await response.json() as { client_id: string };
+    const page = await new UserAgent(server.issuer).request(authorizePath({ response_type: 'code', client_id: clientId, redirect_uri: 'com.example.app:/cb', scope: 'openid' }));
+    expect([page.status, page.location]).toEqual([400, null]);
+    expect(page.body).toContain('Return to com.example.app:</a>');
+    expect(returnLink(page.body)).toMatch(/^com\.example\.app:\/cb\?error=invalid_request&/);
+  });
+
   it('a Client ID Metadata Document client is self-registered too: its errors are shown, not redirected', async () => {
     const page = await new UserAgent(server.issuer).request(authorizePath({ response_type: 'code', client_id: cimdClientId, redirect_uri: EVIL_CB, scope: 'openid' }));
     expectErrorPage(page, 'invalid_request', EVIL_CB);
