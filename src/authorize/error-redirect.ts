@@ -19,6 +19,8 @@ import type { Client } from '../store/types.js';
  * link carrying the RFC 6749 §4.1.2.1 error response: the user decides.
  *
  * prompt=none errors (login_required, consent_required, ...; OpenID Connect Core §3.1.2.6) too.
+ * Core §3.1.2.1 forbids "any authentication or consent user interface pages" under prompt=none;
+ * an error page that asks nothing is neither.
  * §4.11.2 excepts silent authentication only from prompting for credentials, not from trusting the
  * URI, and these errors would go to the URI the self-registering party chose, which is the whole
  * problem: a link with prompt=none is the red team's request with nobody signed in. So silent

@@ -111,7 +111,8 @@ export class AuthorizationInteraction {
 
   /**
    * The signed-in user when the session's authentication satisfies the request (Core §3.1.2.3),
-   * otherwise the step that gets it: the sign-in page, the account choice, or an error redirect.
+   * otherwise the step that gets it: the sign-in page, the account choice, or an error (redirected,
+   * or shown when `userDecided` is false and the client registered itself: errorStep).
    */
   private async authenticate(
     request: AuthorizationRequest, session: SessionFacts, proof: InteractionProof | undefined, userDecided: boolean,
