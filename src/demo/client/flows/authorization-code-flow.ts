@@ -6,7 +6,7 @@ import type { Exchange } from '../exchange/exchange.js';
 import { incomingRequest, redirectResponse } from '../exchange/incoming-request.js';
 import { AUTHORIZATION_CODE_FLOW as FLOW } from '../content/authorization-code.js';
 import { controlText, problemText } from '../content/flow-content.js';
-import { authorizationNavigation, authorizationRequest, callbackProblem, type PendingAuthorization } from '../oauth/code-flow-steps.js';
+import { authorizationNavigation, authorizationRequest, callbackProblem, failedCallbackRecord, type PendingAuthorization } from '../oauth/code-flow-steps.js';
 import { recordedCall } from '../oauth/recorded-call.js';
 import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
@@ -104,7 +104,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeF
       flow.codeVerifier = pending.codeVerifier;
       flow.run.light('callback-with-code', { exchange: callbackExchange, part: 'request', state: 'done' });
     } catch (error) {
-      flow.run.light('callback-with-code', { exchange: callbackExchange, part: 'request', state: 'failed' });
+      flow.run.light('callback-with-code', failedCallbackRecord(callbackExchange, error));
       flow.run.fail(callbackProblem(error));
     }
     // Off the callback URL: the code should not stay in the address bar or the history.

@@ -5,6 +5,7 @@ import { maskedExchange, recordedHttp } from '../oauth/recorded-http.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
+import { isoTime } from '../views/claim-time.js';
 import { extraExchangeView } from '../views/exchange-view.js';
 import { actionForm } from '../views/flow-page.js';
 import { layout } from '../views/layout.js';
@@ -189,7 +190,7 @@ function registrationPage(ctx: PlaygroundContext, csrf: string, state: Registrat
       if (!registered.deleted) controls.push(actionForm(`${REGISTRATION_PATH}/delete`, csrf, 'Delete it (DELETE, RFC 7592)', { primary: false }));
     }
   }
-  const lastFetch = doc.fetches.last === undefined ? '' : `, last at ${new Date(doc.fetches.last * 1000).toISOString().replace('.000Z', 'Z')}`;
+  const lastFetch = doc.fetches.last === undefined ? '' : `, last at ${isoTime(doc.fetches.last)}`;
   const body = html`<main class="home tools-page" data-page="registration">
 <section class="hero">
 <h1>Registration: clients that introduce themselves</h1>
