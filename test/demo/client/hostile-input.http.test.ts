@@ -79,4 +79,16 @@ describe('the playground under hostile input', () => {
     expect(page).not.toContain('Your account is locked');
     expect(page).not.toContain('answered access_denied');
   });
+
+  it('tells a visitor without a session that a stray callback is not theirs, storing nothing', async () => {
+    for (const [path, words] of [['/authorization-code', 'does not belong to a flow started here'], ['/openid-connect', 'does not belong to a sign-in started here']] as const) {
+      const stray = await fetch(new URL(`${path}/callback?code=x&state=y`, demo.urls.client), { redirect: 'manual' });
+      expect(stray.status).toBe(303);
+      const location = stray.headers.get('location') ?? '';
+      expect(location).toBe(`${path}?callback=foreign#run`);
+      const page = await fetch(new URL(location, demo.urls.client));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(words);
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { html, type SafeHtml } from '../../../html/html.js';
 import { backChannelLogoutPossible, PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { incomingRequest, redirectResponse } from '../exchange/incoming-request.js';
-import { authorizationNavigation, callbackProblem, failedCallbackRecord } from '../oauth/code-flow-steps.js';
+import { FOREIGN_CALLBACK, isForeignCallbackReturn, authorizationNavigation, callbackProblem, failedCallbackRecord } from '../oauth/code-flow-steps.js';
 import { recordedCall } from '../oauth/recorded-call.js';
 import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
@@ -131,6 +131,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
   app.get(PATH, async (request, reply) => {
     const session = ctx.sessions.of(request, reply);
     const flow = session.get(SLOT);
+    if (isForeignCallbackReturn(request)) flow.run.problem = problemText(FLOW, 'foreign-callback');
     const csrf = session.csrfToken;
     const reset = flow.run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
@@ -184,8 +185,8 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
     const flow = session.get(SLOT);
     const pending = flow.pending;
     if (!pending) {
-      flow.run.fail(problemText(FLOW, 'foreign-callback'));
-      return reply.redirect(PATH, 303);
+      // Said by the page from a fixed query value: a visitor without a stored session keeps nothing between requests.
+      return reply.redirect(`${PATH}?${FOREIGN_CALLBACK}#run`, 303);
     }
     flow.run.beginAction();
     flow.pending = undefined;

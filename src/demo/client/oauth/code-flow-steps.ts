@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import * as oauth from 'oauth4webapi';
 import type { Exchange } from '../exchange/exchange.js';
 import { maskedParams } from '../exchange/masking.js';
@@ -71,4 +72,15 @@ export function callbackProblem(error: unknown): string {
 /** The failed callback step's record: marked rejected by the Client unless the error passed the Client's checks. */
 export function failedCallbackRecord(exchange: Exchange, error: unknown): { exchange: Exchange; part: 'request'; state: 'failed'; rejectedByClient?: boolean } {
   return callbackFromAuthServer(error) ? { exchange, part: 'request', state: 'failed' } : { exchange, part: 'request', state: 'failed', rejectedByClient: true };
+}
+
+/**
+ * The query a flow's callback redirects to when it finds no flow pending (an old or foreign callback
+ * URL): the page then says so. A query rather than the session, because page views store no session.
+ */
+export const FOREIGN_CALLBACK = 'callback=foreign';
+
+export function isForeignCallbackReturn(request: FastifyRequest): boolean {
+  const query = request.query as Record<string, unknown> | undefined;
+  return query?.callback === 'foreign';
 }
