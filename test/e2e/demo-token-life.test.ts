@@ -106,4 +106,48 @@ describe('the token\'s remaining life in Chromium', () => {
       await context.close();
     }
   });
+
+  it('survives crafted implicit callbacks: a token with exp 1e20 and a forged error, with a wrong state', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const { client, authorizationServer } = demo.urls;
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const crafted = `${part({ alg: 'RS256', typ: 'at+jwt' })}.${part({ sub: 'mallory', exp: 1e20, iat: 1e20 })}.c2ln`;
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const startFlow = async () => {
+      await page.goto(`${client}/implicit`);
+      await page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).click();
+      await page.waitForURL((url) => url.href.startsWith(authorizationServer));
+    };
+    try {
+      // The victim started the flow in this tab; then follows the attacker's link.
+      await startFlow();
+      await page.goto(`${client}/implicit/callback#access_token=${crafted}&token_type=Bearer&state=anything`);
+      const card = page.locator('.step-card[data-step-id="callback-with-token"].is-failed');
+      await card.waitFor({ timeout: 10_000 });
+      expect(await card.locator('tr[data-claim="exp"]').first().textContent()).toContain('100000000000000000000');
+      expect(await page.locator('#spa-problem').textContent()).toContain('is not the one this page sent');
+      // A reload still renders, and Start over clears the state.
+      await page.reload();
+      await card.waitFor();
+      await page.locator('#spa-reset').click();
+      await page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).waitFor();
+      expect(await page.locator('.step-card[data-step-id="callback-with-token"]').getAttribute('class')).toContain('is-pending');
+
+      // An error written by the sender of a link is not shown as the Auth Server's answer.
+      await startFlow();
+      await page.goto(`${client}/implicit/callback#error=access_denied&error_description=Your+account+is+locked&state=anything`);
+      await card.waitFor({ timeout: 10_000 });
+      const text = await page.locator('main').textContent() ?? '';
+      expect(text).toContain('is not the one this page sent');
+      expect(text).toContain('Unverified, not from the Auth Server');
+      expect(await card.locator('summary').first().textContent()).not.toContain('access_denied');
+      expect(await card.locator('.step-outcome').textContent()).not.toContain('Your account is locked');
+      expect(await page.locator('#spa-problem').textContent()).not.toContain('Your account is locked');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

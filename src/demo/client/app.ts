@@ -20,7 +20,7 @@ import { tokenToolsRoutes } from './flows/token-tools.js';
 import { AuthorizationServerMetadata } from './oauth/authorization-server.js';
 import { setPlaygroundPageHeaders } from './page-headers.js';
 import type { PlaygroundContext } from './playground-context.js';
-import { PlaygroundCsrfError, PlaygroundSessions } from './playground-sessions.js';
+import { PlaygroundCsrfError, PlaygroundFullError, PlaygroundSessions } from './playground-sessions.js';
 import { homePage } from './views/home-page.js';
 import { layout } from './views/layout.js';
 import { PLAYGROUND_STYLESHEET } from './views/stylesheet.js';
@@ -92,6 +92,7 @@ export async function buildPlaygroundClient(options: PlaygroundOptions): Promise
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     setPlaygroundPageHeaders(reply, ctx.urls);
     if (error instanceof PlaygroundCsrfError) return reply.code(403).send(problemPage('Request refused', error.message));
+    if (error instanceof PlaygroundFullError) return reply.code(503).header('retry-after', '300').send(problemPage('The playground is full', error.message));
     if (typeof error.statusCode === 'number' && error.statusCode < 500) return reply.code(error.statusCode).send(problemPage('Bad request', 'The request could not be read.'));
     request.log.error({ err: error }, 'playground error');
     return reply.code(500).send(problemPage('Something went wrong', `The playground stopped: ${error.message}. Is the Auth Server running at ${ctx.urls.authorizationServer}?`));

@@ -143,8 +143,12 @@ function receiveToken(state: SpaState, config: ImplicitSpaConfig): StepId[] {
     jwts: jwt ? [jwt] : [],
   };
   state.steps['callback-with-token'] = lit('callback-with-token', callback, ok ? 'done' : 'failed');
-  if (error) state.problem = `The Auth Server answered ${error}${fragment.get('error_description') ? `: ${fragment.get('error_description')}` : ''}`;
-  else if (!stateMatches) state.problem = FLOW.problems['state-mismatch'];
+  // The state first (RFC 6749 §10.12): a fragment with a wrong state is anyone's link, so its error
+  // and error_description are not the Auth Server's answer and are never shown as one.
+  if (!stateMatches) {
+    state.problem = FLOW.problems['state-mismatch'];
+    state.steps['callback-with-token'].rejectedByClient = true;
+  } else if (error) state.problem = `The Auth Server answered ${error}${fragment.get('error_description') ? `: ${fragment.get('error_description')}` : ''}`;
   else if (accessToken) state.accessToken = accessToken;
   if (!ok && state.problem) state.steps['callback-with-token'].problem = state.problem;
   state.state = undefined;
@@ -203,21 +207,41 @@ function startImplicitSpa(): void {
   if (!configElement?.textContent) return;
   const config = JSON.parse(configElement.textContent) as ImplicitSpaConfig;
   const state = load();
+  // The listeners first: whatever the saved state holds, Start over must work, or one bad state
+  // (saved in sessionStorage) would break the page for every reload.
+  listen(state, config);
   let fresh: StepId[] = [];
   if (location.hash.length > 1) {
     fresh = receiveToken(state, config);
     save(state);
   }
-  render(state, fresh);
+  safeRender(state, fresh);
   if (fresh.length > 0) document.getElementById('run')?.scrollIntoView({ block: 'start' });
+}
 
+/** Renders, and when the state cannot be rendered says so and offers Start over instead of a broken page. */
+function safeRender(state: SpaState, fresh: readonly StepId[]): void {
+  try {
+    render(state, fresh);
+  } catch {
+    const reset = document.getElementById('spa-reset');
+    if (reset) reset.hidden = false;
+    const problem = document.getElementById('spa-problem');
+    if (problem) {
+      problem.hidden = false;
+      problem.textContent = FLOW.problems['unrenderable'];
+    }
+  }
+}
+
+function listen(state: SpaState, config: ImplicitSpaConfig): void {
   document.getElementById('spa-start')?.addEventListener('click', () => start(config));
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-spa-call]')) {
     button.addEventListener('click', () => {
       button.disabled = true;
       void callResourceServer(state, config).then((lit) => {
         save(state);
-        render(state, lit);
+        safeRender(state, lit);
         button.disabled = false;
         document.getElementById('run')?.scrollIntoView({ block: 'start' });
       });

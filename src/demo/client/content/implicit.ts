@@ -67,5 +67,6 @@ export const IMPLICIT_FLOW = defineFlow({
     'not-started': 'This page did not start the flow (or its state was lost). Start again.',
     'state-mismatch': 'The state in the fragment is not the one this page sent: the response is refused (CSRF protection, RFC 6749 §10.12).',
     'unreachable': 'The Resource Server could not be reached.',
+    'unrenderable': 'This page could not show what it kept of the flow (a token it cannot display?). Start over to clear it.',
   },
 });

@@ -18,6 +18,19 @@ export function shortened(name: string, value: string, keep = 48): NameValue {
 }
 
 /**
+ * RFC 6749 §2.3.1 form-encodes the client_id before base64 (Appendix B). A header anyone sent may
+ * carry a malformed escape ("%zz"), on which decodeURIComponent throws: then the raw text is shown.
+ */
+function formDecoded(text: string): string {
+  const spaced = text.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
+}
+
+/**
  * An Authorization header for display. Basic carries `client_id:client_secret` in base64
  * (RFC 6749 §2.3.1): showing the base64 would show the secret, so only the client_id is kept.
  */
@@ -25,7 +38,7 @@ export function maskedAuthorization(value: string): NameValue {
   const basic = /^Basic\s+(\S+)$/i.exec(value);
   if (basic?.[1]) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const clientId = decodeURIComponent(decoded.slice(0, Math.max(decoded.indexOf(':'), 0)).replace(/\+/g, ' '));
+    const clientId = formDecoded(decoded.slice(0, Math.max(decoded.indexOf(':'), 0)));
     return { name: 'Authorization', value: `Basic base64("${clientId}:${MASK}")`, masked: true };
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(value);

@@ -6,7 +6,7 @@ import type { Exchange } from '../exchange/exchange.js';
 import { incomingRequest, redirectResponse } from '../exchange/incoming-request.js';
 import { AUTHORIZATION_CODE_FLOW as FLOW } from '../content/authorization-code.js';
 import { controlText, problemText } from '../content/flow-content.js';
-import { authorizationNavigation, authorizationRequest, callbackProblem, type PendingAuthorization } from '../oauth/code-flow-steps.js';
+import { FOREIGN_CALLBACK, isForeignCallbackReturn, authorizationNavigation, authorizationRequest, callbackProblem, failedCallbackRecord, type PendingAuthorization } from '../oauth/code-flow-steps.js';
 import { recordedCall } from '../oauth/recorded-call.js';
 import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
@@ -56,6 +56,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeF
   app.get(PATH, async (request, reply) => {
     const session = ctx.sessions.of(request, reply);
     const flow = session.get(SLOT);
+    if (isForeignCallbackReturn(request)) flow.run.problem = problemText(FLOW, 'foreign-callback');
     const csrf = session.csrfToken;
     const { run } = flow;
     const controls = controlsFor(flow, csrf);
@@ -90,8 +91,8 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeF
     const flow = session.get(SLOT);
     const pending = flow.pending;
     if (!pending) {
-      flow.run.fail(problemText(FLOW, 'foreign-callback'));
-      return reply.redirect(PATH, 303);
+      // Said by the page from a fixed query value: a visitor without a stored session keeps nothing between requests.
+      return reply.redirect(`${PATH}?${FOREIGN_CALLBACK}#run`, 303);
     }
     flow.run.beginAction();
     // The state is single-use: a second visit of this URL must not be accepted.
@@ -104,7 +105,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeF
       flow.codeVerifier = pending.codeVerifier;
       flow.run.light('callback-with-code', { exchange: callbackExchange, part: 'request', state: 'done' });
     } catch (error) {
-      flow.run.light('callback-with-code', { exchange: callbackExchange, part: 'request', state: 'failed' });
+      flow.run.light('callback-with-code', failedCallbackRecord(callbackExchange, error));
       flow.run.fail(callbackProblem(error));
     }
     // Off the callback URL: the code should not stay in the address bar or the history.

@@ -16,6 +16,12 @@ export interface StepRecord {
   notes: readonly string[];
   /** Why a failed step failed, in words, when the exchange carries no OAuth error code. */
   problem?: string;
+  /**
+   * The Client did not accept this message: its state (RFC 6749 §10.12) or iss (RFC 9207 §2.4) check
+   * failed, so anyone may have written its error and error_description. The card then says only why
+   * the Client refused it (`problem`), never those parameters as the Auth Server's answer.
+   */
+  rejectedByClient?: boolean;
 }
 
 /** An exchange outside the diagram's steps (how the refresh story got its first tokens). */

@@ -15,6 +15,8 @@ export type GrantKey = 'authorization-code' | 'implicit' | 'password' | 'client-
 export interface GrantPage {
   key: GrantKey;
   title: string;
+  /** A shorter title for the header's nav, which must fit one row at 1100 px (the full one is its tooltip). */
+  navTitle?: string;
   /** The page's path, and the prefix of its actions. */
   path: `/${GrantKey}`;
   /** One sentence for the home page. */
@@ -29,7 +31,7 @@ export interface GrantPage {
 
 export const GRANT_PAGES: readonly GrantPage[] = [
   {
-    key: 'authorization-code', title: 'Authorization Code + PKCE', path: '/authorization-code',
+    key: 'authorization-code', title: 'Authorization Code + PKCE', navTitle: 'Auth Code + PKCE', path: '/authorization-code',
     summary: 'You sign in at the Auth Server; the client gets a one-time code and trades it for tokens on a back channel.',
     wireName: 'response_type=code, grant_type=authorization_code', flow: AUTHORIZATION_CODE_FLOW, diagram: AUTHORIZATION_CODE_FLOW.diagram, guide: AUTHORIZATION_CODE_GUIDE,
   },

@@ -5,7 +5,7 @@ import { html, type SafeHtml } from '../../../html/html.js';
 import { backChannelLogoutPossible, PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
 import type { Exchange } from '../exchange/exchange.js';
 import { incomingRequest, redirectResponse } from '../exchange/incoming-request.js';
-import { authorizationNavigation, callbackProblem } from '../oauth/code-flow-steps.js';
+import { FOREIGN_CALLBACK, isForeignCallbackReturn, authorizationNavigation, callbackProblem, failedCallbackRecord } from '../oauth/code-flow-steps.js';
 import { recordedCall } from '../oauth/recorded-call.js';
 import { recordTokens } from '../obtained-tokens.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
@@ -84,9 +84,10 @@ export function openIdConnectRoutes(app: FastifyInstance, ctx: PlaygroundContext
     const token = formOf(request).get('logout_token');
     void reply.header('cache-control', 'no-store');
     if (token === null) return reply.code(400).send({ error: 'invalid_request' });
-    const received = incomingRequest(request, ctx.urls.client);
     const answer = { status: 200, statusText: 'OK', headers: [] };
     try {
+      // Inside the try: the record reads headers anyone can send (a malformed Basic header).
+      const received = incomingRequest(request, ctx.urls.client);
       const as = await ctx.openIdProvider.get();
       if (as.jwks_uri === undefined) throw new Error('no jwks_uri');
       await logouts.accept(token, as.issuer, as.jwks_uri, { vantage: 'client', request: received, response: answer, jwts: [decodeJwt(token, 'logout_token in the request')].filter((jwt) => jwt !== undefined) });
@@ -130,6 +131,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
   app.get(PATH, async (request, reply) => {
     const session = ctx.sessions.of(request, reply);
     const flow = session.get(SLOT);
+    if (isForeignCallbackReturn(request)) flow.run.problem = problemText(FLOW, 'foreign-callback');
     const csrf = session.csrfToken;
     const reset = flow.run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
@@ -183,8 +185,8 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
     const flow = session.get(SLOT);
     const pending = flow.pending;
     if (!pending) {
-      flow.run.fail(problemText(FLOW, 'foreign-callback'));
-      return reply.redirect(PATH, 303);
+      // Said by the page from a fixed query value: a visitor without a stored session keeps nothing between requests.
+      return reply.redirect(`${PATH}?${FOREIGN_CALLBACK}#run`, 303);
     }
     flow.run.beginAction();
     flow.pending = undefined;
@@ -196,7 +198,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
       flow.callback = { params, codeVerifier: pending.codeVerifier, nonce: pending.nonce };
       flow.run.light('callback-with-code', { exchange: callbackExchange, part: 'request', state: 'done' });
     } catch (error) {
-      flow.run.light('callback-with-code', { exchange: callbackExchange, part: 'request', state: 'failed' });
+      flow.run.light('callback-with-code', failedCallbackRecord(callbackExchange, error));
       flow.run.fail(callbackProblem(error));
     }
     return reply.redirect(`${PATH}#run`, 303);
@@ -298,7 +300,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
     flow.logoutState = undefined;
     const returned = new URL(request.url, ctx.urls.client).searchParams.get('state');
     const ok = expected !== undefined && returned === expected;
-    flow.run.light('logged-out-return', { exchange: { vantage: 'client', request: incomingRequest(request, ctx.urls.client), jwts: [] }, part: 'request', state: ok ? 'done' : 'failed' });
+    flow.run.light('logged-out-return', { exchange: { vantage: 'client', request: incomingRequest(request, ctx.urls.client), jwts: [] }, part: 'request', state: ok ? 'done' : 'failed', ...(ok ? {} : { rejectedByClient: true }) });
     if (ok) flow.signedOut = true;
     else flow.run.fail(problemText(FLOW, 'foreign-logout'));
     // The logout token is sent in the background: it may arrive just after the browser.

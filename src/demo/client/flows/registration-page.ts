@@ -5,6 +5,8 @@ import { maskedExchange, recordedHttp } from '../oauth/recorded-http.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot } from '../playground-sessions.js';
+import { isoTime } from '../views/claim-time.js';
+import { scrollableCode } from '../views/code-block.js';
 import { extraExchangeView } from '../views/exchange-view.js';
 import { actionForm } from '../views/flow-page.js';
 import { layout } from '../views/layout.js';
@@ -189,7 +191,7 @@ function registrationPage(ctx: PlaygroundContext, csrf: string, state: Registrat
       if (!registered.deleted) controls.push(actionForm(`${REGISTRATION_PATH}/delete`, csrf, 'Delete it (DELETE, RFC 7592)', { primary: false }));
     }
   }
-  const lastFetch = doc.fetches.last === undefined ? '' : `, last at ${new Date(doc.fetches.last * 1000).toISOString().replace('.000Z', 'Z')}`;
+  const lastFetch = doc.fetches.last === undefined ? '' : `, last at ${isoTime(doc.fetches.last)}`;
   const body = html`<main class="home tools-page" data-page="registration">
 <section class="hero">
 <h1>Registration: clients that introduce themselves</h1>
@@ -203,8 +205,7 @@ ${endpoint !== undefined
     : metadata === undefined
       ? html`<p class="alert">The Client could not read the Auth Server's metadata at ${ctx.urls.authorizationServer}: is it running?</p>`
       : html`<p class="alert">The Auth Server's metadata names no <code>registration_endpoint</code>: dynamic registration is off. Start the demo with <code>--dynamic-registration open</code> to try it here.</p>`}
-<p>The Client sends this metadata (RFC 7591 §2):</p>
-<pre class="code raw">${JSON.stringify(registrationRequest(DEFAULT_CLIENT_NAME), null, 2)}</pre>
+${scrollableCode('registration-metadata', 'The Client sends this metadata (RFC 7591 §2):', JSON.stringify(registrationRequest(DEFAULT_CLIENT_NAME), null, 2))}
 ${registered ? html`<p>Registered last: <code>${registered.clientId}</code>${registered.deleted ? ' (deleted)' : ''}. The Client keeps its registration access token in its session; this page shows it masked, like the secret.</p>` : ''}
 <div class="controls">${controls}${state.exchanges.length > 0 ? actionForm(`${REGISTRATION_PATH}/reset`, csrf, 'Start over', { primary: false }) : ''}</div>
 </section>
@@ -212,8 +213,8 @@ ${state.exchanges.length > 0 ? html`<section class="extras" id="exchanges" aria-
 ${state.exchanges.map((extra) => extraExchangeView(extra.title, extra.exchange, extra.notes))}</section>` : ''}
 <section class="panel" id="cimd" aria-labelledby="cimd-title">
 <h2 id="cimd-title">Client ID Metadata Documents</h2>
-<p>Instead of registering, a client can make its <code>client_id</code> an https URL that serves its metadata (draft-ietf-oauth-client-id-metadata-document). The Auth Server fetches the document when the client_id first arrives at <code>/authorize</code>, checks that its <code>client_id</code> is its own URL, and uses it like a registration it never stores. The playground serves one at <a href="${doc.documentUrl}"><code>${doc.documentUrl}</code></a>:</p>
-<pre class="code raw">${JSON.stringify(doc.document, null, 2)}</pre>
+<p>Instead of registering, a client can make its <code>client_id</code> an https URL that serves its metadata (draft-ietf-oauth-client-id-metadata-document). The Auth Server fetches the document when the client_id first arrives at <code>/authorize</code>, checks that its <code>client_id</code> is its own URL, and uses it like a registration it never stores. The playground serves one at <a href="${doc.documentUrl}"><code>${doc.documentUrl}</code></a>.</p>
+${scrollableCode('metadata-document', 'The playground\'s client ID metadata document:', JSON.stringify(doc.document, null, 2))}
 ${cimdOn
     ? html`<p>This Auth Server accepts metadata documents (<code>client_id_metadata_document_supported</code> in its metadata), and fetches this one although it is plain http on 127.0.0.1: it was started with <code>--cimd-allow-private-hosts</code>, a development-only flag.</p>`
     : html`<p>This Auth Server does not accept metadata documents now: its metadata has no <code>client_id_metadata_document_supported</code>. Two reasons, both by design. The draft requires the client_id to be an <strong>https</strong> URL (§3), and this demo serves plain http on ${new URL(ctx.urls.client).host}; and fetching a URL the caller chose is off by default (<code>--client-id-metadata-documents off</code>). For local development, <code>tessera demo --client-id-metadata-documents on --cimd-allow-private-hosts</code> accepts http documents on loopback addresses; the demo does not turn that on for you, because it lets any caller make the Auth Server fetch addresses on your machine and network.</p>`}

@@ -8,6 +8,7 @@ import { listResources } from '../oauth/resource-server-calls.js';
 import { setPlaygroundPageHeaders } from '../page-headers.js';
 import type { PlaygroundContext } from '../playground-context.js';
 import { SessionSlot, type PlaygroundSession } from '../playground-sessions.js';
+import { isoTime } from '../views/claim-time.js';
 import { extraExchangeView } from '../views/exchange-view.js';
 import { actionForm } from '../views/flow-page.js';
 import { layout } from '../views/layout.js';
@@ -27,10 +28,6 @@ interface TokenToolsState {
 }
 
 const SLOT = new SessionSlot<TokenToolsState>('token-tools', () => ({ exchanges: [] }));
-
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /** The token the form names: one the flows obtained (by its index), or a pasted one with the client chosen for it. */
 function chosenToken(session: PlaygroundSession, form: URLSearchParams): { token: string; clientId: string; kept?: ObtainedToken } | { problem: string } {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import * as oauth from 'oauth4webapi';
 import type { Exchange } from '../exchange/exchange.js';
 import { maskedParams } from '../exchange/masking.js';
@@ -47,10 +48,39 @@ export function authorizationNavigation(authorizationUrl: string): Exchange {
   };
 }
 
+/**
+ * Whether a callback's error came from the Auth Server: oauth4webapi's validateAuthResponse throws
+ * AuthorizationResponseError only after the iss (RFC 9207 §2.4) and state (RFC 6749 §10.12) checks
+ * passed. Any other failure means the Client did not accept the callback, and its error parameters
+ * are whatever the sender of the link wrote.
+ */
+export function callbackFromAuthServer(error: unknown): error is oauth.AuthorizationResponseError {
+  return error instanceof oauth.AuthorizationResponseError;
+}
+
+/** What the Client says when it does not accept a callback; the callback's own error text is never shown as the Auth Server's. */
+export const CALLBACK_NOT_ACCEPTED = 'The Client did not accept this callback';
+
 /** Why a callback was refused, in words for the visitor. */
 export function callbackProblem(error: unknown): string {
-  if (error instanceof oauth.AuthorizationResponseError) {
+  if (callbackFromAuthServer(error)) {
     return `The Auth Server answered ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
   }
-  return `The client refused the response: ${(error as Error).message}`;
+  return `${CALLBACK_NOT_ACCEPTED}: ${(error as Error).message}. Any error in it is not shown: it did not pass the Client's checks, so the Auth Server may not have sent it.`;
+}
+
+/** The failed callback step's record: marked rejected by the Client unless the error passed the Client's checks. */
+export function failedCallbackRecord(exchange: Exchange, error: unknown): { exchange: Exchange; part: 'request'; state: 'failed'; rejectedByClient?: boolean } {
+  return callbackFromAuthServer(error) ? { exchange, part: 'request', state: 'failed' } : { exchange, part: 'request', state: 'failed', rejectedByClient: true };
+}
+
+/**
+ * The query a flow's callback redirects to when it finds no flow pending (an old or foreign callback
+ * URL): the page then says so. A query rather than the session, because page views store no session.
+ */
+export const FOREIGN_CALLBACK = 'callback=foreign';
+
+export function isForeignCallbackReturn(request: FastifyRequest): boolean {
+  const query = request.query as Record<string, unknown> | undefined;
+  return query?.callback === 'foreign';
 }

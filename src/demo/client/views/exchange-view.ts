@@ -3,6 +3,7 @@ import type { DecodedJwt, Exchange, ExchangeRequest, ExchangeResponse, MessageBo
 import type { DiagramStep, SequenceDiagram } from '../content/flow-content.js';
 import type { StepRecord } from '../flows/flow-run.js';
 import { describeParameter } from './parameter-glossary.js';
+import { isoTime, isRepresentableTime } from './claim-time.js';
 import { exchangeRawView } from './exchange-raw.js';
 import { correctionCallouts, correctionFlag, errorExplanation, failedHeadline, failedOutcome } from './step-outcome.js';
 
@@ -38,10 +39,6 @@ function bodyView(body: MessageBody | undefined, caption: string): SafeHtml {
 /** Claims whose values are times, in seconds since the epoch (RFC 7519 §4.1.4-4.1.6; OpenID Connect Core §2). */
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
 
-/** Seconds since the epoch as an ISO date. */
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /** "in 4 min", "3 min ago", "in 45 s": a time relative to the page's clock. */
 export function relativeTime(seconds: number, now: number): string {
@@ -54,7 +51,7 @@ export function relativeTime(seconds: number, now: number): string {
 
 /** A claim's value as the claims table shows it: times in ISO and relative to the page's clock. */
 function claimValue(name: string, value: unknown, now: number): SafeHtml {
-  if (TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)) {
+  if (TIME_CLAIMS.has(name) && isRepresentableTime(value)) {
     return html`<code>${value}</code> <time datetime="${isoTime(value)}">${isoTime(value)}</time> <span class="relative-time">(${relativeTime(value, now)})</span>`;
   }
   return html`<code>${typeof value === 'string' ? value : JSON.stringify(value)}</code>`;
@@ -75,7 +72,7 @@ export function jwtView(jwt: DecodedJwt, now: number = Date.now() / 1000): SafeH
 <figure><figcaption>Payload (claims)</figcaption><pre class="code">${JSON.stringify(jwt.payload, null, 2)}</pre></figure>
 </div>
 <table class="kv jwt-claims"><caption>The claims, one by one</caption><tbody>${claims}</tbody></table>
-${typeof iat === 'number' && typeof exp === 'number' ? html`<p class="jwt-times">Issued <time datetime="${isoTime(iat)}">${isoTime(iat)}</time> (${relativeTime(iat, now)}), expires <time datetime="${isoTime(exp)}">${isoTime(exp)}</time> (${relativeTime(exp, now)})${lifetime !== undefined ? `: lives ${lifetime} s` : ''}.</p>` : ''}
+${isRepresentableTime(iat) && isRepresentableTime(exp) ? html`<p class="jwt-times">Issued <time datetime="${isoTime(iat)}">${isoTime(iat)}</time> (${relativeTime(iat, now)}), expires <time datetime="${isoTime(exp)}">${isoTime(exp)}</time> (${relativeTime(exp, now)})${lifetime !== undefined ? `: lives ${lifetime} s` : ''}.</p>` : ''}
 <p class="fine">Decoded here to learn from it, not verified: a client treats an access token as opaque (RFC 9068 §6). The Resource Server verifies its ${String(jwt.header.alg ?? '')} signature with the Auth Server's published keys.</p>
 </section>`;
 }

@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../../../html/html.js';
+import { isRepresentableTime } from './claim-time.js';
 
 /** What each ID token claim proves to the Client (OpenID Connect Core §2 and §3.1.3.7), in words. */
 const CLAIM_MEANINGS: readonly { claim: string; proves: string }[] = [
@@ -17,7 +18,7 @@ const CLAIM_MEANINGS: readonly { claim: string; proves: string }[] = [
 
 function display(claim: string, value: unknown): string {
   if (value === undefined) return '(absent)';
-  if ((claim === 'exp' || claim === 'iat' || claim === 'auth_time') && typeof value === 'number') {
+  if ((claim === 'exp' || claim === 'iat' || claim === 'auth_time') && isRepresentableTime(value)) {
     return `${value} (${new Date(value * 1000).toISOString()})`;
   }
   return typeof value === 'string' ? value : JSON.stringify(value);

@@ -21,7 +21,11 @@ const PAGE_SCRIPT = '/assets/playground.js';
  */
 export function layout(input: LayoutInput): string {
   const scripts = [...new Set([PAGE_SCRIPT, ...(input.scripts ?? [])])];
-  const nav = [...GRANT_PAGES, ...TOOL_PAGES].map((grant) => html`<a href="${grant.path}"${grant.key === input.active ? html` aria-current="page"` : ''}>${grant.title}</a>`);
+  // The nav is one row from 1100 px: a long title is shortened there, the full one is its tooltip.
+  const nav = [...GRANT_PAGES, ...TOOL_PAGES].map((page) => {
+    const label = 'navTitle' in page && page.navTitle !== undefined ? page.navTitle : page.title;
+    return html`<a href="${page.path}"${label === page.title ? '' : html` title="${page.title}"`}${page.key === input.active ? html` aria-current="page"` : ''}>${label}</a>`;
+  });
   return html`<!doctype html>
 <html lang="en">
 <head>

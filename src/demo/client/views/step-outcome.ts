@@ -12,6 +12,8 @@ export function rfcLinks(refs: readonly RfcReference[]): SafeHtml {
 
 /** A failed step's line in its summary, in place of the tutorial's caption (which told of success). */
 export function failedHeadline(record: StepRecord): string {
+  // A message the Client refused carries no answer of the Auth Server's: only the Client's reason.
+  if (record.rejectedByClient) return record.problem ?? 'The Client did not accept this callback.';
   const error = errorIn(record.exchange, record.part);
   if (error) return `Refused: ${error.code}${error.description ? ` (${error.description})` : ''}`;
   if (record.problem) return record.problem;
@@ -19,8 +21,18 @@ export function failedHeadline(record: StepRecord): string {
   return status === undefined ? 'This step failed.' : `This step failed: HTTP ${status}.`;
 }
 
-/** The error an exchange carries, what it means and what the Client should do next (content/oauth-errors.ts). */
-export function errorExplanation(exchange: Exchange, part: 'request' | 'response', headline: string): SafeHtml {
+/**
+ * The error an exchange carries, what it means and what the Client should do next (content/oauth-errors.ts).
+ * `rejectedByClient`: the Client refused the message, so its error parameters are unverified and not shown.
+ */
+export function errorExplanation(exchange: Exchange, part: 'request' | 'response', headline: string, rejectedByClient = false): SafeHtml {
+  if (rejectedByClient) {
+    return html`<section class="step-outcome is-failed" aria-label="What happened">
+<h5>What happened</h5>
+<p class="outcome-error">${headline}</p>
+<p class="fine">Unverified, not from the Auth Server: whatever error this request carries is not shown, since it failed the Client's checks and anyone could have written it.</p>
+</section>`;
+  }
   const error = errorIn(exchange, part);
   const explanation = error ? explainError(error.code) : undefined;
   const what = error
@@ -43,7 +55,7 @@ ${meaning}
  * Client should do next, and the tutorial's caption, greyed, as what it expected.
  */
 export function failedOutcome(step: DiagramStep, record: StepRecord): SafeHtml {
-  return html`${errorExplanation(record.exchange, record.part, failedHeadline(record))}
+  return html`${errorExplanation(record.exchange, record.part, failedHeadline(record), record.rejectedByClient)}
 <p class="tutorial-expected"><span class="tutorial-expected-label">What the tutorial expected:</span> ${step.lines.join(' ')}</p>`;
 }
 

@@ -40,6 +40,14 @@ code, pre { font-family: var(--mono); font-size: .86em; }
 /* Below 1100 px the grants wrap to two or more rows (211 px at 860 px, a third of a phone's screen):
    there the header scrolls away with the page instead of staying over it. */
 @media (max-width: 1099px) { .topbar { position: static; flex-wrap: wrap; backdrop-filter: none; background: var(--surface); } }
+/* From 1100 px the sticky header is two rows at most: the brand and the servers, then the nine pages
+   in one row of their own (the longest title shortened in layout.ts), tighter than the rest. */
+@media (min-width: 1100px) {
+  .topbar { flex-wrap: wrap; row-gap: 2px; padding: 6px 20px; }
+  .server-links { margin-left: auto; }
+  .grant-nav { order: 3; flex-basis: 100%; gap: 0; margin-left: -6px; }
+  .grant-nav a { padding: 5px 6px; font-size: .84rem; }
+}
 @media (max-width: 759px) {
   .topbar { gap: 6px 12px; padding: 10px 12px; }
   .grant-nav { order: 3; flex-basis: 100%; }
@@ -61,6 +69,8 @@ code.wire { display: inline-block; margin-top: 4px; padding: 1px 8px; border-rad
 .panel h3 { font-size: .8rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 14px 0 4px; }
 .panel ul { margin: 0; padding-left: 18px; }
 .panel li { margin: 4px 0; }
+/* Prose that names URLs, client_ids or tokens (long unbroken words) wraps rather than widening a phone's page. */
+.panel p, .panel li, .alert { overflow-wrap: anywhere; }
 .fine { color: var(--muted); font-size: .84rem; }
 .muted { color: var(--muted); }
 .hint { margin: 0 0 6px; color: var(--muted); font-size: .85rem; }
@@ -161,7 +171,8 @@ svg .seq-step:focus-visible .seq-hit { stroke: var(--focus); stroke-width: 3; }
 .is-done .step-num { background: var(--accent); } .is-failed .step-num { background: var(--danger); } .is-extra .step-num { background: var(--warn); }
 .step-title { display: flex; flex-direction: column; min-width: 0; }
 .step-arrow { font-size: .75rem; font-weight: 700; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
-.step-label { font-weight: 550; }
+/* A step's title may name a URL or a token-like id (GET /register/dyn_…): it wraps inside its card. */
+.step-label { font-weight: 550; overflow-wrap: anywhere; }
 .chip { padding: 3px 9px; border-radius: 999px; font: 600 .8rem/1.4 var(--mono); background: var(--surface-2); border: 1px solid var(--border); white-space: nowrap; }
 .step-card.is-pending .chip { background: var(--surface); }
 .chip.muted { font-family: inherit; font-weight: 500; color: var(--muted); }

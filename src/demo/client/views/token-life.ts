@@ -1,16 +1,17 @@
 import { html, type SafeHtml } from '../../../html/html.js';
 import { decodeJwt } from '../exchange/decode-jwt.js';
+import { isoTime, isRepresentableTime } from './claim-time.js';
 
-/** The access token's exp claim (RFC 7519 §4.1.4), read from the token itself; undefined if it is not a JWT. */
+/**
+ * The access token's exp claim (RFC 7519 §4.1.4), read from the token itself; undefined if it is not
+ * a JWT or its exp is no time a Date can hold (a crafted token: no countdown from 1e20 s).
+ */
 export function tokenExpiry(accessToken: string | undefined): number | undefined {
   if (accessToken === undefined) return undefined;
   const exp = decodeJwt(accessToken, 'access token')?.payload.exp;
-  return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
+  return isRepresentableTime(exp) ? exp : undefined;
 }
 
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 export interface TokenLifeInput {
   /** The token's exp claim, seconds since the epoch. */

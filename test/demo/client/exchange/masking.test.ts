@@ -35,3 +35,13 @@ describe('what the playground shows of an exchange', () => {
     expect(decodeJwt('a.b.c', 'test')).toBeUndefined();
   });
 });
+
+describe('an Authorization header anyone may send', () => {
+  it('shows the raw client_id when its form-encoding is malformed, instead of throwing', () => {
+    for (const clientId of ['%zz', 'abc%', '%E0%A4%A', 'a+b%zz']) {
+      const shown = maskedAuthorization(`Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}`);
+      expect(shown).toMatchObject({ masked: true, value: `Basic base64("${clientId.replace(/\+/g, ' ')}:${MASK}")` });
+    }
+    expect(maskedAuthorization(`Basic ${Buffer.from('my%20client:secret').toString('base64')}`).value).toBe(`Basic base64("my client:${MASK}")`);
+  });
+});
