@@ -17,6 +17,7 @@ const { loadConfig } = await import(join(root, 'dist/config.js'));
 const { ManualClock } = await import(join(root, 'dist/core/clock.js'));
 const { startDemo } = await import(join(root, 'dist/demo/start-demo.js'));
 const { DEMO_USERS } = await import(join(root, 'dist/demo/demo-seed.js'));
+const { refreshPageAccessTokenTtl } = await import(join(root, 'dist/demo/refresh-page-ttl.js'));
 
 const out = join(root, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
@@ -57,12 +58,17 @@ async function shootStep(name, step, height = 1100) {
 
 async function signInAndAllow() {
   await page.waitForURL((url) => url.href.startsWith(demo.urls.authorizationServer));
-  if (await page.getByLabel('Username').isVisible()) {
-    await page.getByLabel('Username').fill(alice.username);
+  // The Auth Server asks for a password (no session yet), for consent (not given before), or neither.
+  const username = page.getByLabel('Username');
+  const allow = button('Allow');
+  await Promise.race([username.waitFor(), allow.waitFor(), page.waitForURL((url) => url.href.startsWith(client))]);
+  if (await username.isVisible()) {
+    await username.fill(alice.username);
     await page.getByLabel('Password').fill(alice.password);
     await button('Sign in').click();
+    await Promise.race([allow.waitFor(), page.waitForURL((url) => url.href.startsWith(client))]);
   }
-  await button('Allow').click();
+  if (await allow.isVisible()) await allow.click();
   await page.waitForURL((url) => url.href.startsWith(client));
 }
 
@@ -106,20 +112,9 @@ try {
   await page.screenshot({ path: join(out, 'client-credentials-insufficient-scope.png') });
   console.log('docs/screenshots/client-credentials-insufficient-scope.png');
 
-  await page.goto(`${client}/refresh-token`);
-  await button('Before the story: sign in to get the tokens').click();
-  await signInAndAllow();
-  await shoot('refresh-token-waiting', { height: 900 });
-  clock.advance(config.accessTokenTtl + 1);
-  await page.goto(`${client}/refresh-token`);
-  await button(/call the Resource Server with the expired token$/).click();
-  await button(/refresh the access token$/).click();
-  await button(/retry with the new token$/).click();
-  await settle();
-  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.dataset.stepId === 'expired-response'; }));
-  await shootStep('refresh-token-401', 'expired-response', 950);
   // A failed step tells what happened: the password grant with a wrong password.
   await page.goto(`${client}/password`);
+  if (await button('Start over').first().isVisible()) await button('Start over').first().click();
   await page.getByLabel('Username').fill(alice.username);
   await page.getByLabel('Password').fill('not-the-password');
   await button(/sign in to the Client$/).click();
@@ -129,6 +124,7 @@ try {
 
   // Raw HTTP and curl under the client credentials token request.
   await page.goto(`${client}/client-credentials`);
+  if (await button('Start over').first().isVisible()) await button('Start over').first().click();
   await button(/get a token with the client's credentials$/).click();
   await settle();
   await page.evaluate(() => {
@@ -197,6 +193,7 @@ try {
 
   // A grant page on a phone: the diagram as a vertical list, every lane named.
   await phonePage.goto(`${client}/authorization-code`);
+  if (await phonePage.getByRole('button', { name: 'Start over' }).first().isVisible()) await phonePage.getByRole('button', { name: 'Start over' }).first().click();
   await phonePage.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).click();
   await phonePage.waitForURL((url) => url.href.startsWith(demo.urls.authorizationServer) || url.href.startsWith(client));
   if (phonePage.url().startsWith(demo.urls.authorizationServer)) {
@@ -211,6 +208,21 @@ try {
   await phonePage.screenshot({ path: join(out, 'authorization-code-phone.png') });
   console.log('docs/screenshots/authorization-code-phone.png');
   await phone.close();
+
+  // Last: the refresh story moves the servers' clock past its token's expiry.
+  await page.goto(`${client}/refresh-token`);
+  await button('Before the story: sign in to get the tokens').click();
+  await signInAndAllow();
+  await shoot('refresh-token-waiting', { height: 900 });
+  // Past the refresh page's own short token, not the playground's session lifetime.
+  clock.advance(refreshPageAccessTokenTtl(config.accessTokenTtl) + 1);
+  await page.goto(`${client}/refresh-token`);
+  await button(/call the Resource Server with the expired token$/).click();
+  await button(/refresh the access token$/).click();
+  await button(/retry with the new token$/).click();
+  await settle();
+  await page.evaluate(() => document.querySelectorAll('details').forEach((details) => { details.open = details.dataset.stepId === 'expired-response'; }));
+  await shootStep('refresh-token-401', 'expired-response', 950);
 } finally {
   await browser.close();
   await demo.close();
