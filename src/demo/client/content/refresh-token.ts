@@ -37,7 +37,7 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
       corrections: [grantTypeCorrection('refresh_token', '6'), {
         tutorial: 'The tutorial says the Auth Server issues a new token if the refresh token "belongs to the same user", and that the refresh token is used "to re-authenticate the user".',
         rfc: 'A refresh token is bound to the client it was issued to: the Auth Server authenticates the client and checks that the token was issued to it. It gets new access tokens; it does not authenticate the user again.',
-        refs: [ref(6749, '6'), ref(6749, '1.5')],
+        refs: [ref(6749, '6'), ref(6749, '10.4')],
       }],
     },
     {
