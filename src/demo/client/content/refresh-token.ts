@@ -1,6 +1,6 @@
 import { defineFlow } from './flow-content.js';
 import { ref } from './references.js';
-import { grantTypeCorrection, resourceResponseNotes, TOKEN_RESPONSE_NOTES } from './shared-copy.js';
+import { grantTypeCorrection, resourceResponseNotes, TOKEN_RESPONSE_NOTES, USER_AT_AUTH_SERVER_NOTES } from './shared-copy.js';
 
 /** RFC 6749 §6 as a story, played by "Photo Frame". */
 export const REFRESH_TOKEN_FLOW = defineFlow({
@@ -78,7 +78,7 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
   extras: {
     'authorization-request': {
       title: 'The authorization request: your browser at the Auth Server',
-      notes: ['As on the Authorization Code page: you signed in and consented at the Auth Server, which sent your browser back with a code.'],
+      notes: [...USER_AT_AUTH_SERVER_NOTES, 'As on the Authorization Code page, the Auth Server sent your browser back with a code.'],
     },
     'code-redeemed': {
       title: 'The code redeemed for an access token and a refresh token',

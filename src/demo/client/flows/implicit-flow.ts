@@ -1,3 +1,4 @@
+import { consentAgainHint } from '../views/consent-again.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html, SafeHtml } from '../../../html/html.js';
 import { PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
@@ -42,7 +43,8 @@ export function implicitRoutes(app: FastifyInstance, ctx: PlaygroundContext): vo
 <noscript><p class="alert">${controlText(FLOW, 'needs-javascript')}</p></noscript>
 <div data-show-when="idle"><p>${controlText(FLOW, 'intro')}</p>
 ${scopeFields()}
-<div class="action-form"><button type="button" id="spa-start">${controlText(FLOW, 'start')}</button></div></div>
+<div class="action-form"><button type="button" id="spa-start">${controlText(FLOW, 'start')}</button></div>
+${consentAgainHint(ctx.urls.authorizationServer)}</div>
 <div data-show-when="token" hidden><p>${controlText(FLOW, 'holds-token')}</p>
 <div data-spa-token-life></div>
 <div class="action-form"><button type="button" data-spa-call>${controlText(FLOW, 'call')}</button></div></div>

@@ -1,3 +1,4 @@
+import { consentAgainHint } from '../views/consent-again.js';
 import type { FastifyInstance } from 'fastify';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
@@ -124,7 +125,8 @@ ${actionForm(`${PATH}/logout`, csrf, controlText(FLOW, 'sign-out'), { primary: f
 ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start-again'))}`;
     }
     return html`<p>${controlText(FLOW, flow.pending ? 'waiting' : 'intro')}</p>
-${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
+${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}
+${consentAgainHint(ctx.urls.authorizationServer)}`;
   }
 
   app.get(PATH, async (request, reply) => {

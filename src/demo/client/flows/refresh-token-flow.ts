@@ -1,3 +1,4 @@
+import { consentAgainHint } from '../views/consent-again.js';
 import type { FastifyInstance } from 'fastify';
 import * as oauth from 'oauth4webapi';
 import { html, type SafeHtml } from '../../../html/html.js';
@@ -55,7 +56,8 @@ export function refreshTokenRoutes(app: FastifyInstance, ctx: PlaygroundContext)
     const { run } = flow;
     if (flow.accessToken === undefined || flow.expiresAt === undefined) {
       return html`<p>${controlText(FLOW, 'intro')}</p>
-${actionForm(`${PATH}/login`, csrf, controlText(FLOW, 'login'))}`;
+${actionForm(`${PATH}/login`, csrf, controlText(FLOW, 'login'))}
+${consentAgainHint(ctx.urls.authorizationServer)}`;
     }
     const now = ctx.clock.nowSeconds();
     if (!run.has('expired-response')) {
