@@ -63,13 +63,20 @@ export function resourceCallSteps(owner: 'user' | 'client'): [StepSpec<'resource
   ];
 }
 
-/** The texts of the controls every token-holding page shares. */
+/**
+ * The texts of the controls every token-holding page shares, one set per state of its token
+ * (flows/resource-call-routes.ts): live (not called yet, or called: 'holds-token', 'complete');
+ * expired, not called since ('holds-expired', 'call-expired' beside the offers); refused
+ * ('refused' beside the offers). Each state says one thing and offers each way on once.
+ */
 export const RESOURCE_CALL_CONTROLS = {
   'call': 'Run steps {resource-request}–{resource-response}: call the Resource Server',
   'call-again': 'Call the Resource Server again (steps {resource-request}–{resource-response})',
   'complete': 'The flow is complete. Call again, or start over.',
-  'refused': 'The Resource Server refused the token (step {resource-response} says why): the flow did not reach its resources. The way on is a new token.',
-  'holds-expired': 'The Client still holds its access token, but the token has expired: a call now shows what the Resource Server says.',
+  'refused': 'The Resource Server refused the token (step {resource-response} says why): the flow did not reach its resources. The way on is a new token:',
+  'holds-expired': 'The Client still holds it: a call now shows what the Resource Server says (401 invalid_token). The way on is a new token:',
+  'call-expired': 'Run steps {resource-request}–{resource-response} with the expired token: see the Resource Server refuse it',
+  'start-over': 'Start over',
   'new-token': 'Start over: get a new token',
   'refresh-page': 'How a client with a refresh token carries on: the Refresh Token page',
 } as const;

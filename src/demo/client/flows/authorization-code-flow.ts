@@ -61,7 +61,7 @@ ${consentAgainHint(ctx.urls.authorizationServer)}`;
     const csrf = session.csrfToken;
     const { run } = flow;
     const controls = controlsFor(flow, csrf);
-    const reset = run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
+    const reset = run.steps.size > 0 && flow.accessToken === undefined ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
       grant, urls: ctx.urls, run, now: ctx.clock.nowSeconds(), controls: html`${controls}${reset}`, clientLane: clientLane(ctx, 'web app'),
