@@ -107,3 +107,23 @@ describe('the Refresh Token page follows its token\'s real state', () => {
     expect(controlsOf(page)).toContain('The Resource Server said the token is invalid');
   });
 });
+
+describe('copy as curl of a request the Client received from the browser', () => {
+  it('the password form\'s curl line says it needs the browser\'s session cookie, and without it really gets 403', async () => {
+    const visitor = new PlaygroundVisitor(demo.urls);
+    const page = await visitor.act('/password', '/password/start', { username: ALICE.username, password: ALICE.password, scope: 'read' });
+    const card = stepCardOf(page, 'give-credentials');
+    const curl = /<pre class="code raw" data-copy-source="curl" tabindex="0">([^<]*)<\/pre>/.exec(card)?.[1] ?? '';
+    const command = curl.replace(/&#39;/g, '\'').replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    expect(command).toContain('csrf=');
+    expect(card).toContain('Your browser sent this request to the Client, with its session cookie, which this command leaves out.');
+    // Run as the page says (the password from the shell), without the cookie: the Client refuses it.
+    // (Asynchronously: the demo answers from this process.)
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { stdout: out } = await promisify(execFile)('/bin/sh', ['-c', command], { env: { PATH: '/usr/bin:/bin', PASSWORD: ALICE.password }, timeout: 10_000 });
+    expect(out).toMatch(/^HTTP\/1\.1 403/);
+    // A request the Client itself sent (the token request) replays without any cookie: no such caveat.
+    expect(stepCardOf(page, 'token-request')).not.toContain('session cookie');
+  });
+});

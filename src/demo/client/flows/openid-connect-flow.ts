@@ -85,7 +85,7 @@ export function openIdConnectRoutes(app: FastifyInstance, ctx: PlaygroundContext
     const token = formOf(request).get('logout_token');
     void reply.header('cache-control', 'no-store');
     if (token === null) return reply.code(400).send({ error: 'invalid_request' });
-    const received = incomingRequest(request, ctx.urls.client);
+    const received = incomingRequest(request, ctx.urls.client, 'server');
     const answer = { status: 200, statusText: 'OK', headers: [] };
     try {
       const as = await ctx.openIdProvider.get();
