@@ -20,6 +20,7 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
       id: 'expired-response', from: 'Resource Server', to: 'Client',
       // Corrected: the tutorial answers 403; RFC 6750 §3.1 says an expired token is 401 invalid_token.
       caption: ['The access token is expired! I\'m answering 401', 'invalid_token. Sorry!'],
+      tutorialCaption: ['The access token is expired! I\'m throwing 403', 'forbidden error. Sorry!'],
       notes: [
         '401 with WWW-Authenticate: Bearer error="invalid_token": RFC 6750 §3.1 for an expired token.',
         'oauth4webapi hands the client the parsed challenge, so it knows to refresh rather than to give up.',
