@@ -127,3 +127,17 @@ describe('copy as curl of a request the Client received from the browser', () =>
     expect(stepCardOf(page, 'token-request')).not.toContain('session cookie');
   });
 });
+
+describe('a failed step card', () => {
+  it('says what happened first, above the headers, the body and the raw view', async () => {
+    const visitor = new PlaygroundVisitor(demo.urls);
+    const page = await visitor.act('/password', '/password/start', { username: ALICE.username, password: 'not-her-password', scope: 'read' });
+    const card = stepCardOf(page, 'token-response');
+    const outcome = card.indexOf('aria-label="What happened"');
+    expect(outcome).toBeGreaterThan(0);
+    expect(outcome).toBeLessThan(card.indexOf('<p class="vantage">'));
+    expect(outcome).toBeLessThan(card.indexOf('<details class="raw-http">'));
+    // One full stop, not "(The username or password is incorrect.)."
+    expect(page).not.toMatch(/\.\)\./);
+  });
+});
