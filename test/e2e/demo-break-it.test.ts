@@ -98,7 +98,7 @@ describe('the Break it page in Chromium', () => {
       await expect(verdict(page, 'under-scoped')).resolves.toBe('held');
 
       await press(page, 'expired', 'Get a 10 s token');
-      await expect(section(page, 'expired').textContent()).resolves.toContain(`expires in ${BREAK_IT_ACCESS_TOKEN_TTL} s`);
+      await expect(section(page, 'expired').textContent()).resolves.toMatch(/expires in \d+ s/);
       demo.clock.advance(BREAK_IT_ACCESS_TOKEN_TTL + 1);
       await press(page, 'expired', 'Call the Resource Server with it');
       await expect(verdict(page, 'expired')).resolves.toBe('held');

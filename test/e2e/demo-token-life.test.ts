@@ -47,14 +47,22 @@ describe('the token\'s remaining life in Chromium', () => {
       await offer.waitFor({ state: 'visible', timeout: 8_000 });
       await expect(page.locator('[data-token-live]').isHidden()).resolves.toBe(true);
       await expect(page.getByRole('link', { name: /the Refresh Token page$/ }).isVisible()).resolves.toBe(true);
+      // The controls follow the token: the live text, call and the plain Start over go; the expired call comes.
+      const controlsAtZero = await page.locator('#run').innerText();
+      expect(controlsAtZero).not.toContain('The flow is complete');
+      await expect(page.locator('#run p[data-hide-at-zero]').isHidden()).resolves.toBe(true);
+      await expect(page.getByRole('button', { name: 'Start over', exact: true }).isHidden()).resolves.toBe(true);
+      await expect(page.getByRole('button', { name: /^Run steps .*: call the Resource Server$/ }).isHidden()).resolves.toBe(true);
 
       // The Resource Server agrees, by the same clock.
       demo.clock.advance(5);
-      await page.getByRole('button', { name: /^Run steps .*: call the Resource Server$/ }).click();
+      await page.getByRole('button', { name: /with the expired token: see the Resource Server refuse it$/ }).click();
       await page.locator('.step-card[data-step-id="resource-response"].is-failed').waitFor();
       const controls = await page.locator('#run').textContent() ?? '';
       expect(controls).toContain('The Resource Server refused the token');
       expect(controls).not.toContain('The flow is complete');
+      expect(controls).not.toContain('Call the Resource Server again');
+      await expect(page.getByRole('button', { name: /^Start over/ }).count()).resolves.toBe(1);
       await page.getByRole('button', { name: 'Start over: get a new token' }).first().click();
       await page.getByLabel('Password').waitFor();
     } finally {
@@ -98,6 +106,10 @@ describe('the token\'s remaining life in Chromium', () => {
       const refused = page.locator('[data-show-when="refused"]');
       await expect(refused.isVisible()).resolves.toBe(true);
       expect(await refused.textContent()).toContain('The implicit grant issues no refresh token');
+      // The link the page's text names, one Start over, and no call again with the refused token.
+      await expect(refused.getByRole('link', { name: /the Refresh Token page$/ }).isVisible()).resolves.toBe(true);
+      await expect(page.locator('#spa-reset').isHidden()).resolves.toBe(true);
+      await expect(page.getByRole('button', { name: /^Call the Resource Server again/ }).isVisible()).resolves.toBe(false);
       await expect(page.locator('[data-show-when="done"]').isHidden()).resolves.toBe(true);
       await refused.getByRole('button', { name: 'Start over: get a new token' }).click();
       await page.getByRole('button', { name: /^Start: \d+\. I want to access my resources$/ }).waitFor();
@@ -146,6 +158,54 @@ describe('the token\'s remaining life in Chromium', () => {
       expect(await card.locator('.step-outcome').textContent()).not.toContain('Your account is locked');
       expect(await page.locator('#spa-problem').textContent()).not.toContain('Your account is locked');
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('Refresh Token page: at the token\'s exp the still-valid call goes and step 1 wakes, by the countdown alone', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const { client, authorizationServer } = demo.urls;
+    try {
+      await page.goto(`${client}/refresh-token`);
+      await page.getByRole('button', { name: 'Before the story: sign in to get the tokens' }).click();
+      await page.waitForURL((url) => url.href.startsWith(authorizationServer));
+      if (await page.getByLabel('Username').count() > 0) {
+        await page.getByLabel('Username').fill(ALICE.username);
+        await page.getByLabel('Password').fill(ALICE.password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      }
+      if (await page.getByRole('button', { name: 'Allow' }).count() > 0) await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL(`${client}/refresh-token`);
+      demo.clock.advance(demo.refreshPageAccessTokenTtl - 3);
+      await page.reload();
+      const stillValid = page.getByRole('button', { name: 'Call the Resource Server now, while the token is valid' });
+      const step1 = page.getByRole('button', { name: /call the Resource Server with the expired token$/ });
+      await expect(stillValid.isVisible()).resolves.toBe(true);
+      await expect(step1.isDisabled()).resolves.toBe(true);
+      await stillValid.waitFor({ state: 'hidden', timeout: 8_000 });
+      await expect(step1.isEnabled()).resolves.toBe(true);
+      expect(await page.locator('#run').innerText()).not.toContain('The story needs the token expired');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('Break it › Expired: the countdown ticks and says "expired" at exp', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${demo.urls.client}/break-it#expired`);
+      const card = page.locator('section#expired');
+      await card.getByRole('button', { name: 'Get a 10 s token' }).click();
+      await page.waitForURL(/\/break-it/);
+      const countdown = card.locator('[data-countdown]');
+      const first = Number(await countdown.textContent());
+      await page.waitForFunction((start) => Number(document.querySelector('section#expired [data-countdown]')?.textContent) < start, first, { timeout: 5_000 });
+      await card.locator('[data-token-expired]').waitFor({ state: 'visible', timeout: 15_000 });
+      expect(await card.locator('[data-token-expired]').innerText()).toContain('The access token has expired');
+      await expect(card.locator('[data-token-live]').isHidden()).resolves.toBe(true);
     } finally {
       await context.close();
     }

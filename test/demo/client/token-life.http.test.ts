@@ -52,7 +52,7 @@ describe('the token\'s remaining life on a flow page', () => {
     expect(life).toContain('action="/password/reset"');
     expect(life).toContain('Start over: get a new token');
     expect(life).toContain('href="/refresh-token"');
-    expect(page).toContain('The Client still holds its access token, but the token has expired');
+    expect(page).toContain('The Client still holds it: a call now shows what the Resource Server says');
     expect(page).not.toContain('The flow is complete');
 
     // Calling again after expiry: the page says what happened and offers the way on.

@@ -89,14 +89,15 @@ function render(state: SpaState, fresh: readonly StepId[]): void {
   }
   // The token's remaining life from its exp, by this browser's clock: the token lives only here.
   const exp = tokenExpiry(state.accessToken);
-  const offers = html`<div class="token-offers"><div class="action-form"><button type="button" data-spa-reset>${controlText(FLOW, 'new-token')}</button></div><p>${controlText(FLOW, 'no-refresh')}</p></div>`;
+  const offers = html`<div class="token-offers"><div class="action-form"><button type="button" data-spa-reset>${controlText(FLOW, 'new-token')}</button></div><p>${controlText(FLOW, 'no-refresh')} <a href="/refresh-token">${controlText(FLOW, 'refresh-page')}</a></p></div>`;
   for (const slot of document.querySelectorAll<HTMLElement>('[data-show-when]:not([hidden]) [data-spa-token-life]')) {
     slot.innerHTML = exp === undefined ? '' : tokenLifeView({ exp, now, offers: phase === 'refused' ? html`` : offers }).value;
   }
   startCountdowns();
   copyButtons();
   const reset = document.getElementById('spa-reset');
-  if (reset) reset.hidden = Object.keys(state.steps).length === 0 && !state.problem;
+  // Once the token is expired or refused, the offers hold the one Start over.
+  if (reset) reset.hidden = (Object.keys(state.steps).length === 0 && !state.problem) || phase === 'refused' || (exp !== undefined && exp <= now);
   const problem = document.getElementById('spa-problem');
   if (problem) {
     problem.hidden = !state.problem;

@@ -16,6 +16,7 @@ export const CLIENT_CREDENTIALS_FLOW = defineFlow({
       id: 'token-response', from: 'Auth Server', to: 'Client',
       // Corrected: the tutorial says "to access the user resources", but this grant has no user.
       caption: ['Hey Client, The credentials provided are', 'correct. Here is the TOKEN to access the protected', 'resources.'],
+      tutorialCaption: ['Hey Client, The credentials provided are', 'correct. Here is the TOKEN to access the user', 'resources.'],
       notes: [...TOKEN_RESPONSE_NOTES, 'No refresh token: the client can simply ask again (RFC 6749 §4.4.3).'],
       corrections: [{
         tutorial: 'The tutorial\'s caption says "Here is the TOKEN to access the user resources".',

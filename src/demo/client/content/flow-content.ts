@@ -25,6 +25,11 @@ export interface StepSpec<Id extends string = string> {
   to: Participant;
   /** The tutorial's caption on the arrow, one string per line (its `<br/>`), typos fixed. */
   caption: readonly string[];
+  /**
+   * When the caption above corrects the tutorial's (a correction callout says why): the tutorial's
+   * own caption, typos fixed, which a failed step shows as what the tutorial expected.
+   */
+  tutorialCaption?: readonly string[];
   /** What the Client checked, or why this step matters: shown when the step happened as expected. */
   notes: readonly string[];
   /** Where the tutorial says otherwise than the RFCs about this step. */
@@ -40,6 +45,8 @@ export interface DiagramStep {
   to: Participant;
   /** The caption's lines. */
   lines: readonly string[];
+  /** The tutorial's own caption, when `lines` corrects it; else the same as `lines`. */
+  tutorialLines: readonly string[];
   /** Where the tutorial says otherwise than the RFCs about this step: a callout on its card. */
   corrections: readonly TutorialCorrection[];
 }
@@ -82,7 +89,7 @@ export function defineFlow<Id extends string, Control extends string, Problem ex
   const diagram: SequenceDiagram = {
     participants: spec.participants,
     steps: spec.steps.map((step, index) => ({
-      id: step.id, number: index + 1, from: step.from, to: step.to, lines: step.caption, corrections: step.corrections ?? [],
+      id: step.id, number: index + 1, from: step.from, to: step.to, lines: step.caption, tutorialLines: step.tutorialCaption ?? step.caption, corrections: step.corrections ?? [],
     })),
   };
   return { steps: spec.steps, diagram, controls: spec.controls, problems: spec.problems, extras: spec.extras ?? ({} as Record<Extra, ExtraCopy>) };

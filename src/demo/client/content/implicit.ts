@@ -1,6 +1,6 @@
 import { defineFlow } from './flow-content.js';
 import { ref } from './references.js';
-import { RESOURCE_CALL_CONTROLS } from './shared-copy.js';
+import { RESOURCE_CALL_CONTROLS, USER_AT_AUTH_SERVER_NOTES } from './shared-copy.js';
 
 /** RFC 6749 §4.2, played by "Gallery SPA" in the browser (browser/implicit-spa.ts imports this module). */
 export const IMPLICIT_FLOW = defineFlow({
@@ -20,7 +20,7 @@ export const IMPLICIT_FLOW = defineFlow({
     {
       id: 'user-at-auth-server', from: 'User', to: 'Auth Server',
       caption: ['Hello Auth Server, please allow the client to access my resources.', 'Here are my credentials to prove my identity'],
-      notes: ['At the Auth Server you saw its sign-in page, sent it your username and password (POST /login), and answered its consent page (POST /consent).'],
+      notes: USER_AT_AUTH_SERVER_NOTES,
     },
     {
       id: 'callback-with-token', from: 'Auth Server', to: 'Client',

@@ -10,7 +10,7 @@ export interface OAuthErrorExplanation {
 /**
  * The error codes the playground can meet, from the token endpoint (RFC 6749 §5.2), the
  * authorization endpoint (RFC 6749 §4.1.2.1, §4.2.2.1; OpenID Connect Core §3.1.2.6), a resource
- * server (RFC 6750 §3.1), resource indicators (RFC 8707 §2) and registration (RFC 7591 §3.2.2).
+ * server (RFC 6750 §3.1), revocation (RFC 7009 §2.2.1), PKCE (RFC 7636 §4.6), resource indicators (RFC 8707 §2) and registration (RFC 7591 §3.2.2).
  */
 export const OAUTH_ERRORS: Readonly<Record<string, OAuthErrorExplanation>> = {
   invalid_request: {
@@ -19,14 +19,16 @@ export const OAUTH_ERRORS: Readonly<Record<string, OAuthErrorExplanation>> = {
     refs: [ref(6749, '5.2'), ref(6749, '4.1.2.1'), ref(6750, '3.1')],
   },
   invalid_client: {
-    meaning: 'The Auth Server could not authenticate the client: unknown client_id, wrong secret, or an authentication method it was not registered for.',
+    // RFC 6749 §5.2: "unknown client, no client authentication included, or unsupported authentication method".
+    meaning: 'The Auth Server could not authenticate the client: unknown client_id, no client authentication included, a wrong secret, or an authentication method it does not support for this client.',
     next: 'Fix the Client\'s credentials or registration; the user can do nothing about it. Do not loop on retries.',
     refs: [ref(6749, '5.2')],
   },
   invalid_grant: {
-    meaning: 'The grant was refused: the user\'s password is wrong, or the code or refresh token is invalid, expired, already used, or was issued to another client or redirect_uri.',
+    // RFC 6749 §5.2 (invalid, expired, revoked, another redirect_uri or client) and RFC 7636 §4.6 (a code_verifier that does not match).
+    meaning: 'The grant was refused: the user\'s password is wrong; or the code or refresh token is invalid, expired, revoked, already used, or was issued to another client or for another redirect_uri; or, with PKCE, the code_verifier does not match the code_challenge sent with the authorization request.',
     next: 'Do not retry the same grant. Start again: ask the user to sign in again (or retype the password); for a refresh token, run the authorization again.',
-    refs: [ref(6749, '5.2')],
+    refs: [ref(6749, '5.2'), ref(7636, '4.6')],
   },
   unauthorized_client: {
     meaning: 'This client is not allowed to use this grant type or response type.',
@@ -39,9 +41,15 @@ export const OAUTH_ERRORS: Readonly<Record<string, OAuthErrorExplanation>> = {
     refs: [ref(6749, '5.2'), ref(8414, '2')],
   },
   invalid_scope: {
-    meaning: 'A requested scope is unknown, malformed, or more than the client may ask for.',
-    next: 'Ask for fewer or other scopes: those the client is registered for.',
+    // RFC 6749 §5.2: "invalid, unknown, malformed, or exceeds the scope granted by the resource owner".
+    meaning: 'A requested scope is invalid, unknown or malformed, or exceeds the scope granted by the resource owner (a refresh asking for more than the user allowed), or is more than this client may ask for.',
+    next: 'Ask for fewer or other scopes: those the client is registered for, and on a refresh no more than the user granted.',
     refs: [ref(6749, '5.2'), ref(6749, '4.1.2.1')],
+  },
+  unsupported_token_type: {
+    meaning: 'The Auth Server does not support revoking this type of token: for instance, the client asked it to revoke an access token and it revokes only refresh tokens.',
+    next: 'Revoke what the server can revoke (the refresh token, which ends the grant), and let the access token run out its short life.',
+    refs: [ref(7009, '2.2.1')],
   },
   invalid_target: {
     meaning: 'The resource named by the resource parameter is unknown, or this client may not get a token for it.',

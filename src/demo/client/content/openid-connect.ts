@@ -1,4 +1,5 @@
 import { defineFlow } from './flow-content.js';
+import { USER_AT_AUTH_SERVER_NOTES } from './shared-copy.js';
 
 /** Sign in with OpenID Connect (code flow + PKCE + nonce), UserInfo, and RP-initiated logout, played by "Guestbook". */
 export const OPENID_CONNECT_FLOW = defineFlow({
@@ -18,8 +19,8 @@ export const OPENID_CONNECT_FLOW = defineFlow({
       id: 'user-at-auth-server', from: 'User', to: 'Auth Server',
       caption: ['Hello Auth Server, here are my credentials.', 'Yes, this client may know who I am.'],
       notes: [
-        'At the Auth Server you signed in (POST /login) and allowed Guestbook to know who you are (POST /consent): the consent page lists openid, profile and email in plain words.',
-        'The Client never sees your password.',
+        ...USER_AT_AUTH_SERVER_NOTES,
+        'Its consent page, when it shows one, lists openid, profile and email in plain words: what Guestbook may know about you.',
       ],
     },
     {

@@ -1,6 +1,6 @@
 import { defineFlow } from './flow-content.js';
 import { ref } from './references.js';
-import { grantTypeCorrection, resourceResponseNotes, TOKEN_RESPONSE_NOTES } from './shared-copy.js';
+import { grantTypeCorrection, resourceResponseNotes, TOKEN_RESPONSE_NOTES, USER_AT_AUTH_SERVER_NOTES } from './shared-copy.js';
 
 /** RFC 6749 §6 as a story, played by "Photo Frame". */
 export const REFRESH_TOKEN_FLOW = defineFlow({
@@ -20,6 +20,7 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
       id: 'expired-response', from: 'Resource Server', to: 'Client',
       // Corrected: the tutorial answers 403; RFC 6750 §3.1 says an expired token is 401 invalid_token.
       caption: ['The access token is expired! I\'m answering 401', 'invalid_token. Sorry!'],
+      tutorialCaption: ['The access token is expired! I\'m throwing 403', 'forbidden error. Sorry!'],
       notes: [
         '401 with WWW-Authenticate: Bearer error="invalid_token": RFC 6750 §3.1 for an expired token.',
         'oauth4webapi hands the client the parsed challenge, so it knows to refresh rather than to give up.',
@@ -37,7 +38,7 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
       corrections: [grantTypeCorrection('refresh_token', '6'), {
         tutorial: 'The tutorial says the Auth Server issues a new token if the refresh token "belongs to the same user", and that the refresh token is used "to re-authenticate the user".',
         rfc: 'A refresh token is bound to the client it was issued to: the Auth Server authenticates the client and checks that the token was issued to it. It gets new access tokens; it does not authenticate the user again.',
-        refs: [ref(6749, '6'), ref(6749, '1.5')],
+        refs: [ref(6749, '6'), ref(6749, '10.4')],
       }],
     },
     {
@@ -78,7 +79,7 @@ export const REFRESH_TOKEN_FLOW = defineFlow({
   extras: {
     'authorization-request': {
       title: 'The authorization request: your browser at the Auth Server',
-      notes: ['As on the Authorization Code page: you signed in and consented at the Auth Server, which sent your browser back with a code.'],
+      notes: [...USER_AT_AUTH_SERVER_NOTES, 'As on the Authorization Code page, the Auth Server sent your browser back with a code.'],
     },
     'code-redeemed': {
       title: 'The code redeemed for an access token and a refresh token',

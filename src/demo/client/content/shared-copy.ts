@@ -8,10 +8,20 @@ export const TOKEN_RESPONSE_NOTES: readonly string[] = [
   'The access token is a JWT (RFC 9068) meant for the Resource Server (aud); expires_in says how many seconds it lives, and its exp claim says until when.',
 ];
 
+/**
+ * What the Client can say about your visit to the Auth Server. It cannot see that exchange: the
+ * Auth Server may have shown its pages, or skipped them (a session there, a consent it remembers).
+ */
 export const USER_AT_AUTH_SERVER_NOTES: readonly string[] = [
-  'At the Auth Server you saw its sign-in page (GET /authorize), sent your username and password to it (POST /login), and answered its consent page (POST /consent).',
-  'The Client never sees your password: that is the point of sending you to the Auth Server.',
+  'Your browser was at the Auth Server (GET /authorize). What happened there, the Client cannot see: if you had no session at the Auth Server, it showed its sign-in page (POST /login); if you had not allowed this client before, its consent page (POST /consent). With a session and a consent it remembers, it skipped both and sent you straight back.',
+  'The Client never sees your password: that is the point of sending you to the Auth Server. It sees only what comes back to its redirect_uri.',
 ];
+
+/** The Auth Server remembers a consent: how to see its consent page (and the access_denied failure) again. */
+export const CONSENT_AGAIN = {
+  before: 'The Auth Server remembers your consent, and skips its consent page the next time. To see it again (or to deny it, and see the access_denied failure), withdraw this client\'s access on the Auth Server\'s',
+  link: 'account page (Withdraw access)',
+} as const;
 
 export const BEARER_REQUEST_NOTES: readonly string[] = [
   'The access token travels in the Authorization header as a Bearer token (RFC 6750 §2.1), never in the URL.',
@@ -53,13 +63,20 @@ export function resourceCallSteps(owner: 'user' | 'client'): [StepSpec<'resource
   ];
 }
 
-/** The texts of the controls every token-holding page shares. */
+/**
+ * The texts of the controls every token-holding page shares, one set per state of its token
+ * (flows/resource-call-routes.ts): live (not called yet, or called: 'holds-token', 'complete');
+ * expired, not called since ('holds-expired', 'call-expired' beside the offers); refused
+ * ('refused' beside the offers). Each state says one thing and offers each way on once.
+ */
 export const RESOURCE_CALL_CONTROLS = {
   'call': 'Run steps {resource-request}–{resource-response}: call the Resource Server',
   'call-again': 'Call the Resource Server again (steps {resource-request}–{resource-response})',
   'complete': 'The flow is complete. Call again, or start over.',
-  'refused': 'The Resource Server refused the token (step {resource-response} says why): the flow did not reach its resources. The way on is a new token: start over, or see how a client with a refresh token carries on.',
-  'holds-expired': 'The Client still holds its access token, but the token has expired: a call now shows what the Resource Server says.',
+  'refused': 'The Resource Server refused the token (step {resource-response} says why): the flow did not reach its resources. The way on is a new token:',
+  'holds-expired': 'The Client still holds it: a call now shows what the Resource Server says (401 invalid_token). The way on is a new token:',
+  'call-expired': 'Run steps {resource-request}–{resource-response} with the expired token: see the Resource Server refuse it',
+  'start-over': 'Start over',
   'new-token': 'Start over: get a new token',
   'refresh-page': 'How a client with a refresh token carries on: the Refresh Token page',
 } as const;

@@ -35,6 +35,12 @@ export interface ExchangeRequest {
   kind?: string;
   /** Set when no HTTP request was made at all (a click handled by the page's script): what happened instead. */
   text?: string;
+  /**
+   * Set on a request the Client received from your browser (a form post, a redirect back): it
+   * carried the browser's session cookie, which the recording leaves out, and without which the
+   * Client refuses it (the form's CSRF token is bound to the session) or finds no flow to continue.
+   */
+  fromBrowser?: true;
 }
 
 export interface ExchangeResponse {

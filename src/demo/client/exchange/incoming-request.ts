@@ -4,7 +4,7 @@ import { maskedParams } from './masking.js';
 import { displayHeader, requestHeaders } from './http-message.js';
 
 /** A request the Client's server received (from the visitor's browser), as the playground shows it. */
-export function incomingRequest(request: FastifyRequest, origin: string): ExchangeRequest {
+export function incomingRequest(request: FastifyRequest, origin: string, sender: 'browser' | 'server' = 'browser'): ExchangeRequest {
   const url = new URL(request.url, origin);
   const headers = Object.entries(request.headers).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as [string, string]] : []));
   const recorded: ExchangeRequest = {
@@ -14,6 +14,7 @@ export function incomingRequest(request: FastifyRequest, origin: string): Exchan
     headers: requestHeaders(headers),
   };
   if (request.body instanceof URLSearchParams) recorded.body = { type: 'form', params: maskedParams(request.body) };
+  if (sender === 'browser') recorded.fromBrowser = true;
   return recorded;
 }
 

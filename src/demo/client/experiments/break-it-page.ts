@@ -2,6 +2,7 @@ import { html, type SafeHtml } from '../../../html/html.js';
 import type { DemoUrls } from '../../demo-urls.js';
 import { extraExchangeView } from '../views/exchange-view.js';
 import { layout } from '../views/layout.js';
+import { tokenExpiry, tokenLifeView } from '../views/token-life.js';
 import { BREAK_IT_HOW, BREAK_IT_LEDE, BREAK_IT_TITLE, EXPERIMENTS, type ExperimentCopy } from './content.js';
 import type { ExperimentResult } from './experiment.js';
 import type { BreakItState } from './lab-session.js';
@@ -43,10 +44,11 @@ function controls(copy: ExperimentCopy, state: BreakItState, csrf: string, now: 
   if (copy.id !== 'expired') return postButton(action, csrf, copy.button);
   const token = state.expiring;
   if (!token) return postButton(action, csrf, copy.button);
-  const left = Math.max(0, token.expiresAt - now);
-  return html`<p class="countdown" data-seconds-left="${left}">${left > 0
-    ? html`The token expires in <strong data-countdown>${left}</strong> s. Calling before shows it still works.`
-    : html`The access token has expired. Call the Resource Server with it.`}</p>
+  const exp = tokenExpiry(token.accessToken) ?? token.expiresAt;
+  // The same token-life markup as the grant pages (views/token-life.ts), so the page script's
+  // countdown (browser/countdown.ts) ticks it and says "expired" at exp.
+  return html`${tokenLifeView({ exp, now, offers: html``, expiredText: 'Call the Resource Server with it now, and see what it answers.' })}
+${exp > now ? html`<p class="fine" data-hide-at-zero>Calling before it expires shows it still works.</p>` : ''}
 <div class="experiment-actions">${postButton(`${BREAK_IT_PATH}/expired/call`, csrf, 'Call the Resource Server with it')}${postButton(action, csrf, 'Get a new 10 s token', true)}</div>`;
 }
 

@@ -1,3 +1,4 @@
+import { consentAgainHint } from '../views/consent-again.js';
 import type { FastifyInstance } from 'fastify';
 import * as oauth from 'oauth4webapi';
 import { html, type SafeHtml } from '../../../html/html.js';
@@ -50,7 +51,8 @@ ${actionForm(`${PATH}/token`, csrf, controlText(FLOW, 'redeem'))}`;
       return resourceCallControls({ flow: FLOW, path: PATH, csrf, run: flow.run, accessToken: flow.accessToken, now: ctx.clock.nowSeconds() });
     }
     return html`<p>${controlText(FLOW, flow.pending ? 'waiting' : 'intro')}</p>
-${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeFields() })}`;
+${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeFields() })}
+${consentAgainHint(ctx.urls.authorizationServer)}`;
   }
 
   app.get(PATH, async (request, reply) => {
@@ -60,7 +62,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'), { fields: scopeF
     const csrf = session.csrfToken;
     const { run } = flow;
     const controls = controlsFor(flow, csrf);
-    const reset = run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
+    const reset = run.steps.size > 0 && flow.accessToken === undefined ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
       grant, urls: ctx.urls, run, now: ctx.clock.nowSeconds(), controls: html`${controls}${reset}`, clientLane: clientLane(ctx, 'web app'),

@@ -44,7 +44,7 @@ ${actionForm(`${PATH}/token`, csrf, controlText(FLOW, 'get-token'), { fields: sc
       : html`${resourceCallControls({ flow: FLOW, path: PATH, csrf, run, accessToken, now: ctx.clock.nowSeconds(), detail: html` The token's scope: <code>${scope ?? ''}</code>.` })}
 ${run.steps.get('resource-response')?.state === 'done' ? html`<div class="experiment"><p><strong>Beyond the diagram:</strong> add a resource with <code>POST /api/resources</code>. It needs scope <code>write</code>; without it the Resource Server answers <code>403 insufficient_scope</code> (RFC 6750 §3.1).</p>
 ${actionForm(`${PATH}/add`, csrf, controlText(FLOW, 'add-resource'), { primary: false, fields: html`<label class="inline">title <input name="title" value="Backup report: today" maxlength="120"></label>` })}</div>` : ''}`;
-    const reset = run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
+    const reset = run.steps.size > 0 && accessToken === undefined ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
       grant, urls: ctx.urls, run, now: ctx.clock.nowSeconds(), controls: html`${controls}${reset}`, clientLane: clientLane(ctx, 'backend service'),

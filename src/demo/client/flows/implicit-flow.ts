@@ -1,3 +1,4 @@
+import { consentAgainHint } from '../views/consent-again.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html, SafeHtml } from '../../../html/html.js';
 import { PLAYGROUND_CLIENTS, playgroundRedirectUris } from '../../demo-seed.js';
@@ -22,6 +23,11 @@ function jsonBlock(id: string, value: unknown): SafeHtml {
  * RFC 6749 §4.2, played by "Gallery SPA": the server only delivers the page; the flow itself runs
  * in the browser (browser/implicit-spa.ts), as a single-page app without a backend would.
  */
+/** What the page offers once the token is expired or refused: a new token (the grant again), and the refresh page. */
+export function implicitOffers(): SafeHtml {
+  return html`<div class="token-offers"><div class="action-form"><button type="button" data-spa-reset>${controlText(FLOW, 'new-token')}</button></div><p>${controlText(FLOW, 'no-refresh')} <a href="/refresh-token">${controlText(FLOW, 'refresh-page')}</a></p></div>`;
+}
+
 export function implicitRoutes(app: FastifyInstance, ctx: PlaygroundContext): void {
   const grant = grantPage('implicit');
   const client = PLAYGROUND_CLIENTS.implicit;
@@ -38,22 +44,26 @@ export function implicitRoutes(app: FastifyInstance, ctx: PlaygroundContext): vo
       pagePath: PATH,
     };
     // No server-side run: the state of this flow lives in the browser, as a real SPA's would.
+    // The token's states, as on the server-rendered pages (flows/resource-call-routes.ts): live, expired (the countdown at zero), refused.
+    const offers = implicitOffers();
+    const expiredCall = html`<div class="action-form" data-show-at-zero hidden><button type="button" data-spa-call class="secondary">${controlText(FLOW, 'call-expired')}</button></div>`;
     const controls = html`<p class="alert" role="alert" id="spa-problem" hidden></p>
 <noscript><p class="alert">${controlText(FLOW, 'needs-javascript')}</p></noscript>
 <div data-show-when="idle"><p>${controlText(FLOW, 'intro')}</p>
 ${scopeFields()}
-<div class="action-form"><button type="button" id="spa-start">${controlText(FLOW, 'start')}</button></div></div>
-<div data-show-when="token" hidden><p>${controlText(FLOW, 'holds-token')}</p>
+<div class="action-form"><button type="button" id="spa-start">${controlText(FLOW, 'start')}</button></div>
+${consentAgainHint(ctx.urls.authorizationServer)}</div>
+<div data-show-when="token" hidden><p data-hide-at-zero>${controlText(FLOW, 'holds-token')}</p>
 <div data-spa-token-life></div>
-<div class="action-form"><button type="button" data-spa-call>${controlText(FLOW, 'call')}</button></div></div>
-<div data-show-when="done" hidden><p>${controlText(FLOW, 'complete')}</p>
+<div class="action-form" data-hide-at-zero><button type="button" data-spa-call>${controlText(FLOW, 'call')}</button></div>
+${expiredCall}</div>
+<div data-show-when="done" hidden><p data-hide-at-zero>${controlText(FLOW, 'complete')}</p>
 <div data-spa-token-life></div>
-<div class="action-form"><button type="button" data-spa-call>${controlText(FLOW, 'call-again')}</button></div></div>
+<div class="action-form" data-hide-at-zero><button type="button" data-spa-call>${controlText(FLOW, 'call-again')}</button></div>
+${expiredCall}</div>
 <div data-show-when="refused" hidden><p class="flow-refused">${controlText(FLOW, 'refused')}</p>
-<div class="token-offers"><div class="action-form"><button type="button" data-spa-reset>${controlText(FLOW, 'new-token')}</button></div><p>${controlText(FLOW, 'no-refresh')}</p></div>
-<div data-spa-token-life></div>
-<div class="action-form"><button type="button" data-spa-call class="secondary">${controlText(FLOW, 'call-again')}</button></div></div>
-<div class="action-form"><button type="button" id="spa-reset" class="secondary" hidden>Start over</button></div>`;
+${offers}</div>
+<div class="action-form" data-hide-at-zero><button type="button" id="spa-reset" class="secondary" hidden>Start over</button></div>`;
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
       grant, urls: ctx.urls, run: new FlowRun(FLOW), now: ctx.clock.nowSeconds(), controls, clientLane: 'JavaScript in this page',

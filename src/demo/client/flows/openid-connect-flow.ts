@@ -1,3 +1,4 @@
+import { consentAgainHint } from '../views/consent-again.js';
 import type { FastifyInstance } from 'fastify';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
@@ -87,7 +88,7 @@ export function openIdConnectRoutes(app: FastifyInstance, ctx: PlaygroundContext
     const answer = { status: 200, statusText: 'OK', headers: [] };
     try {
       // Inside the try: the record reads headers anyone can send (a malformed Basic header).
-      const received = incomingRequest(request, ctx.urls.client);
+      const received = incomingRequest(request, ctx.urls.client, 'server');
       const as = await ctx.openIdProvider.get();
       if (as.jwks_uri === undefined) throw new Error('no jwks_uri');
       await logouts.accept(token, as.issuer, as.jwks_uri, { vantage: 'client', request: received, response: answer, jwts: [decodeJwt(token, 'logout_token in the request')].filter((jwt) => jwt !== undefined) });
@@ -125,7 +126,8 @@ ${actionForm(`${PATH}/logout`, csrf, controlText(FLOW, 'sign-out'), { primary: f
 ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start-again'))}`;
     }
     return html`<p>${controlText(FLOW, flow.pending ? 'waiting' : 'intro')}</p>
-${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}`;
+${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'start'))}
+${consentAgainHint(ctx.urls.authorizationServer)}`;
   }
 
   app.get(PATH, async (request, reply) => {

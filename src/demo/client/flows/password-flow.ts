@@ -46,7 +46,7 @@ ${actionForm(`${PATH}/start`, csrf, controlText(FLOW, 'sign-in'), {
     const controls = accessToken === undefined
       ? signIn
       : resourceCallControls({ flow: FLOW, path: PATH, csrf, run, accessToken, now: ctx.clock.nowSeconds() });
-    const reset = run.steps.size > 0 ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
+    const reset = run.steps.size > 0 && accessToken === undefined ? actionForm(`${PATH}/reset`, csrf, 'Start over', { primary: false }) : '';
     setPlaygroundPageHeaders(reply, ctx.urls);
     return reply.send(flowPage({
       grant, urls: ctx.urls, run, now: ctx.clock.nowSeconds(), controls: html`${controls}${reset}`, clientLane: clientLane(ctx, 'web app'),

@@ -1,3 +1,4 @@
+import { consentAgainHint } from '../views/consent-again.js';
 import type { FastifyInstance } from 'fastify';
 import * as oauth from 'oauth4webapi';
 import { html, type SafeHtml } from '../../../html/html.js';
@@ -55,14 +56,17 @@ export function refreshTokenRoutes(app: FastifyInstance, ctx: PlaygroundContext)
     const { run } = flow;
     if (flow.accessToken === undefined || flow.expiresAt === undefined) {
       return html`<p>${controlText(FLOW, 'intro')}</p>
-${actionForm(`${PATH}/login`, csrf, controlText(FLOW, 'login'))}`;
+${actionForm(`${PATH}/login`, csrf, controlText(FLOW, 'login'))}
+${consentAgainHint(ctx.urls.authorizationServer)}`;
     }
     const now = ctx.clock.nowSeconds();
     if (!run.has('expired-response')) {
+      // While the token lives: the optional 200 first, and the story's call waiting. At exp (by the
+      // server's clock here, by the countdown in the browser) the still-valid call goes and step 1 wakes.
       const valid = flow.expiresAt > now;
-      return html`${valid ? html`<p>${controlText(FLOW, 'call-valid-note')}</p>
+      return html`${valid ? html`<div data-hide-at-zero><p>${controlText(FLOW, 'call-valid-note')}</p>
 ${actionForm(`${PATH}/call-valid`, csrf, controlText(FLOW, 'call-valid'), { primary: false })}
-<p>${controlText(FLOW, 'waiting')}</p>` : ''}
+<p>${controlText(FLOW, 'waiting')}</p></div>` : ''}
 ${tokenLifeView({ exp: flow.expiresAt, now, offers: html``, expiredText: controlText(FLOW, 'expired-now') })}
 ${actionForm(`${PATH}/call`, csrf, controlText(FLOW, 'call-expired'), { disabled: valid, extraAttributes: html` data-enable-at-zero` })}`;
     }
@@ -138,24 +142,31 @@ ${tokenLifeView({
     return reply.redirect(PATH, 303);
   });
 
+  /** Step 1 of the story: the call with the expired access token, and the Resource Server's answer. */
+  async function callWithExpiredToken(run: FlowRun<StepId>, accessToken: string, expiresAt: number): Promise<void> {
+    const secondsLeft = expiresAt - ctx.clock.nowSeconds();
+    const outcome = await listResources(ctx.urls.resourceServer, accessToken, ctx.allowHttp);
+    const asExpected = refusedAsInvalidToken(outcome);
+    if (outcome.exchange) {
+      run.lightExchange('expired-request', 'expired-response', outcome.exchange, asExpected ? 'done' : 'failed', {
+        request: [`By its exp claim, it expired ${-secondsLeft} s ago.`],
+      });
+    }
+    if (!asExpected) run.fail(outcome.ok ? problemText(FLOW, 'still-accepted') : outcome.problem);
+  }
+
   app.post(`${PATH}/call`, async (request, reply) => {
     const session = ctx.sessions.forForm(request, reply);
     const flow = session.get(SLOT);
-    if (flow.accessToken === undefined || flow.expiresAt === undefined) return reply.redirect(PATH, 303);
+    const { accessToken, expiresAt } = flow;
+    if (accessToken === undefined || expiresAt === undefined) return reply.redirect(PATH, 303);
     flow.run.beginAction();
-    const secondsLeft = flow.expiresAt - ctx.clock.nowSeconds();
+    const secondsLeft = expiresAt - ctx.clock.nowSeconds();
     if (secondsLeft > 0) {
       flow.run.fail(`${problemText(FLOW, 'still-valid')} (${secondsLeft} s left)`);
       return reply.redirect(PATH, 303);
     }
-    const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
-    const asExpected = refusedAsInvalidToken(outcome);
-    if (outcome.exchange) {
-      flow.run.lightExchange('expired-request', 'expired-response', outcome.exchange, asExpected ? 'done' : 'failed', {
-        request: [`By its exp claim, it expired ${-secondsLeft} s ago.`],
-      });
-    }
-    if (!asExpected) flow.run.fail(outcome.ok ? problemText(FLOW, 'still-accepted') : outcome.problem);
+    await callWithExpiredToken(flow.run, accessToken, expiresAt);
     return reply.redirect(`${PATH}#run`, 303);
   });
 
@@ -199,9 +210,16 @@ ${tokenLifeView({
   app.post(`${PATH}/call-valid`, async (request, reply) => {
     const session = ctx.sessions.forForm(request, reply);
     const flow = session.get(SLOT);
-    if (flow.accessToken === undefined || flow.run.has('expired-request')) return reply.redirect(PATH, 303);
+    const { accessToken, expiresAt } = flow;
+    if (accessToken === undefined || expiresAt === undefined || flow.run.has('expired-request')) return reply.redirect(PATH, 303);
     flow.run.beginAction();
-    const outcome = await listResources(ctx.urls.resourceServer, flow.accessToken, ctx.allowHttp);
+    // The page offered this call while the token lived; if it has expired since, the call is
+    // step 1 of the story, and is shown as that, not as a call "while the token is valid".
+    if (expiresAt <= ctx.clock.nowSeconds()) {
+      await callWithExpiredToken(flow.run, accessToken, expiresAt);
+      return reply.redirect(`${PATH}#run`, 303);
+    }
+    const outcome = await listResources(ctx.urls.resourceServer, accessToken, ctx.allowHttp);
     if (outcome.exchange) {
       flow.run.addExtra('valid-call', outcome.exchange);
     }

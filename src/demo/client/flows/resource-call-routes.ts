@@ -49,29 +49,47 @@ export function newTokenOffers(flow: ResourceCallFlow, path: string, csrf: strin
 <p><a href="/refresh-token">${controlText(flow, 'refresh-page')}</a></p></div>`;
 }
 
+/** The state of a page's access token: what the page says and offers follows it, and nothing else. */
+export type TokenState = 'live' | 'expired' | 'refused';
+
+export function tokenState(run: FlowRun<string>, accessToken: string, now: number): TokenState {
+  if (run.steps.get('resource-response')?.state === 'failed') return 'refused';
+  const exp = tokenExpiry(accessToken);
+  return exp !== undefined && exp <= now ? 'expired' : 'live';
+}
+
 /**
- * The controls of a page that holds an access token: call the Resource Server, the token's
- * remaining life from its exp, and, once it is expired or refused, the way on instead of a page
- * that says the flow is complete beside a 401.
+ * The controls of a page that holds an access token, one state at a time (content/shared-copy.ts
+ * RESOURCE_CALL_CONTROLS):
+ * - live: the call (or call again), the token's countdown, Start over. When the countdown reaches
+ *   zero in the browser (browser/countdown.ts) the live text, call and Start over are hidden and
+ *   the expired state's call is shown, beside the expired text and the offers of a new token;
+ * - expired (by the server's clock), not called since: the expired text, the offers, and a call
+ *   labelled for what it is, to see the Resource Server refuse it;
+ * - refused: what happened and the offers, once; no call again with the same token.
  */
 export function resourceCallControls(input: {
   flow: ResourceCallFlow; path: string; csrf: string; run: FlowRun<string>; accessToken: string; now: number; detail?: SafeHtml;
 }): SafeHtml {
   const { flow, path, csrf, run } = input;
-  const answer = run.steps.get('resource-response');
-  const refused = answer?.state === 'failed';
-  const exp = tokenExpiry(input.accessToken);
+  const state = tokenState(run, input.accessToken, input.now);
   const offers = newTokenOffers(flow, path, csrf);
-  const life = exp === undefined ? html`` : tokenLifeView({ exp, now: input.now, offers: refused ? html`` : offers });
-  if (refused) {
-    return html`<p class="flow-refused">${controlText(flow, 'refused')}</p>
-${offers}
-${life}
-${actionForm(`${path}/resources`, csrf, controlText(flow, 'call-again'), { primary: false })}`;
+  if (state === 'refused') {
+    return html`<p class="flow-refused">${controlText(flow, 'refused')}${input.detail ?? ''}</p>
+${offers}`;
   }
-  // Expired by the server's clock: the offers lead, and the call stays possible, to see the Resource Server refuse it.
-  const expired = exp !== undefined && exp <= input.now;
-  return html`<p>${controlText(flow, expired ? 'holds-expired' : answer ? 'complete' : 'holds-token')}${input.detail ?? ''}</p>
+  const exp = tokenExpiry(input.accessToken);
+  const life = exp === undefined ? html`` : tokenLifeView({ exp, now: input.now, offers, expiredText: controlText(flow, 'holds-expired') });
+  const expiredCall = actionForm(`${path}/resources`, csrf, controlText(flow, 'call-expired'), { primary: false });
+  if (state === 'expired') {
+    return html`${input.detail ? html`<p>${input.detail}</p>` : ''}
 ${life}
-${actionForm(`${path}/resources`, csrf, controlText(flow, answer ? 'call-again' : 'call'), { primary: !expired })}`;
+${expiredCall}`;
+  }
+  const answer = run.steps.get('resource-response');
+  return html`<p data-hide-at-zero>${controlText(flow, answer ? 'complete' : 'holds-token')}${input.detail ?? ''}</p>
+${life}
+<div data-hide-at-zero>${actionForm(`${path}/resources`, csrf, controlText(flow, answer ? 'call-again' : 'call'))}
+${actionForm(`${path}/reset`, csrf, controlText(flow, 'start-over'), { primary: false })}</div>
+<div data-show-at-zero hidden>${expiredCall}</div>`;
 }

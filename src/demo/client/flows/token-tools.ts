@@ -85,7 +85,7 @@ export function tokenToolsRoutes(app: FastifyInstance, ctx: PlaygroundContext): 
     }
     const outcome = await tokenEndpointCall('introspection_endpoint', chosen.token, chosen.clientId, chosen.kept?.kind);
     if (!outcome.ok) state.problem = outcome.problem;
-    else keep(state, { title: `Introspect as ${chosen.clientId} (POST /introspect)`, exchange: outcome.exchange, notes: [activeNote(outcome.json), ...TOKEN_NOTES.introspect] });
+    else keep(state, { title: withActive(`Introspect as ${chosen.clientId} (POST /introspect)`, outcome.json), exchange: outcome.exchange, notes: [activeNote(outcome.json), ...TOKEN_NOTES.introspect] });
     return reply.redirect(`${TOKENS_PATH}#exchanges`, 303);
   });
 
@@ -111,7 +111,7 @@ export function tokenToolsRoutes(app: FastifyInstance, ctx: PlaygroundContext): 
     });
     if (revoked.status === 200 && chosen.kept) chosen.kept.revokedAt = ctx.clock.nowSeconds();
     const again = await tokenEndpointCall('introspection_endpoint', chosen.token, chosen.clientId, kind);
-    if (again.ok) keep(state, { title: 'Introspect again, after the revocation', exchange: again.exchange, notes: [activeNote(again.json)] });
+    if (again.ok) keep(state, { title: withActive('Introspect again, after the revocation', again.json), exchange: again.exchange, notes: [activeNote(again.json)] });
     // A refresh token's revocation ends its grant: the access token issued with it is asked about too, if it has not expired.
     const sibling = kind === 'refresh_token' && chosen.kept
       ? session.get(OBTAINED_TOKENS).find((entry) => entry.response === chosen.kept?.response && entry.kind === 'access_token')
@@ -122,7 +122,7 @@ export function tokenToolsRoutes(app: FastifyInstance, ctx: PlaygroundContext): 
       if (family.ok) {
         const active = (family.json as { active?: unknown } | undefined)?.active;
         keep(state, {
-          title: 'Introspect the access token issued with that refresh token', exchange: family.exchange,
+          title: withActive('Introspect the access token issued with that refresh token', family.json), exchange: family.exchange,
           notes: [active === false ? TOKEN_NOTES.familyEnded : activeNote(family.json)],
         });
       }
@@ -148,6 +148,12 @@ export function tokenToolsRoutes(app: FastifyInstance, ctx: PlaygroundContext): 
 function keep(state: TokenToolsState, extra: ExtraExchange): void {
   state.exchanges.push(extra);
   while (state.exchanges.length > MAX_EXCHANGES) state.exchanges.shift();
+}
+
+/** An introspection's title with its outcome, so the list says it without opening the row (RFC 7662 §2.2: active). */
+function withActive(title: string, body: unknown): string {
+  const active = (body as { active?: unknown } | undefined)?.active;
+  return typeof active === 'boolean' ? `${title}: active: ${String(active)}` : title;
 }
 
 function activeNote(body: unknown): string {

@@ -6,17 +6,23 @@ export type RecordedOutcome<T> =
   | { ok: true; value: T; exchange: Exchange }
   | { ok: false; problem: string; exchange: Exchange | undefined; error: unknown };
 
+/** "lead: code. Description." with one full stop, whether or not the description ends with its own. */
+function refusal(lead: string, description: string | undefined): string {
+  if (!description) return `${lead}.`;
+  return `${lead}. ${/[.!?]$/.test(description) ? description : `${description}.`}`;
+}
+
 /** What an oauth4webapi error means, in one sentence for the visitor. */
 export function describeOAuthError(error: unknown): string {
   if (error instanceof oauth.ResponseBodyError) {
-    return `The Auth Server refused: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}.`;
+    return refusal(`The Auth Server refused: ${error.error}`, error.error_description);
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
     const challenge = error.cause[0];
     const code = challenge?.parameters.error;
     const description = challenge?.parameters.error_description;
     return code
-      ? `The Resource Server refused the token: ${code}${description ? ` (${description})` : ''}.`
+      ? refusal(`The Resource Server refused the token: ${code}`, description)
       : `The Resource Server asked for a token (HTTP ${error.status}).`;
   }
   if (error instanceof TypeError && /fetch failed/i.test(error.message)) return 'The server could not be reached. Is the demo still running?';

@@ -11,12 +11,18 @@ function curlView(exchange: Exchange): SafeHtml {
   if (!curl.ok) return html`<p class="fine">${curl.reason}</p>`;
   const fragment = exchange.request.fragment?.length ? html` The fragment parameters are left out: a browser never sends them.` : '';
   const redirect = exchange.vantage === 'redirect' ? html` This was a browser navigation: curl gets the page the browser got, without your browser's cookies.` : '';
+  // A request the browser sent to the Client replays a browser form or redirect: it needs the
+  // browser's session cookie, which the command leaves out (the CSRF token is bound to it).
+  const cookie = exchange.request.fromBrowser
+    ? html`<p class="fine curl-cookie-caveat"><strong>Your browser sent this request to the Client, with its session cookie, which this command leaves out.</strong> Without it the Client refuses the request (a form's <code>csrf</code> token is bound to that session: 403) or finds no flow to continue. To replay it, add your browser's cookie for the Client (from its developer tools) with <code>-H 'Cookie: …'</code>.</p>`
+    : '';
   return html`<figure class="raw-figure">
 <figcaption>The request as a curl command <button type="button" class="copy-button secondary" data-copy-target="curl" hidden>Copy</button> <span class="copy-status" data-copy-status aria-live="polite"></span></figcaption>
 <pre class="code raw" data-copy-source="curl" tabindex="0">${curl.command}</pre>
 ${curl.variables.length > 0
     ? html`<p class="fine">What the page masks is not in this command: the shell fills it in. Set ${curl.variables.map((variable, index) => html`${index > 0 ? '; ' : ''}<code>${variable.name}</code> to ${variable.meaning}`)} first, e.g. with <code>read -rs ${curl.variables[0]?.name ?? ''}</code>.${fragment}${redirect}</p>`
     : html`<p class="fine">Tokens and codes are written in full, as they were sent: the command works while they do.${fragment}${redirect}</p>`}
+${cookie}
 </figure>`;
 }
 

@@ -157,15 +157,17 @@ export function stepCard(step: DiagramStep, record: StepRecord | undefined, open
     : html`${responseView(exchange.response)}${pairedLine(record, context)}`;
   const jwts = record.part === 'response' || exchange.vantage === 'browser' ? exchange.jwts : [];
   const failed = record.state === 'failed';
-  // A failed step does not keep the tutorial's caption of success as its title, nor its success notes.
+  // A failed step does not keep the tutorial's caption of success as its title, nor its success notes;
+  // what happened comes first, above the headers, the body and the raw view, where one opens the card.
   return html`<details class="step-card ${failed ? 'is-failed' : 'is-done'}" ${cardIdentity(step)}${open ? html` open` : ''}>
 <summary><span class="step-num">${step.number}</span><span class="step-title"><span class="step-arrow">${step.from} → ${step.to}</span><span class="step-label">${failed ? failedHeadline(record) : label}</span>${correctionFlag(step)}</span>${stepChip(record)}</summary>
 <div class="step-body">
+${failed ? failedOutcome(step, record) : ''}
 <p class="vantage">${VANTAGE[exchange.vantage]}</p>
 ${body}
 ${exchangeRawView(exchange, record.part === 'request' || !exchange.response ? 'request' : 'response')}
 ${jwts.map((jwt) => jwtView(jwt, context.now))}
-${failed ? failedOutcome(step, record) : exchangeNotes(record.notes)}
+${failed ? '' : exchangeNotes(record.notes)}
 ${correctionCallouts(step)}
 </div>
 </details>`;
@@ -176,11 +178,11 @@ export function extraExchangeView(title: string, exchange: Exchange, notes: read
   return html`<details class="step-card is-extra">
 <summary><span class="step-num">${!exchange.response ? '→' : exchange.response.status < 400 ? '✓' : '!'}</span><span class="step-title"><span class="step-label">${title}</span></span>${exchange.response ? html`<span class="chip status ${statusClass(exchange.response.status)}">${exchange.response.status} ${exchange.response.statusText}</span>` : ''}</summary>
 <div class="step-body">
+${exchange.response && exchange.response.status >= 400 ? errorExplanation(exchange, 'response', `HTTP ${exchange.response.status}`) : ''}
 ${requestView(exchange.request, exchange.vantage)}
 ${exchange.response ? responseView(exchange.response) : ''}
 ${exchangeRawView(exchange, 'both')}
 ${exchange.jwts.map((jwt) => jwtView(jwt, now))}
-${exchange.response && exchange.response.status >= 400 ? errorExplanation(exchange, 'response', `HTTP ${exchange.response.status}`) : ''}
 ${exchangeNotes(notes)}
 </div>
 </details>`;

@@ -56,7 +56,7 @@ ${meaning}
  */
 export function failedOutcome(step: DiagramStep, record: StepRecord): SafeHtml {
   return html`${errorExplanation(record.exchange, record.part, failedHeadline(record), record.rejectedByClient)}
-<p class="tutorial-expected"><span class="tutorial-expected-label">What the tutorial expected:</span> ${step.lines.join(' ')}</p>`;
+<p class="tutorial-expected"><span class="tutorial-expected-label">What the tutorial expected:</span> ${step.tutorialLines.join(' ')}</p>`;
 }
 
 /** The line under a step's title that says the step corrects the tutorial, visible while the card is closed. */

@@ -35,7 +35,7 @@ export function tokenLifeView(input: TokenLifeInput): SafeHtml {
   return html`<div class="token-life" data-token-life data-seconds-left="${secondsLeft}">
 <p class="token-life-left" data-token-live${expired ? html` hidden` : ''}>The access token expires in <strong data-countdown>${secondsLeft}</strong> s, at <time datetime="${isoTime(input.exp)}">${isoTime(input.exp)}</time> (its <code>exp</code> claim).</p>
 <div class="token-life-expired" data-token-expired${expired ? '' : html` hidden`}>
-<p><strong>The access token has expired</strong> (its <code>exp</code> was <time datetime="${isoTime(input.exp)}">${isoTime(input.exp)}</time>). ${input.expiredText ?? 'The Resource Server will refuse it with 401 invalid_token. The way on is a new token:'}</p>
+<p><strong>The access token has expired</strong> (its <code>exp</code> was <time datetime="${isoTime(input.exp)}">${isoTime(input.exp)}</time>). ${input.expiredText ?? `The Resource Server will refuse it with 401 invalid_token.${input.offers.value.trim() === '' ? '' : ' The way on is a new token:'}`}</p>
 ${input.offers}
 </div>
 </div>`;

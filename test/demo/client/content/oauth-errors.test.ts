@@ -22,6 +22,25 @@ describe('the table of OAuth error codes', () => {
   });
 });
 
+describe('the table says what the RFCs say', () => {
+  it('invalid_scope, invalid_grant and invalid_client carry every case of RFC 6749 §5.2 (and RFC 7636 §4.6); unsupported_token_type is RFC 7009 §2.2.1', () => {
+    expect(explainError('invalid_scope')?.meaning).toContain('exceeds the scope granted by the resource owner');
+    const grant = explainError('invalid_grant');
+    expect(grant?.meaning).toContain('revoked');
+    expect(grant?.meaning).toContain('code_verifier does not match');
+    expect(grant?.refs).toContainEqual({ rfc: 7636, section: '4.6' });
+    expect(explainError('invalid_client')?.meaning).toContain('no client authentication included');
+    expect(explainError('unsupported_token_type')?.refs).toEqual([{ rfc: 7009, section: '2.2.1' }]);
+  });
+
+  it('the refresh token\'s binding to its client cites RFC 6749 §10.4, not the §1.5 overview', async () => {
+    const { REFRESH_TOKEN_FLOW } = await import('../../../../src/demo/client/content/refresh-token.js');
+    const binding = REFRESH_TOKEN_FLOW.steps.flatMap((step) => step.corrections ?? []).find((correction) => correction.rfc.includes('bound to the client'));
+    expect(binding?.refs).toContainEqual({ rfc: 6749, section: '10.4' });
+    expect(binding?.refs).not.toContainEqual({ rfc: 6749, section: '1.5' });
+  });
+});
+
 describe('the error an exchange carries', () => {
   const request = { method: 'GET', url: 'http://127.0.0.1/cb', query: [], headers: [] };
   it('is read from a JSON body, a WWW-Authenticate challenge, or a redirect\'s query or fragment', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TutorialCorrection } from '../../../../src/demo/client/content/flow-content.js';
 import { rfcHref } from '../../../../src/demo/client/content/references.js';
 import { GRANT_PAGES, type GrantKey } from '../../../../src/demo/client/flows/grant-catalog.js';
+import { failedOutcome } from '../../../../src/demo/client/views/step-outcome.js';
 
 function corrections(key: GrantKey, stepId: string): readonly TutorialCorrection[] {
   const step = GRANT_PAGES.find((grant) => grant.key === key)!.diagram.steps.find((candidate) => candidate.id === stepId);
@@ -41,5 +42,32 @@ describe('where the tutorial contradicts the RFCs', () => {
 
   it('says client credentials read the client\'s own resources, not a user\'s', () => {
     expect(text(corrections('client-credentials', 'token-response'))).toMatch(/user resources[\s\S]*There is no user[\s\S]*the client's own resources/);
+  });
+});
+
+describe('a caption the playground corrects keeps the tutorial\'s own as what it expected', () => {
+  const step = (key: GrantKey, stepId: string) => GRANT_PAGES.find((grant) => grant.key === key)!.diagram.steps.find((candidate) => candidate.id === stepId)!;
+  const failed = (key: GrantKey, stepId: string) => {
+    const exchange = { vantage: 'client' as const, request: { method: 'POST', url: 'http://127.0.0.1/x', query: [], headers: [] }, jwts: [],
+      response: { status: 400, statusText: 'Bad Request', headers: [], body: { type: 'json' as const, value: { error: 'invalid_client' } } } };
+    return failedOutcome(step(key, stepId), { exchange, part: 'response', state: 'failed', notes: [] }).value;
+  };
+
+  it('client credentials: the tutorial expected "the TOKEN to access the user resources"; the diagram says protected resources', () => {
+    expect(step('client-credentials', 'token-response').lines.join(' ')).toContain('to access the protected resources');
+    expect(failed('client-credentials', 'token-response')).toMatch(/What the tutorial expected:<\/span> Hey Client, The credentials provided are correct\. Here is the TOKEN to access the user resources\./);
+  });
+
+  it('refresh: the tutorial expected "I\'m throwing 403 forbidden error"; the diagram says 401 invalid_token', () => {
+    expect(step('refresh-token', 'expired-response').lines.join(' ')).toContain('401');
+    expect(failed('refresh-token', 'expired-response')).toContain('What the tutorial expected:</span> The access token is expired! I&#39;m throwing 403 forbidden error. Sorry!');
+  });
+
+  it('only a step with a correction callout rewrites the tutorial\'s caption', () => {
+    for (const grant of GRANT_PAGES) {
+      for (const diagramStep of grant.diagram.steps) {
+        if (diagramStep.tutorialLines !== diagramStep.lines) expect(diagramStep.corrections.length, `${grant.key} ${diagramStep.id}`).toBeGreaterThan(0);
+      }
+    }
   });
 });

@@ -145,7 +145,11 @@ describe('the Break it page', () => {
 
   it('expired: the short-lived token works before its exp, and gets 401 invalid_token after it', async () => {
     let html = await run('expired');
-    expect(html).toContain(`The token expires in ${BREAK_IT_ACCESS_TOKEN_TTL} s`);
+    // The grant pages' token-life markup, which the page script counts down (browser/countdown.ts).
+    expect(html).toContain(`<div class="token-life" data-token-life data-seconds-left="${BREAK_IT_ACCESS_TOKEN_TTL}">`);
+    expect(html).toContain(`The access token expires in <strong data-countdown>${BREAK_IT_ACCESS_TOKEN_TTL}</strong> s`);
+    expect(html).toMatch(/<div class="token-life-expired" data-token-expired hidden>/);
+    expect(html).not.toContain('class="countdown"');
     expect(html).toContain(`"exp"`);
     expect(verdictOf(html)).toBe('waiting');
     html = await run('expired', 'call');
@@ -153,6 +157,9 @@ describe('the Break it page', () => {
     expect(html).toContain('so the Resource Server accepted it (200), as it should');
     demo.clock.advance(BREAK_IT_ACCESS_TOKEN_TTL + 1);
     html = await run('expired', 'call');
+    expect(html).toContain('data-seconds-left="0"');
+    expect(html).toMatch(/<p class="token-life-left" data-token-live hidden>/);
+    expect(html).toMatch(/<div class="token-life-expired" data-token-expired>\s*<p><strong>The access token has expired<\/strong>/);
     expect(verdictOf(html)).toBe('held');
     expect(html).toMatch(/The expired token was refused: 401 with WWW-Authenticate: Bearer [^<]*error="invalid_token"/);
   });

@@ -31,7 +31,7 @@ describe('the tokens page', () => {
     expect(listed.text).toMatch(/name="pick" value="0" checked/);
 
     const introspected = decoded((await visitor.post('/tokens', '/tokens/introspect', { pick: '0' })).text);
-    expect(cards(introspected)).toEqual([`Introspect as ${PLAYGROUND_CLIENTS.clientCredentials.clientId} (POST /introspect) → 200 OK`]);
+    expect(cards(introspected)).toEqual([`Introspect as ${PLAYGROUND_CLIENTS.clientCredentials.clientId} (POST /introspect): active: true → 200 OK`]);
     expect(introspected).toContain('"active": true');
     expect(introspected).toContain(`"client_id": "${PLAYGROUND_CLIENTS.clientCredentials.clientId}"`);
     expect(introspected).not.toContain(PLAYGROUND_CLIENTS.clientCredentials.clientSecret);
@@ -40,7 +40,7 @@ describe('the tokens page', () => {
     const revoked = decoded((await visitor.post('/tokens', '/tokens/revoke', { pick: '0' })).text);
     expect(cards(revoked).slice(1)).toEqual([
       `Revoke as ${PLAYGROUND_CLIENTS.clientCredentials.clientId} (POST /revoke) → 200 OK`,
-      'Introspect again, after the revocation → 200 OK',
+      'Introspect again, after the revocation: active: false → 200 OK',
       'Call the Resource Server with the revoked access token → 200 OK',
     ]);
     expect(revoked).toContain('"active": false');
@@ -76,8 +76,8 @@ describe('the tokens page', () => {
     const revoked = decoded((await visitor.post('/tokens', '/tokens/revoke', { pick: refreshIndex! })).text);
     expect(cards(revoked)).toEqual([
       `Revoke as ${PLAYGROUND_CLIENTS.refreshToken.clientId} (POST /revoke) → 200 OK`,
-      'Introspect again, after the revocation → 200 OK',
-      'Introspect the access token issued with that refresh token → 200 OK',
+      'Introspect again, after the revocation: active: false → 200 OK',
+      'Introspect the access token issued with that refresh token: active: false → 200 OK',
     ]);
     expect(revoked).toContain('revoking the refresh token ended the whole grant');
     expect(revoked).toContain('"active": false: revoked, expired, unknown');
