@@ -194,8 +194,9 @@ async function callResourceServer(state: SpaState, config: ImplicitSpaConfig): P
     };
     for (const [id, record] of exchangeRecords(FLOW, 'resource-request', 'resource-response', exchange, response.ok ? 'done' : 'failed')) state.steps[id] = record;
     if (!response.ok) {
-      const challenge = response.headers.get('www-authenticate');
-      state.problem = `The Resource Server refused the token: HTTP ${response.status}${challenge ? ` (${challenge})` : ''}.`;
+      // The error code only (RFC 6750 §3): its description is on the card, explained.
+      const code = /\berror="([A-Za-z_]+)"/.exec(response.headers.get('www-authenticate') ?? '')?.[1];
+      state.problem = `The Resource Server refused the token: HTTP ${response.status}${code ? ` ${code}` : ''}.`;
     }
   } catch (error) {
     state.problem = `${FLOW.problems.unreachable} ${(error as Error).message}`;

@@ -56,7 +56,7 @@ export function metadataDocumentSignInRoutes(
     const pending = slot.pending;
     if (!pending) return reply.redirect(REGISTRATION_PATH, 303);
     slot.pending = undefined;
-    show(session, { title: 'Your browser at the Auth Server, with the document\'s URL as client_id', exchange: authorizationNavigation(pending.authorizationUrl), notes: [...USER_AT_AUTH_SERVER_NOTES, 'The consent page named the client from its document, and said it is not verified: its identity is only its host\'s word.'] });
+    show(session, { title: 'Your browser at the Auth Server, with the document\'s URL as client_id', exchange: authorizationNavigation(pending.authorizationUrl), notes: [...USER_AT_AUTH_SERVER_NOTES, 'Its consent page, when it shows one, names the client from its document and says it is not verified: its identity is only its host\'s word.'] });
     const as = await ctx.authorizationServer.get();
     let callback: URLSearchParams;
     try {
