@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from '../../../html/html.js';
 import { PLAYGROUND_CLIENTS } from '../../demo-seed.js';
 import { decodeJwt } from '../exchange/decode-jwt.js';
@@ -68,6 +68,16 @@ export function tokenToolsRoutes(app: FastifyInstance, ctx: PlaygroundContext): 
     });
   }
 
+  /** A form of the page: its session, the page's state (its last problem cleared), and the token it names, if any. */
+  function chosenFromForm(request: FastifyRequest, reply: FastifyReply) {
+    const session = ctx.sessions.forForm(request, reply);
+    const state = session.get(SLOT);
+    state.problem = undefined;
+    const picked = chosenToken(session, formOf(request));
+    if ('problem' in picked) state.problem = picked.problem;
+    return { session, state, chosen: 'problem' in picked ? undefined : picked };
+  }
+
   app.get(TOKENS_PATH, async (request, reply) => {
     const session = ctx.sessions.of(request, reply);
     setPlaygroundPageHeaders(reply, ctx.urls);
@@ -75,14 +85,8 @@ export function tokenToolsRoutes(app: FastifyInstance, ctx: PlaygroundContext): 
   });
 
   app.post(`${TOKENS_PATH}/introspect`, async (request, reply) => {
-    const session = ctx.sessions.forForm(request, reply);
-    const state = session.get(SLOT);
-    state.problem = undefined;
-    const chosen = chosenToken(session, formOf(request));
-    if ('problem' in chosen) {
-      state.problem = chosen.problem;
-      return reply.redirect(TOKENS_PATH, 303);
-    }
+    const { session, state, chosen } = chosenFromForm(request, reply);
+    if (!chosen) return reply.redirect(TOKENS_PATH, 303);
     const outcome = await tokenEndpointCall('introspection_endpoint', chosen.token, chosen.clientId, chosen.kept?.kind);
     if (!outcome.ok) state.problem = outcome.problem;
     else keep(state, { title: withActive(`Introspect as ${chosen.clientId} (POST /introspect)`, outcome.json), exchange: outcome.exchange, notes: [activeNote(outcome.json), ...TOKEN_NOTES.introspect] });
@@ -90,14 +94,8 @@ export function tokenToolsRoutes(app: FastifyInstance, ctx: PlaygroundContext): 
   });
 
   app.post(`${TOKENS_PATH}/revoke`, async (request, reply) => {
-    const session = ctx.sessions.forForm(request, reply);
-    const state = session.get(SLOT);
-    state.problem = undefined;
-    const chosen = chosenToken(session, formOf(request));
-    if ('problem' in chosen) {
-      state.problem = chosen.problem;
-      return reply.redirect(TOKENS_PATH, 303);
-    }
+    const { session, state, chosen } = chosenFromForm(request, reply);
+    if (!chosen) return reply.redirect(TOKENS_PATH, 303);
     const jwt = decodeJwt(chosen.token, 'the token');
     const kind = chosen.kept?.kind ?? (jwt ? 'access_token' : 'refresh_token');
     const revoked = await tokenEndpointCall('revocation_endpoint', chosen.token, chosen.clientId, kind);
